@@ -1,0 +1,60 @@
+"""The one exception base of Summitry and the located problem it carries."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the knowledge base, located as precisely as we can.
+
+    Rendered as ``path:line: kind 'id': field 'f': message`` so that editors and
+    terminals can jump to it.
+    """
+
+    path: str
+    line: int = 0
+    column: int = 0
+    kind: str = ""
+    id: str = ""
+    field: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = self.path + (f":{self.line}" if self.line else "")
+        parts = [where]
+        if self.kind:
+            parts.append(f"{self.kind} '{self.id}'")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class SummitryError(Exception):
+    """Base of every error the builder raises on purpose; the CLI turns it into an exit code."""
+
+
+class ValidationFailed(SummitryError):
+    """The knowledge base has problems; all of them are listed, sorted by place."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class WriteRefused(SummitryError):
+    """The builder would have to touch a file it did not write."""
+
+
+class EngineFailed(SummitryError):
+    """The site engine (MkDocs) reported an error or, under --strict, a warning."""
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """A suffix like `` (did you mean 'putin'?)`` when a close candidate exists."""
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

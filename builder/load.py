@@ -1,0 +1,225 @@
+"""Load stage: YAML files to plain mappings, with the line and column of every value.
+
+PyYAML's constructors forget where a value came from, so we let the (C, when present)
+composer build the node graph and walk it ourselves, recording the position of every
+node under its path (``("citations", 0, "quote")``). Walking ourselves also lets us
+refuse what a knowledge base never needs and an attacker might send: duplicate keys,
+anchors and aliases (the "billion laughs"), absurd nesting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+KINDS = ("leader", "meeting", "issue", "source")
+KIND_DIRS = {
+    "leader": "leaders",
+    "meeting": "content/meetings",
+    "issue": "content/issues",
+    "source": "content/sources",
+}
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_DEPTH = 12
+MAX_FILE_BYTES = 1_000_000
+
+Path_ = tuple[str | int, ...]
+
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One YAML file as plain data, before validation."""
+
+    kind: str
+    id: str
+    path: str  # relative to the knowledge base root, with forward slashes
+    data: dict[str, Any]
+    positions: dict[Path_, tuple[int, int]] = field(repr=False)
+    literals: dict[Path_, str] = field(default_factory=dict, repr=False)
+    """The text of unquoted scalars YAML read as booleans or numbers, for error messages."""
+
+    def where(self, loc: Path_) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``loc``, or of its nearest parent."""
+        while loc not in self.positions and loc:
+            loc = loc[:-1]
+        return self.positions.get(loc, (1, 1))
+
+
+class _Walker:
+    def __init__(self, rel: str, kind: str, rid: str) -> None:
+        self.rel, self.kind, self.rid = rel, kind, rid
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.literals: dict[Path_, str] = {}
+        self.problems: list[Problem] = []
+        self._seen: set[int] = set()
+        self._yaml = yaml.SafeLoader("")  # only for its scalar constructors
+
+    def problem(self, node: yaml.Node, loc: Path_, message: str) -> None:
+        self.problems.append(
+            Problem(
+                self.rel,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                self.kind,
+                self.rid,
+                dotted(loc),
+                message,
+            )
+        )
+
+    def walk(self, node: yaml.Node, loc: Path_, depth: int = 0) -> Any:
+        self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if id(node) in self._seen:
+            # The composer shares one node between an anchor and its aliases.
+            self.problem(node, loc, "YAML anchors and aliases are not allowed in records")
+            return None
+        self._seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.problem(node, loc, f"nested more than {MAX_DEPTH} levels deep")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                self.problem(node, loc, f"YAML tag '{node.tag}' is not allowed")
+            return self._mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.problem(node, loc, f"YAML tag '{node.tag}' is not allowed")
+            return [self.walk(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, loc)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Path_, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problem(key_node, loc, "YAML merge keys ('<<') are not allowed in records")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, loc, "a key must be plain text")
+                continue
+            key = str(key_node.value)
+            if key in out:
+                self.problem(key_node, loc + (key,), f"key '{key}' appears twice in this mapping")
+                continue
+            out[key] = self.walk(value_node, loc + (key,), depth + 1)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, loc: Path_) -> Any:
+        tag = node.tag
+        if tag in (_STR, _TIMESTAMP):
+            # Dates stay text: the schema reads their precision from it.
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag in (_BOOL, _INT, _FLOAT):
+            self.literals[loc] = node.value
+            try:
+                return self._yaml.construct_object(node, deep=True)
+            except (ValueError, yaml.YAMLError) as exc:  # e.g. an int too large
+                self.problem(node, loc, f"cannot read value {node.value!r}: {exc}")
+                return None
+        self.problem(node, loc, f"YAML tag '{tag}' is not allowed")
+        return None
+
+
+def dotted(loc: Path_) -> str:
+    """``citations[0].quote`` for ``("citations", 0, "quote")``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_yaml(text: str, rel: str, kind: str, rid: str) -> tuple[Any, RawRecord | None, list[Problem]]:
+    """Parse one record's text; return its data, the record (if a mapping) and problems."""
+    try:
+        docs = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(filter(None, [exc.context, exc.problem]))
+        return None, None, [Problem(rel, line, col, kind, rid, "", f"YAML syntax error: {what}")]
+    except yaml.YAMLError as exc:
+        return None, None, [Problem(rel, 1, 1, kind, rid, "", f"YAML error: {exc}")]
+    if len(docs) != 1 or docs[0] is None:
+        what = "is empty" if not docs or docs[0] is None else "holds more than one YAML document"
+        return None, None, [Problem(rel, 1, 1, kind, rid, "", f"the file {what}; a record is one mapping")]
+    walker = _Walker(rel, kind, rid)
+    data = walker.walk(docs[0], ())
+    if not isinstance(data, dict):
+        node = docs[0]
+        walker.problem(node, (), f"a record must be a mapping of fields, not a {type(data).__name__}")
+        return data, None, walker.problems
+    return data, RawRecord(kind, rid, rel, data, walker.positions, walker.literals), walker.problems
+
+
+def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list[Problem]]:
+    rel = path.relative_to(root).as_posix()
+    rid = path.stem
+    problems: list[Problem] = []
+    if not ID_RE.match(rid):
+        problems.append(
+            Problem(rel, 1, 1, kind, rid, "", f"file name '{path.name}' is not a valid id: use lowercase "
+                    "letters, digits and single hyphens, like 2021-06-geneva-summit.yaml")
+        )
+    if path.is_symlink():
+        return None, problems + [Problem(rel, 1, 1, kind, rid, "", "records must be files, not symbolic links")]
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, problems + [
+            Problem(rel, 1, 1, kind, rid, "", f"file is {size:,} bytes; a record may be at most {MAX_FILE_BYTES:,}")
+        ]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, problems + [
+            Problem(rel, line, 1, kind, rid, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
+        ]
+    _, record, more = parse_yaml(text, rel, kind, rid)
+    return (record if not problems else None), problems + more
+
+
+def discover(root: Path) -> dict[str, list[Path]]:
+    """Every record file of every kind, sorted, so that output never depends on disk order."""
+    found: dict[str, list[Path]] = {}
+    for kind in KINDS:
+        folder = root / KIND_DIRS[kind]
+        found[kind] = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+    return found
+
+
+def load_all(root: Path) -> tuple[list[RawRecord], list[Problem]]:
+    records: list[RawRecord] = []
+    problems: list[Problem] = []
+    for kind, paths in discover(root).items():
+        for path in paths:
+            if path.suffix == ".yml":
+                rel = path.relative_to(root).as_posix()
+                problems.append(Problem(rel, 1, 1, kind, path.stem, "", "records end in '.yaml', not '.yml'"))
+                continue
+            record, found = load_file(root, path, kind)
+            problems += found
+            if record is not None:
+                records.append(record)
+    return records, problems

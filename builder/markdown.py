@@ -1,0 +1,66 @@
+"""Turning record text into Markdown that shows as written and never becomes markup."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Callable
+
+# Characters Python-Markdown treats as markup inline; '|' matters inside table cells
+# (the tables extension makes it escapable).
+_INLINE = re.compile(r"([\\`*_\[\]{}()#!|])")
+_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_REF_DEF = re.compile(r"^(\s{0,3})\[([^\]]+)\]:\s*<?([^\s>]*)", re.MULTILINE)
+_SAFE_PREFIXES = ("http://", "https://", "mailto:")
+# [[id]] or [[id|label]]; ids are checked against every kind of record in the resolve stage.
+LINK_RE = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+
+
+def text(value: str) -> str:
+    """Plain text (a title, a name, a quote) as inline Markdown that renders as itself."""
+    flat = " ".join(str(value).split())
+    return _INLINE.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def _unsafe(destination: str) -> bool:
+    """A link target with a scheme other than the web's (javascript:, data:, ...)."""
+    return ":" in destination and not destination.lower().startswith(_SAFE_PREFIXES)
+
+
+def _defuse_links(markdown: str) -> str:
+    """Escape the bracket that would make a link to an unsafe target, so it shows as text."""
+
+    def inline(match: re.Match[str]) -> str:
+        return "]\\(" + match[0][2:] if _unsafe(match[1]) else match[0]
+
+    def ref(match: re.Match[str]) -> str:
+        indent = match[1]
+        return indent + "\\" + match[0][len(indent):] if _unsafe(match[3]) else match[0]
+
+    return _REF_DEF.sub(ref, _INLINE_LINK.sub(inline, markdown))
+
+
+def prose(value: str, link: Callable[[str, str | None], str], inline: bool = False) -> str:
+    """Prose fields are Markdown, minus raw HTML and links to non-web schemes.
+
+    ``link(id, label)`` turns a ``[[id]]`` or ``[[id|label]]`` into a Markdown link; ids
+    were checked in the resolve stage. ``inline`` folds the text onto one line, for
+    list items and table cells.
+    """
+    out = value.replace("&", "&amp;").replace("<", "&lt;")
+    out = _defuse_links(out)
+    out = LINK_RE.sub(lambda m: link(m[1].strip(), m[2].strip() if m[2] else None), out)
+    if inline:
+        out = " ".join(out.split()).replace("|", "\\|")
+    return out.strip()
+
+
+def front_matter(**fields: str | None) -> str:
+    """YAML front matter; values are written as JSON strings, which YAML reads as they are."""
+    lines = ["---"]
+    for key, value in fields.items():
+        if value is not None:
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines)

@@ -1,0 +1,218 @@
+"""Render stage: a resolved :class:`Site` to Markdown pages, in memory, with no I/O.
+
+Every link is a relative ``.md`` path so that MkDocs checks it under ``--strict``.
+Citations become footnotes, so every statement on a page has a numbered mark that
+leads to the source and its quote.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import frontmatter
+import jinja2
+
+from .dates import human_span
+from .errors import SummitryError
+from .markdown import LINK_RE, front_matter, prose, text
+from .resolve import Key, Site, pairs, relation_id
+from .schema import Citation
+
+PAGE_DIRS = {"leader": "leaders", "meeting": "meetings", "issue": "issues", "source": "sources", "relation": "relations"}
+SECTIONS = ("leader", "meeting", "issue", "relation", "source")
+DESCRIPTION_LENGTH = 160
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the renderer needs from outside the records."""
+
+    edit_base: str | None = None  # e.g. https://github.com/o/r/edit/main/ ; None: no edit links
+    pages: tuple[tuple[str, bytes], ...] = ()  # files of content/pages: (relative path, bytes)
+
+
+def page_path(key: Key) -> str:
+    return f"{PAGE_DIRS[key[0]]}/{key[1]}.md"
+
+
+class Page:
+    """Helpers for one page being rendered: links relative to it, and its footnotes."""
+
+    def __init__(self, path: str, site: Site) -> None:
+        self.path = path
+        self.site = site
+        self._notes: dict[tuple[str, str | None, str | None], int] = {}
+
+    def url(self, target: str | Key) -> str:
+        dest = target if isinstance(target, str) else page_path(target)
+        return posixpath.relpath(dest, posixpath.dirname(self.path) or ".")
+
+    def name(self, key: Key) -> str:
+        kind, rid = key
+        if kind == "relation":
+            rel = self.site.relations[rid]
+            return f"{self.site.leaders[rel.a].model.name} and {self.site.leaders[rel.b].model.name}"
+        model = self.site.entry(key).model
+        return model.name if kind == "leader" else model.title
+
+    def link(self, key: Key, label: str | None = None) -> str:
+        return f"[{text(label or self.name(key))}]({self.url(key)})"
+
+    def prose(self, value: str, inline: bool = False) -> str:
+        def wiki(rid: str, label: str | None) -> str:
+            return self.link((self.site.link_kinds[rid], rid), label)
+
+        return prose(value, wiki, inline=inline)
+
+    def cite(self, citations: Iterable[Citation]) -> str:
+        """Footnote marks for these citations; the same source and quote keep one number."""
+        marks = []
+        for c in citations:
+            key = (c.source, c.quote, c.note)
+            if key not in self._notes:
+                self._notes[key] = len(self._notes) + 1
+            marks.append(f"[^{self._notes[key]}]")
+        return "".join(marks)
+
+    def footnotes(self) -> str:
+        lines = []
+        for (source, quote, note), n in self._notes.items():
+            line = f"[^{n}]: {self.link(('source', source))}"
+            if quote:
+                line += f": “{text(quote)}”"
+            if note:
+                line += f" ({self.prose(note, inline=True)})"
+            lines.append(line)
+        return "\n".join(lines)
+
+
+def plain(value: str, site: Site, limit: int = DESCRIPTION_LENGTH) -> str:
+    """A prose field as one line of plain text, for page descriptions."""
+
+    def label(match: Any) -> str:
+        if match[2]:
+            return str(match[2]).strip()
+        rid = match[1].strip()
+        model = site.entry((site.link_kinds[rid], rid)).model
+        return getattr(model, "name", None) or model.title
+
+    flat = " ".join(LINK_RE.sub(label, value).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("builder", "templates"),
+        autoescape=False,  # the output is Markdown; escaping is done by the text/prose helpers
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["text"] = text
+    env.filters["span"] = lambda m: human_span(m.date, m.end_date)
+    env.globals["front_matter"] = front_matter
+    env.globals["pairs"] = lambda ids: [relation_id(a, b) for a, b in pairs(ids)]
+    return env
+
+
+class Renderer:
+    def __init__(self, site: Site, settings: Settings) -> None:
+        self.site = site
+        self.settings = settings
+        self.env = _environment()
+        self.helpers = self._helpers()
+
+    def _helpers(self) -> dict[str, Any]:
+        site = self.site
+
+        def sorted_ids(kind: str) -> list[str]:
+            """Index pages list records by what readers see (name or title), then id."""
+            records = getattr(site, kind + "s")
+            return sorted(records, key=lambda rid: (getattr(records[rid].model, "name", None)
+                                                    or records[rid].model.title).casefold() + "\0" + rid)
+
+        def by_year(meetings: dict[str, Any]) -> list[tuple[int, list[str]]]:
+            years: dict[int, list[str]] = defaultdict(list)
+            for mid, entry in meetings.items():
+                years[entry.model.date.year].append(mid)
+            return sorted(years.items())
+
+        def timeline(iid: str) -> list[tuple[Any, str, Any]]:
+            """An issue's developments and the meetings that took it up, in date order."""
+            items = [(d.date, "development", i, d) for i, d in enumerate(site.issues[iid].model.developments)]
+            items += [(site.meetings[m].model.date, "meeting", n, m) for n, m in enumerate(site.by_issue.get(iid, ()))]
+            return [(date, kind, value) for date, kind, _, value in sorted(items, key=lambda t: t[:3])]
+
+        def derived_from(rel: Any) -> str:
+            return ", ".join(f"`{site.meetings[m].path}`" for m in rel.meetings) + "."
+
+        return {"sorted_ids": sorted_ids, "timeline": timeline, "derived_from": derived_from, "by_year": by_year}
+
+    def _render(self, template: str, path: str, **context: Any) -> str:
+        page = Page(path, self.site)
+        body = self.env.get_template(template).render(site=self.site, p=page, **self.helpers, **context)
+        # Collapse the blank lines left by template control blocks: same input, same bytes.
+        lines: list[str] = []
+        for line in body.rstrip().split("\n"):
+            if line.strip() or (lines and lines[-1].strip()):
+                lines.append(line.rstrip())
+        return "\n".join(lines) + "\n"
+
+    def _edit(self, yaml_path: str) -> str | None:
+        return self.settings.edit_base + yaml_path if self.settings.edit_base else None
+
+    def _record(self, kind: str, rid: str) -> str:
+        entry = self.site.entry((kind, rid))
+        path = page_path((kind, rid))
+        summary = getattr(entry.model, "summary", None)
+        description = plain(summary, self.site) if summary else None
+        return self._render(
+            f"{kind}.md.j2",
+            path,
+            id=rid,
+            entry=entry,
+            r=entry.model,
+            description=description,
+            edit_url=self._edit(entry.path),
+            backlinks=self.site.backlinks.get((kind, rid), ()),
+        )
+
+    def pages(self) -> dict[str, str | bytes]:
+        site = self.site
+        out: dict[str, str | bytes] = {}
+        for kind in ("leader", "meeting", "issue", "source"):
+            for rid in getattr(site, kind + "s"):
+                out[page_path((kind, rid))] = self._record(kind, rid)
+        for rid, rel in site.relations.items():
+            path = page_path(("relation", rid))
+            out[path] = self._render("relation.md.j2", path, id=rid, rel=rel)
+        for kind in SECTIONS:
+            path = f"{PAGE_DIRS[kind]}/index.md"
+            out[path] = self._render(f"{PAGE_DIRS[kind]}.md.j2", path)
+        out["timeline.md"] = self._render("timeline.md.j2", "timeline.md")
+        generated = set(out)
+        for rel_path, data in self.settings.pages:
+            if rel_path in generated:
+                raise SummitryError(f"content/pages/{rel_path}: the builder generates this page; rename the file")
+            out[rel_path] = self._hand_written(rel_path, data.decode("utf-8")) if rel_path.endswith(".md") else data
+        return dict(sorted(out.items()))
+
+    def _hand_written(self, rel_path: str, source: str) -> str:
+        """Hand-written pages are kept as written; the home page gets the site's figures."""
+        post = frontmatter.loads(source)
+        edit = self._edit(f"content/pages/{rel_path}")
+        if rel_path != "index.md":
+            if edit and "edit_url" not in post.metadata:
+                post.metadata["edit_url"] = edit
+                return frontmatter.dumps(post, sort_keys=True) + "\n"
+            return source
+        return self._render("home.md.j2", rel_path, meta=post.metadata, body=post.content, edit_url=edit)
+
+
+def render(site: Site, settings: Settings) -> dict[str, str | bytes]:
+    """Every page of the site: relative path under build/docs -> Markdown text."""
+    return Renderer(site, settings).pages()
