@@ -71,6 +71,7 @@ class _Walker:
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.literals: dict[Path_, str] = {}
         self.problems: list[Problem] = []
+        self.aliased = False
         self._seen: set[int] = set()
         self._yaml = yaml.SafeLoader("")  # only for its scalar constructors
 
@@ -90,8 +91,9 @@ class _Walker:
     def walk(self, node: yaml.Node, loc: Path_, depth: int = 0) -> Any:
         self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if id(node) in self._seen:
-            # The composer shares one node between an anchor and its aliases.
-            self.problem(node, loc, "YAML anchors and aliases are not allowed in records")
+            # The composer shares one node between an anchor and its aliases; stop here
+            # (an alias bomb is never expanded) and locate the aliases from the events.
+            self.aliased = True
             return None
         self._seen.add(id(node))
         if depth > MAX_DEPTH:
@@ -157,6 +159,9 @@ def parse_yaml(text: str, rel: str, kind: str, rid: str) -> tuple[Any, RawRecord
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(filter(None, [exc.context, exc.problem]))
+        lines = text.splitlines()
+        if "\t" in (lines[line - 1] if 0 < line <= len(lines) else ""):
+            what += " (YAML does not allow tabs for indentation: use spaces)"
         return None, None, [Problem(rel, line, col, kind, rid, "", f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:
         return None, None, [Problem(rel, 1, 1, kind, rid, "", f"YAML error: {exc}")]
@@ -165,11 +170,26 @@ def parse_yaml(text: str, rel: str, kind: str, rid: str) -> tuple[Any, RawRecord
         return None, None, [Problem(rel, 1, 1, kind, rid, "", f"the file {what}; a record is one mapping")]
     walker = _Walker(rel, kind, rid)
     data = walker.walk(docs[0], ())
+    if walker.aliased:
+        return None, None, _alias_problems(text, rel, kind, rid)
     if not isinstance(data, dict):
         node = docs[0]
         walker.problem(node, (), f"a record must be a mapping of fields, not a {type(data).__name__}")
         return data, None, walker.problems
     return data, RawRecord(kind, rid, rel, data, walker.positions, walker.literals), walker.problems
+
+
+def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:
+    """One problem per alias, at the alias itself (the composed nodes only know the anchor)."""
+    problems = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            problems.append(Problem(rel, mark.line + 1, mark.column + 1, kind, rid, "",
+                                    f"YAML alias '*{event.anchor}' is not allowed in records: write the value out"))
+            if len(problems) >= 5:  # an alias bomb has thousands; five make the point
+                break
+    return problems
 
 
 def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list[Problem]]:

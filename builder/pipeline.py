@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .errors import EngineFailed, SummitryError, ValidationFailed
-from .load import load_all
+from .load import discover, load_all
 from .render import Settings, render
 from .resolve import Site, resolve
 from .validate import validate
@@ -52,9 +52,12 @@ def check(project: Project) -> Site:
     raws, problems = load_all(project.root)
     entries, found = validate(raws)
     problems += found
-    # References are checked only among valid records; a record that failed validation
-    # would otherwise produce a second, misleading "unknown id" error everywhere it is named.
-    site, found = resolve(project.root, entries)
+    # A record that exists but failed must not also be reported as "unknown" wherever it is named.
+    valid = {(e.kind, e.id) for e in entries}
+    broken: dict[str, set[str]] = {}
+    for kind, paths in discover(project.root).items():
+        broken[kind] = {p.stem for p in paths if (kind, p.stem) not in valid}
+    site, found = resolve(project.root, entries, broken)
     problems += found
     if problems or site is None:
         raise ValidationFailed(problems)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .dates import PartialDate
 from .errors import Problem, did_you_mean
-from .load import KIND_DIRS, dotted
+from .load import KIND_DIRS
 from .quotes import Archive
 from .refs import references
 from .schema import Citation
@@ -39,7 +39,7 @@ class Cited:
     """One citation of a source, and where it is made."""
 
     by: Key
-    field: str
+    part: tuple[str | int, ...]  # what in the record is cited: () for the record itself
     citation: Citation
 
 
@@ -96,16 +96,25 @@ def _archives(root: Path, sources: dict[str, Entry]) -> tuple[dict[str, Archive]
 
 
 def _check_references(
-    entries: list[Entry], index: dict[str, dict[str, Entry]], archives: dict[str, Archive]
+    entries: list[Entry],
+    index: dict[str, dict[str, Entry]],
+    archives: dict[str, Archive],
+    broken: dict[str, set[str]],
 ) -> tuple[dict[Key, set[Key]], list[Problem]]:
-    """Every reference must name one record; collect them, inverted, as backlinks."""
+    """Every reference must name one record; collect them, inverted, as backlinks.
+
+    ``broken`` holds the ids of records that exist but failed to load or validate: a
+    reference to one of them is not reported again, since the record's own error is.
+    """
     problems: list[Problem] = []
     backlinks: dict[Key, set[Key]] = defaultdict(set)
     for entry in entries:
         here = (entry.kind, entry.id)
         for ref in references(entry):
             if ref.kind is None:
-                kinds = [k for k in index if ref.target in index[k]]
+                kinds = [k for k in index if ref.target in index[k] or ref.target in broken.get(k, ())]
+                if len(kinds) == 1 and ref.target in broken.get(kinds[0], ()):
+                    continue
                 if len(kinds) != 1:
                     every = [i for k in index for i in index[k]]
                     what = (
@@ -117,6 +126,8 @@ def _check_references(
                     continue
                 target = (kinds[0], ref.target)
             else:
+                if ref.target in broken.get(ref.kind, ()):
+                    continue
                 if ref.target not in index[ref.kind]:
                     hint = did_you_mean(ref.target, index[ref.kind])
                     problems.append(entry.problem(ref.loc, f"unknown {ref.kind} '{ref.target}'{hint}"))
@@ -200,12 +211,14 @@ def _timeline(leaders: dict[str, Entry], meetings: dict[str, Entry], issues: dic
     return tuple(sorted(items))
 
 
-def resolve(root: Path, entries: list[Entry]) -> tuple[Site | None, list[Problem]]:
+def resolve(
+    root: Path, entries: list[Entry], broken: dict[str, set[str]] | None = None
+) -> tuple[Site | None, list[Problem]]:
     index: dict[str, dict[str, Entry]] = {"leader": {}, "meeting": {}, "issue": {}, "source": {}}
     for entry in entries:
         index[entry.kind][entry.id] = entry
     archives, problems = _archives(root, index["source"])
-    backlinks, found = _check_references(entries, index, archives)
+    backlinks, found = _check_references(entries, index, archives, broken or {})
     problems += found
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
     relations, found = _relations(index["leader"], meetings, index["issue"])
@@ -241,7 +254,8 @@ def resolve(root: Path, entries: list[Entry]) -> tuple[Site | None, list[Problem
     for entry in entries:
         for ref in references(entry):
             if ref.citation is not None:
-                cited[ref.target].append(Cited((entry.kind, entry.id), dotted(ref.loc[:-2]), ref.citation))
+                # loc is (..., "citations", i, "source"); what precedes is the cited part
+                cited[ref.target].append(Cited((entry.kind, entry.id), ref.loc[:-3], ref.citation))
 
     def by_id(d: dict[str, Any]) -> dict[str, Any]:
         return dict(sorted(d.items()))

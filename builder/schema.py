@@ -22,6 +22,7 @@ from pydantic import (
 from .dates import PartialDate
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ARCHIVE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*\.txt$"
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
@@ -187,7 +188,7 @@ class Source(Record):
     """Where it was published; http(s) only."""
     published: Date | None = None
     """When it was published."""
-    archive: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*\.txt$")] | None = None
+    archive: Annotated[str, StringConstraints(pattern=ARCHIVE_PATTERN)] | None = None
     """File name of the archived text, beside this record (content/sources/<id>.txt). Quotes
     citing this source are checked against it."""
 

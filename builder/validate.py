@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, did_you_mean
 from .load import Path_, RawRecord, dotted
-from .schema import MODELS, Meeting, Record, Issue, Leader
+from .schema import ARCHIVE_PATTERN, MODELS, Issue, Leader, Meeting, Record
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,8 @@ def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
     if kind == "string_too_short":
         return loc, "must not be empty"
     if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == ARCHIVE_PATTERN:
+            return loc, f"'{value}' must be the name of a .txt file beside this record, like {raw.id}.txt"
         return loc, f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens"
     if kind in ("enum", "literal_error"):
         return loc, f"'{value}' is not one of {ctx['expected']}"
