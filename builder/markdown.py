@@ -56,11 +56,18 @@ def prose(value: str, link: Callable[[str, str | None], str], inline: bool = Fal
     return out.strip()
 
 
+# Material prints these front matter values into HTML unescaped (in the header, <title>
+# and the description attribute), so they are escaped here, once.
+_HTML_FIELDS = frozenset({"title", "description"})
+
+
 def front_matter(**fields: str | None) -> str:
     """YAML front matter; values are written as JSON strings, which YAML reads as they are."""
     lines = ["---"]
     for key, value in fields.items():
         if value is not None:
+            if key in _HTML_FIELDS:
+                value = html.escape(value, quote=True)
             lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines)

@@ -18,7 +18,8 @@ import jinja2
 from .dates import human_span
 from .errors import SummitryError
 from .markdown import LINK_RE, front_matter, prose, text
-from .resolve import Key, Site, pairs, relation_id
+from .reference import reference_markdown
+from .resolve import Cited, Key, Site, pairs, relation_id
 from .schema import Citation
 
 PAGE_DIRS = {"leader": "leaders", "meeting": "meetings", "issue": "issues", "source": "sources", "relation": "relations"}
@@ -76,6 +77,10 @@ class Page:
                 self._notes[key] = len(self._notes) + 1
             marks.append(f"[^{self._notes[key]}]")
         return "".join(marks)
+
+    @property
+    def has_notes(self) -> bool:
+        return bool(self._notes)
 
     def footnotes(self) -> str:
         lines = []
@@ -150,7 +155,23 @@ class Renderer:
         def derived_from(rel: Any) -> str:
             return ", ".join(f"`{site.meetings[m].path}`" for m in rel.meetings) + "."
 
-        return {"sorted_ids": sorted_ids, "timeline": timeline, "derived_from": derived_from, "by_year": by_year}
+        def cited_part(cite: Cited) -> str:
+            """', position of Joe Biden' or ', development of 2014' for a cited part of a record."""
+            part = cite.part
+            if part[:1] == ("positions",):
+                return f", position of {text(site.leaders[str(part[1])].model.name)}"
+            if part[:1] == ("developments",):
+                dev = site.issues[cite.by[1]].model.developments[int(part[1])]
+                return f", development of {dev.date.human()}"
+            return ""
+
+        return {
+            "sorted_ids": sorted_ids,
+            "timeline": timeline,
+            "derived_from": derived_from,
+            "by_year": by_year,
+            "cited_part": cited_part,
+        }
 
     def _render(self, template: str, path: str, **context: Any) -> str:
         page = Page(path, self.site)
@@ -194,6 +215,7 @@ class Renderer:
             path = f"{PAGE_DIRS[kind]}/index.md"
             out[path] = self._render(f"{PAGE_DIRS[kind]}.md.j2", path)
         out["timeline.md"] = self._render("timeline.md.j2", "timeline.md")
+        out["reference.md"] = self._render("reference.md.j2", "reference.md", reference=reference_markdown(level=2))
         generated = set(out)
         for rel_path, data in self.settings.pages:
             if rel_path in generated:

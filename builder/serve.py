@@ -8,6 +8,7 @@ terminal and nothing is written, so the last good site stays up.
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from pathlib import Path
@@ -60,9 +61,19 @@ def _watch(project: Project, stop: threading.Event) -> None:
             regenerate(project)
 
 
+def _log_like_mkdocs() -> None:
+    """MkDocs' own CLI sets up its logging; called as a library, it would print nothing."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    log = logging.getLogger("mkdocs")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
 def serve(project: Project, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    _log_like_mkdocs()
     generate(project)  # the first run must succeed: there is no last good site to show yet
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(project, stop), daemon=True, name="summitry-watch")

@@ -1,0 +1,46 @@
+"""A small HTML scanner for tests: elements, attributes and visible text of built pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+
+@dataclass
+class Page:
+    elements: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+    def attrs(self, tag: str, name: str) -> list[str]:
+        return [a[name] for t, a in self.elements if t == tag and name in a]
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.page.elements.append((tag, {k: v or "" for k, v in attrs}))
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.page.text.append(data)
+
+
+def scan(path: Path) -> Page:
+    scanner = _Scanner()
+    scanner.feed(path.read_text(encoding="utf-8"))
+    return scanner.page
+
+
+def visible_text(path: Path) -> str:
+    return " ".join(" ".join(scan(path).text).split())

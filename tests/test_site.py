@@ -1,0 +1,194 @@
+"""The shipped knowledge base, built into a real site by MkDocs in strict mode."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder.pipeline import Project, check
+from builder.quotes import fold
+from htmlscan import scan, visible_text
+
+REPO = Path(__file__).parent.parent
+
+# The archived articles are third-party documents kept verbatim: any edit is a mistake.
+ARCHIVES = {
+    "biden-putin-look-at-relationship.txt": "a3cda424275da044ccff87fe26fc5e9d832b09e3fb431485fbe50bbdd9fa812a",
+    "trump-putin-complex-relationship.txt": "fad6f304c4c650b1f9b1917c7201fece45fd5114a816b16c2c8ed135dc2b4b94",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    from builder.cli import main
+
+    root = tmp_path_factory.mktemp("site") / "kb"
+    root.mkdir()
+    for name in ("leaders", "content", "overrides"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    assert main(["build", "--root", str(root)]) == 0
+    return root
+
+
+def test_archives_are_verbatim() -> None:
+    for name, digest in ARCHIVES.items():
+        assert hashlib.sha256((REPO / "content/sources" / name).read_bytes()).hexdigest() == digest
+
+
+def test_shipped_content_checks() -> None:
+    site = check(Project(REPO))
+    assert {"putin", "trump", "biden"} <= set(site.leaders)
+    assert {
+        "ukraine", "nato-eastern-europe", "election-interference", "cybersecurity",
+        "arms-control", "human-rights", "syria", "sanctions",
+    } <= set(site.issues)
+
+
+def test_required_meetings_with_the_precision_the_sources_give() -> None:
+    site = check(Project(REPO))
+    found = {(e.model.date.iso(), tuple(sorted(e.model.participants)), e.model.location) for e in site.meetings.values()}
+    assert ("2017-07", ("putin", "trump"), "Hamburg") in found
+    assert ("2018", ("putin", "trump"), "Helsinki") in found
+    assert ("2021-06", ("biden", "putin"), "Geneva") in found
+    assert ("2021-12", ("biden", "putin"), None) in found
+    assert site.issues["ukraine"].model.developments[0].date.iso() == "2014"
+
+
+def test_every_quote_occurs_in_its_archive() -> None:
+    """Checked independently of the builder's own quote check: a plain walk over the YAML."""
+    archives = {p.stem: fold(p.read_text(encoding="utf-8")) for p in (REPO / "content/sources").glob("*.txt")}
+    quotes = 0
+
+    def walk(value: object) -> None:
+        nonlocal quotes
+        if isinstance(value, dict):
+            if "source" in value and "quote" in value:
+                assert fold(value["quote"]) in archives[value["source"]], value["quote"]
+                quotes += 1
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in sorted(REPO.glob("leaders/*.yaml")) + sorted(REPO.glob("content/*/*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert quotes > 40
+
+
+def test_every_record_has_a_page(built: Path) -> None:
+    site = check(Project(built))
+    for folder, ids in [("leaders", site.leaders), ("meetings", site.meetings), ("issues", site.issues),
+                        ("sources", site.sources), ("relations", site.relations)]:
+        for rid in ids:
+            assert (built / "site" / folder / rid / "index.html").is_file(), f"{folder}/{rid}"
+    assert sorted(site.relations) == ["biden-putin", "putin-trump"]
+
+
+def test_edit_button_opens_the_yaml_record(built: Path) -> None:
+    page = scan(built / "site/meetings/2021-06-geneva-summit/index.html")
+    edits = [a["href"] for t, a in page.elements if t == "a" and a.get("rel") == "edit"]
+    assert edits == ["https://github.com/summitry/summitry/edit/main/content/meetings/2021-06-geneva-summit.yaml"]
+    leader = scan(built / "site/leaders/putin/index.html")
+    assert [a["href"] for t, a in leader.elements if a.get("rel") == "edit"] == [
+        "https://github.com/summitry/summitry/edit/main/leaders/putin.yaml"
+    ]
+    timeline = scan(built / "site/timeline/index.html")
+    assert not [a for t, a in timeline.elements if a.get("rel") == "edit"]
+
+
+def test_nothing_is_loaded_from_another_host(built: Path) -> None:
+    for html in (built / "site").rglob("*.html"):
+        page = scan(html)
+        loaded = page.attrs("script", "src") + page.attrs("img", "src") + page.attrs("iframe", "src")
+        loaded += [a["href"] for t, a in page.elements if t == "link" and a.get("rel") != "canonical"]
+        assert not [u for u in loaded if re.match(r"(https?:)?//", u)], html
+
+
+def test_search_index_finds_geneva(built: Path) -> None:
+    index = json.loads((built / "site/search/search_index.json").read_text(encoding="utf-8"))
+    assert any(doc["location"] == "meetings/2021-06-geneva-summit/" for doc in index["docs"] if "Geneva" in doc["title"])
+
+
+def test_dates_print_with_their_precision(built: Path) -> None:
+    geneva = visible_text(built / "site/meetings/2021-06-geneva-summit/index.html")
+    assert "Date June 2021" in geneva
+    assert not re.search(r"\b1 June 2021\b", geneva)
+    helsinki = visible_text(built / "site/meetings/2018-helsinki-summit/index.html")
+    assert "Date 2018" in helsinki and "January" not in helsinki
+
+
+def test_links_go_both_ways(built: Path) -> None:
+    def hrefs(rel: str) -> set[str]:
+        return set(scan(built / "site" / rel / "index.html").attrs("a", "href"))
+
+    assert "../../leaders/biden/" in hrefs("meetings/2021-06-geneva-summit")
+    assert "../../meetings/2021-06-geneva-summit/" in hrefs("leaders/biden")
+    assert "../../issues/ukraine/" in hrefs("meetings/2021-06-geneva-summit")
+    assert "../../meetings/2021-06-geneva-summit/" in hrefs("issues/ukraine")
+    assert "../2021-12-virtual-meeting/" in hrefs("meetings/2021-06-geneva-summit")
+    assert "../2021-06-geneva-summit/" in hrefs("meetings/2021-12-virtual-meeting")
+    assert "../../relations/biden-putin/" in hrefs("leaders/putin")
+
+
+def test_every_statement_leads_to_a_quoted_source(built: Path) -> None:
+    page = scan(built / "site/issues/ukraine/index.html")
+    marks = [a["href"] for t, a in page.elements if t == "a" and a.get("class") == "footnote-ref"]
+    notes = {a["id"] for t, a in page.elements if t == "li" and a.get("id", "").startswith("fn:")}
+    assert marks and {m.lstrip("#") for m in marks} == notes
+
+
+def test_failed_engine_run_keeps_the_previous_site(built: Path, run) -> None:
+    index = built / "site" / "index.html"
+    before = index.read_bytes()
+    config = built / "mkdocs.yml"
+    original = config.read_text()
+    config.write_text(original.replace("  - Contribute: contributing.md", "  - Missing: missing.md"))
+    try:
+        result = run("build", "--root", built)
+    finally:
+        config.write_text(original)
+    assert result.code == 1
+    assert "mkdocs build failed; the previous site is unchanged" in result.err
+    assert index.read_bytes() == before
+    assert not list(built.glob(".summitry-site-*"))
+
+
+def test_record_text_is_shown_never_rendered(small: Path, run) -> None:
+    hostile = (
+        "<script>alert(1)</script> <img src=x onerror=alert(2)> <iframe src=//evil.example></iframe> "
+        "[click](javascript:alert(3)) [data](data:text/html,x) {{ 7*7 }} {% raw %} | a | b |"
+    )
+    gamma = small / "leaders" / "gamma.yaml"
+    gamma.write_text(
+        yaml.safe_dump({"name": "<b>Cy</b> *Gamma*", "country": "<i>E</i>", "summary": hostile,
+                        "citations": [{"source": "hearsay", "note": "<script>alert(4)</script>"}]})
+    )
+    result = run("build", "--root", small)
+    assert result.code == 0, result.err
+    html = small / "site" / "leaders" / "gamma" / "index.html"
+    page = scan(html)
+    article = visible_text(html)
+    assert "<script>alert(1)</script>" in article
+    assert "<img src=x onerror=alert(2)>" in article
+    assert "{{ 7*7 }}" in article
+    assert "<b>Cy</b> *Gamma*" in article
+    assert not [a for t, a in page.elements if "onerror" in a]
+    assert not [t for t, a in page.elements if t in ("iframe", "b", "i")]
+    assert not [h for h in page.attrs("a", "href") if h.lower().startswith(("javascript:", "data:"))]
+    assert all("alert" not in s for s in page.attrs("script", "src"))
+
+
+def test_nav_lists_section_pages_only(built: Path) -> None:
+    page = scan(built / "site/leaders/putin/index.html")
+    nav = {a["href"] for t, a in page.elements if t == "a" and "md-nav__link" in a.get("class", "")}
+    assert "../../relations/" in nav and "../../timeline/" in nav
+    assert not [h for h in nav if re.search(r"/(leaders|meetings|issues|relations|sources)/[a-z0-9-]+/$", h)]
