@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .errors import SummitryError, ValidationFailed
 from .pipeline import Project, build, check, generate

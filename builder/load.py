@@ -107,6 +107,7 @@ class _Walker:
             if node.tag != _SEQ:
                 self.problem(node, loc, f"YAML tag '{node.tag}' is not allowed")
             return [self.walk(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, loc)
 
     def _mapping(self, node: yaml.MappingNode, loc: Path_, depth: int) -> dict[str, Any]:
@@ -184,9 +185,18 @@ def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:
     problems = []
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            problems.append(Problem(rel, mark.line + 1, mark.column + 1, kind, rid, "",
-                                    f"YAML alias '*{event.anchor}' is not allowed in records: write the value out"))
+            line, column = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+            problems.append(
+                Problem(
+                    rel,
+                    line,
+                    column,
+                    kind,
+                    rid,
+                    "",
+                    f"YAML alias '*{event.anchor}' is not allowed in records: write the value out",
+                )
+            )
             if len(problems) >= 5:  # an alias bomb has thousands; five make the point
                 break
     return problems
@@ -198,8 +208,16 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     problems: list[Problem] = []
     if not ID_RE.match(rid):
         problems.append(
-            Problem(rel, 1, 1, kind, rid, "", f"file name '{path.name}' is not a valid id: use lowercase "
-                    "letters, digits and single hyphens, like 2021-06-geneva-summit.yaml")
+            Problem(
+                rel,
+                1,
+                1,
+                kind,
+                rid,
+                "",
+                f"file name '{path.name}' is not a valid id: use lowercase "
+                "letters, digits and single hyphens, like 2021-06-geneva-summit.yaml",
+            )
         )
     if path.is_symlink():
         return None, problems + [Problem(rel, 1, 1, kind, rid, "", "records must be files, not symbolic links")]

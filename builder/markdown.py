@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Callable
+from collections.abc import Callable
 
 # Characters Python-Markdown treats as markup inline; '|' matters inside table cells
 # (the tables extension makes it escapable).
@@ -36,7 +36,7 @@ def _defuse_links(markdown: str) -> str:
 
     def ref(match: re.Match[str]) -> str:
         indent = match[1]
-        return indent + "\\" + match[0][len(indent):] if _unsafe(match[3]) else match[0]
+        return indent + "\\" + match[0][len(indent) :] if _unsafe(match[3]) else match[0]
 
     return _REF_DEF.sub(ref, _INLINE_LINK.sub(inline, markdown))
 

@@ -88,8 +88,9 @@ def generate(project: Project) -> WriteReport:
     """Check everything, render every page in memory, then write only what changed."""
     site = check(project)
     pages = render(site, settings(project))
-    return write(project.docs, {path: text.encode("utf-8") if isinstance(text, str) else text
-                                for path, text in pages.items()})
+    return write(
+        project.docs, {path: text.encode("utf-8") if isinstance(text, str) else text for path, text in pages.items()}
+    )
 
 
 def build(project: Project, strict: bool = True) -> WriteReport:
@@ -100,8 +101,16 @@ def build(project: Project, strict: bool = True) -> WriteReport:
     report = generate(project)
     tmp = Path(tempfile.mkdtemp(prefix=".summitry-site-", dir=project.root))
     try:
-        command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(project.config_file),
-                   "--site-dir", str(tmp)]
+        command = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--config-file",
+            str(project.config_file),
+            "--site-dir",
+            str(tmp),
+        ]
         if strict:
             command.append("--strict")
         result = subprocess.run(command, cwd=project.root, capture_output=True, text=True)

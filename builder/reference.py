@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .load import KIND_DIRS
 from .dates import PartialDate
+from .load import KIND_DIRS
 from .schema import ID_PATTERN, MODELS, Citation, Development, Position, Role
 
 
@@ -43,9 +43,9 @@ def _table(model: type[BaseModel]) -> str:
     rows = ["| Field | Type | Required | Meaning |", "|---|---|---|---|"]
     for name, info in model.model_fields.items():
         about = " ".join((info.description or "").split()).replace("|", "\\|").replace("<", "&lt;")
-        rows.append(
-            f"| `{info.alias or name}` | {_type_name(info.annotation, info.metadata)} | {'yes' if info.is_required() else 'no'} | {about} |"
-        )
+        kind = _type_name(info.annotation, info.metadata)
+        required = "yes" if info.is_required() else "no"
+        rows.append(f"| `{info.alias or name}` | {kind} | {required} | {about} |")
     return "\n".join(rows)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from .load import Path_
 from .markdown import LINK_RE
@@ -23,9 +23,13 @@ class Reference:
 
 def _is_prose(loc: Path_) -> bool:
     named = [part for part in loc if isinstance(part, str)]
-    return bool(named) and named[-1] in PROSE_KEYS and not (
-        # a leader id under positions could be called 'text'; only the field counts
-        len(loc) >= 2 and loc[-2] == "positions"
+    return (
+        bool(named)
+        and named[-1] in PROSE_KEYS
+        and not (
+            # a leader id under positions could be called 'text'; only the field counts
+            len(loc) >= 2 and loc[-2] == "positions"
+        )
     )
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import frontmatter
 import jinja2
@@ -22,7 +23,13 @@ from .reference import reference_markdown
 from .resolve import Cited, Key, Site, pairs, relation_id
 from .schema import Citation
 
-PAGE_DIRS = {"leader": "leaders", "meeting": "meetings", "issue": "issues", "source": "sources", "relation": "relations"}
+PAGE_DIRS = {
+    "leader": "leaders",
+    "meeting": "meetings",
+    "issue": "issues",
+    "source": "sources",
+    "relation": "relations",
+}
 SECTIONS = ("leader", "meeting", "issue", "relation", "source")
 DESCRIPTION_LENGTH = 160
 
@@ -56,8 +63,7 @@ class Page:
         if kind == "relation":
             rel = self.site.relations[rid]
             return f"{self.site.leaders[rel.a].model.name} and {self.site.leaders[rel.b].model.name}"
-        model = self.site.entry(key).model
-        return model.name if kind == "leader" else model.title
+        return self.site.entry(key).display_name
 
     def link(self, key: Key, label: str | None = None) -> str:
         return f"[{text(label or self.name(key))}]({self.url(key)})"
@@ -101,8 +107,7 @@ def plain(value: str, site: Site, limit: int = DESCRIPTION_LENGTH) -> str:
         if match[2]:
             return str(match[2]).strip()
         rid = match[1].strip()
-        model = site.entry((site.link_kinds[rid], rid)).model
-        return getattr(model, "name", None) or model.title
+        return site.entry((site.link_kinds[rid], rid)).display_name
 
     flat = " ".join(LINK_RE.sub(label, value).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -137,8 +142,7 @@ class Renderer:
         def sorted_ids(kind: str) -> list[str]:
             """Index pages list records by what readers see (name or title), then id."""
             records = getattr(site, kind + "s")
-            return sorted(records, key=lambda rid: (getattr(records[rid].model, "name", None)
-                                                    or records[rid].model.title).casefold() + "\0" + rid)
+            return sorted(records, key=lambda rid: (records[rid].display_name.casefold(), rid))
 
         def by_year(meetings: dict[str, Any]) -> list[tuple[int, list[str]]]:
             years: dict[int, list[str]] = defaultdict(list)

@@ -71,7 +71,8 @@ class Site:
     link_kinds: dict[str, str] = field(default_factory=dict)  # id -> kind, for [[id]]
 
     def entry(self, key: Key) -> Entry:
-        return getattr(self, key[0] + "s")[key[1]]
+        records: dict[str, Entry] = getattr(self, key[0] + "s")
+        return records[key[1]]
 
 
 def _archives(root: Path, sources: dict[str, Entry]) -> tuple[dict[str, Archive], list[Problem]]:
@@ -140,7 +141,7 @@ def _check_references(
                         entry.problem(
                             ref.loc[:-1] + ("quote",),
                             f"quote not found in source '{ref.target}'; closest passage: "
-                            f"\"{archive.closest(ref.citation.quote)}\"",
+                            f'"{archive.closest(ref.citation.quote)}"',
                         )
                     )
             if target != here:
@@ -172,8 +173,9 @@ def _relations(
             other = relations[rid]
             problems.append(
                 leaders[b].problem(
-                    (), f"the pairs {other.a} + {other.b} and {a} + {b} would share the page relations/{rid}; "
-                    "rename one of the leaders"
+                    (),
+                    f"the pairs {other.a} + {other.b} and {a} + {b} would share the page relations/{rid}; "
+                    "rename one of the leaders",
                 )
             )
             continue
@@ -195,7 +197,9 @@ def _neighbours(meetings: dict[str, Entry]) -> dict[str, tuple[str | None, str |
     return out
 
 
-def _timeline(leaders: dict[str, Entry], meetings: dict[str, Entry], issues: dict[str, Entry]) -> tuple[TimelineItem, ...]:
+def _timeline(
+    leaders: dict[str, Entry], meetings: dict[str, Entry], issues: dict[str, Entry]
+) -> tuple[TimelineItem, ...]:
     items: list[TimelineItem] = []
     for mid, entry in meetings.items():
         items.append(TimelineItem(entry.model.date, 0, ("meeting", mid), entry.model.title))
@@ -207,7 +211,9 @@ def _timeline(leaders: dict[str, Entry], meetings: dict[str, Entry], issues: dic
             if role.from_:
                 items.append(TimelineItem(role.from_, 2, ("leader", lid), f"{entry.model.name} becomes {role.title}"))
             if role.to:
-                items.append(TimelineItem(role.to, 2, ("leader", lid), f"{entry.model.name} leaves office as {role.title}"))
+                items.append(
+                    TimelineItem(role.to, 2, ("leader", lid), f"{entry.model.name} leaves office as {role.title}")
+                )
     return tuple(sorted(items))
 
 
@@ -275,9 +281,9 @@ def resolve(
         related={k: tuple(sorted(v)) for k, v in sorted(related.items())},
         pairs_of={k: tuple(v) for k, v in sorted(pairs_of.items())},
         leader_issues={
-            lid: {iid: tuple(mids) for iid, mids in sorted(issues.items())} for lid, issues in sorted(leader_issues.items())
+            lid: {iid: tuple(mids) for iid, mids in sorted(issues.items())}
+            for lid, issues in sorted(leader_issues.items())
         },
         link_kinds={i: k for k in index for i in index[k]},
     )
     return site, []
-

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,6 +33,11 @@ class Entry:
     @property
     def path(self) -> str:
         return self.raw.path
+
+    @property
+    def display_name(self) -> str:
+        """What readers see for this record: a leader's name, anything else's title."""
+        return str(self.model.name if self.kind == "leader" else self.model.title)
 
     def problem(self, loc: Path_, message: str) -> Problem:
         line, column = self.raw.where(loc)
@@ -109,9 +115,9 @@ def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
     if kind == "string_type":
         literal = raw.literals.get(loc)
         if isinstance(value, bool) and literal is not None:
-            return loc, f"expected text, but YAML reads unquoted {literal} as {str(value).lower()}: write \"{literal}\""
+            return loc, f'expected text, but YAML reads unquoted {literal} as {str(value).lower()}: write "{literal}"'
         if literal is not None:
-            return loc, f"expected text, but YAML reads unquoted {literal} as a number: write \"{literal}\""
+            return loc, f'expected text, but YAML reads unquoted {literal} as a number: write "{literal}"'
         return loc, f"expected text, got {_describe(value)}"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         want = "a list" if kind == "list_type" else "a mapping"

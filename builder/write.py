@@ -37,7 +37,9 @@ def _read_manifest(out: Path) -> set[str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise WriteRefused(f"{path}: unreadable manifest ({exc}); delete {out} and the manifest to start afresh")
+        raise WriteRefused(
+            f"{path}: unreadable manifest ({exc}); delete {out} and the manifest to start afresh"
+        ) from exc
     return set(data.get("files", []))
 
 

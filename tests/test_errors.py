@@ -27,7 +27,9 @@ CASES = [
     (
         "misspelt-nested-field",
         {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations:\n  - source: hearsay\n    qoute: x\n"},
-        ["leaders/gamma.yaml:6: leader 'gamma': field 'citations[0].qoute': unknown field 'qoute' (did you mean 'quote'?)"],
+        [
+            "leaders/gamma.yaml:6: leader 'gamma': field 'citations[0].qoute': unknown field 'qoute' (did you mean 'quote'?)"
+        ],
     ),
     (
         "unknown-leader",
@@ -40,36 +42,52 @@ CASES = [
     (
         "norway-problem",
         {"leaders/beta.yaml": "name: Bo Beta\ncountry: NO\nsummary: s\ncitations: [{source: hearsay}]\n"},
-        ["leaders/beta.yaml:2: leader 'beta': field 'country': expected text, but YAML reads unquoted NO as false: write \"NO\""],
+        [
+            "leaders/beta.yaml:2: leader 'beta': field 'country': expected text, but YAML reads unquoted NO as false: write \"NO\""
+        ],
     ),
     (
         "number-for-text",
         {"leaders/beta.yaml": "name: 1984\ncountry: X\nsummary: s\ncitations: [{source: hearsay}]\n"},
-        ["leaders/beta.yaml:1: leader 'beta': field 'name': expected text, but YAML reads unquoted 1984 as a number: write \"1984\""],
+        [
+            "leaders/beta.yaml:1: leader 'beta': field 'name': expected text, but YAML reads unquoted 1984 as a number: write \"1984\""
+        ],
     ),
     (
         "impossible-date",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("date: 2020-03-03", "date: 2021-02-29")},
-        ["content/meetings/2020-03-03-riverton-talks.yaml:2: meeting '2020-03-03-riverton-talks': field 'date': "
-         "'2021-02-29' is not a day of February 2021"],
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:2: meeting '2020-03-03-riverton-talks': field 'date': "
+            "'2021-02-29' is not a day of February 2021"
+        ],
     ),
     (
         "impossible-month",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("date: 2020-03-03", "date: 2020-13")},
-        ["content/meetings/2020-03-03-riverton-talks.yaml:2: meeting '2020-03-03-riverton-talks': field 'date': "
-         "'2020-13' has no month 13"],
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:2: meeting '2020-03-03-riverton-talks': field 'date': "
+            "'2020-13' has no month 13"
+        ],
     ),
     (
         "date-in-words",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("date: 2020-03-03", "date: March 2020")},
-        ["content/meetings/2020-03-03-riverton-talks.yaml:2: meeting '2020-03-03-riverton-talks': field 'date': "
-         "'March 2020' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"],
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:2: meeting '2020-03-03-riverton-talks': field 'date': "
+            "'March 2020' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
+        ],
     ),
     (
         "end-before-start",
-        {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("end_date: 2020-03-04", "end_date: 2020-02")},
-        ["content/meetings/2020-03-03-riverton-talks.yaml:3: meeting '2020-03-03-riverton-talks': field 'end_date': "
-         "ends (2020-02) before it starts (2020-03-03)"],
+        {
+            "content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace(
+                "end_date: 2020-03-04", "end_date: 2020-02"
+            )
+        },
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:3: meeting '2020-03-03-riverton-talks': field 'end_date': "
+            "ends (2020-02) before it starts (2020-03-03)"
+        ],
     ),
     (
         "role-ends-before-it-starts",
@@ -79,31 +97,41 @@ CASES = [
     (
         "one-participant",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("[alpha, beta]", "[alpha]")},
-        ["content/meetings/2020-03-03-riverton-talks.yaml:6: meeting '2020-03-03-riverton-talks': "
-         "field 'participants': needs at least 2 item(s), got 1"],
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:6: meeting '2020-03-03-riverton-talks': "
+            "field 'participants': needs at least 2 item(s), got 1"
+        ],
     ),
     (
         "participant-twice",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("[alpha, beta]", "[alpha, beta, alpha]")},
-        ["content/meetings/2020-03-03-riverton-talks.yaml:6: meeting '2020-03-03-riverton-talks': "
-         "field 'participants[2]': 'alpha' is listed twice"],
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:6: meeting '2020-03-03-riverton-talks': "
+            "field 'participants[2]': 'alpha' is listed twice"
+        ],
     ),
     (
         "participants-not-a-list",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("[alpha, beta]", "alpha")},
-        ["content/meetings/2020-03-03-riverton-talks.yaml:6: meeting '2020-03-03-riverton-talks': "
-         "field 'participants': expected a list, got text"],
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:6: meeting '2020-03-03-riverton-talks': "
+            "field 'participants': expected a list, got text"
+        ],
     ),
     (
         "unknown-kind-of-meeting",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("kind: bilateral", "kind: dinner")},
-        ["content/meetings/2020-03-03-riverton-talks.yaml:4: meeting '2020-03-03-riverton-talks': field 'kind': "
-         "'dinner' is not one of 'summit', 'bilateral', 'sidelines', 'virtual' or 'call'"],
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:4: meeting '2020-03-03-riverton-talks': field 'kind': "
+            "'dinner' is not one of 'summit', 'bilateral', 'sidelines', 'virtual' or 'call'"
+        ],
     ),
     (
         "unknown-source",
         {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations:\n  - source: almanack\n"},
-        ["leaders/gamma.yaml:5: leader 'gamma': field 'citations[0].source': unknown source 'almanack' (did you mean 'almanac'?)"],
+        [
+            "leaders/gamma.yaml:5: leader 'gamma': field 'citations[0].source': unknown source 'almanack' (did you mean 'almanac'?)"
+        ],
     ),
     (
         "no-citation",
@@ -112,15 +140,21 @@ CASES = [
     ),
     (
         "quote-not-in-source",
-        {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations:\n  - source: almanac\n"
-                               "    quote: Water rights remained the main point.\n"},
-        ["leaders/gamma.yaml:6: leader 'gamma': field 'citations[0].quote': quote not found in source 'almanac'; "
-         "closest passage: \"Water rights remained the sticking point.\""],
+        {
+            "leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations:\n  - source: almanac\n"
+            "    quote: Water rights remained the main point.\n"
+        },
+        [
+            "leaders/gamma.yaml:6: leader 'gamma': field 'citations[0].quote': quote not found in source 'almanac'; "
+            'closest passage: "Water rights remained the sticking point."'
+        ],
     ),
     (
         "unknown-issue-and-position",
-        {"content/issues/trade.yaml": "title: T\nsummary: s\nrelated: [water-right]\npositions:\n  gama:\n"
-                                      "    text: t\n    citations: [{source: hearsay}]\ncitations: [{source: hearsay}]\n"},
+        {
+            "content/issues/trade.yaml": "title: T\nsummary: s\nrelated: [water-right]\npositions:\n  gama:\n"
+            "    text: t\n    citations: [{source: hearsay}]\ncitations: [{source: hearsay}]\n"
+        },
         [
             "content/issues/trade.yaml:3: issue 'trade': field 'related[0]': unknown issue 'water-right' (did you mean 'water-rights'?)",
             "content/issues/trade.yaml:6: issue 'trade': field 'positions.gama': unknown leader 'gama' (did you mean 'gamma'?)",
@@ -129,7 +163,9 @@ CASES = [
     (
         "link-to-nothing",
         {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: Met [[alpa]].\ncitations: [{source: hearsay}]\n"},
-        ["leaders/gamma.yaml:3: leader 'gamma': field 'summary': link [[alpa]] matches no record (did you mean 'alpha'?)"],
+        [
+            "leaders/gamma.yaml:3: leader 'gamma': field 'summary': link [[alpa]] matches no record (did you mean 'alpha'?)"
+        ],
     ),
     (
         "ambiguous-link",
@@ -137,18 +173,24 @@ CASES = [
             "content/issues/gamma.yaml": "title: G\nsummary: s\ncitations: [{source: hearsay}]\n",
             "leaders/alpha.yaml": ALPHA.replace("met [[beta]]", "met [[gamma]]"),
         },
-        ["leaders/alpha.yaml:9: leader 'alpha': field 'summary': link [[gamma]] is ambiguous: it names a leader and a issue"],
+        [
+            "leaders/alpha.yaml:9: leader 'alpha': field 'summary': link [[gamma]] is ambiguous: it names a leader and a issue"
+        ],
     ),
     (
         "yaml-syntax",
         {"leaders/gamma.yaml": "name: G\ncountry: [E\nsummary: s\n"},
-        ["leaders/gamma.yaml:3: leader 'gamma': YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"],
+        [
+            "leaders/gamma.yaml:3: leader 'gamma': YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"
+        ],
     ),
     (
         "tab-indent",
         {"leaders/gamma.yaml": "name: G\ncitations:\n\t- source: hearsay\n"},
-        ["leaders/gamma.yaml:3: leader 'gamma': YAML syntax error: while scanning for the next token found character "
-         "that cannot start any token (YAML does not allow tabs for indentation: use spaces)"],
+        [
+            "leaders/gamma.yaml:3: leader 'gamma': YAML syntax error: while scanning for the next token found character "
+            "that cannot start any token (YAML does not allow tabs for indentation: use spaces)"
+        ],
     ),
     (
         "empty-file",
@@ -173,8 +215,10 @@ CASES = [
     (
         "bad-file-name",
         {"leaders/Delta Ray.yaml": "name: D\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n"},
-        ["leaders/Delta Ray.yaml:1: leader 'Delta Ray': file name 'Delta Ray.yaml' is not a valid id: "
-         "use lowercase letters, digits and single hyphens, like 2021-06-geneva-summit.yaml"],
+        [
+            "leaders/Delta Ray.yaml:1: leader 'Delta Ray': file name 'Delta Ray.yaml' is not a valid id: "
+            "use lowercase letters, digits and single hyphens, like 2021-06-geneva-summit.yaml"
+        ],
     ),
     (
         "javascript-url",
@@ -184,13 +228,17 @@ CASES = [
     (
         "archive-missing",
         {"content/sources/hearsay.yaml": "title: Hearsay\narchive: hearsay.txt\n"},
-        ["content/sources/hearsay.yaml:2: source 'hearsay': field 'archive': archived text 'hearsay.txt' not found beside this record"],
+        [
+            "content/sources/hearsay.yaml:2: source 'hearsay': field 'archive': archived text 'hearsay.txt' not found beside this record"
+        ],
     ),
     (
         "archive-outside",
         {"content/sources/hearsay.yaml": "title: Hearsay\narchive: ../../etc/passwd\n"},
-        ["content/sources/hearsay.yaml:2: source 'hearsay': field 'archive': "
-         "'../../etc/passwd' must be the name of a .txt file beside this record, like hearsay.txt"],
+        [
+            "content/sources/hearsay.yaml:2: source 'hearsay': field 'archive': "
+            "'../../etc/passwd' must be the name of a .txt file beside this record, like hearsay.txt"
+        ],
     ),
     (
         "errors-in-several-files-at-once",
@@ -239,7 +287,9 @@ def test_non_utf8_file(small: Path, run) -> None:
     (small / "leaders/gamma.yaml").write_bytes(b"name: G\ncountry: \xff\n")
     result = run("check", "--root", small)
     assert result.code == 1
-    assert result.err.splitlines()[0] == "leaders/gamma.yaml:2: leader 'gamma': not valid UTF-8 (byte 0xff at offset 17)"
+    assert (
+        result.err.splitlines()[0] == "leaders/gamma.yaml:2: leader 'gamma': not valid UTF-8 (byte 0xff at offset 17)"
+    )
 
 
 def test_byte_order_mark_and_windows_line_endings_are_accepted(small: Path, run) -> None:
@@ -256,5 +306,8 @@ def test_alias_bomb_fails_fast(small: Path, run) -> None:
     result = run("check", "--root", small)
     assert result.code == 1
     problems = result.err.splitlines()[:-1]
-    assert problems[0] == "leaders/gamma.yaml:2: leader 'gamma': YAML alias '*a0' is not allowed in records: write the value out"
+    assert (
+        problems[0]
+        == "leaders/gamma.yaml:2: leader 'gamma': YAML alias '*a0' is not allowed in records: write the value out"
+    )
     assert len(problems) == 5

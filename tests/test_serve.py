@@ -43,7 +43,9 @@ def server(small: Path):
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "builder.cli", "serve", "--root", str(small), "--dev-addr", f"127.0.0.1:{port}"],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         base = f"http://127.0.0.1:{port}/"
         try:

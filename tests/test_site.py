@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from htmlscan import scan, visible_text
 
 from builder.pipeline import Project, check
 from builder.quotes import fold
-from htmlscan import scan, visible_text
 
 REPO = Path(__file__).parent.parent
 
@@ -47,14 +47,22 @@ def test_shipped_content_checks() -> None:
     site = check(Project(REPO))
     assert {"putin", "trump", "biden"} <= set(site.leaders)
     assert {
-        "ukraine", "nato-eastern-europe", "election-interference", "cybersecurity",
-        "arms-control", "human-rights", "syria", "sanctions",
+        "ukraine",
+        "nato-eastern-europe",
+        "election-interference",
+        "cybersecurity",
+        "arms-control",
+        "human-rights",
+        "syria",
+        "sanctions",
     } <= set(site.issues)
 
 
 def test_required_meetings_with_the_precision_the_sources_give() -> None:
     site = check(Project(REPO))
-    found = {(e.model.date.iso(), tuple(sorted(e.model.participants)), e.model.location) for e in site.meetings.values()}
+    found = {
+        (e.model.date.iso(), tuple(sorted(e.model.participants)), e.model.location) for e in site.meetings.values()
+    }
     assert ("2017-07", ("putin", "trump"), "Hamburg") in found
     assert ("2018", ("putin", "trump"), "Helsinki") in found
     assert ("2021-06", ("biden", "putin"), "Geneva") in found
@@ -86,8 +94,13 @@ def test_every_quote_occurs_in_its_archive() -> None:
 
 def test_every_record_has_a_page(built: Path) -> None:
     site = check(Project(built))
-    for folder, ids in [("leaders", site.leaders), ("meetings", site.meetings), ("issues", site.issues),
-                        ("sources", site.sources), ("relations", site.relations)]:
+    for folder, ids in [
+        ("leaders", site.leaders),
+        ("meetings", site.meetings),
+        ("issues", site.issues),
+        ("sources", site.sources),
+        ("relations", site.relations),
+    ]:
         for rid in ids:
             assert (built / "site" / folder / rid / "index.html").is_file(), f"{folder}/{rid}"
     assert sorted(site.relations) == ["biden-putin", "putin-trump"]
@@ -115,7 +128,9 @@ def test_nothing_is_loaded_from_another_host(built: Path) -> None:
 
 def test_search_index_finds_geneva(built: Path) -> None:
     index = json.loads((built / "site/search/search_index.json").read_text(encoding="utf-8"))
-    assert any(doc["location"] == "meetings/2021-06-geneva-summit/" for doc in index["docs"] if "Geneva" in doc["title"])
+    assert any(
+        doc["location"] == "meetings/2021-06-geneva-summit/" for doc in index["docs"] if "Geneva" in doc["title"]
+    )
 
 
 def test_dates_print_with_their_precision(built: Path) -> None:
@@ -169,8 +184,14 @@ def test_record_text_is_shown_never_rendered(small: Path, run) -> None:
     )
     gamma = small / "leaders" / "gamma.yaml"
     gamma.write_text(
-        yaml.safe_dump({"name": "<b>Cy</b> *Gamma*", "country": "<i>E</i>", "summary": hostile,
-                        "citations": [{"source": "hearsay", "note": "<script>alert(4)</script>"}]})
+        yaml.safe_dump(
+            {
+                "name": "<b>Cy</b> *Gamma*",
+                "country": "<i>E</i>",
+                "summary": hostile,
+                "citations": [{"source": "hearsay", "note": "<script>alert(4)</script>"}],
+            }
+        )
     )
     result = run("build", "--root", small)
     assert result.code == 0, result.err
