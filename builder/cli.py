@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 from .errors import SummitryError, ValidationFailed
+from .new import ASKS, create
 from .pipeline import Project, build, check, generate
+from .schemas import SCHEMA_DIR, write_schemas
 
 EXIT_PROBLEMS = 1
 
 
 def _cmd_check(project: Project, args: argparse.Namespace) -> int:
+    if args.format == "json":
+        try:
+            check(project)
+        except ValidationFailed as exc:
+            print(json.dumps([p.as_dict() for p in exc.problems], indent=1, ensure_ascii=False))
+            return EXIT_PROBLEMS
+        print("[]")
+        return 0
     site = check(project)
     print(
         f"ok: {len(site.leaders)} leaders, {len(site.meetings)} meetings, {len(site.issues)} issues, "
@@ -41,6 +52,20 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_new(project: Project, args: argparse.Namespace) -> int:
+    given = {item.key: getattr(args, item.key, None) for item in ASKS[args.record]}
+    ask = input if sys.stdin.isatty() else None
+    path = create(project.root, args.record, given, ask, args.id)
+    print(f"wrote {path.relative_to(project.root)}; it passes summitry check")
+    return 0
+
+
+def _cmd_schema(project: Project, args: argparse.Namespace) -> int:
+    written = write_schemas(project.root)
+    print(f"{SCHEMA_DIR}/: {len(written)} written" + (f" ({', '.join(written)})" if written else ", all up to date"))
+    return 0
+
+
 def _cmd_serve(project: Project, args: argparse.Namespace) -> int:
     from .serve import serve  # imports MkDocs' server only when serving
 
@@ -52,7 +77,7 @@ COMMANDS: dict[str, tuple[Callable[[Project, argparse.Namespace], int], str, str
     "check": (
         _cmd_check,
         "Validate every record and reference; write nothing.",
-        "summitry check\nsummitry check --root ../my-fork",
+        "summitry check\nsummitry check --root ../my-fork\nsummitry check --format json   # for tools",
     ),
     "generate": (
         _cmd_generate,
@@ -66,12 +91,33 @@ COMMANDS: dict[str, tuple[Callable[[Project, argparse.Namespace], int], str, str
         "leaves the previous site/ as it was.",
         "summitry build\npython -m http.server -d site 8000   # then open http://localhost:8000",
     ),
+    "new": (
+        _cmd_new,
+        "Write a new record from flags (or answers, in a terminal); it is checked against the "
+        "knowledge base before it is written, and never overwrites a file.",
+        "summitry new meeting --title 'Geneva summit' --date 2021-06 --kind summit --location Geneva \\\n"
+        "    --participants biden,putin --issues ukraine --summary 'First summit of [[biden]] and [[putin]].' \\\n"
+        "    --source biden-putin-look-at-relationship --quote 'Think about their summit in Geneva in June 2021'",
+    ),
+    "schema": (
+        _cmd_schema,
+        "Write the JSON Schema of every kind of record into schema/, for editors.",
+        "summitry schema",
+    ),
     "serve": (
         _cmd_serve,
         "Generate and serve the site with live reload; regenerate when a record changes.",
         "summitry serve\nsummitry serve --dev-addr 127.0.0.1:8080",
     ),
 }
+
+
+def _flag_help(key: str) -> str:
+    for items in ASKS.values():
+        for item in items:
+            if item.key == key:
+                return item.question
+    return key
 
 
 def parser() -> argparse.ArgumentParser:
@@ -90,6 +136,18 @@ def parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         cmd.add_argument("--root", type=Path, default=Path("."), help="the knowledge base's folder (default: .)")
+        if name == "check":
+            cmd.add_argument(
+                "--format",
+                choices=("text", "json"),
+                default="text",
+                help="json: a list of {path, line, column, kind, id, field, message} on standard output",
+            )
+        if name == "new":
+            cmd.add_argument("record", choices=sorted(ASKS), help="the kind of record to create")
+            cmd.add_argument("--id", help="the record's id (default: from the date and title, or the name)")
+            for key in sorted({item.key for items in ASKS.values() for item in items}):
+                cmd.add_argument("--" + key.replace("_", "-"), dest=key, help=_flag_help(key))
         if name == "build":
             cmd.add_argument("--no-strict", action="store_true", help="let MkDocs warnings pass (CI never does)")
         if name == "serve":

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 class Problem:
     """One thing wrong with the knowledge base, located as precisely as we can.
 
-    Rendered as ``path:line: kind 'id': field 'f': message`` so that editors and
-    terminals can jump to it.
+    Rendered as ``path:line:column: kind 'id': field 'f': message``, the form editors
+    and terminals jump to.
     """
 
     path: str
@@ -23,8 +23,19 @@ class Problem:
     field: str = ""
     message: str = ""
 
+    def as_dict(self) -> dict[str, str | int]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "kind": self.kind,
+            "id": self.id,
+            "field": self.field,
+            "message": self.message,
+        }
+
     def __str__(self) -> str:
-        where = self.path + (f":{self.line}" if self.line else "")
+        where = self.path + (f":{self.line}:{self.column}" if self.line else "")
         parts = [where]
         if self.kind:
             parts.append(f"{self.kind} '{self.id}'")

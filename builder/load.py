@@ -57,6 +57,12 @@ class RawRecord:
     positions: dict[Path_, tuple[int, int]] = field(repr=False)
     literals: dict[Path_, str] = field(default_factory=dict, repr=False)
     """The text of unquoted scalars YAML read as booleans or numbers, for error messages."""
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict, repr=False)
+    """Line and column of each mapping key, for errors about the key itself."""
+
+    def where_key(self, loc: Path_) -> tuple[int, int]:
+        """Line and column of the key that names ``loc`` (for unknown or repeated fields)."""
+        return self.keys.get(loc) or self.where(loc)
 
     def where(self, loc: Path_) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``loc``, or of its nearest parent."""
@@ -70,6 +76,7 @@ class _Walker:
         self.rel, self.kind, self.rid = rel, kind, rid
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.literals: dict[Path_, str] = {}
+        self.keys: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.aliased = False
         self._seen: set[int] = set()
@@ -120,6 +127,7 @@ class _Walker:
                 self.problem(key_node, loc, "a key must be plain text")
                 continue
             key = str(key_node.value)
+            self.keys.setdefault(loc + (key,), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
             if key in out:
                 self.problem(key_node, loc + (key,), f"key '{key}' appears twice in this mapping")
                 continue
@@ -177,7 +185,7 @@ def parse_yaml(text: str, rel: str, kind: str, rid: str) -> tuple[Any, RawRecord
         node = docs[0]
         walker.problem(node, (), f"a record must be a mapping of fields, not a {type(data).__name__}")
         return data, None, walker.problems
-    return data, RawRecord(kind, rid, rel, data, walker.positions, walker.literals), walker.problems
+    return data, RawRecord(kind, rid, rel, data, walker.positions, walker.literals, walker.keys), walker.problems
 
 
 def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:

@@ -19,6 +19,7 @@ class Reference:
     target: str
     kind: str | None  # None for a [[link]], whose kind is found by its id
     citation: Citation | None = None
+    is_key: bool = False  # the id is a mapping key (positions), not a value
 
 
 def _is_prose(loc: Path_) -> bool:
@@ -44,7 +45,7 @@ def references(entry: Entry) -> Iterator[Reference]:
         for i, issue in enumerate(model.related):
             yield Reference(("related", i), issue, "issue")
         for leader in model.positions:
-            yield Reference(("positions", leader), leader, "leader")
+            yield Reference(("positions", leader), leader, "leader", is_key=True)
     for loc, value in walk(model):
         if isinstance(value, Citation):
             yield Reference(loc + ("source",), value.source, "source", value)

@@ -131,7 +131,7 @@ def _check_references(
                     continue
                 if ref.target not in index[ref.kind]:
                     hint = did_you_mean(ref.target, index[ref.kind])
-                    problems.append(entry.problem(ref.loc, f"unknown {ref.kind} '{ref.target}'{hint}"))
+                    problems.append(entry.problem(ref.loc, f"unknown {ref.kind} '{ref.target}'{hint}", ref.is_key))
                     continue
                 target = (ref.kind, ref.target)
             if ref.citation is not None and ref.citation.quote and ref.target in archives:

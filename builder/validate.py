@@ -39,8 +39,8 @@ class Entry:
         """What readers see for this record: a leader's name, anything else's title."""
         return str(self.model.name if self.kind == "leader" else self.model.title)
 
-    def problem(self, loc: Path_, message: str) -> Problem:
-        line, column = self.raw.where(loc)
+    def problem(self, loc: Path_, message: str, at_key: bool = False) -> Problem:
+        line, column = self.raw.where_key(loc) if at_key else self.raw.where(loc)
         return Problem(self.path, line, column, self.kind, self.id, dotted(loc), message)
 
 
@@ -172,7 +172,7 @@ def validate(raws: list[RawRecord]) -> tuple[list[Entry], list[Problem]]:
         except ValidationError as exc:
             for err in exc.errors():
                 loc, message = _message(cls, raw, err)
-                line, column = raw.where(loc)
+                line, column = raw.where_key(loc) if err["type"] == "extra_forbidden" else raw.where(loc)
                 problems.append(Problem(raw.path, line, column, raw.kind, raw.id, dotted(loc), message))
             continue
         entry = Entry(raw, model)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,45 @@ def test_readme_record_reference_is_the_generated_one() -> None:
     section = README.split("## Record reference\n\n", 1)[1]
     intro, tables = section.split("\n\n", 1)
     assert tables == reference_markdown(level=3)
+
+
+def test_check_json_lists_every_problem_with_its_place(small: Path, run) -> None:
+    gamma = small / "leaders" / "gamma.yaml"
+    gamma.write_text(gamma.read_text() + "colour: blue\n")
+    meeting = small / "content" / "meetings" / "2021-brief-call.yaml"
+    meeting.write_text(meeting.read_text().replace("[beta, alpha]", "[beta, alpah]"))
+    result = run("check", "--root", small, "--format", "json")
+    assert result.code == 1
+    assert json.loads(result.out) == [
+        {
+            "path": "content/meetings/2021-brief-call.yaml",
+            "line": 4,
+            "column": 22,
+            "kind": "meeting",
+            "id": "2021-brief-call",
+            "field": "participants[1]",
+            "message": "unknown leader 'alpah' (did you mean 'alpha'?)",
+        },
+        {
+            "path": "leaders/gamma.yaml",
+            "line": 7,
+            "column": 1,
+            "kind": "leader",
+            "id": "gamma",
+            "field": "colour",
+            "message": "unknown field 'colour' (did you mean 'country'?)",
+        },
+    ]
+
+
+def test_check_json_when_clean(small: Path, run) -> None:
+    result = run("check", "--root", small, "--format", "json")
+    assert (result.code, json.loads(result.out)) == (0, [])
+
+
+def test_readme_error_example_is_what_check_prints(shipped: Path, run) -> None:
+    geneva = shipped / "content" / "meetings" / "2021-06-geneva-summit.yaml"
+    geneva.write_text(geneva.read_text().replace("[biden, putin]", "[biden, puttin]"))
+    result = run("check", "--root", shipped)
+    example = README.split("```text\n", 1)[1].split("```", 1)[0]
+    assert result.err == example

@@ -14,28 +14,28 @@ CASES = [
     (
         "unknown-field",
         {"leaders/alpha.yaml": ALPHA + "nickname: Ada\n"},
-        ["leaders/alpha.yaml:13: leader 'alpha': field 'nickname': unknown field 'nickname' (did you mean 'name'?)"],
+        ["leaders/alpha.yaml:13:1: leader 'alpha': field 'nickname': unknown field 'nickname' (did you mean 'name'?)"],
     ),
     (
         "misspelt-field",
         {"leaders/gamma.yaml": "name: Cy Gamma\ncountry: Eastland\nsumary: x\ncitations: [{source: hearsay}]\n"},
         [
-            "leaders/gamma.yaml:1: leader 'gamma': field 'summary': required field is missing",
-            "leaders/gamma.yaml:3: leader 'gamma': field 'sumary': unknown field 'sumary' (did you mean 'summary'?)",
+            "leaders/gamma.yaml:1:1: leader 'gamma': field 'summary': required field is missing",
+            "leaders/gamma.yaml:3:1: leader 'gamma': field 'sumary': unknown field 'sumary' (did you mean 'summary'?)",
         ],
     ),
     (
         "misspelt-nested-field",
         {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations:\n  - source: hearsay\n    qoute: x\n"},
         [
-            "leaders/gamma.yaml:6: leader 'gamma': field 'citations[0].qoute': unknown field 'qoute' (did you mean 'quote'?)"
+            "leaders/gamma.yaml:6:5: leader 'gamma': field 'citations[0].qoute': unknown field 'qoute' (did you mean 'quote'?)"
         ],
     ),
     (
         "unknown-leader",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("[alpha, beta]", "[alpah, beta]")},
         [
-            "content/meetings/2020-03-03-riverton-talks.yaml:6: meeting '2020-03-03-riverton-talks': "
+            "content/meetings/2020-03-03-riverton-talks.yaml:6:16: meeting '2020-03-03-riverton-talks': "
             "field 'participants[0]': unknown leader 'alpah' (did you mean 'alpha'?)"
         ],
     ),
@@ -43,21 +43,21 @@ CASES = [
         "norway-problem",
         {"leaders/beta.yaml": "name: Bo Beta\ncountry: NO\nsummary: s\ncitations: [{source: hearsay}]\n"},
         [
-            "leaders/beta.yaml:2: leader 'beta': field 'country': expected text, but YAML reads unquoted NO as false: write \"NO\""
+            "leaders/beta.yaml:2:10: leader 'beta': field 'country': expected text, but YAML reads unquoted NO as false: write \"NO\""
         ],
     ),
     (
         "number-for-text",
         {"leaders/beta.yaml": "name: 1984\ncountry: X\nsummary: s\ncitations: [{source: hearsay}]\n"},
         [
-            "leaders/beta.yaml:1: leader 'beta': field 'name': expected text, but YAML reads unquoted 1984 as a number: write \"1984\""
+            "leaders/beta.yaml:1:7: leader 'beta': field 'name': expected text, but YAML reads unquoted 1984 as a number: write \"1984\""
         ],
     ),
     (
         "impossible-date",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("date: 2020-03-03", "date: 2021-02-29")},
         [
-            "content/meetings/2020-03-03-riverton-talks.yaml:2: meeting '2020-03-03-riverton-talks': field 'date': "
+            "content/meetings/2020-03-03-riverton-talks.yaml:2:7: meeting '2020-03-03-riverton-talks': field 'date': "
             "'2021-02-29' is not a day of February 2021"
         ],
     ),
@@ -65,7 +65,7 @@ CASES = [
         "impossible-month",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("date: 2020-03-03", "date: 2020-13")},
         [
-            "content/meetings/2020-03-03-riverton-talks.yaml:2: meeting '2020-03-03-riverton-talks': field 'date': "
+            "content/meetings/2020-03-03-riverton-talks.yaml:2:7: meeting '2020-03-03-riverton-talks': field 'date': "
             "'2020-13' has no month 13"
         ],
     ),
@@ -73,7 +73,7 @@ CASES = [
         "date-in-words",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("date: 2020-03-03", "date: March 2020")},
         [
-            "content/meetings/2020-03-03-riverton-talks.yaml:2: meeting '2020-03-03-riverton-talks': field 'date': "
+            "content/meetings/2020-03-03-riverton-talks.yaml:2:7: meeting '2020-03-03-riverton-talks': field 'date': "
             "'March 2020' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
         ],
     ),
@@ -85,20 +85,20 @@ CASES = [
             )
         },
         [
-            "content/meetings/2020-03-03-riverton-talks.yaml:3: meeting '2020-03-03-riverton-talks': field 'end_date': "
+            "content/meetings/2020-03-03-riverton-talks.yaml:3:11: meeting '2020-03-03-riverton-talks': field 'end_date': "
             "ends (2020-02) before it starts (2020-03-03)"
         ],
     ),
     (
         "role-ends-before-it-starts",
         {"leaders/alpha.yaml": ALPHA.replace("to: 2019", "to: 2009")},
-        ["leaders/alpha.yaml:8: leader 'alpha': field 'roles[1].to': ends (2009) before it starts (2010)"],
+        ["leaders/alpha.yaml:8:9: leader 'alpha': field 'roles[1].to': ends (2009) before it starts (2010)"],
     ),
     (
         "one-participant",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("[alpha, beta]", "[alpha]")},
         [
-            "content/meetings/2020-03-03-riverton-talks.yaml:6: meeting '2020-03-03-riverton-talks': "
+            "content/meetings/2020-03-03-riverton-talks.yaml:6:15: meeting '2020-03-03-riverton-talks': "
             "field 'participants': needs at least 2 item(s), got 1"
         ],
     ),
@@ -106,7 +106,7 @@ CASES = [
         "participant-twice",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("[alpha, beta]", "[alpha, beta, alpha]")},
         [
-            "content/meetings/2020-03-03-riverton-talks.yaml:6: meeting '2020-03-03-riverton-talks': "
+            "content/meetings/2020-03-03-riverton-talks.yaml:6:29: meeting '2020-03-03-riverton-talks': "
             "field 'participants[2]': 'alpha' is listed twice"
         ],
     ),
@@ -114,7 +114,7 @@ CASES = [
         "participants-not-a-list",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("[alpha, beta]", "alpha")},
         [
-            "content/meetings/2020-03-03-riverton-talks.yaml:6: meeting '2020-03-03-riverton-talks': "
+            "content/meetings/2020-03-03-riverton-talks.yaml:6:15: meeting '2020-03-03-riverton-talks': "
             "field 'participants': expected a list, got text"
         ],
     ),
@@ -122,7 +122,7 @@ CASES = [
         "unknown-kind-of-meeting",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("kind: bilateral", "kind: dinner")},
         [
-            "content/meetings/2020-03-03-riverton-talks.yaml:4: meeting '2020-03-03-riverton-talks': field 'kind': "
+            "content/meetings/2020-03-03-riverton-talks.yaml:4:7: meeting '2020-03-03-riverton-talks': field 'kind': "
             "'dinner' is not one of 'summit', 'bilateral', 'sidelines', 'virtual' or 'call'"
         ],
     ),
@@ -130,13 +130,13 @@ CASES = [
         "unknown-source",
         {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations:\n  - source: almanack\n"},
         [
-            "leaders/gamma.yaml:5: leader 'gamma': field 'citations[0].source': unknown source 'almanack' (did you mean 'almanac'?)"
+            "leaders/gamma.yaml:5:13: leader 'gamma': field 'citations[0].source': unknown source 'almanack' (did you mean 'almanac'?)"
         ],
     ),
     (
         "no-citation",
         {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations: []\n"},
-        ["leaders/gamma.yaml:4: leader 'gamma': field 'citations': needs at least 1 item(s), got 0"],
+        ["leaders/gamma.yaml:4:12: leader 'gamma': field 'citations': needs at least 1 item(s), got 0"],
     ),
     (
         "quote-not-in-source",
@@ -145,7 +145,7 @@ CASES = [
             "    quote: Water rights remained the main point.\n"
         },
         [
-            "leaders/gamma.yaml:6: leader 'gamma': field 'citations[0].quote': quote not found in source 'almanac'; "
+            "leaders/gamma.yaml:6:12: leader 'gamma': field 'citations[0].quote': quote not found in source 'almanac'; "
             'closest passage: "Water rights remained the sticking point."'
         ],
     ),
@@ -156,15 +156,15 @@ CASES = [
             "    text: t\n    citations: [{source: hearsay}]\ncitations: [{source: hearsay}]\n"
         },
         [
-            "content/issues/trade.yaml:3: issue 'trade': field 'related[0]': unknown issue 'water-right' (did you mean 'water-rights'?)",
-            "content/issues/trade.yaml:6: issue 'trade': field 'positions.gama': unknown leader 'gama' (did you mean 'gamma'?)",
+            "content/issues/trade.yaml:3:11: issue 'trade': field 'related[0]': unknown issue 'water-right' (did you mean 'water-rights'?)",
+            "content/issues/trade.yaml:5:3: issue 'trade': field 'positions.gama': unknown leader 'gama' (did you mean 'gamma'?)",
         ],
     ),
     (
         "link-to-nothing",
         {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: Met [[alpa]].\ncitations: [{source: hearsay}]\n"},
         [
-            "leaders/gamma.yaml:3: leader 'gamma': field 'summary': link [[alpa]] matches no record (did you mean 'alpha'?)"
+            "leaders/gamma.yaml:3:10: leader 'gamma': field 'summary': link [[alpa]] matches no record (did you mean 'alpha'?)"
         ],
     ),
     (
@@ -174,69 +174,71 @@ CASES = [
             "leaders/alpha.yaml": ALPHA.replace("met [[beta]]", "met [[gamma]]"),
         },
         [
-            "leaders/alpha.yaml:9: leader 'alpha': field 'summary': link [[gamma]] is ambiguous: it names a leader and a issue"
+            "leaders/alpha.yaml:9:10: leader 'alpha': field 'summary': link [[gamma]] is ambiguous: it names a leader and a issue"
         ],
     ),
     (
         "yaml-syntax",
         {"leaders/gamma.yaml": "name: G\ncountry: [E\nsummary: s\n"},
         [
-            "leaders/gamma.yaml:3: leader 'gamma': YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"
+            "leaders/gamma.yaml:3:8: leader 'gamma': YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"
         ],
     ),
     (
         "tab-indent",
         {"leaders/gamma.yaml": "name: G\ncitations:\n\t- source: hearsay\n"},
         [
-            "leaders/gamma.yaml:3: leader 'gamma': YAML syntax error: while scanning for the next token found character "
+            "leaders/gamma.yaml:3:1: leader 'gamma': YAML syntax error: while scanning for the next token found character "
             "that cannot start any token (YAML does not allow tabs for indentation: use spaces)"
         ],
     ),
     (
         "empty-file",
         {"leaders/gamma.yaml": ""},
-        ["leaders/gamma.yaml:1: leader 'gamma': the file is empty; a record is one mapping"],
+        ["leaders/gamma.yaml:1:1: leader 'gamma': the file is empty; a record is one mapping"],
     ),
     (
         "top-level-list",
         {"leaders/gamma.yaml": "- name: G\n"},
-        ["leaders/gamma.yaml:1: leader 'gamma': a record must be a mapping of fields, not a list"],
+        ["leaders/gamma.yaml:1:1: leader 'gamma': a record must be a mapping of fields, not a list"],
     ),
     (
         "duplicate-key",
         {"leaders/gamma.yaml": "name: G\ncountry: E\nname: H\nsummary: s\ncitations: [{source: hearsay}]\n"},
-        ["leaders/gamma.yaml:3: leader 'gamma': field 'name': key 'name' appears twice in this mapping"],
+        ["leaders/gamma.yaml:3:1: leader 'gamma': field 'name': key 'name' appears twice in this mapping"],
     ),
     (
         "alias",
         {"leaders/gamma.yaml": "name: &n G\ncountry: *n\nsummary: s\ncitations: [{source: hearsay}]\n"},
-        ["leaders/gamma.yaml:2: leader 'gamma': YAML alias '*n' is not allowed in records: write the value out"],
+        ["leaders/gamma.yaml:2:10: leader 'gamma': YAML alias '*n' is not allowed in records: write the value out"],
     ),
     (
         "bad-file-name",
         {"leaders/Delta Ray.yaml": "name: D\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n"},
         [
-            "leaders/Delta Ray.yaml:1: leader 'Delta Ray': file name 'Delta Ray.yaml' is not a valid id: "
+            "leaders/Delta Ray.yaml:1:1: leader 'Delta Ray': file name 'Delta Ray.yaml' is not a valid id: "
             "use lowercase letters, digits and single hyphens, like 2021-06-geneva-summit.yaml"
         ],
     ),
     (
         "javascript-url",
         {"content/sources/hearsay.yaml": "title: Hearsay\nurl: javascript:alert(1)\n"},
-        ["content/sources/hearsay.yaml:2: source 'hearsay': field 'url': 'javascript:alert(1)' is not an http(s) URL"],
+        [
+            "content/sources/hearsay.yaml:2:6: source 'hearsay': field 'url': 'javascript:alert(1)' is not an http(s) URL"
+        ],
     ),
     (
         "archive-missing",
         {"content/sources/hearsay.yaml": "title: Hearsay\narchive: hearsay.txt\n"},
         [
-            "content/sources/hearsay.yaml:2: source 'hearsay': field 'archive': archived text 'hearsay.txt' not found beside this record"
+            "content/sources/hearsay.yaml:2:10: source 'hearsay': field 'archive': archived text 'hearsay.txt' not found beside this record"
         ],
     ),
     (
         "archive-outside",
         {"content/sources/hearsay.yaml": "title: Hearsay\narchive: ../../etc/passwd\n"},
         [
-            "content/sources/hearsay.yaml:2: source 'hearsay': field 'archive': "
+            "content/sources/hearsay.yaml:2:10: source 'hearsay': field 'archive': "
             "'../../etc/passwd' must be the name of a .txt file beside this record, like hearsay.txt"
         ],
     ),
@@ -247,8 +249,8 @@ CASES = [
             "content/issues/trade.yaml": "title: T\nsummary: s\n",
         },
         [
-            "content/issues/trade.yaml:1: issue 'trade': field 'citations': required field is missing",
-            "leaders/gamma.yaml:5: leader 'gamma': field 'extra': unknown field 'extra'",
+            "content/issues/trade.yaml:1:1: issue 'trade': field 'citations': required field is missing",
+            "leaders/gamma.yaml:5:1: leader 'gamma': field 'extra': unknown field 'extra'",
         ],
     ),
 ]
@@ -288,7 +290,7 @@ def test_non_utf8_file(small: Path, run) -> None:
     result = run("check", "--root", small)
     assert result.code == 1
     assert (
-        result.err.splitlines()[0] == "leaders/gamma.yaml:2: leader 'gamma': not valid UTF-8 (byte 0xff at offset 17)"
+        result.err.splitlines()[0] == "leaders/gamma.yaml:2:1: leader 'gamma': not valid UTF-8 (byte 0xff at offset 17)"
     )
 
 
@@ -308,6 +310,6 @@ def test_alias_bomb_fails_fast(small: Path, run) -> None:
     problems = result.err.splitlines()[:-1]
     assert (
         problems[0]
-        == "leaders/gamma.yaml:2: leader 'gamma': YAML alias '*a0' is not allowed in records: write the value out"
+        == "leaders/gamma.yaml:2:10: leader 'gamma': YAML alias '*a0' is not allowed in records: write the value out"
     )
     assert len(problems) == 5

@@ -82,5 +82,5 @@ def test_serve_reports_errors_and_keeps_the_last_good_site(server) -> None:
     path = root / "leaders" / "gamma.yaml"
     path.write_text(path.read_text().replace("country: Eastland", "country: Eastland\ncolour: blue"))
     _wait_for(lambda: "unknown field 'colour'" in log.read_text())
-    assert "leaders/gamma.yaml:3: leader 'gamma': field 'colour': unknown field 'colour'" in log.read_text()
+    assert "leaders/gamma.yaml:3:1: leader 'gamma': field 'colour': unknown field 'colour'" in log.read_text()
     assert "Joined the talks in 2022." in (_get(base + "leaders/gamma/") or "")
