@@ -1,0 +1,164 @@
+"""``summitry new``: write a valid record from flags or answers, checked before it is written."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, SummitryError, ValidationFailed
+from .load import KIND_DIRS, discover, load_all, parse_yaml
+from .resolve import resolve
+from .schemas import modeline
+from .validate import validate
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One value a new record needs: its flag, its question, and how to read the answer."""
+
+    key: str  # the record field (or a pseudo-field such as 'quote')
+    question: str
+    required: bool = True
+    is_list: bool = False
+
+
+ASKS: dict[str, list[Ask]] = {
+    "meeting": [
+        Ask("title", "Title (e.g. Geneva summit)"),
+        Ask("date", "Date: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source"),
+        Ask("kind", "Kind: summit, bilateral, sidelines, virtual or call"),
+        Ask("location", "Place (leave empty for a call)", required=False),
+        Ask("participants", "Leader ids, comma-separated (e.g. biden,putin)", is_list=True),
+        Ask("issues", "Issue ids, comma-separated", required=False, is_list=True),
+        Ask("summary", "Summary, in your own words"),
+        Ask("source", "Source id"),
+        Ask("quote", "Quote from the source that supports it", required=False),
+    ],
+    "leader": [
+        Ask("name", "Full name"),
+        Ask("country", "Country"),
+        Ask("summary", "Summary, in your own words"),
+        Ask("source", "Source id"),
+        Ask("quote", "Quote from the source that supports it", required=False),
+    ],
+    "issue": [
+        Ask("title", "Title (e.g. Ukraine)"),
+        Ask("summary", "Summary, in your own words"),
+        Ask("source", "Source id"),
+        Ask("quote", "Quote from the source that supports it", required=False),
+    ],
+    "source": [
+        Ask("title", "Title, as published"),
+        Ask("author", "Author", required=False),
+        Ask("publisher", "Publisher", required=False),
+        Ask("url", "Address (http or https)", required=False),
+        Ask("published", "Date published", required=False),
+    ],
+}
+
+
+def slug(text: str, max_words: int = 8) -> str:
+    """``'Geneva Summit, 2021!'`` -> ``'geneva-summit-2021'``: an id from words."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words[:max_words])
+
+
+def default_id(kind: str, values: dict[str, Any]) -> str:
+    if kind == "meeting":
+        return slug(f"{values['date']} {values['title']}")
+    if kind == "leader":
+        return slug(str(values["name"]).split()[-1])
+    return slug(str(values["title"]), max_words=6 if kind == "source" else 8)
+
+
+def gather(kind: str, given: dict[str, Any], ask: Callable[[str], str] | None) -> dict[str, Any]:
+    """Values from flags, then from answers where a terminal can ask; lists split on commas."""
+    values: dict[str, Any] = {}
+    missing = []
+    for item in ASKS[kind]:
+        value = given.get(item.key)
+        if value is None and ask is not None:
+            value = ask(item.question + ("" if item.required else " [optional]") + ": ").strip() or None
+        if value is None:
+            if item.required:
+                missing.append("--" + item.key.replace("_", "-"))
+            continue
+        values[item.key] = [v.strip() for v in value.split(",") if v.strip()] if item.is_list else value
+    if missing:
+        raise SummitryError(f"missing {', '.join(missing)} (or run it in a terminal to be asked)")
+    return values
+
+
+class _Flow(list[Any]):
+    """A list written on one line: participants: [biden, putin]."""
+
+
+def _flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Flow, _flow)
+
+
+def record_data(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The record's fields in the order the reference documents them."""
+    data = {k: v for k, v in values.items() if k not in ("source", "quote")}
+    for key in ("participants", "issues"):
+        if key in data:
+            data[key] = _Flow(data[key])
+    if kind != "source":
+        citation = {"source": values["source"]}
+        if values.get("quote"):
+            citation["quote"] = values["quote"]
+        data["citations"] = [citation]
+    return data
+
+
+def record_text(kind: str, data: dict[str, Any]) -> str:
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88, default_flow_style=False)
+    return modeline(kind) + "\n" + body
+
+
+def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], str] | None, rid: str | None) -> Path:
+    """Write the new record, or raise with every problem it would have; never overwrite."""
+    values = gather(kind, given, ask)
+    rid = rid or default_id(kind, values)
+    path = root / KIND_DIRS[kind] / f"{rid}.yaml"
+    rel = path.relative_to(root).as_posix()
+    if any(p.stem == rid for p in discover(root)[kind]):
+        raise SummitryError(f"{rel} already exists; summitry new never overwrites (choose another --id)")
+    text = record_text(kind, record_data(kind, values))
+    _, record, problems = parse_yaml(text, rel, kind, rid)
+    if record is not None:
+        raws, _ = load_all(root)
+        entries, problems = validate([*raws, record])
+        broken = {k: {p.stem for p in paths} for k, paths in discover(root).items()}
+        for entry in entries:
+            broken[entry.kind].discard(entry.id)
+        _, found = resolve(root, entries, broken)
+        problems += found
+    mine = [_readable(p) for p in problems if p.path == rel]
+    if mine:
+        raise ValidationFailed(mine)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
+        handle.write(text)
+    return path
+
+
+def _readable(problem: Problem) -> Problem:
+    """Problems in a record not yet written point at the flag, not at a line nobody has seen."""
+    flag = {"participants": "--participants", "issues": "--issues", "citations": "--source/--quote"}
+    field = problem.field.split("[")[0].split(".")[0]
+    return Problem(problem.path, 0, 0, problem.kind, problem.id, flag.get(field, "--" + field), problem.message)
