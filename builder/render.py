@@ -11,6 +11,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import frontmatter
@@ -22,6 +23,7 @@ from .markdown import LINK_RE, front_matter, prose, text
 from .reference import reference_markdown
 from .resolve import Cited, Key, Site, pairs, relation_id
 from .schema import Citation
+from .schemas import SCHEMA_DIR, schema_texts
 
 PAGE_DIRS = {
     "leader": "leaders",
@@ -32,6 +34,7 @@ PAGE_DIRS = {
 }
 SECTIONS = ("leader", "meeting", "issue", "relation", "source")
 DESCRIPTION_LENGTH = 160
+EXAMPLE_MEETING = (Path(__file__).parent / "templates" / "example-meeting.yaml").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,15 @@ class Renderer:
             path = f"{PAGE_DIRS[kind]}/index.md"
             out[path] = self._render(f"{PAGE_DIRS[kind]}.md.j2", path)
         out["timeline.md"] = self._render("timeline.md.j2", "timeline.md")
-        out["reference.md"] = self._render("reference.md.j2", "reference.md", reference=reference_markdown(level=2))
+        out["contributing.md"] = self._render(
+            "contributing.md.j2",
+            "contributing.md",
+            reference=reference_markdown(level=3),
+            example=EXAMPLE_MEETING.rstrip("\n"),
+            edit_url=self._edit("builder/templates/contributing.md.j2"),
+        )
+        for name, schema in schema_texts().items():
+            out[f"{SCHEMA_DIR}/{name}"] = schema
         generated = set(out)
         for rel_path, data in self.settings.pages:
             if rel_path in generated:
