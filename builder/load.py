@@ -10,6 +10,7 @@ anchors and aliases (the "billion laughs"), absurd nesting.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,11 @@ KIND_DIRS = {
 }
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_DEPTH = 12
+# PyYAML's C composer recurses once per level and crashes the interpreter (a segmentation
+# fault, no exception) somewhere past ten thousand levels. Every level needs one of these
+# characters, so a text with fewer of them than this is safe to compose.
+SAFE_TO_COMPOSE = 1000
+_NESTING_CHARS = "[{-:?"
 MAX_FILE_BYTES = 1_000_000
 
 Path_ = tuple[str | int, ...]
@@ -152,6 +158,13 @@ class _Walker:
         return None
 
 
+def slug(text: str, max_words: int = 8) -> str:
+    """``'Geneva Summit, 2021!'`` -> ``'geneva-summit-2021'``: an id from words."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words[:max_words])
+
+
 def dotted(loc: Path_) -> str:
     """``citations[0].quote`` for ``("citations", 0, "quote")``."""
     out = ""
@@ -160,9 +173,29 @@ def dotted(loc: Path_) -> str:
     return out
 
 
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where the text nests deeper than MAX_DEPTH, found from the event stream (no recursion)."""
+    if sum(text.count(c) for c in _NESTING_CHARS) < SAFE_TO_COMPOSE:
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # the record's own mapping is the first level
+                mark = event.start_mark
+                return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
+
+
 def parse_yaml(text: str, rel: str, kind: str, rid: str) -> tuple[Any, RawRecord | None, list[Problem]]:
     """Parse one record's text; return its data, the record (if a mapping) and problems."""
     try:
+        deep = _too_deep(text)
+        if deep:
+            message = f"nested more than {MAX_DEPTH} levels deep"
+            return None, None, [Problem(rel, deep[0], deep[1], kind, rid, "", message)]
         docs = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -182,8 +215,11 @@ def parse_yaml(text: str, rel: str, kind: str, rid: str) -> tuple[Any, RawRecord
     if walker.aliased:
         return None, None, _alias_problems(text, rel, kind, rid)
     if not isinstance(data, dict):
-        node = docs[0]
-        walker.problem(node, (), f"a record must be a mapping of fields, not a {type(data).__name__}")
+        what = "a list" if isinstance(data, list) else "text" if isinstance(data, str) else "a single value"
+        walker.problem(docs[0], (), f"a record must be a mapping of fields, not {what}")
+        return data, None, walker.problems
+    if walker.problems:
+        # What the YAML itself got wrong comes first; typing what was read would only echo it.
         return data, None, walker.problems
     return data, RawRecord(kind, rid, rel, data, walker.positions, walker.literals, walker.keys), walker.problems
 
@@ -215,18 +251,18 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     rid = path.stem
     problems: list[Problem] = []
     if not ID_RE.match(rid):
-        problems.append(
-            Problem(
-                rel,
-                1,
-                1,
-                kind,
-                rid,
-                "",
-                f"file name '{path.name}' is not a valid id: use lowercase "
-                "letters, digits and single hyphens, like 2021-06-geneva-summit.yaml",
+        fixed = slug(rid, max_words=20)
+        foreign = next((c for c in rid if not c.isascii()), None)
+        if foreign:
+            hint = (
+                f"; it contains '{foreign}' ({unicodedata.name(foreign, f'U+{ord(foreign):04X}')}), not a Latin letter"
             )
-        )
+        elif fixed and (path.parent / f"{fixed}.yaml").exists():
+            hint = f"; as '{fixed}.yaml' it would collide with the record already there"
+        else:
+            hint = f"; rename it to '{fixed}.yaml'" if fixed else ""
+        message = f"file name '{path.name}' is not a valid id: use lowercase letters, digits and single hyphens{hint}"
+        problems.append(Problem(rel, 1, 1, kind, rid, "", message))
     if path.is_symlink():
         return None, problems + [Problem(rel, 1, 1, kind, rid, "", "records must be files, not symbolic links")]
     size = path.stat().st_size
