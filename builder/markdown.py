@@ -17,6 +17,16 @@ _SAFE_PREFIXES = ("http://", "https://", "mailto:")
 LINK_RE = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 
 
+def url(value: str) -> str:
+    """A link target as Markdown reads it whole: parentheses and spaces percent-encoded."""
+    return value.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+
+
+# Block markup that would give a record's prose a page's structure: headings, tables,
+# setext underlines and rules. They are shown as written.
+_BLOCK_MARKUP = re.compile(r"^( {0,3})([#=]|-{3,}\s*$|-(?=\s*-)|\*(?=\s*\*\s*\*))", re.MULTILINE)
+
+
 def text(value: str) -> str:
     """Plain text (a title, a name, a quote) as inline Markdown that renders as itself."""
     flat = " ".join(str(value).split())
@@ -41,18 +51,29 @@ def _defuse_links(markdown: str) -> str:
     return _REF_DEF.sub(ref, _INLINE_LINK.sub(inline, markdown))
 
 
+def _escape_prose(markdown: str) -> str:
+    out = markdown.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
+    out = _BLOCK_MARKUP.sub(lambda m: m[1] + "\\" + m[2], out)
+    return _defuse_links(out)
+
+
 def prose(value: str, link: Callable[[str, str | None], str], inline: bool = False) -> str:
-    """Prose fields are Markdown, minus raw HTML and links to non-web schemes.
+    """Prose fields are Markdown, minus raw HTML, block markup and links to non-web schemes.
 
     ``link(id, label)`` turns a ``[[id]]`` or ``[[id|label]]`` into a Markdown link; ids
-    were checked in the resolve stage. ``inline`` folds the text onto one line, for
-    list items and table cells.
+    were checked in the resolve stage. Only the text between links is escaped, so that a
+    label's '|' stays the link's own. ``inline`` folds the text onto one line, for list
+    items and table cells.
     """
-    out = value.replace("&", "&amp;").replace("<", "&lt;")
-    out = _defuse_links(out)
-    out = LINK_RE.sub(lambda m: link(m[1].strip(), m[2].strip() if m[2] else None), out)
+    parts, pos = [], 0
+    for match in LINK_RE.finditer(value):
+        parts.append(_escape_prose(value[pos : match.start()]))
+        parts.append(link(match[1].strip(), match[2].strip() if match[2] else None))
+        pos = match.end()
+    parts.append(_escape_prose(value[pos:]))
+    out = "".join(parts)
     if inline:
-        out = " ".join(out.split()).replace("|", "\\|")
+        out = " ".join(out.split())
     return out.strip()
 
 

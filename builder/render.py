@@ -19,7 +19,7 @@ import jinja2
 
 from .dates import human_span
 from .errors import SummitryError
-from .markdown import LINK_RE, front_matter, prose, text
+from .markdown import LINK_RE, front_matter, prose, text, url
 from .reference import reference_markdown
 from .resolve import Cited, Key, Site, pairs, relation_id
 from .schema import Citation
@@ -126,6 +126,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["text"] = text
+    env.filters["url"] = url
     env.filters["span"] = lambda m: human_span(m.date, m.end_date)
     env.globals["front_matter"] = front_matter
     env.globals["pairs"] = lambda ids: [relation_id(a, b) for a, b in pairs(ids)]

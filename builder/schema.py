@@ -48,13 +48,16 @@ def _http_url(value: Any) -> str:
         raise ValueError("expected a URL as text")
     if not re.match(r"^https?://[^\s/]+\S*$", value, re.IGNORECASE):
         raise ValueError(f"'{value}' is not an http(s) URL")
+    if re.search(r"[<>\"'\\\s]", value):
+        raise ValueError(f"'{value}' has a character a URL may not hold unencoded (< > \" ' \\ or a space)")
     return value
 
 
 HttpUrl = Annotated[
     str,
     PlainValidator(_http_url),
-    WithJsonSchema({"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/]+\S*$"}),
+    # ECMAScript regex (JSON Schema): no escapes inside the classes but the backslash's own
+    WithJsonSchema({"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/<>\"'\\\\]+[^\\s<>\"'\\\\]*$"}),
 ]
 
 

@@ -104,7 +104,8 @@ def _describe(value: Any) -> str:
 
 
 def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
-    loc: Path_ = tuple(err["loc"])
+    # pydantic marks an error in a mapping's key with a trailing '[key]'
+    loc: Path_ = tuple(part for part in err["loc"] if part != "[key]")
     kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
     if kind == "extra_forbidden":
         owner = _model_at(cls, loc[:-1])
@@ -172,7 +173,8 @@ def validate(raws: list[RawRecord]) -> tuple[list[Entry], list[Problem]]:
         except ValidationError as exc:
             for err in exc.errors():
                 loc, message = _message(cls, raw, err)
-                line, column = raw.where_key(loc) if err["type"] == "extra_forbidden" else raw.where(loc)
+                on_key = err["type"] == "extra_forbidden" or "[key]" in err["loc"]
+                line, column = raw.where_key(loc) if on_key else raw.where(loc)
                 problems.append(Problem(raw.path, line, column, raw.kind, raw.id, dotted(loc), message))
             continue
         entry = Entry(raw, model)
