@@ -58,12 +58,24 @@ def small(tmp_path: Path) -> Path:
     return dest
 
 
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    """A scratch copy of the repository's own knowledge base and site configuration."""
-    dest = tmp_path / "shipped"
-    dest.mkdir()
+def copy_shipped(dest: Path) -> Path:
+    """A copy of the repository's own knowledge base and site configuration at ``dest``."""
+    dest.mkdir(parents=True)
     for name in ("leaders", "content", "overrides"):
         shutil.copytree(REPO / name, dest / name)
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     return dest
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A scratch copy of the shipped knowledge base, for tests that change it."""
+    return copy_shipped(tmp_path / "shipped")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped knowledge base built once into a site by `summitry build` (MkDocs, strict)."""
+    root = copy_shipped(tmp_path_factory.mktemp("built") / "kb")
+    assert main(["build", "--root", str(root)]) == 0
+    return root

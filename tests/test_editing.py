@@ -77,6 +77,7 @@ BROKEN = [
     ),
     ("source", "title: T\nurl: javascript:alert(1)\n", "javascript"),
     ("source", "title: T\narchive: ../../etc/passwd\n", "passwd"),
+    ("source", "title: T\nurl: 'https://x.org/\"><script>'\n", "script"),
 ]
 
 

@@ -217,7 +217,7 @@ CASES = [
         {"leaders/Delta Ray.yaml": "name: D\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n"},
         [
             "leaders/Delta Ray.yaml:1:1: leader 'Delta Ray': file name 'Delta Ray.yaml' is not a valid id: "
-            "use lowercase letters, digits and single hyphens, like 2021-06-geneva-summit.yaml"
+            "use lowercase letters, digits and single hyphens; rename it to 'delta-ray.yaml'"
         ],
     ),
     (
@@ -253,27 +253,188 @@ CASES = [
             "leaders/gamma.yaml:5:1: leader 'gamma': field 'extra': unknown field 'extra'",
         ],
     ),
+    (
+        "top-level-scalar",
+        {"leaders/gamma.yaml": "just text\n"},
+        ["leaders/gamma.yaml:1:1: leader 'gamma': a record must be a mapping of fields, not text"],
+    ),
+    (
+        "two-documents",
+        {
+            "leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n---\nname: G\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n"
+        },
+        ["leaders/gamma.yaml:1:1: leader 'gamma': the file holds more than one YAML document; a record is one mapping"],
+    ),
+    (
+        "unicode-look-alike-file-name",
+        {"leaders/рutin.yaml": "name: G\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n"},
+        [
+            "leaders/рutin.yaml:1:1: leader 'рutin': file name 'рutin.yaml' is not a valid id: use lowercase letters, digits and single hyphens; it contains 'р' (CYRILLIC SMALL LETTER ER), not a Latin letter"
+        ],
+    ),
+    (
+        "file-name-collides-after-lower-casing",
+        {"leaders/Beta.yaml": "name: G\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n"},
+        [
+            "leaders/Beta.yaml:1:1: leader 'Beta': file name 'Beta.yaml' is not a valid id: use lowercase letters, digits and single hyphens; as 'beta.yaml' it would collide with the record already there"
+        ],
+    ),
+    (
+        "yml-extension",
+        {"leaders/delta.yml": "name: G\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n"},
+        ["leaders/delta.yml:1:1: leader 'delta': records end in '.yaml', not '.yml'"],
+    ),
+    (
+        "python-tag",
+        {
+            "leaders/gamma.yaml": "name: !!python/object/apply:os.system [ls]\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n"
+        },
+        [
+            "leaders/gamma.yaml:1:7: leader 'gamma': field 'name': YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"
+        ],
+    ),
+    (
+        "merge-key",
+        {"leaders/gamma.yaml": "base: &b {country: E}\nname: G\n<<: *b\nsummary: s\ncitations: [{source: hearsay}]\n"},
+        ["leaders/gamma.yaml:3:1: leader 'gamma': YAML merge keys ('<<') are not allowed in records"],
+    ),
+    (
+        "complex-key",
+        {"leaders/gamma.yaml": "? [name]\n: G\n"},
+        ["leaders/gamma.yaml:1:3: leader 'gamma': a key must be plain text"],
+    ),
+    (
+        "deep-nesting",
+        {
+            "leaders/gamma.yaml": "name: G\ncountry: E\nsummary: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\ncitations: [{source: hearsay}]\n"
+        },
+        ["leaders/gamma.yaml:3:22: leader 'gamma': nested more than 12 levels deep"],
+    ),
+    (
+        "summary-is-a-list",
+        {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: [a, b]\ncitations: [{source: hearsay}]\n"},
+        ["leaders/gamma.yaml:3:10: leader 'gamma': field 'summary': expected text, got a list"],
+    ),
+    (
+        "citations-is-a-mapping",
+        {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations: {source: hearsay}\n"},
+        ["leaders/gamma.yaml:4:12: leader 'gamma': field 'citations': expected a list, got a mapping"],
+    ),
+    (
+        "role-is-text",
+        {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\nroles: [President]\n"},
+        ["leaders/gamma.yaml:5:9: leader 'gamma': field 'roles[0]': expected a mapping, got text"],
+    ),
+    (
+        "empty-summary",
+        {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: ''\ncitations: [{source: hearsay}]\n"},
+        ["leaders/gamma.yaml:3:10: leader 'gamma': field 'summary': must not be empty"],
+    ),
+    (
+        "null-summary",
+        {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary:\ncitations: [{source: hearsay}]\n"},
+        ["leaders/gamma.yaml:3:9: leader 'gamma': field 'summary': expected text, got nothing"],
+    ),
+    (
+        "date-with-time",
+        {
+            "content/meetings/2021-brief-call.yaml": "title: T\ndate: 2021-06-16 10:00:00\nkind: call\nparticipants: [alpha, beta]\nsummary: s\ncitations: [{source: hearsay}]\n"
+        },
+        [
+            "content/meetings/2021-brief-call.yaml:2:7: meeting '2021-brief-call': field 'date': '2021-06-16 10:00:00' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
+        ],
+    ),
+    (
+        "five-digit-year",
+        {
+            "content/meetings/2021-brief-call.yaml": "title: T\ndate: 20210\nkind: call\nparticipants: [alpha, beta]\nsummary: s\ncitations: [{source: hearsay}]\n"
+        },
+        [
+            "content/meetings/2021-brief-call.yaml:2:7: meeting '2021-brief-call': field 'date': '20210' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
+        ],
+    ),
+    (
+        "yes-as-participant",
+        {
+            "content/meetings/2021-brief-call.yaml": "title: T\ndate: 2021\nkind: call\nparticipants: [alpha, yes]\nsummary: s\ncitations: [{source: hearsay}]\n"
+        },
+        [
+            "content/meetings/2021-brief-call.yaml:4:23: meeting '2021-brief-call': field 'participants[1]': expected text, but YAML reads unquoted yes as true: write \"yes\""
+        ],
+    ),
+    (
+        "position-key-not-an-id",
+        {
+            "content/issues/trade.yaml": "title: T\nsummary: s\npositions:\n  Alpha:\n    text: t\n    citations: [{source: hearsay}]\ncitations: [{source: hearsay}]\n"
+        },
+        [
+            "content/issues/trade.yaml:4:3: issue 'trade': field 'positions.Alpha': 'Alpha' is not a valid id: use lowercase letters, digits and single hyphens"
+        ],
+    ),
+    (
+        "issue-related-to-itself",
+        {"content/issues/trade.yaml": "title: T\nsummary: s\nrelated: [trade]\ncitations: [{source: hearsay}]\n"},
+        ["content/issues/trade.yaml:3:11: issue 'trade': field 'related[0]': an issue cannot be related to itself"],
+    ),
+    (
+        "data-url",
+        {"content/sources/hearsay.yaml": "title: Hearsay\nurl: data:text/html,<script>alert(1)</script>\n"},
+        [
+            "content/sources/hearsay.yaml:2:6: source 'hearsay': field 'url': 'data:text/html,<script>alert(1)</script>' is not an http(s) URL"
+        ],
+    ),
+    (
+        "archive-absolute-path",
+        {"content/sources/hearsay.yaml": "title: Hearsay\narchive: /etc/passwd\n"},
+        [
+            "content/sources/hearsay.yaml:2:10: source 'hearsay': field 'archive': '/etc/passwd' must be the name of a .txt file beside this record, like hearsay.txt"
+        ],
+    ),
+    (
+        "archive-symlink",
+        {
+            "content/sources/hearsay.yaml": "title: Hearsay\narchive: hearsay.txt\n",
+            "content/sources/hearsay.txt": "SYMLINK:/etc/passwd",
+        },
+        [
+            "content/sources/hearsay.yaml:2:10: source 'hearsay': field 'archive': 'hearsay.txt' must be a file in content/sources/, not a link"
+        ],
+    ),
+    (
+        "url-that-breaks-out-of-a-link",
+        {"content/sources/hearsay.yaml": "title: Hearsay\nurl: 'https://x.org/\"><script>alert(1)</script>'\n"},
+        [
+            "content/sources/hearsay.yaml:2:6: source 'hearsay': field 'url': 'https://x.org/\"><script>alert(1)</script>' "
+            "has a character a URL may not hold unencoded (< > \" ' \\ or a space)"
+        ],
+    ),
 ]
 
 
 def _apply(root: Path, changes: dict[str, str | None]) -> None:
+    """Write each file's new text; None deletes it; 'SYMLINK:target' makes it a link."""
     for rel, text in changes.items():
         path = root / rel
         if text is None:
             path.unlink()
+        elif text.startswith("SYMLINK:"):
+            path.symlink_to(text.removeprefix("SYMLINK:"))
         else:
             path.write_text(text, encoding="utf-8")
 
 
 @pytest.mark.parametrize("changes, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_check_names_file_line_field(small: Path, run, changes: dict[str, str | None], expected: list[str]) -> None:
+def test_bad_input_is_located_and_nothing_is_written(
+    small: Path, run, changes: dict[str, str | None], expected: list[str]
+) -> None:
     _apply(small, changes)
-    result = run("check", "--root", small)
+    result = run("generate", "--root", small)
     count = len(expected)
     summary = f"{count} problem{'s' if count != 1 else ''} found; nothing was written."
     assert result.code == 1
     assert result.err.splitlines() == expected + [summary]
     assert result.out == ""
+    assert not (small / "build").exists()
 
 
 @pytest.mark.parametrize("command", ["generate", "build"])
@@ -313,3 +474,24 @@ def test_alias_bomb_fails_fast(small: Path, run) -> None:
         == "leaders/gamma.yaml:2:10: leader 'gamma': YAML alias '*a0' is not allowed in records: write the value out"
     )
     assert len(problems) == 5
+
+
+def test_record_that_is_a_symlink_is_refused(small: Path, run) -> None:
+    (small / "leaders" / "evil.yaml").symlink_to("/etc/passwd")
+    result = run("generate", "--root", small)
+    assert result.code == 1
+    assert (
+        result.err.splitlines()[0] == "leaders/evil.yaml:1:1: leader 'evil': records must be files, not symbolic links"
+    )
+    assert not (small / "build").exists()
+
+
+def test_huge_file_is_refused_without_reading_it(small: Path, run) -> None:
+    with open(small / "leaders" / "gamma.yaml", "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    result = run("generate", "--root", small)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "leaders/gamma.yaml:1:1: leader 'gamma': file is 52,428,800 bytes; a record may be at most 1,000,000"
+    )
+    assert not (small / "build").exists()

@@ -7,7 +7,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 from htmlscan import scan, visible_text
 
@@ -21,21 +20,6 @@ ARCHIVES = {
     "biden-putin-look-at-relationship.txt": "a3cda424275da044ccff87fe26fc5e9d832b09e3fb431485fbe50bbdd9fa812a",
     "trump-putin-complex-relationship.txt": "fad6f304c4c650b1f9b1917c7201fece45fd5114a816b16c2c8ed135dc2b4b94",
 }
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from builder.cli import main
-
-    root = tmp_path_factory.mktemp("site") / "kb"
-    root.mkdir()
-    for name in ("leaders", "content", "overrides"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    assert main(["build", "--root", str(root)]) == 0
-    return root
 
 
 def test_archives_are_verbatim() -> None:
@@ -213,3 +197,37 @@ def test_nav_lists_section_pages_only(built: Path) -> None:
     nav = {a["href"] for t, a in page.elements if t == "a" and "md-nav__link" in a.get("class", "")}
     assert "../../relations/" in nav and "../../timeline/" in nav
     assert not [h for h in nav if re.search(r"/(leaders|meetings|issues|relations|sources)/[a-z0-9-]+/$", h)]
+
+
+def test_every_internal_link_and_anchor_resolves(built: Path) -> None:
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    site = built / "site"
+    # pages such as 404.html link absolutely, under the path of site_url
+    prefix = urlsplit(yaml.safe_load((built / "mkdocs.yml").read_text())["site_url"]).path
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(path: Path) -> set[str]:
+        if path not in ids:
+            ids[path] = {a["id"] for _, a in scan(path).elements if "id" in a}
+        return ids[path]
+
+    broken = []
+    checked = 0
+    for html in sorted(site.rglob("*.html")):
+        page_url = "http://site/" + html.relative_to(site).as_posix()
+        for href in scan(html).attrs("a", "href"):
+            url = urlsplit(urljoin(page_url, href))
+            if url.scheme != "http" or url.netloc != "site":
+                continue
+            path = "/" + url.path.removeprefix(prefix) if url.path.startswith(prefix) else url.path
+            target = site / unquote(path).lstrip("/")
+            if target.is_dir() or url.path.endswith("/"):
+                target = target / "index.html"
+            checked += 1
+            if not target.is_file():
+                broken.append(f"{html.relative_to(site)}: {href}")
+            elif url.fragment and target.suffix == ".html" and unquote(url.fragment) not in anchors(target):
+                broken.append(f"{html.relative_to(site)}: {href} (no anchor)")
+    assert checked > 500
+    assert not broken

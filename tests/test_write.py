@@ -96,3 +96,18 @@ def test_interrupted_run_leaves_no_partial_page_and_recovers(small: Path, run, m
     monkeypatch.setattr(write, "_atomic_write", real)
     # The manifest knew every page before any was written, so the next run may replace them.
     assert run("generate", "--root", small).code == 0
+
+
+def test_generate_writes_only_inside_build(small: Path, run) -> None:
+    def snapshot() -> dict[str, tuple[int, int]]:
+        return {
+            p.relative_to(small).as_posix(): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in small.rglob("*")
+            if p.is_file() and not p.relative_to(small).as_posix().startswith("build/")
+        }
+
+    before = snapshot()
+    assert run("generate", "--root", small).code == 0
+    assert snapshot() == before
+    written = {p.relative_to(small).parts[0] for p in small.rglob("*") if p.is_file()} - {"build"}
+    assert written == {"content", "leaders", "mkdocs.yml"}

@@ -1,0 +1,108 @@
+"""Text from records is data: every text field of every kind, full of markup, shows as text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+from htmlscan import scan, visible_text
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+
+# One line of everything that could become markup, a script, a link or a template.
+LINE = (
+    "<script>alert('PWN-script')</script> <img src=x onerror=alert('PWN-img')> "
+    "<iframe src=\"https://evil.example/PWN-iframe\"></iframe> [click](javascript:alert('PWN-js')) "
+    "[data](data:text/html,PWN-data) <a href='https://evil.example/PWN-a'>a</a> "
+    '<div onclick="PWN-onclick">x</div> {{ PWN-jinja }} {% PWN-tag %} | PWN-cell | x | &lt;b&gt;'
+)
+# Prose fields (Markdown) also get block markup on lines of their own.
+BLOCK = (
+    LINE + "\n\n# PWN-heading\n\n| a | PWN-table |\n|---|---|\n| b | c |\n\nPWN-setext\n---\n\n"
+    "---\ntitle: PWN-frontmatter\n---\n\n<div>\nPWN-rawblock\n</div>\n\n[ref]: javascript:alert('PWN-ref')\n"
+)
+
+
+def _cite() -> list[dict[str, str]]:
+    return [{"source": "evil", "quote": LINE, "note": BLOCK}]
+
+
+def _knowledge_base(root: Path) -> None:
+    shutil.copy(SMALL / "mkdocs.yml", root / "mkdocs.yml")
+    records = {
+        "content/sources/evil.yaml": {
+            "title": LINE,
+            "author": LINE,
+            "publisher": LINE,
+            "url": "https://example.org/a(b)?q=URL-ok&x=1",
+            "published": "2020",
+        },
+        "leaders/ann.yaml": {
+            "name": LINE,
+            "country": LINE,
+            "summary": BLOCK,
+            "citations": _cite(),
+            "roles": [{"title": LINE, "from": 2001}],
+        },
+        "leaders/bob.yaml": {"name": "Bob " + LINE, "country": "X", "summary": BLOCK, "citations": _cite()},
+        "content/meetings/2020-talks.yaml": {
+            "title": LINE,
+            "date": "2020",
+            "kind": "summit",
+            "location": LINE,
+            "participants": ["ann", "bob"],
+            "issues": ["water"],
+            "summary": BLOCK,
+            "outcomes": [BLOCK, LINE],
+            "citations": _cite(),
+        },
+        "content/issues/water.yaml": {
+            "title": LINE,
+            "summary": BLOCK,
+            "developments": [{"date": "2019", "text": BLOCK, "citations": _cite()}],
+            "positions": {"ann": {"text": BLOCK, "citations": _cite()}, "bob": {"text": LINE, "citations": _cite()}},
+            "citations": _cite(),
+        },
+    }
+    for rel, data in records.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (root / "content/pages").mkdir(parents=True, exist_ok=True)
+    (root / "content/pages/index.md").write_text("# Home\n")
+
+
+def test_no_element_attribute_or_url_comes_from_record_text(tmp_path: Path, run) -> None:
+    _knowledge_base(tmp_path)
+    result = run("build", "--root", tmp_path)
+    assert result.code == 0, result.err
+    pages = sorted((tmp_path / "site").rglob("*.html"))
+    assert len(pages) > 10
+    shown = 0
+    for html in pages:
+        page = scan(html)
+        where = html.relative_to(tmp_path / "site")
+        for tag, attrs in page.elements:
+            for name, value in attrs.items():
+                if name in ("content",) and tag == "meta":
+                    continue  # the page description: the summary as plain text in an attribute
+                assert "PWN" not in value or name in ("title", "aria-label", "alt"), (where, tag, name, value)
+                assert not name.startswith("on"), (where, tag, name)
+            if tag in ("script", "iframe", "img", "object", "embed", "form", "table", "h2", "h3", "h4"):
+                assert "PWN-onclick" not in str(attrs)
+        text = visible_text(html)
+        for tag in ("h2", "h3", "h4", "h5", "h6"):
+            assert f"<{tag}>PWN" not in html.read_text()
+        assert "PWN-heading</h" not in html.read_text()
+        assert "PWN-table</t" not in html.read_text()
+        assert "PWN-setext</h" not in html.read_text()
+        if "<script>alert('PWN-script')</script>" in text:
+            shown += 1
+            assert "<img src=x onerror=alert('PWN-img')>" in text
+            assert "{{ PWN-jinja }}" in text and "{% PWN-tag %}" in text
+    assert shown >= 6  # leaders, meeting, issue, source, relation, timeline pages show it as text
+    source = visible_text(tmp_path / "site/sources/evil/index.html")
+    assert "# PWN-heading" in visible_text(tmp_path / "site/leaders/ann/index.html")
+    assert "https://example.org/a(b)?q=URL-ok&x=1" in source
+    hrefs = scan(tmp_path / "site/sources/evil/index.html").attrs("a", "href")
+    assert "https://example.org/a%28b%29?q=URL-ok&x=1" in hrefs
