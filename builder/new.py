@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, SummitryError, ValidationFailed
-from .load import KIND_DIRS, discover, load_all, parse_yaml
+from .load import KIND_DIRS, discover, load_all, parse_yaml, slug
 from .resolve import resolve
 from .schemas import modeline
 from .validate import validate
@@ -61,13 +59,6 @@ ASKS: dict[str, list[Ask]] = {
         Ask("published", "Date published", required=False),
     ],
 }
-
-
-def slug(text: str, max_words: int = 8) -> str:
-    """``'Geneva Summit, 2021!'`` -> ``'geneva-summit-2021'``: an id from words."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words[:max_words])
 
 
 def default_id(kind: str, values: dict[str, Any]) -> str:

@@ -1,0 +1,151 @@
+"""The built site in a real browser: Playwright driving Debian's chromium, headless."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str:
+    found = os.environ.get("SUMMITRY_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.skip("no chromium on PATH (Debian: apt-get install chromium); CI installs it")
+    return found
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built: Path) -> Path:
+    return built / "site"
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html"))
+
+
+def test_every_page_loads_without_console_errors_or_failed_requests(browser, site: Path, base_url: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
+    pages = _pages(site)
+    assert len(pages) >= 29  # 3 leaders, 4 meetings, 9 issues, 2 relations, 2 sources, 9 others
+    for path in pages:
+        page.goto(base_url + path.removeprefix("./"), wait_until="networkidle")
+        assert not problems, (path, problems)
+    context.close()
+
+
+def test_search_finds_the_geneva_summit(browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url)
+    page.get_by_role("textbox", name="Search").click()
+    page.keyboard.type("Geneva")
+    result = page.locator(".md-search-result__item", has_text="Geneva summit").first
+    result.wait_for(timeout=10_000)
+    assert "meetings/2021-06-geneva-summit/" in (result.locator("a").first.get_attribute("href") or "")
+    page.close()
+
+
+def test_edit_button_opens_the_meeting_record(browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url + "meetings/2021-06-geneva-summit/")
+    edit = page.locator("a[rel=edit]")
+    assert edit.get_attribute("href") == (
+        "https://github.com/summitry/summitry/edit/main/content/meetings/2021-06-geneva-summit.yaml"
+    )
+    page.close()
+
+
+def test_content_works_without_javascript(browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "meetings/2021-06-geneva-summit/")
+    article = page.locator("article")
+    assert "June 2021" in article.inner_text()
+    assert article.get_by_role("link", name="Joe Biden").first.is_visible()
+    page.get_by_role("link", name="Vladimir Putin").first.click()
+    assert page.locator("h1").inner_text().startswith("Vladimir Putin")
+    page.get_by_role("link", name="Relations", exact=True).first.click()
+    assert page.locator("h1").inner_text().startswith("Relations")
+    context.close()
+
+
+def test_keyboard_reaches_the_main_links(browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url + "meetings/2021-06-geneva-summit/")
+    reached: set[str] = set()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        text = page.evaluate("document.activeElement && document.activeElement.textContent.trim()")
+        if text:
+            reached.add(re.sub(r"\s+", " ", text))
+    assert {"Leaders", "Meetings", "Issues", "Timeline", "Joe Biden", "Vladimir Putin"} <= reached
+    page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(browser, site: Path, base_url: str, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+    for path in _pages(site):
+        page.goto(base_url + path.removeprefix("./"))
+        violations = axe.run(page).response["violations"]
+        bad = [
+            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        if bad:
+            found[path] = bad
+    context.close()
+    assert not found
