@@ -7,6 +7,7 @@ leads to the source and its quote.
 
 from __future__ import annotations
 
+import html
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from typing import Any
 import frontmatter
 import jinja2
 
+from . import pictures
 from .dates import human_span
 from .errors import SummitryError
 from .markdown import LINK_RE, front_matter, prose, text, url
@@ -49,6 +51,15 @@ def page_path(key: Key) -> str:
     return f"{PAGE_DIRS[key[0]]}/{key[1]}.md"
 
 
+def _dir_url(md_path: str) -> str:
+    """The address MkDocs gives a page (use_directory_urls): leaders/putin.md -> leaders/putin/."""
+    if md_path == "index.md":
+        return "."
+    if md_path.endswith("/index.md"):
+        return md_path.removesuffix("index.md").rstrip("/")
+    return md_path.removesuffix(".md")
+
+
 class Page:
     """Helpers for one page being rendered: links relative to it, and its footnotes."""
 
@@ -60,6 +71,11 @@ class Page:
     def url(self, target: str | Key) -> str:
         dest = target if isinstance(target, str) else page_path(target)
         return posixpath.relpath(dest, posixpath.dirname(self.path) or ".")
+
+    def href(self, key: Key) -> str:
+        """A link for raw HTML (the pictures), which MkDocs does not rewrite: the final address."""
+        rel = posixpath.relpath(_dir_url(page_path(key)), _dir_url(self.path))
+        return "./" if rel == "." else rel + "/"
 
     def name(self, key: Key) -> str:
         kind, rid = key
@@ -101,6 +117,11 @@ class Page:
                 line += f" ({self.prose(note, inline=True)})"
             lines.append(line)
         return "\n".join(lines)
+
+
+def _figure(svg: str, caption: str) -> str:
+    """A raw HTML block: the picture, and its caption as the text alternative."""
+    return f'<div class="summitry-figure">{svg}<p class="summitry-caption">{html.escape(caption)}</p></div>'
 
 
 def plain(value: str, site: Site, limit: int = DESCRIPTION_LENGTH) -> str:
@@ -173,7 +194,69 @@ class Renderer:
                 return f", development of {dev.date.human()}"
             return ""
 
+        def graph(page: Page, center: str | None = None) -> str:
+            """Who met whom: every leader, or one leader and their counterparts."""
+            if center is None:
+                ids, rids = list(site.leaders), list(site.relations)
+                caption = f"Who met whom: {len(ids)} leaders; a line for each of the {len(rids)} pairs who met."
+            else:
+                rids = list(site.pairs_of.get(center, ()))
+                others = [r.b if r.a == center else r.a for r in (site.relations[rid] for rid in rids)]
+                ids = [center, *others]
+                caption = f"{site.leaders[center].display_name} and the {len(others)} leaders they met."
+            if len(ids) < 2:
+                return ""
+            nodes = [
+                pictures.Node(
+                    lid, site.leaders[lid].display_name, page.href(("leader", lid)), site.leaders[lid].display_name
+                )
+                for lid in ids
+            ]
+            edges = []
+            for rid in rids:
+                rel = site.relations[rid]
+                count = len(rel.meetings)
+                title = f"{page.name(('relation', rid))}: {count} meeting{'s' if count != 1 else ''}"
+                edges.append(pictures.Edge(rel.a, rel.b, count, page.href(("relation", rid)), title))
+            svg_id = "graph-" + (center or "all")
+            return _figure(pictures.graph_svg(nodes, edges, caption, svg_id, center), caption)
+
+        def picture_timeline(page: Page, mids: list[str], iid: str | None = None, developments: bool = False) -> str:
+            """Meetings (and an issue's developments, or all of them) on a time axis."""
+            marks = []
+            for mid in mids:
+                m = site.meetings[mid].model
+                when = human_span(m.date, m.end_date)
+                marks.append(
+                    pictures.Mark(
+                        m.date, m.end_date, m.title, page.href(("meeting", mid)), f"{m.title}, {when}", "meeting"
+                    )
+                )
+            issues = [iid] if iid else list(site.issues) if developments else []
+            for one in issues:
+                issue = site.issues[one].model
+                for dev in issue.developments:
+                    label = plain(dev.text, site, 60) if iid else f"{issue.title}: {plain(dev.text, site, 60)}"
+                    marks.append(
+                        pictures.Mark(
+                            dev.date,
+                            None,
+                            label,
+                            page.href(("issue", one)),
+                            f"{label} ({dev.date.human()})",
+                            "development",
+                        )
+                    )
+            if not marks:
+                return ""
+            caption = (
+                f"Time line of {len(marks)} dated item{'s' if len(marks) != 1 else ''}; the list below gives the same."
+            )
+            return _figure(pictures.timeline_svg(marks, caption, "timeline-" + (iid or "page")), caption)
+
         return {
+            "graph": graph,
+            "picture_timeline": picture_timeline,
             "sorted_ids": sorted_ids,
             "timeline": timeline,
             "derived_from": derived_from,

@@ -216,7 +216,8 @@ def test_every_internal_link_and_anchor_resolves(built: Path) -> None:
     checked = 0
     for html in sorted(site.rglob("*.html")):
         page_url = "http://site/" + html.relative_to(site).as_posix()
-        for href in scan(html).attrs("a", "href"):
+        page = scan(html)
+        for href in page.attrs("a", "href") + page.attrs("a", "xlink:href"):
             url = urlsplit(urljoin(page_url, href))
             if url.scheme != "http" or url.netloc != "site":
                 continue
