@@ -200,35 +200,23 @@ def test_nav_lists_section_pages_only(built: Path) -> None:
 
 
 def test_every_internal_link_and_anchor_resolves(built: Path) -> None:
-    from urllib.parse import unquote, urljoin, urlsplit
+    from urllib.parse import urlsplit
 
-    site = built / "site"
-    # pages such as 404.html link absolutely, under the path of site_url
-    prefix = urlsplit(yaml.safe_load((built / "mkdocs.yml").read_text())["site_url"]).path
-    ids: dict[Path, set[str]] = {}
+    from builder.linkcheck import broken_links
 
-    def anchors(path: Path) -> set[str]:
-        if path not in ids:
-            ids[path] = {a["id"] for _, a in scan(path).elements if "id" in a}
-        return ids[path]
-
-    broken = []
-    checked = 0
-    for html in sorted(site.rglob("*.html")):
-        page_url = "http://site/" + html.relative_to(site).as_posix()
-        page = scan(html)
-        for href in page.attrs("a", "href") + page.attrs("a", "xlink:href"):
-            url = urlsplit(urljoin(page_url, href))
-            if url.scheme != "http" or url.netloc != "site":
-                continue
-            path = "/" + url.path.removeprefix(prefix) if url.path.startswith(prefix) else url.path
-            target = site / unquote(path).lstrip("/")
-            if target.is_dir() or url.path.endswith("/"):
-                target = target / "index.html"
-            checked += 1
-            if not target.is_file():
-                broken.append(f"{html.relative_to(site)}: {href}")
-            elif url.fragment and target.suffix == ".html" and unquote(url.fragment) not in anchors(target):
-                broken.append(f"{html.relative_to(site)}: {href} (no anchor)")
+    base_path = urlsplit(yaml.safe_load((built / "mkdocs.yml").read_text())["site_url"]).path
+    checked, broken = broken_links(built / "site", base_path)
     assert checked > 500
     assert not broken
+
+
+def test_link_check_finds_a_broken_link_and_anchor(tmp_path: Path) -> None:
+    from builder.linkcheck import broken_links
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<a href="a/">ok</a><a href="b/">gone</a><a href="a/#nowhere">x</a>')
+    (tmp_path / "a" / "index.html").write_text('<h1 id="top">A</h1><a href="../#top">no anchor there</a>')
+    assert broken_links(tmp_path) == (
+        4,
+        ["a/index.html: ../#top (no such anchor)", "index.html: b/", "index.html: a/#nowhere (no such anchor)"],
+    )
