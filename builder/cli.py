@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import SummitryError, ValidationFailed
 from .new import ASKS, create
-from .pipeline import Project, build, check, generate
+from .pipeline import ENGINES, Project, build, check, generate
 from .schemas import SCHEMA_DIR, write_schemas
 
 EXIT_PROBLEMS = 1
@@ -44,7 +44,7 @@ def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:
-    report = build(project, strict=not args.no_strict)
+    report = build(project, strict=not args.no_strict, engine=args.engine)
     print(
         f"built {project.site_dir.relative_to(project.root)}/ from {len(report.written) + report.unchanged} pages "
         f"({len(report.written)} changed)"
@@ -89,7 +89,7 @@ COMMANDS: dict[str, tuple[Callable[[Project, argparse.Namespace], int], str, str
         _cmd_build,
         "Generate, then render the site into site/ with MkDocs in strict mode. A failed build "
         "leaves the previous site/ as it was.",
-        "summitry build\npython -m http.server -d site 8000   # then open http://localhost:8000",
+        "summitry build\nsummitry build --engine zensical\npython -m http.server -d site 8000   # then open http://localhost:8000",
     ),
     "new": (
         _cmd_new,
@@ -150,6 +150,12 @@ def parser() -> argparse.ArgumentParser:
                 cmd.add_argument("--" + key.replace("_", "-"), dest=key, help=_flag_help(key))
         if name == "build":
             cmd.add_argument("--no-strict", action="store_true", help="let MkDocs warnings pass (CI never does)")
+            cmd.add_argument(
+                "--engine",
+                choices=ENGINES,
+                default="mkdocs",
+                help="the site engine: MkDocs (default) or Zensical, which reads the same mkdocs.yml",
+            )
         if name == "serve":
             cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
     return top

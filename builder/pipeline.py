@@ -93,32 +93,51 @@ def generate(project: Project) -> WriteReport:
     )
 
 
-def build(project: Project, strict: bool = True) -> WriteReport:
-    """Generate, then render the site with MkDocs into a fresh folder and swap it in.
+ENGINES = ("mkdocs", "zensical")
+ENGINE_CONFIG = ".summitry-engine.yml"
+
+
+def _engine_command(project: Project, engine: str, site_dir: Path, strict: bool) -> tuple[list[str], Path | None]:
+    """The command that renders the site into ``site_dir``, and any file made for it."""
+    if engine == "mkdocs":
+        command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(project.config_file)]
+        command += ["--site-dir", str(site_dir)] + (["--strict"] if strict else [])
+        return command, None
+    # Zensical reads mkdocs.yml but has no --site-dir: it gets a copy of the configuration,
+    # beside the original so that its relative paths (custom_dir, docs_dir) still hold.
+    config = yaml.load(project.config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    config["site_dir"] = str(site_dir)
+    copy = project.root / ENGINE_CONFIG
+    copy.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    zensical = Path(sys.executable).parent / "zensical"
+    command = [str(zensical) if zensical.exists() else "zensical", "build", "--config-file", str(copy)]
+    return command + (["--strict"] if strict else []), copy
+
+
+def build(project: Project, strict: bool = True, engine: str = "mkdocs") -> WriteReport:
+    """Generate, then render the site with the engine into a fresh folder and swap it in.
 
     A failed engine run leaves the previous site/ untouched.
     """
+    if engine not in ENGINES:
+        raise SummitryError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}")
     report = generate(project)
     tmp = Path(tempfile.mkdtemp(prefix=".summitry-site-", dir=project.root))
+    made: Path | None = None
     try:
-        command = [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--config-file",
-            str(project.config_file),
-            "--site-dir",
-            str(tmp),
-        ]
-        if strict:
-            command.append("--strict")
-        result = subprocess.run(command, cwd=project.root, capture_output=True, text=True)
+        command, made = _engine_command(project, engine, tmp, strict)
+        try:
+            result = subprocess.run(command, cwd=project.root, capture_output=True, text=True, check=False)
+        except FileNotFoundError as exc:
+            raise EngineFailed(f"{engine} is not installed: pip install {engine}") from exc
         if result.returncode != 0:
-            raise EngineFailed("mkdocs build failed; the previous site is unchanged:\n" + result.stderr.strip())
+            output = (result.stderr + result.stdout).strip()
+            raise EngineFailed(f"{engine} build failed; the previous site is unchanged:\n{output}")
         _swap(tmp, project.site_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if made is not None:
+            made.unlink(missing_ok=True)
     return report
 
 

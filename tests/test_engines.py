@@ -1,0 +1,54 @@
+"""The same mkdocs.yml and generated Markdown, rendered by MkDocs and by Zensical."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from conftest import copy_shipped
+from htmlscan import scan
+
+from builder.cli import main
+from builder.linkcheck import broken_links
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_shipped(tmp_path_factory.mktemp("zensical") / "kb")
+    assert main(["build", "--root", str(root), "--engine", "zensical"]) == 0
+    assert not (root / ".summitry-engine.yml").exists()
+    return root
+
+
+def _html_pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+def test_both_engines_build_the_same_pages(built: Path, zensical_site: Path) -> None:
+    assert _html_pages(zensical_site / "site") == _html_pages(built / "site")
+
+
+def test_every_link_holds_under_zensical(zensical_site: Path) -> None:
+    base = urlsplit(yaml.safe_load((zensical_site / "mkdocs.yml").read_text())["site_url"]).path
+    checked, broken = broken_links(zensical_site / "site", base)
+    assert checked > 500 and not broken
+
+
+def test_zensical_keeps_our_edit_button_pictures_and_footnotes(zensical_site: Path) -> None:
+    page = scan(zensical_site / "site/meetings/2021-06-geneva-summit/index.html")
+    edits = [a["href"] for _, a in page.elements if a.get("rel") == "edit"]
+    assert edits == ["https://github.com/summitry/summitry/edit/main/content/meetings/2021-06-geneva-summit.yaml"]
+    assert any(a.get("id") == "fn:1" for _, a in page.elements)
+    home = (zensical_site / "site/index.html").read_text()
+    assert 'class="summitry-graph"' in home and 'data-md-component="source"' not in home
+    assert (zensical_site / "site/search.json").is_file()
+
+
+def test_unknown_engine(small: Path, run) -> None:
+    from builder.errors import SummitryError
+    from builder.pipeline import Project, build
+
+    with pytest.raises(SummitryError, match="unknown engine 'hugo': use one of mkdocs, zensical"):
+        build(Project(small), engine="hugo")
