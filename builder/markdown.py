@@ -77,6 +77,17 @@ def prose(value: str, link: Callable[[str, str | None], str], inline: bool = Fal
     return out.strip()
 
 
+def plain(value: str, name_of: Callable[[str], str], limit: int) -> str:
+    """A prose field as one line of plain text (for descriptions and feeds): links become
+    their labels or the names of what they link to."""
+
+    def label(match: re.Match[str]) -> str:
+        return match[2].strip() if match[2] else name_of(match[1].strip())
+
+    flat = " ".join(LINK_RE.sub(label, value).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 # Material prints these front matter values into HTML unescaped (in the header, <title>
 # and the description attribute), so they are escaped here, once.
 _HTML_FIELDS = frozenset({"title", "description"})

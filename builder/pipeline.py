@@ -66,7 +66,7 @@ def check(project: Project) -> Site:
 
 def settings(project: Project) -> Settings:
     """What rendering needs beyond the records: the edit link base and hand-written pages."""
-    edit_base = None
+    edit_base, site_url, site_name = None, "", "Summitry"
     if project.config_file.exists():
         try:
             config = yaml.load(project.config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader) or {}
@@ -75,13 +75,15 @@ def settings(project: Project) -> Settings:
         repo, edit_uri = config.get("repo_url"), config.get("edit_uri")
         if repo and edit_uri:
             edit_base = repo.rstrip("/") + "/" + edit_uri.strip("/") + "/"
+        site_url = str(config["site_url"]).rstrip("/") + "/" if config.get("site_url") else ""
+        site_name = str(config.get("site_name") or site_name)
     pages: list[tuple[str, bytes]] = []
     folder = project.root / PAGES_DIR
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 pages.append((path.relative_to(folder).as_posix(), path.read_bytes()))
-    return Settings(edit_base=edit_base, pages=tuple(pages))
+    return Settings(edit_base=edit_base, site_url=site_url, site_name=site_name, pages=tuple(pages))
 
 
 def generate(project: Project) -> WriteReport:

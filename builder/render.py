@@ -21,19 +21,13 @@ import jinja2
 from . import pictures
 from .dates import human_span
 from .errors import SummitryError
-from .markdown import LINK_RE, front_matter, prose, text, url
+from .exports import exports
+from .markdown import front_matter, plain, prose, text, url
 from .reference import reference_markdown
-from .resolve import Cited, Key, Site, pairs, relation_id
+from .resolve import PAGE_DIRS, Cited, Key, Site, pairs, relation_id
 from .schema import Citation
 from .schemas import SCHEMA_DIR, schema_texts
 
-PAGE_DIRS = {
-    "leader": "leaders",
-    "meeting": "meetings",
-    "issue": "issues",
-    "source": "sources",
-    "relation": "relations",
-}
 SECTIONS = ("leader", "meeting", "issue", "relation", "source")
 DESCRIPTION_LENGTH = 160
 EXAMPLE_MEETING = (Path(__file__).parent / "templates" / "example-meeting.yaml").read_text(encoding="utf-8")
@@ -44,6 +38,8 @@ class Settings:
     """What the renderer needs from outside the records."""
 
     edit_base: str | None = None  # e.g. https://github.com/o/r/edit/main/ ; None: no edit links
+    site_url: str = ""  # the site's address, ending in '/'; empty: addresses stay relative
+    site_name: str = "Summitry"
     pages: tuple[tuple[str, bytes], ...] = ()  # files of content/pages: (relative path, bytes)
 
 
@@ -122,19 +118,6 @@ class Page:
 def _figure(svg: str, caption: str) -> str:
     """A raw HTML block: the picture, and its caption as the text alternative."""
     return f'<div class="summitry-figure">{svg}<p class="summitry-caption">{html.escape(caption)}</p></div>'
-
-
-def plain(value: str, site: Site, limit: int = DESCRIPTION_LENGTH) -> str:
-    """A prose field as one line of plain text, for page descriptions."""
-
-    def label(match: Any) -> str:
-        if match[2]:
-            return str(match[2]).strip()
-        rid = match[1].strip()
-        return site.entry((site.link_kinds[rid], rid)).display_name
-
-    flat = " ".join(LINK_RE.sub(label, value).split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _environment() -> jinja2.Environment:
@@ -236,7 +219,11 @@ class Renderer:
             for one in issues:
                 issue = site.issues[one].model
                 for dev in issue.developments:
-                    label = plain(dev.text, site, 60) if iid else f"{issue.title}: {plain(dev.text, site, 60)}"
+                    label = (
+                        plain(dev.text, site.name_of, 60)
+                        if iid
+                        else f"{issue.title}: {plain(dev.text, site.name_of, 60)}"
+                    )
                     marks.append(
                         pictures.Mark(
                             dev.date,
@@ -281,7 +268,7 @@ class Renderer:
         entry = self.site.entry((kind, rid))
         path = page_path((kind, rid))
         summary = getattr(entry.model, "summary", None)
-        description = plain(summary, self.site) if summary else None
+        description = plain(summary, self.site.name_of, DESCRIPTION_LENGTH) if summary else None
         return self._render(
             f"{kind}.md.j2",
             path,
@@ -315,6 +302,7 @@ class Renderer:
         )
         for name, schema in schema_texts().items():
             out[f"{SCHEMA_DIR}/{name}"] = schema
+        out.update(exports(site, self.settings.site_url, self.settings.site_name))
         generated = set(out)
         for rel_path, data in self.settings.pages:
             if rel_path in generated:

@@ -21,6 +21,14 @@ from .schema import Citation
 from .validate import Entry
 
 Key = tuple[str, str]  # (kind, id)
+# where each kind's pages live on the site (and in build/docs)
+PAGE_DIRS = {
+    "leader": "leaders",
+    "meeting": "meetings",
+    "issue": "issues",
+    "source": "sources",
+    "relation": "relations",
+}
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,10 @@ class Site:
     pairs_of: dict[str, tuple[str, ...]]  # leader id -> relation ids
     leader_issues: dict[str, dict[str, tuple[str, ...]]]  # leader -> issue -> meetings taking it up
     link_kinds: dict[str, str] = field(default_factory=dict)  # id -> kind, for [[id]]
+
+    def name_of(self, rid: str) -> str:
+        """The display name of the record a [[link]] names."""
+        return self.entry((self.link_kinds[rid], rid)).display_name
 
     def entry(self, key: Key) -> Entry:
         records: dict[str, Entry] = getattr(self, key[0] + "s")

@@ -1,0 +1,324 @@
+"""The knowledge base as data, published with the site: JSON, CSV, iCalendar and Atom.
+
+Made in the render stage from the resolved site, with no I/O and nothing that changes from
+one run to the next (no timestamps of the build): the same records give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from .dates import PartialDate
+from .markdown import plain
+from .resolve import PAGE_DIRS, Site
+from .schema import Citation
+
+DATA_DIR = "data"
+
+
+def url(kind: str, rid: str) -> str:
+    """A record's address relative to the site's root: leaders/putin/."""
+    return f"{PAGE_DIRS[kind]}/{rid}/"
+
+
+def _date(date: PartialDate | None) -> dict[str, str] | None:
+    return None if date is None else {"value": date.iso(), "precision": date.precision}
+
+
+def _citations(citations: list[Citation]) -> list[dict[str, Any]]:
+    return [
+        {"source": c.source, "source_url": url("source", c.source), "quote": c.quote, "note": c.note} for c in citations
+    ]
+
+
+def _ref(kind: str, rid: str) -> dict[str, str]:
+    return {"id": rid, "url": url(kind, rid)}
+
+
+def as_data(site: Site) -> dict[str, Any]:
+    """Every record, resolved: references as ids with their addresses, dates with their precision."""
+    leaders = [
+        {
+            "id": lid,
+            "url": url("leader", lid),
+            "name": m.name,
+            "country": m.country,
+            "roles": [{"title": r.title, "from": _date(r.from_), "to": _date(r.to)} for r in m.roles],
+            "summary": m.summary,
+            "meetings": [_ref("meeting", mid) for mid in site.by_leader.get(lid, ())],
+            "relations": [_ref("relation", rid) for rid in site.pairs_of.get(lid, ())],
+            "citations": _citations(m.citations),
+        }
+        for lid, m in ((lid, e.model) for lid, e in site.leaders.items())
+    ]
+    meetings = [
+        {
+            "id": mid,
+            "url": url("meeting", mid),
+            "title": m.title,
+            "date": _date(m.date),
+            "end_date": _date(m.end_date),
+            "kind": m.kind,
+            "location": m.location,
+            "participants": [_ref("leader", lid) for lid in m.participants],
+            "issues": [_ref("issue", iid) for iid in m.issues],
+            "summary": m.summary,
+            "outcomes": m.outcomes,
+            "citations": _citations(m.citations),
+        }
+        for mid, m in ((mid, e.model) for mid, e in site.meetings.items())
+    ]
+    issues = [
+        {
+            "id": iid,
+            "url": url("issue", iid),
+            "title": m.title,
+            "summary": m.summary,
+            "related": [_ref("issue", other) for other in site.related.get(iid, ())],
+            "meetings": [_ref("meeting", mid) for mid in site.by_issue.get(iid, ())],
+            "developments": [
+                {"date": _date(d.date), "text": d.text, "citations": _citations(d.citations)} for d in m.developments
+            ],
+            "positions": [
+                {"leader": _ref("leader", lid), "text": p.text, "citations": _citations(p.citations)}
+                for lid, p in m.positions.items()
+            ],
+            "citations": _citations(m.citations),
+        }
+        for iid, m in ((iid, e.model) for iid, e in site.issues.items())
+    ]
+    sources = [
+        {
+            "id": sid,
+            "url": url("source", sid),
+            "title": m.title,
+            "author": m.author,
+            "publisher": m.publisher,
+            "address": m.url,
+            "published": _date(m.published),
+            "archive": m.archive,
+        }
+        for sid, m in ((sid, e.model) for sid, e in site.sources.items())
+    ]
+    relations = [
+        {
+            "id": rid,
+            "url": url("relation", rid),
+            "leaders": [_ref("leader", r.a), _ref("leader", r.b)],
+            "meetings": [_ref("meeting", mid) for mid in r.meetings],
+            "issues": [_ref("issue", i) for i in r.issues],
+        }
+        for rid, r in site.relations.items()
+    ]
+    return {
+        "about": "Summitry knowledge base; every url is relative to the site's root address.",
+        "leaders": leaders,
+        "meetings": meetings,
+        "issues": issues,
+        "sources": sources,
+        "relations": relations,
+    }
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return out.getvalue()
+
+
+def as_csv(site: Site) -> dict[str, str]:
+    """One table per kind; lists of ids are joined with ';'."""
+    join = ";".join
+    return {
+        "leaders.csv": _csv(
+            ["id", "name", "country", "roles", "meetings", "url"],
+            [
+                [
+                    lid,
+                    e.model.name,
+                    e.model.country,
+                    join(r.title for r in e.model.roles),
+                    len(site.by_leader.get(lid, ())),
+                    url("leader", lid),
+                ]
+                for lid, e in site.leaders.items()
+            ],
+        ),
+        "meetings.csv": _csv(
+            ["id", "title", "date", "date_precision", "end_date", "kind", "location", "participants", "issues", "url"],
+            [
+                [
+                    mid,
+                    m.title,
+                    m.date.iso(),
+                    m.date.precision,
+                    m.end_date.iso() if m.end_date else None,
+                    m.kind,
+                    m.location,
+                    join(m.participants),
+                    join(m.issues),
+                    url("meeting", mid),
+                ]
+                for mid, m in ((mid, e.model) for mid, e in site.meetings.items())
+            ],
+        ),
+        "issues.csv": _csv(
+            ["id", "title", "related", "meetings", "developments", "positions", "url"],
+            [
+                [
+                    iid,
+                    e.model.title,
+                    join(site.related.get(iid, ())),
+                    len(site.by_issue.get(iid, ())),
+                    len(e.model.developments),
+                    join(e.model.positions),
+                    url("issue", iid),
+                ]
+                for iid, e in site.issues.items()
+            ],
+        ),
+        "sources.csv": _csv(
+            ["id", "title", "author", "publisher", "address", "published", "citations", "url"],
+            [
+                [
+                    sid,
+                    e.model.title,
+                    e.model.author,
+                    e.model.publisher,
+                    e.model.url,
+                    e.model.published.iso() if e.model.published else None,
+                    len(site.cited.get(sid, ())),
+                    url("source", sid),
+                ]
+                for sid, e in site.sources.items()
+            ],
+        ),
+        "relations.csv": _csv(
+            ["id", "leader_a", "leader_b", "meetings", "first", "latest", "url"],
+            [
+                [
+                    rid,
+                    r.a,
+                    r.b,
+                    len(r.meetings),
+                    site.meetings[r.meetings[0]].model.date.iso(),
+                    site.meetings[r.meetings[-1]].model.date.iso(),
+                    url("relation", rid),
+                ]
+                for rid, r in site.relations.items()
+            ],
+        ),
+    }
+
+
+def _span(start: PartialDate, end: PartialDate | None) -> tuple[datetime.date, datetime.date]:
+    """First day, and the day after the last day, that the dates may mean."""
+    last = end or start
+    first = datetime.date(start.year, start.month or 1, start.day or 1)
+    if last.day:
+        after = datetime.date(last.year, last.month, last.day) + datetime.timedelta(days=1)
+    elif last.month:
+        after = datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    else:
+        after = datetime.date(last.year + 1, 1, 1)
+    return first, after
+
+
+def _ical_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545: lines of at most 75 octets, continued with a space."""
+    out: list[str] = []
+    current = ""
+    for char in line:
+        if len((current + char).encode("utf-8")) > (75 if not out else 74):
+            out.append(current)
+            current = ""
+        current += char
+    out.append(current)
+    return "\r\n ".join(out)
+
+
+def as_ical(site: Site, base: str) -> str:
+    """Meetings as all-day events. A date known only to the month or the year is an event
+    over that whole month or year, and its description says how precise the date is."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Summitry//Summitry knowledge base//EN", "CALSCALE:GREGORIAN"]
+    for mid, entry in site.meetings.items():
+        m = entry.model
+        first, after = _span(m.date, m.end_date)
+        precision = (
+            "" if m.date.precision == "day" else f"Date known only to the {m.date.precision}: {m.date.human()}. "
+        )
+        who = ", ".join(site.leaders[lid].display_name for lid in m.participants)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{mid}@summitry",
+            # the meeting's first day stands for the stamp, so the file depends on the records alone
+            f"DTSTAMP:{first:%Y%m%d}T000000Z",
+            f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{after:%Y%m%d}",
+            f"SUMMARY:{_ical_text(m.title)}",
+            f"DESCRIPTION:{_ical_text(precision + who + '.')}",
+            f"URL:{base}{url('meeting', mid)}",
+        ]
+        if m.location:
+            lines.append(f"LOCATION:{_ical_text(m.location)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def as_atom(site: Site, base: str, title: str) -> str:
+    """The meetings, newest first. A meeting's 'updated' is its first possible day."""
+    meetings = list(reversed(list(site.meetings.items())))
+
+    def stamp(date: PartialDate) -> str:
+        return f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00Z"
+
+    updated = stamp(meetings[0][1].model.date) if meetings else "1970-01-01T00:00:00Z"
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{escape(title)}: meetings</title>",
+        f"  <id>{escape(base)}{DATA_DIR}/meetings.atom</id>",
+        f'  <link rel="self" href={quoteattr(base + DATA_DIR + "/meetings.atom")}/>',
+        f"  <link href={quoteattr(base)}/>",
+        f"  <updated>{updated}</updated>",
+        "  <author><name>Summitry</name></author>",
+    ]
+    for mid, entry in meetings:
+        m = entry.model
+        who = ", ".join(site.leaders[lid].display_name for lid in m.participants)
+        out += [
+            "  <entry>",
+            f"    <title>{escape(m.title)} ({escape(m.date.human())})</title>",
+            f"    <id>{escape(base)}{url('meeting', mid)}</id>",
+            f"    <link href={quoteattr(base + url('meeting', mid))}/>",
+            f"    <updated>{stamp(m.date)}</updated>",
+            f"    <summary>{escape(who)}: {escape(plain(m.summary, site.name_of, 1000))}</summary>",
+            "  </entry>",
+        ]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def exports(site: Site, base: str, title: str) -> dict[str, str]:
+    """Every export, by its path under the site: data/summitry.json, data/*.csv, .ics, .atom.
+
+    ``base`` is the site's address (site_url), ending in '/'; without one, addresses in the
+    calendar and the feed stay relative to the site.
+    """
+    files = {f"{DATA_DIR}/summitry.json": json.dumps(as_data(site), indent=1, ensure_ascii=False) + "\n"}
+    files.update({f"{DATA_DIR}/{name}": text for name, text in as_csv(site).items()})
+    files[f"{DATA_DIR}/meetings.ics"] = as_ical(site, base)
+    files[f"{DATA_DIR}/meetings.atom"] = as_atom(site, base, title)
+    return files
