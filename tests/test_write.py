@@ -37,8 +37,9 @@ def test_edit_rewrites_only_pages_that_show_the_change(small: Path, run) -> None
     path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
     run("generate", "--root", small)
     changed = sorted(rel for rel, t in _mtimes(docs).items() if t != 1_000_000_000)
-    # Gamma's summary shows only on Gamma's own page (and as its description there).
-    assert changed == ["leaders/gamma.md"]
+    # Gamma's summary shows only on Gamma's own page (and as its description there),
+    # and in the JSON export of every record.
+    assert changed == ["data/summitry.json", "leaders/gamma.md"]
 
 
 def test_deleted_record_removes_its_page(small: Path, run) -> None:
