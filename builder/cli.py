@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import SummitryError, ValidationFailed
+from .errors import Problem, SummitryError, ValidationFailed
 from .new import ASKS, create
 from .pipeline import ENGINES, Project, build, check, generate
 from .schemas import SCHEMA_DIR, write_schemas
@@ -17,16 +17,20 @@ from .schemas import SCHEMA_DIR, write_schemas
 EXIT_PROBLEMS = 1
 
 
+def _warn(problem: Problem) -> None:
+    print(f"warning: {problem}", file=sys.stderr)
+
+
 def _cmd_check(project: Project, args: argparse.Namespace) -> int:
     if args.format == "json":
         try:
-            check(project)
+            check(project, args.strict)
         except ValidationFailed as exc:
             print(json.dumps([p.as_dict() for p in exc.problems], indent=1, ensure_ascii=False))
             return EXIT_PROBLEMS
         print("[]")
         return 0
-    site = check(project)
+    site = check(project, args.strict, _warn)
     print(
         f"ok: {len(site.leaders)} leaders, {len(site.meetings)} meetings, {len(site.issues)} issues, "
         f"{len(site.sources)} sources, {len(site.relations)} relations"
@@ -35,7 +39,7 @@ def _cmd_check(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
-    report = generate(project)
+    report = generate(project, args.strict, _warn)
     print(
         f"generated {project.docs.relative_to(project.root)}: {len(report.written)} written, "
         f"{report.unchanged} unchanged, {len(report.removed)} removed"
@@ -44,7 +48,7 @@ def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:
-    report = build(project, strict=not args.no_strict, engine=args.engine)
+    report = build(project, not args.no_strict, args.engine, args.strict, _warn)
     print(
         f"built {project.site_dir.relative_to(project.root)}/ from {len(report.written) + report.unchanged} pages "
         f"({len(report.written)} changed)"
@@ -136,6 +140,10 @@ def parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         cmd.add_argument("--root", type=Path, default=Path("."), help="the knowledge base's folder (default: .)")
+        if name in ("check", "generate", "build"):
+            cmd.add_argument(
+                "--strict", action="store_true", help="warnings (references to old ids) are errors; CI runs this"
+            )
         if name == "check":
             cmd.add_argument(
                 "--format",

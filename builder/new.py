@@ -11,9 +11,8 @@ import yaml
 
 from .errors import Problem, SummitryError, ValidationFailed
 from .load import KIND_DIRS, discover, load_all, parse_yaml, slug
-from .resolve import resolve
+from .pipeline import assemble
 from .schemas import modeline
-from .validate import validate
 
 
 @dataclass(frozen=True)
@@ -133,12 +132,7 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
     _, record, problems = parse_yaml(text, rel, kind, rid)
     if record is not None:
         raws, _ = load_all(root)
-        entries, problems = validate([*raws, record])
-        broken = {k: {p.stem for p in paths} for k, paths in discover(root).items()}
-        for entry in entries:
-            broken[entry.kind].discard(entry.id)
-        _, found = resolve(root, entries, broken)
-        problems += found
+        _, problems, _ = assemble(root, [*raws, record])
     mine = [_readable(p) for p in problems if p.path == rel]
     if mine:
         raise ValidationFailed(mine)

@@ -11,13 +11,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .errors import EngineFailed, SummitryError, ValidationFailed
-from .load import discover, load_all
+from .aliases import alias_table, canonicalize
+from .errors import EngineFailed, Problem, SummitryError, ValidationFailed
+from .load import RawRecord, discover, load_all
 from .render import Settings, render
 from .resolve import Site, resolve
 from .validate import validate
@@ -47,20 +49,39 @@ class Project:
         return self.root / "mkdocs.yml"
 
 
-def check(project: Project) -> Site:
-    """Load, validate and resolve every record; raise every problem at once."""
-    raws, problems = load_all(project.root)
-    entries, found = validate(raws)
-    problems += found
+Warn = Callable[[Problem], None]
+
+
+def assemble(root: Path, raws: list[RawRecord]) -> tuple[Site | None, list[Problem], list[Problem]]:
+    """Validate, apply old ids, resolve: (the site if all is well, problems, warnings)."""
+    entries, problems = validate(raws)
     # A record that exists but failed must not also be reported as "unknown" wherever it is named.
     valid = {(e.kind, e.id) for e in entries}
-    broken: dict[str, set[str]] = {}
-    for kind, paths in discover(project.root).items():
-        broken[kind] = {p.stem for p in paths if (kind, p.stem) not in valid}
-    site, found = resolve(project.root, entries, broken)
+    broken = {kind: {p.stem for p in paths if (kind, p.stem) not in valid} for kind, paths in discover(root).items()}
+    for raw in raws:  # records not on disk yet (summitry new) are known too
+        broken.setdefault(raw.kind, set())
+    table, found = alias_table(entries)
     problems += found
+    entries, warnings = canonicalize(entries, table)
+    site, found = resolve(root, entries, broken)
+    return site, problems + found, warnings
+
+
+def check(project: Project, strict: bool = False, warn: Warn | None = None) -> Site:
+    """Load, validate and resolve every record; raise every problem at once.
+
+    Warnings (references to old ids) go to ``warn``; under ``strict`` they are errors.
+    """
+    raws, problems = load_all(project.root)
+    site, found, warnings = assemble(project.root, raws)
+    problems += found
+    if strict:
+        problems += warnings
     if problems or site is None:
         raise ValidationFailed(problems)
+    for warning in warnings:
+        if warn is not None:
+            warn(warning)
     return site
 
 
@@ -86,9 +107,9 @@ def settings(project: Project) -> Settings:
     return Settings(edit_base=edit_base, site_url=site_url, site_name=site_name, pages=tuple(pages))
 
 
-def generate(project: Project) -> WriteReport:
+def generate(project: Project, strict: bool = False, warn: Warn | None = None) -> WriteReport:
     """Check everything, render every page in memory, then write only what changed."""
-    site = check(project)
+    site = check(project, strict, warn)
     pages = render(site, settings(project))
     return write(
         project.docs, {path: text.encode("utf-8") if isinstance(text, str) else text for path, text in pages.items()}
@@ -116,14 +137,21 @@ def _engine_command(project: Project, engine: str, site_dir: Path, strict: bool)
     return command + (["--strict"] if strict else []), copy
 
 
-def build(project: Project, strict: bool = True, engine: str = "mkdocs") -> WriteReport:
+def build(
+    project: Project,
+    strict: bool = True,
+    engine: str = "mkdocs",
+    strict_records: bool = False,
+    warn: Warn | None = None,
+) -> WriteReport:
     """Generate, then render the site with the engine into a fresh folder and swap it in.
 
+    ``strict`` is the engine's strict mode; ``strict_records`` makes record warnings errors.
     A failed engine run leaves the previous site/ untouched.
     """
     if engine not in ENGINES:
         raise SummitryError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}")
-    report = generate(project)
+    report = generate(project, strict_records, warn)
     tmp = Path(tempfile.mkdtemp(prefix=".summitry-site-", dir=project.root))
     made: Path | None = None
     try:

@@ -303,12 +303,26 @@ class Renderer:
         for name, schema in schema_texts().items():
             out[f"{SCHEMA_DIR}/{name}"] = schema
         out.update(exports(site, self.settings.site_url, self.settings.site_name))
+        out.update(self._redirects())
         generated = set(out)
         for rel_path, data in self.settings.pages:
             if rel_path in generated:
                 raise SummitryError(f"content/pages/{rel_path}: the builder generates this page; rename the file")
             out[rel_path] = self._hand_written(rel_path, data.decode("utf-8")) if rel_path.endswith(".md") else data
         return dict(sorted(out.items()))
+
+    def _redirects(self) -> dict[str, str | bytes]:
+        """A page at each old id's address that sends the reader to the record's current one."""
+        out: dict[str, str | bytes] = {}
+        template = self.env.get_template("redirect.html.j2")
+        for kind in ("leader", "meeting", "issue", "source"):
+            for rid, entry in getattr(self.site, kind + "s").items():
+                for old in entry.model.aliases:
+                    canonical = f"{self.settings.site_url}{PAGE_DIRS[kind]}/{rid}/" if self.settings.site_url else ""
+                    out[f"{PAGE_DIRS[kind]}/{old}/index.html"] = template.render(
+                        name=entry.display_name, target=f"../{rid}/", canonical=canonical
+                    )
+        return out
 
     def _hand_written(self, rel_path: str, source: str) -> str:
         """Hand-written pages are kept as written; the home page gets the site's figures."""

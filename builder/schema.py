@@ -111,6 +111,9 @@ class Leader(Record):
     """Markdown. Who the leader is, in the project's own words; [[id]] links to a record."""
     citations: Citations
     """Sources for the summary and the roles; at least one."""
+    aliases: list[Id] = []
+    """Old ids of this record: their addresses redirect here, and references to them still
+    resolve, with a warning (an error under --strict)."""
 
 
 MeetingKind = Literal["summit", "bilateral", "sidelines", "virtual", "call"]
@@ -139,6 +142,9 @@ class Meeting(Record):
     """Markdown, one item each. What came of it."""
     citations: Citations
     """Sources for the meeting; at least one."""
+    aliases: list[Id] = []
+    """Old ids of this record: their addresses redirect here, and references to them still
+    resolve, with a warning (an error under --strict)."""
 
 
 class Development(Record):
@@ -176,6 +182,9 @@ class Issue(Record):
     """Each leader's position, keyed by leader id."""
     citations: Citations
     """Sources for the summary; at least one."""
+    aliases: list[Id] = []
+    """Old ids of this record: their addresses redirect here, and references to them still
+    resolve, with a warning (an error under --strict)."""
 
 
 class Source(Record):
@@ -194,6 +203,9 @@ class Source(Record):
     archive: Annotated[str, StringConstraints(pattern=ARCHIVE_PATTERN)] | None = None
     """File name of the archived text, beside this record (content/sources/<id>.txt). Quotes
     citing this source are checked against it."""
+    aliases: list[Id] = []
+    """Old ids of this record: their addresses redirect here, and references to them still
+    resolve, with a warning (an error under --strict)."""
 
 
 MODELS: dict[str, type[Record]] = {

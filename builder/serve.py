@@ -38,7 +38,7 @@ def _snapshot(project: Project) -> dict[Path, tuple[int, int]]:
 def regenerate(project: Project) -> bool:
     """One generate run for the watcher: report, never raise, so serving goes on."""
     try:
-        report = generate(project)
+        report = generate(project, warn=lambda w: print(f"warning: {w}", file=sys.stderr))
     except ValidationFailed as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
