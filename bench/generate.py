@@ -1,0 +1,99 @@
+"""Synthetic knowledge bases in the real record format, for benchmarks.
+
+    python bench/generate.py DIR --meetings 10000 [--leaders 500] [--issues 300]
+
+In proportion to the meetings: leaders, issues and sources (with archived texts that the
+citations quote, so the quote check runs), [[links]] in summaries, positions and
+developments. The same arguments give the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+WORDS = (
+    "summit talks treaty border trade energy security sanctions envoy ceasefire accord dialogue "
+    "pipeline grain visit council declaration tension reform alliance exchange delegation"
+).split()
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def _write(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def generate(root: Path, meetings: int, leaders: int | None = None, issues: int | None = None, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    leaders = leaders or max(3, meetings // 20)
+    issues = issues or max(2, meetings // 33)
+    sources = max(1, meetings // 50)
+    for name in ("mkdocs.yml",):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(REPO / "overrides", root / "overrides", dirs_exist_ok=True)
+    shutil.copytree(REPO / "content/pages", root / "content/pages", dirs_exist_ok=True)
+
+    sentences: dict[str, list[str]] = {}
+    for s in range(sources):
+        sid = f"source-{s:04d}"
+        lines = [" ".join(rng.choice(WORDS) for _ in range(12)).capitalize() + "." for _ in range(40)]
+        sentences[sid] = lines
+        (root / "content/sources").mkdir(parents=True, exist_ok=True)
+        (root / f"content/sources/{sid}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _write(root / f"content/sources/{sid}.yaml", {"title": f"Report {s}", "archive": f"{sid}.txt"})
+
+    def cite() -> list[dict[str, str]]:
+        sid = rng.choice(list(sentences))
+        return [{"source": sid, "quote": rng.choice(sentences[sid])}]
+
+    lids = [f"leader-{n:04d}" for n in range(leaders)]
+    iids = [f"issue-{n:04d}" for n in range(issues)]
+    for n, lid in enumerate(lids):
+        _write(root / f"leaders/{lid}.yaml", {
+            "name": f"Leader {n}", "country": f"Country {n % 97}",
+            "roles": [{"title": f"President of Country {n % 97}", "from": 1990 + n % 30}],
+            "summary": f"Head of state who met [[{rng.choice(lids)}]].", "citations": cite(),
+        })
+    for n, iid in enumerate(iids):
+        _write(root / f"content/issues/{iid}.yaml", {
+            "title": f"Issue {n}", "summary": f"A question between [[{rng.choice(lids)}]] and others.",
+            "related": sorted({rng.choice(iids) for _ in range(2)} - {iid}),
+            "developments": [{"date": str(rng.randint(1990, 2024)), "text": "Something happened.", "citations": cite()}],
+            "positions": {lid: {"text": "Holds a view.", "citations": cite()} for lid in sorted(rng.sample(lids, 2))},
+            "citations": cite(),
+        })
+    for n in range(meetings):
+        year, month, day = rng.randint(1990, 2024), rng.randint(1, 12), rng.randint(1, 28)
+        date = [str(year), f"{year}-{month:02d}", f"{year}-{month:02d}-{day:02d}"][n % 3]
+        who = rng.sample(lids, 2 if n % 10 else 3)
+        _write(root / f"content/meetings/{date}-talks-{n:05d}.yaml", {
+            "title": f"Talks {n}", "date": date, "kind": rng.choice(["summit", "bilateral", "call"]),
+            "location": f"City {n % 211}", "participants": who, "issues": rng.sample(iids, 2),
+            "summary": f"Meeting of [[{who[0]}]] and [[{who[1]}]] on [[{rng.choice(iids)}]].",
+            "outcomes": ["An agreement to meet again."], "citations": cite(),
+        })
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--meetings", type=int, required=True)
+    parser.add_argument("--leaders", type=int)
+    parser.add_argument("--issues", type=int)
+    args = parser.parse_args()
+    args.root.mkdir(parents=True, exist_ok=True)
+    generate(args.root, args.meetings, args.leaders, args.issues)
+
+
+if __name__ == "__main__":
+    main()
