@@ -58,7 +58,8 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}; times in seconds; ratios to the MkDocs build of the same pages")
     print(f"{'meetings':>9} {'pages':>6} {'generate':>9} {'mkdocs':>7} {'zensical':>9} {'gen/mk':>7} {'zen/mk':>7}")
     for size, pages, gen, mkdocs, zensical in rows:
-        print(f"{size:>9} {pages:>6} {gen:9.2f} {mkdocs:7.2f} {zensical:9.2f} {gen / mkdocs:7.2f} {zensical / mkdocs:7.2f}")
+        ratios = f"{gen / mkdocs:7.2f} {zensical / mkdocs:7.2f}"
+        print(f"{size:>9} {pages:>6} {gen:9.2f} {mkdocs:7.2f} {zensical:9.2f} {ratios}")
 
 
 if __name__ == "__main__":

@@ -59,29 +59,50 @@ def generate(root: Path, meetings: int, leaders: int | None = None, issues: int 
     lids = [f"leader-{n:04d}" for n in range(leaders)]
     iids = [f"issue-{n:04d}" for n in range(issues)]
     for n, lid in enumerate(lids):
-        _write(root / f"leaders/{lid}.yaml", {
-            "name": f"Leader {n}", "country": f"Country {n % 97}",
-            "roles": [{"title": f"President of Country {n % 97}", "from": 1990 + n % 30}],
-            "summary": f"Head of state who met [[{rng.choice(lids)}]].", "citations": cite(),
-        })
+        _write(
+            root / f"leaders/{lid}.yaml",
+            {
+                "name": f"Leader {n}",
+                "country": f"Country {n % 97}",
+                "roles": [{"title": f"President of Country {n % 97}", "from": 1990 + n % 30}],
+                "summary": f"Head of state who met [[{rng.choice(lids)}]].",
+                "citations": cite(),
+            },
+        )
     for n, iid in enumerate(iids):
-        _write(root / f"content/issues/{iid}.yaml", {
-            "title": f"Issue {n}", "summary": f"A question between [[{rng.choice(lids)}]] and others.",
-            "related": sorted({rng.choice(iids) for _ in range(2)} - {iid}),
-            "developments": [{"date": str(rng.randint(1990, 2024)), "text": "Something happened.", "citations": cite()}],
-            "positions": {lid: {"text": "Holds a view.", "citations": cite()} for lid in sorted(rng.sample(lids, 2))},
-            "citations": cite(),
-        })
+        _write(
+            root / f"content/issues/{iid}.yaml",
+            {
+                "title": f"Issue {n}",
+                "summary": f"A question between [[{rng.choice(lids)}]] and others.",
+                "related": sorted({rng.choice(iids) for _ in range(2)} - {iid}),
+                "developments": [
+                    {"date": str(rng.randint(1990, 2024)), "text": "Something happened.", "citations": cite()}
+                ],
+                "positions": {
+                    lid: {"text": "Holds a view.", "citations": cite()} for lid in sorted(rng.sample(lids, 2))
+                },
+                "citations": cite(),
+            },
+        )
     for n in range(meetings):
         year, month, day = rng.randint(1990, 2024), rng.randint(1, 12), rng.randint(1, 28)
         date = [str(year), f"{year}-{month:02d}", f"{year}-{month:02d}-{day:02d}"][n % 3]
         who = rng.sample(lids, 2 if n % 10 else 3)
-        _write(root / f"content/meetings/{date}-talks-{n:05d}.yaml", {
-            "title": f"Talks {n}", "date": date, "kind": rng.choice(["summit", "bilateral", "call"]),
-            "location": f"City {n % 211}", "participants": who, "issues": rng.sample(iids, 2),
-            "summary": f"Meeting of [[{who[0]}]] and [[{who[1]}]] on [[{rng.choice(iids)}]].",
-            "outcomes": ["An agreement to meet again."], "citations": cite(),
-        })
+        _write(
+            root / f"content/meetings/{date}-talks-{n:05d}.yaml",
+            {
+                "title": f"Talks {n}",
+                "date": date,
+                "kind": rng.choice(["summit", "bilateral", "call"]),
+                "location": f"City {n % 211}",
+                "participants": who,
+                "issues": rng.sample(iids, 2),
+                "summary": f"Meeting of [[{who[0]}]] and [[{who[1]}]] on [[{rng.choice(iids)}]].",
+                "outcomes": ["An agreement to meet again."],
+                "citations": cite(),
+            },
+        )
 
 
 def main() -> None:

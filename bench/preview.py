@@ -66,7 +66,9 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}{base}/meetings/{record.stem}/"
     server = subprocess.Popen(
         [sys.executable, "-m", "builder.cli", "serve", "--root", str(work), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
         _until(url, "</html>", timeout=300)
