@@ -214,5 +214,3 @@ MODELS: dict[str, type[Record]] = {
     "issue": Issue,
     "source": Source,
 }
-
-PROSE_FIELDS = frozenset({"summary", "text", "outcomes", "note"})
