@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
 
 from .load import Path_
 from .markdown import LINK_RE
 from .schema import Citation, Issue, Meeting
-from .validate import Entry, walk
+from .validate import Entry
 
 PROSE_KEYS = frozenset({"summary", "text", "outcomes", "note"})
 
@@ -46,9 +50,34 @@ def references(entry: Entry) -> Iterator[Reference]:
             yield Reference(("related", i), issue, "issue")
         for leader in model.positions:
             yield Reference(("positions", leader), leader, "leader", is_key=True)
-    for loc, value in walk(model):
+    # Depth first, in field order, like validate.walk, but without a generator per value:
+    # this runs for every record on every build.
+    stack: list[tuple[Path_, Any]] = [((), model)]
+    while stack:
+        loc, value = stack.pop()
         if isinstance(value, Citation):
             yield Reference(loc + ("source",), value.source, "source", value)
-        elif isinstance(value, str) and _is_prose(loc):
-            for match in LINK_RE.finditer(value):
-                yield Reference(loc, match[1].strip(), None)
+            stack.extend(_children(loc, value))
+        elif isinstance(value, str):
+            if "[[" in value and _is_prose(loc):
+                for match in LINK_RE.finditer(value):
+                    yield Reference(loc, match[1].strip(), None)
+        elif isinstance(value, (BaseModel, list, dict)):
+            stack.extend(_children(loc, value))
+
+
+@cache
+def _fields(cls: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, info.alias or name) for name, info in cls.model_fields.items())
+
+
+def _children(loc: Path_, value: Any) -> list[tuple[Path_, Any]]:
+    """The values directly inside ``value``, last first (they are pushed on a stack)."""
+    if isinstance(value, BaseModel):
+        items = [(loc + (alias,), getattr(value, name)) for name, alias in _fields(type(value))]
+    elif isinstance(value, list):
+        items = [(loc + (i,), item) for i, item in enumerate(value)]
+    else:
+        items = [(loc + (key,), item) for key, item in value.items()]
+    items.reverse()
+    return items

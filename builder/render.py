@@ -8,7 +8,7 @@ leads to the source and its quote.
 from __future__ import annotations
 
 import html
-import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +30,8 @@ from .schemas import SCHEMA_DIR, schema_texts
 
 SECTIONS = ("leader", "meeting", "issue", "relation", "source")
 DESCRIPTION_LENGTH = 160
+_TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n{3,}")
 EXAMPLE_MEETING = (Path(__file__).parent / "templates" / "example-meeting.yaml").read_text(encoding="utf-8")
 
 
@@ -56,26 +58,38 @@ def _dir_url(md_path: str) -> str:
     return md_path.removesuffix(".md")
 
 
+def _relative(dest: str, start: str) -> str:
+    """posixpath.relpath for two addresses relative to the site root, without its getcwd calls."""
+    to = [] if dest == "." else dest.split("/")
+    base = [] if start == "." else start.split("/")
+    common = 0
+    while common < min(len(to), len(base)) and to[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + to[common:]) or "."
+
+
 class Page:
     """Helpers for one page being rendered: links relative to it, and its footnotes."""
 
-    def __init__(self, path: str, site: Site) -> None:
+    def __init__(self, path: str, site: Site, links: dict[tuple[str, Key], str] | None = None) -> None:
         self.path = path
         self.site = site
+        self._here = path.rpartition("/")[0]
+        self._links = links if links is not None else {}  # shared by pages: (folder, key) -> link
         self._notes: dict[tuple[str, str | None, str | None], int] = {}
 
     def url(self, target: str | Key) -> str:
         # Generated pages are at most one folder deep, so this is relpath without its cost
         # (posixpath.relpath was a quarter of the render time in the profile).
         dest = target if isinstance(target, str) else page_path(target)
-        here = self.path.rpartition("/")[0]
+        here = self._here
         if not here:
             return dest
         return dest[len(here) + 1 :] if dest.startswith(here + "/") else "../" + dest
 
     def href(self, key: Key) -> str:
         """A link for raw HTML (the pictures), which MkDocs does not rewrite: the final address."""
-        rel = posixpath.relpath(_dir_url(page_path(key)), _dir_url(self.path))
+        rel = _relative(_dir_url(page_path(key)), _dir_url(self.path))
         return "./" if rel == "." else rel + "/"
 
     def name(self, key: Key) -> str:
@@ -86,7 +100,13 @@ class Page:
         return self.site.entry(key).display_name
 
     def link(self, key: Key, label: str | None = None) -> str:
-        return f"[{text(label or self.name(key))}]({self.url(key)})"
+        if label:
+            return f"[{text(label)}]({self.url(key)})"
+        # The same record linked from the same folder is the same text on every page.
+        cached = self._links.get((self._here, key))
+        if cached is None:
+            cached = self._links[(self._here, key)] = f"[{text(self.name(key))}]({self.url(key)})"
+        return cached
 
     def prose(self, value: str, inline: bool = False) -> str:
         def wiki(rid: str, label: str | None) -> str:
@@ -133,6 +153,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates are package files: no stat call per page to see if they changed
     )
     env.filters["text"] = text
     env.filters["url"] = url
@@ -147,6 +168,7 @@ class Renderer:
         self.site = site
         self.settings = settings
         self.env = _environment()
+        self._links: dict[tuple[str, Key], str] = {}
         self.helpers = self._helpers()
 
     def _helpers(self) -> dict[str, Any]:
@@ -168,6 +190,25 @@ class Renderer:
             items = [(d.date, "development", i, d) for i, d in enumerate(site.issues[iid].model.developments)]
             items += [(site.meetings[m].model.date, "meeting", n, m) for n, m in enumerate(site.by_issue.get(iid, ()))]
             return [(date, kind, value) for date, kind, _, value in sorted(items, key=lambda t: t[:3])]
+
+        def participants(m: Any, page: Page, but: str | None = None) -> str:
+            return ", ".join(page.link(("leader", lid)) for lid in m.participants if lid != but)
+
+        rows: dict[tuple[str, str, str | None], str] = {}
+
+        def meeting_table(mids: Iterable[str], page: Page, but: str | None = None) -> str:
+            """A table of meetings; a meeting's row is the same wherever the same folder lists it."""
+            out = [f"| Date | Meeting | {'With' if but else 'Participants'} | Place |\n|---|---|---|---|\n"]
+            for mid in mids:
+                row = rows.get((page._here, mid, but))
+                if row is None:
+                    m = site.meetings[mid].model
+                    place = text(m.location) if m.location else "—"
+                    when = human_span(m.date, m.end_date)
+                    row = f"| {when} | {page.link(('meeting', mid))} | {participants(m, page, but)} | {place} |\n"
+                    rows[(page._here, mid, but)] = row
+                out.append(row)
+            return "".join(out)
 
         def derived_from(rel: Any) -> str:
             return ", ".join(f"`{site.meetings[m].path}`" for m in rel.meetings) + "."
@@ -252,19 +293,18 @@ class Renderer:
             "sorted_ids": sorted_ids,
             "timeline": timeline,
             "derived_from": derived_from,
+            "participants": participants,
+            "meeting_table": meeting_table,
             "by_year": by_year,
             "cited_part": cited_part,
         }
 
     def _render(self, template: str, path: str, **context: Any) -> str:
-        page = Page(path, self.site)
+        page = Page(path, self.site, self._links)
         body = self.env.get_template(template).render(site=self.site, p=page, **self.helpers, **context)
         # Collapse the blank lines left by template control blocks: same input, same bytes.
-        lines: list[str] = []
-        for line in body.rstrip().split("\n"):
-            if line.strip() or (lines and lines[-1].strip()):
-                lines.append(line.rstrip())
-        return "\n".join(lines) + "\n"
+        body = _TRAILING_SPACE.sub("", body.rstrip()).lstrip("\n")
+        return _BLANK_LINES.sub("\n\n", body) + "\n"
 
     def _edit(self, yaml_path: str) -> str | None:
         return self.settings.edit_base + yaml_path if self.settings.edit_base else None

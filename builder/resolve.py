@@ -16,7 +16,7 @@ from .dates import PartialDate
 from .errors import Problem, did_you_mean
 from .load import KIND_DIRS
 from .quotes import Archive
-from .refs import references
+from .refs import Reference, references
 from .schema import Citation
 from .validate import Entry
 
@@ -110,6 +110,7 @@ def _archives(root: Path, sources: dict[str, Entry]) -> tuple[dict[str, Archive]
 
 def _check_references(
     entries: list[Entry],
+    refs: dict[Key, list[Reference]],
     index: dict[str, dict[str, Entry]],
     archives: dict[str, Archive],
     broken: dict[str, set[str]],
@@ -123,7 +124,7 @@ def _check_references(
     backlinks: dict[Key, set[Key]] = defaultdict(set)
     for entry in entries:
         here = (entry.kind, entry.id)
-        for ref in references(entry):
+        for ref in refs[here]:
             if ref.kind is None:
                 kinds = [k for k in index if ref.target in index[k] or ref.target in broken.get(k, ())]
                 if len(kinds) == 1 and ref.target in broken.get(kinds[0], ()):
@@ -179,6 +180,12 @@ def _relations(
             pair_meetings[pair].append(mid)
     relations: dict[str, Relation] = {}
     problems: list[Problem] = []
+    # issues on which each leader has a position: a pair's shared ones are an intersection,
+    # not a scan of every issue for every pair
+    stated: dict[str, set[str]] = defaultdict(set)
+    for iid, entry in issues.items():
+        for lid in entry.model.positions:
+            stated[lid].add(iid)
     for (a, b), mids in sorted(pair_meetings.items()):
         rid = relation_id(a, b)
         if rid in relations:
@@ -192,7 +199,7 @@ def _relations(
             )
             continue
         shared = {i for m in mids for i in meetings[m].model.issues}
-        shared |= {i for i, e in issues.items() if a in e.model.positions and b in e.model.positions}
+        shared |= stated.get(a, set()) & stated.get(b, set())
         relations[rid] = Relation(rid, a, b, tuple(mids), tuple(sorted(shared)))
     return relations, problems
 
@@ -236,7 +243,8 @@ def resolve(
     for entry in entries:
         index[entry.kind][entry.id] = entry
     archives, problems = _archives(root, index["source"])
-    backlinks, found = _check_references(entries, index, archives, broken or {})
+    refs = {(entry.kind, entry.id): list(references(entry)) for entry in entries}
+    backlinks, found = _check_references(entries, refs, index, archives, broken or {})
     problems += found
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
     relations, found = _relations(index["leader"], meetings, index["issue"])
@@ -270,7 +278,7 @@ def resolve(
                 leader_issues[lid][iid].append(mid)
     cited: dict[str, list[Cited]] = defaultdict(list)
     for entry in entries:
-        for ref in references(entry):
+        for ref in refs[(entry.kind, entry.id)]:
             if ref.citation is not None:
                 # loc is (..., "citations", i, "source"); what precedes is the cited part
                 cited[ref.target].append(Cited((entry.kind, entry.id), ref.loc[:-3], ref.citation))
