@@ -39,7 +39,7 @@ def _cmd_check(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
-    report = generate(project, args.strict, _warn)
+    report = generate(project, args.strict, _warn, args.jobs)
     print(
         f"generated {project.docs.relative_to(project.root)}: {len(report.written)} written, "
         f"{report.unchanged} unchanged, {len(report.removed)} removed"
@@ -48,7 +48,7 @@ def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:
-    report = build(project, not args.no_strict, args.engine, args.strict, _warn)
+    report = build(project, not args.no_strict, args.engine, args.strict, _warn, args.jobs)
     print(
         f"built {project.site_dir.relative_to(project.root)}/ from {len(report.written) + report.unchanged} pages "
         f"({len(report.written)} changed)"
@@ -143,6 +143,13 @@ def parser() -> argparse.ArgumentParser:
         if name in ("check", "generate", "build"):
             cmd.add_argument(
                 "--strict", action="store_true", help="warnings (references to old ids) are errors; CI runs this"
+            )
+        if name in ("generate", "build"):
+            cmd.add_argument(
+                "--jobs",
+                type=int,
+                metavar="N",
+                help="processes rendering pages (default: one per core; used from 1,000 pages on)",
             )
         if name == "check":
             cmd.add_argument(

@@ -10,6 +10,7 @@ import csv
 import datetime
 import io
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -327,14 +328,26 @@ def _json(data: dict[str, Any]) -> str:
     return "{\n " + ",\n ".join(parts) + "\n}\n"
 
 
-def exports(site: Site, base: str, title: str) -> dict[str, str]:
-    """Every export, by its path under the site: data/summitry.json, data/*.csv, .ics, .atom.
+CSV_FILES = tuple(f"{DATA_DIR}/{kind}.csv" for kind in ("leaders", "meetings", "issues", "sources", "relations"))
+Job = tuple[tuple[str, ...], Callable[[], Mapping[str, str | bytes]]]
+
+
+def export_jobs(site: Site, base: str, title: str) -> list[Job]:
+    """Every export as a job (its files, a function making them), so they can run in parallel:
+    data/summitry.json, data/*.csv, data/meetings.ics, data/meetings.atom.
 
     ``base`` is the site's address (site_url), ending in '/'; without one, addresses in the
     calendar and the feed stay relative to the site.
     """
-    files = {f"{DATA_DIR}/summitry.json": _json(as_data(site))}
-    files.update({f"{DATA_DIR}/{name}": text for name, text in as_csv(site).items()})
-    files[f"{DATA_DIR}/meetings.ics"] = as_ical(site, base)
-    files[f"{DATA_DIR}/meetings.atom"] = as_atom(site, base, title)
-    return files
+
+    def csvs() -> dict[str, str]:
+        files = {f"{DATA_DIR}/{name}": text for name, text in as_csv(site).items()}
+        assert tuple(files) == CSV_FILES, files.keys()
+        return files
+
+    return [
+        ((f"{DATA_DIR}/summitry.json",), lambda: {f"{DATA_DIR}/summitry.json": _json(as_data(site))}),
+        (CSV_FILES, csvs),
+        ((f"{DATA_DIR}/meetings.ics",), lambda: {f"{DATA_DIR}/meetings.ics": as_ical(site, base)}),
+        ((f"{DATA_DIR}/meetings.atom",), lambda: {f"{DATA_DIR}/meetings.atom": as_atom(site, base, title)}),
+    ]

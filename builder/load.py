@@ -9,7 +9,10 @@ anchors and aliases (the "billion laughs"), absurd nesting.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +89,6 @@ class _Walker:
         self.problems: list[Problem] = []
         self.aliased = False
         self._seen: set[int] = set()
-        self._yaml = yaml.SafeLoader("")  # only for its scalar constructors
 
     def problem(self, node: yaml.Node, loc: Path_, message: str) -> None:
         self.problems.append(
@@ -150,12 +152,18 @@ class _Walker:
         if tag in (_BOOL, _INT, _FLOAT):
             self.literals[loc] = node.value
             try:
-                return self._yaml.construct_object(node, deep=True)
+                return _constructor().construct_object(node, deep=True)
             except (ValueError, yaml.YAMLError) as exc:  # e.g. an int too large
                 self.problem(node, loc, f"cannot read value {node.value!r}: {exc}")
                 return None
         self.problem(node, loc, f"YAML tag '{tag}' is not allowed")
         return None
+
+
+@functools.cache
+def _constructor() -> yaml.SafeLoader:
+    """A loader used only for its scalar constructors (booleans, numbers), made once."""
+    return yaml.SafeLoader("")
 
 
 def slug(text: str, max_words: int = 8) -> str:
@@ -247,7 +255,7 @@ def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:
 
 
 def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list[Problem]]:
-    rel = path.relative_to(root).as_posix()
+    rel = f"{KIND_DIRS[kind]}/{path.name}"
     rid = path.stem
     problems: list[Problem] = []
     if not ID_RE.match(rid):
@@ -263,9 +271,10 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
             hint = f"; rename it to '{fixed}.yaml'" if fixed else ""
         message = f"file name '{path.name}' is not a valid id: use lowercase letters, digits and single hyphens{hint}"
         problems.append(Problem(rel, 1, 1, kind, rid, "", message))
-    if path.is_symlink():
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
         return None, problems + [Problem(rel, 1, 1, kind, rid, "", "records must be files, not symbolic links")]
-    size = path.stat().st_size
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         return None, problems + [
             Problem(rel, 1, 1, kind, rid, "", f"file is {size:,} bytes; a record may be at most {MAX_FILE_BYTES:,}")
@@ -287,7 +296,11 @@ def discover(root: Path) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = {}
     for kind in KINDS:
         folder = root / KIND_DIRS[kind]
-        found[kind] = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+        names = (
+            sorted(e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml"))) if folder.is_dir() else []
+        )
+        found[kind] = [folder / name for name in names if name.endswith(".yaml")]
+        found[kind] += [folder / name for name in names if name.endswith(".yml")]
     return found
 
 
@@ -297,7 +310,7 @@ def load_all(root: Path) -> tuple[list[RawRecord], list[Problem]]:
     for kind, paths in discover(root).items():
         for path in paths:
             if path.suffix == ".yml":
-                rel = path.relative_to(root).as_posix()
+                rel = f"{KIND_DIRS[kind]}/{path.name}"
                 problems.append(Problem(rel, 1, 1, kind, path.stem, "", "records end in '.yaml', not '.yml'"))
                 continue
             record, found = load_file(root, path, kind)

@@ -6,6 +6,7 @@ and raised once, as one :class:`ValidationFailed`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -19,11 +20,13 @@ import yaml
 
 from .aliases import alias_table, canonicalize
 from .errors import EngineFailed, Problem, SummitryError, ValidationFailed
+from .inputs import fingerprint
+from .jobs import run as run_jobs
 from .load import RawRecord, discover, load_all
-from .render import Settings, render
+from .render import Renderer, Settings
 from .resolve import Site, resolve
 from .validate import validate
-from .write import WriteReport, write
+from .write import Output, WriteReport
 
 DOCS_DIR = Path("build/docs")
 SITE_DIR = Path("site")
@@ -107,13 +110,31 @@ def settings(project: Project) -> Settings:
     return Settings(edit_base=edit_base, site_url=site_url, site_name=site_name, pages=tuple(pages))
 
 
-def generate(project: Project, strict: bool = False, warn: Warn | None = None) -> WriteReport:
-    """Check everything, render every page in memory, then write only what changed."""
-    site = check(project, strict, warn)
-    pages = render(site, settings(project))
-    return write(
-        project.docs, {path: text.encode("utf-8") if isinstance(text, str) else text for path, text in pages.items()}
-    )
+def generate(
+    project: Project, strict: bool = False, warn: Warn | None = None, workers: int | None = None
+) -> WriteReport:
+    """Check everything, then render every page and write only what changed.
+
+    ``workers``: processes rendering pages (default: one per core; 1 renders in this one).
+    """
+    inputs = fingerprint(project.root, "generate", strict)
+    output = Output(project.docs)
+    if output.notes.get("inputs") == inputs and output.intact():
+        # Nothing read has changed and nothing written was touched: the output is what a
+        # run would make. Its warnings are told again, as a run would.
+        for fields in output.notes.get("warnings", []):
+            if warn is not None:
+                warn(Problem(*fields))
+        return WriteReport((), (), len(output.known))
+    warnings: list[Problem] = []
+    site = check(project, strict, warnings.append)
+    for warning in warnings:
+        if warn is not None:
+            warn(warning)
+    jobs = Renderer(site, settings(project)).jobs()
+    output.begin({path for paths, _ in jobs for path in paths})
+    notes = {"inputs": inputs, "warnings": [dataclasses.astuple(w) for w in warnings]}
+    return output.finish(run_jobs(jobs, output, workers), notes)
 
 
 ENGINES = ("mkdocs", "zensical")
@@ -143,6 +164,7 @@ def build(
     engine: str = "mkdocs",
     strict_records: bool = False,
     warn: Warn | None = None,
+    workers: int | None = None,
 ) -> WriteReport:
     """Generate, then render the site with the engine into a fresh folder and swap it in.
 
@@ -151,7 +173,7 @@ def build(
     """
     if engine not in ENGINES:
         raise SummitryError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}")
-    report = generate(project, strict_records, warn)
+    report = generate(project, strict_records, warn, workers)
     tmp = Path(tempfile.mkdtemp(prefix=".summitry-site-", dir=project.root))
     made: Path | None = None
     try:

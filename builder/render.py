@@ -7,10 +7,11 @@ leads to the source and its quote.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import jinja2
 from . import pictures
 from .dates import human_span
 from .errors import SummitryError
-from .exports import exports
+from .exports import Job, export_jobs
 from .markdown import front_matter, plain, prose, text, url
 from .reference import reference_markdown
 from .resolve import PAGE_DIRS, Cited, Key, Site, pairs, relation_id
@@ -325,40 +326,63 @@ class Renderer:
             backlinks=self.site.backlinks.get((kind, rid), ()),
         )
 
-    def pages(self) -> dict[str, str | bytes]:
+    def jobs(self) -> list[Job]:
+        """Every page as a job: (the files it makes, a function making them), heaviest first.
+
+        Jobs share nothing but the site and the caches of links, so any subset can run in
+        another process (builder.jobs). Raises before any job runs if a hand-written page
+        would take a generated page's place.
+        """
         site = self.site
-        out: dict[str, str | bytes] = {}
-        for kind in ("leader", "meeting", "issue", "source"):
-            for rid in getattr(site, kind + "s"):
-                out[page_path((kind, rid))] = self._record(kind, rid)
-        for rid, rel in site.relations.items():
-            path = page_path(("relation", rid))
-            out[path] = self._render("relation.md.j2", path, id=rid, rel=rel)
+        jobs: list[Job] = export_jobs(site, self.settings.site_url, self.settings.site_name)
+
+        def one(path: str, make: Callable[[], str | bytes]) -> None:
+            jobs.append(((path,), lambda: {path: make()}))
+
+        one("timeline.md", lambda: self._render("timeline.md.j2", "timeline.md"))
         for kind in SECTIONS:
             path = f"{PAGE_DIRS[kind]}/index.md"
-            out[path] = self._render(f"{PAGE_DIRS[kind]}.md.j2", path)
-        out["timeline.md"] = self._render("timeline.md.j2", "timeline.md")
-        out["contributing.md"] = self._render(
-            "contributing.md.j2",
+            one(path, functools.partial(self._render, f"{PAGE_DIRS[kind]}.md.j2", path))
+        for kind in ("leader", "issue", "source", "meeting"):
+            for rid in getattr(site, kind + "s"):
+                one(page_path((kind, rid)), functools.partial(self._record, kind, rid))
+        for rid, rel in site.relations.items():
+            path = page_path(("relation", rid))
+            one(path, functools.partial(self._render, "relation.md.j2", path, id=rid, rel=rel))
+        one(
             "contributing.md",
-            reference=reference_markdown(level=3),
-            example=EXAMPLE_MEETING.rstrip("\n"),
-            edit_url=self._edit("builder/templates/contributing.md.j2"),
+            lambda: self._render(
+                "contributing.md.j2",
+                "contributing.md",
+                reference=reference_markdown(level=3),
+                example=EXAMPLE_MEETING.rstrip("\n"),
+                edit_url=self._edit("builder/templates/contributing.md.j2"),
+            ),
         )
         for name, schema in schema_texts().items():
-            out[f"{SCHEMA_DIR}/{name}"] = schema
-        out.update(exports(site, self.settings.site_url, self.settings.site_name))
-        out.update(self._redirects())
-        generated = set(out)
+            one(f"{SCHEMA_DIR}/{name}", functools.partial(str, schema))
+        jobs.append((tuple(self._redirect_paths()), self._redirects))
+        generated = {path for paths, _ in jobs for path in paths}
         for rel_path, data in self.settings.pages:
             if rel_path in generated:
                 raise SummitryError(f"content/pages/{rel_path}: the builder generates this page; rename the file")
-            out[rel_path] = self._hand_written(rel_path, data.decode("utf-8")) if rel_path.endswith(".md") else data
-        return dict(sorted(out.items()))
+            if rel_path.endswith(".md"):
+                one(rel_path, functools.partial(self._hand_written, rel_path, data.decode("utf-8")))
+            else:
+                one(rel_path, functools.partial(bytes, data))
+        return jobs
 
-    def _redirects(self) -> dict[str, str | bytes]:
+    def _redirect_paths(self) -> list[str]:
+        return [
+            f"{PAGE_DIRS[kind]}/{old}/index.html"
+            for kind in ("leader", "meeting", "issue", "source")
+            for entry in getattr(self.site, kind + "s").values()
+            for old in entry.model.aliases
+        ]
+
+    def _redirects(self) -> dict[str, str]:
         """A page at each old id's address that sends the reader to the record's current one."""
-        out: dict[str, str | bytes] = {}
+        out: dict[str, str] = {}
         template = self.env.get_template("redirect.html.j2")
         for kind in ("leader", "meeting", "issue", "source"):
             for rid, entry in getattr(self.site, kind + "s").items():
@@ -379,8 +403,3 @@ class Renderer:
                 return frontmatter.dumps(post, sort_keys=True) + "\n"
             return source
         return self._render("home.md.j2", rel_path, meta=post.metadata, body=post.content, edit_url=edit)
-
-
-def render(site: Site, settings: Settings) -> dict[str, str | bytes]:
-    """Every page of the site: relative path under build/docs -> Markdown text."""
-    return Renderer(site, settings).pages()

@@ -1,22 +1,35 @@
 """Write stage: put rendered pages on disk, touching only what changed and what we wrote.
 
-A manifest beside the output folder lists every file the builder wrote. A file in the
-output that the manifest does not list is someone else's: the builder refuses to
-overwrite or remove it and stops before writing anything. Each page is written to a
-temporary file and renamed into place, so an interrupted run leaves no half page.
+A manifest beside the output folder lists every file the builder wrote, with the size,
+modification time and digest it had when written. A file in the output that the manifest
+does not list is someone else's: the builder refuses to overwrite or remove it and stops
+before writing anything.
+
+A page whose digest, size and modification time are as recorded is left alone without
+being read (as make and git do); any other existing page is read and compared. A changed
+page is written to a temporary file and renamed into place, so a reader never sees half
+of it. A new page is written in place: the manifest lists it before it is written, so a
+run cut short leaves nothing the next run will not check and finish.
+
+Pages may be put from several processes (see :mod:`builder.jobs`); each put returns what
+the manifest needs, and the parent process saves it once at the end.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import WriteRefused
 
 MANIFEST = ".summitry-manifest.json"
+MANIFEST_VERSION = 2
+
+Stamp = tuple[int, int, str]  # size, modification time (ns), digest
 
 
 @dataclass(frozen=True)
@@ -26,74 +39,141 @@ class WriteReport:
     unchanged: int
 
 
+@dataclass(frozen=True)
+class Put:
+    """One output file after a run: where it is, its stamp, and whether this run wrote it."""
+
+    rel: str
+    stamp: Stamp
+    written: bool
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def _manifest_path(out: Path) -> Path:
     return out.parent / MANIFEST
 
 
-def _read_manifest(out: Path) -> set[str]:
+def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any]]:
+    """What the builder wrote last time (path -> stamp, None if not known), and what else it noted."""
     path = _manifest_path(out)
     if not path.exists():
-        return set()
+        return {}, {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        files = data.pop("files", [])
+        if isinstance(files, list):  # the first manifest format: paths only
+            return dict.fromkeys(map(str, files)), {}
+        return {str(rel): (tuple(stamp) if stamp else None) for rel, stamp in files.items()}, data
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError) as exc:
         raise WriteRefused(
             f"{path}: unreadable manifest ({exc}); delete {out} and the manifest to start afresh"
         ) from exc
-    return set(data.get("files", []))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def _save_manifest(out: Path, files: set[str]) -> None:
-    body = json.dumps({"files": sorted(files)}, indent=1) + "\n"
-    _atomic_write(_manifest_path(out), body.encode("utf-8"))
+def save_manifest(out: Path, files: dict[str, Stamp | None], extra: dict[str, Any] | None = None) -> None:
+    body = {"version": MANIFEST_VERSION, "files": dict(sorted(files.items())), **(extra or {})}
+    path = _manifest_path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, (json.dumps(body, separators=(",", ":")) + "\n").encode("utf-8"))
 
 
 def existing_files(out: Path) -> set[str]:
-    if not out.exists():
-        return set()
-    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink()}
-
-
-def write(out: Path, pages: dict[str, bytes]) -> WriteReport:
-    """Make ``out`` hold exactly ``pages``, plus any file that was never ours (refused)."""
-    ours = _read_manifest(out)
-    present = existing_files(out)
-    foreign = sorted(present - ours)
-    if foreign:
-        listed = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-        raise WriteRefused(
-            f"{out} holds files summitry did not write ({listed}); it never overwrites or removes them. "
-            f"Move them out of {out} (hand-written pages belong in content/pages/) and run again."
-        )
-    stale = sorted((ours & present) - pages.keys())
-    # Record the union first, so that a run cut short still knows every file it may have left.
-    _save_manifest(out, ours | pages.keys())
-    written: list[str] = []
-    unchanged = 0
-    for rel, data in pages.items():
-        path = out / rel
-        if rel in present and path.read_bytes() == data:
-            unchanged += 1
+    """Every file (or link) under ``out``, as a path relative to it."""
+    found: set[str] = set()
+    stack = [(out, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
             continue
-        _atomic_write(path, data)
-        written.append(rel)
-    for rel in stale:
-        (out / rel).unlink()
-        parent = (out / rel).parent
-        while parent != out and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
-    _save_manifest(out, set(pages))
-    return WriteReport(tuple(written), tuple(stale), unchanged)
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((Path(entry.path), prefix + entry.name + "/"))
+            else:
+                found.add(prefix + entry.name)
+    return found
+
+
+class Output:
+    """The output folder during one run: what is there, what is ours, and how to put a page."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.known, self.notes = read_manifest(out)
+        self.present = existing_files(out)
+        self._folders: set[Path] = set()
+
+    def intact(self) -> bool:
+        """Whether the folder holds exactly what the last run wrote, as it wrote it."""
+        if self.present != self.known.keys():
+            return False
+        for rel, stamp in self.known.items():
+            try:
+                info = os.stat(self.out / rel)
+            except OSError:
+                return False
+            if stamp is None or (info.st_size, info.st_mtime_ns) != stamp[:2]:
+                return False
+        return True
+
+    def refuse_foreign(self) -> None:
+        foreign = sorted(self.present - self.known.keys())
+        if foreign:
+            listed = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+            raise WriteRefused(
+                f"{self.out} holds files summitry did not write ({listed}); it never overwrites or removes them. "
+                f"Move them out of {self.out} (hand-written pages belong in content/pages/) and run again."
+            )
+
+    def begin(self, planned: set[str]) -> None:
+        """Record every file this run may write before writing any, so a run cut short is known."""
+        self.refuse_foreign()
+        save_manifest(self.out, {**dict.fromkeys(planned), **self.known})  # and no notes: this run may fail
+
+    def put(self, rel: str, data: bytes) -> Put:
+        """Make the file at ``rel`` hold ``data``; write only if it does not already."""
+        path = self.out / rel
+        new = digest(data)
+        if rel in self.present:
+            stamp = self.known.get(rel)
+            st = path.stat()
+            if stamp == (st.st_size, st.st_mtime_ns, new) or (st.st_size == len(data) and path.read_bytes() == data):
+                return Put(rel, (st.st_size, st.st_mtime_ns, new), False)
+            _atomic_write(path, data)
+        else:
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
+            with open(path, "wb") as handle:
+                handle.write(data)
+        st = path.stat()
+        return Put(rel, (st.st_size, st.st_mtime_ns, new), True)
+
+    def finish(self, puts: list[Put], extra: dict[str, Any] | None = None) -> WriteReport:
+        """Remove our files that no page produced any more, and save the manifest."""
+        produced = {p.rel for p in puts}
+        stale = sorted((self.known.keys() & self.present) - produced)
+        for rel in stale:
+            (self.out / rel).unlink()
+            parent = (self.out / rel).parent
+            while parent != self.out and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        save_manifest(self.out, {p.rel: p.stamp for p in puts}, extra)
+        written = tuple(sorted(p.rel for p in puts if p.written))
+        return WriteReport(written, tuple(stale), len(puts) - len(written))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
+
+import pytest
 
 from builder.write import MANIFEST
 
@@ -75,28 +78,114 @@ def test_foreign_file_in_the_way_of_a_page_is_not_overwritten(small: Path, run) 
     assert not (small / "build" / MANIFEST).exists()
 
 
-def test_interrupted_run_leaves_no_partial_page_and_recovers(small: Path, run, monkeypatch) -> None:
+def test_interrupted_run_recovers(small: Path, run, monkeypatch) -> None:
     import builder.write as write
 
     calls = {"n": 0}
-    real = write._atomic_write
+    real = write.Output.put
 
-    def flaky(path: Path, data: bytes) -> None:
+    def flaky(self: write.Output, rel: str, data: bytes) -> write.Put:
         calls["n"] += 1
         if calls["n"] == 5:
             raise KeyboardInterrupt
-        real(path, data)
+        return real(self, rel, data)
 
-    monkeypatch.setattr(write, "_atomic_write", flaky)
-    try:
+    monkeypatch.setattr(write.Output, "put", flaky)
+    with pytest.raises(KeyboardInterrupt):
         run("generate", "--root", small)
-    except KeyboardInterrupt:
-        pass
-    docs = small / "build" / "docs"
-    assert not [p for p in docs.rglob(".tmp-*")]
-    monkeypatch.setattr(write, "_atomic_write", real)
-    # The manifest knew every page before any was written, so the next run may replace them.
+    monkeypatch.setattr(write.Output, "put", real)
+    # The manifest knew every page before any was written, so the next run may finish them.
+    result = run("generate", "--root", small)
+    assert result.code == 0, result.err
+    fresh = small.parent / "fresh"
+    shutil.copytree(small, fresh, ignore=shutil.ignore_patterns("build"))
+    assert run("generate", "--root", fresh).code == 0
+    assert _contents(small / "build" / "docs") == _contents(fresh / "build" / "docs")
+
+
+def test_interrupted_rewrite_leaves_the_old_page_whole(small: Path, run, monkeypatch) -> None:
+    run("generate", "--root", small)
+    page = small / "build" / "docs" / "leaders" / "gamma.md"
+    before = page.read_bytes()
+    path = small / "leaders" / "gamma.yaml"
+    path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
+
+    def cut(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", cut)
+    with pytest.raises(KeyboardInterrupt):
+        run("generate", "--root", small)
+    assert page.read_bytes() == before
+    assert not list(page.parent.glob(".tmp-*"))
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_unchanged_inputs_skip_the_run(small: Path, run, monkeypatch) -> None:
+    import builder.pipeline as pipeline
+
     assert run("generate", "--root", small).code == 0
+    docs = small / "build" / "docs"
+    before = _mtimes(docs)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the records were read again although nothing changed")
+
+    monkeypatch.setattr(pipeline, "check", never)
+    result = run("generate", "--root", small)
+    assert result.out == f"generated build/docs: 0 written, {len(before)} unchanged, 0 removed\n"
+    assert _mtimes(docs) == before
+
+
+def test_a_changed_input_or_output_is_noticed(small: Path, run) -> None:
+    run("generate", "--root", small)
+    docs = small / "build" / "docs"
+    # a page deleted or altered by hand is made again
+    (docs / "leaders" / "alpha.md").unlink()
+    (docs / "leaders" / "beta.md").write_text("scribbled")
+    assert run("generate", "--root", small).out.startswith("generated build/docs: 2 written,")
+    # an edit that keeps the size is seen by its time stamp
+    path = small / "leaders" / "gamma.yaml"
+    path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks in 2023."))
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
+    assert run("generate", "--root", small).out.startswith("generated build/docs: 2 written,")
+    # so is a hand-written page and an archived text
+    home = small / "content" / "pages" / "index.md"
+    home.write_text(home.read_text() + "\nOne more line.\n")
+    assert run("generate", "--root", small).out.startswith("generated build/docs: 1 written,")
+
+
+def test_warnings_are_told_again_when_the_run_is_skipped(small: Path, run) -> None:
+    alpha = small / "leaders" / "alpha.yaml"
+    alpha.write_text(alpha.read_text() + "aliases: [ada]\n")
+    meeting = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    assert "participants: [alpha," in meeting.read_text()
+    meeting.write_text(meeting.read_text().replace("participants: [alpha,", "participants: [ada,", 1))
+    first = run("generate", "--root", small)
+    assert first.code == 0 and "warning:" in first.err, first.err
+    second = run("generate", "--root", small)
+    assert second.out.startswith("generated build/docs: 0 written,")
+    assert second.err == first.err
+
+
+def test_workers_make_the_same_pages(small: Path, run, monkeypatch) -> None:
+    import builder.jobs as jobs
+
+    monkeypatch.setattr(jobs, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(jobs, "CHUNK", 3)
+    monkeypatch.setattr(jobs, "_forkable", lambda: True)  # the browser tests' server thread may be running
+    pools = []
+    real = jobs.multiprocessing.get_context
+    monkeypatch.setattr(jobs.multiprocessing, "get_context", lambda method: pools.append(method) or real(method))
+    one = small.parent / "one"
+    shutil.copytree(small, one)
+    assert run("generate", "--root", one, "--jobs", "1").code == 0
+    assert run("generate", "--root", small, "--jobs", "2").code == 0
+    assert pools == ["fork"]  # only the second run forked workers
+    assert _contents(small / "build" / "docs") == _contents(one / "build" / "docs")
 
 
 def test_generate_writes_only_inside_build(small: Path, run) -> None:

@@ -1,0 +1,69 @@
+"""Running the render jobs: in this process, or spread over forked worker processes.
+
+Rendering and writing the pages is most of a build and each page is independent of the
+others, so on a machine with several cores the jobs are shared out in chunks to worker
+processes. They are forked, so they start with the resolved site already in memory and
+nothing is sent to them but chunk numbers; they send back only what the manifest needs.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+
+from .exports import Job
+from .write import Output, Put
+
+PARALLEL_FROM = 1000  # below this many jobs, starting workers costs more than it saves
+CHUNK = 100
+
+_state: tuple[list[Job], Output] | None = None
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _run(indices: list[int]) -> list[Put]:
+    assert _state is not None
+    jobs, output = _state
+    puts = []
+    for i in indices:
+        paths, make = jobs[i]
+        files = make()
+        assert tuple(files) == paths, (paths, tuple(files))
+        for rel, data in files.items():
+            puts.append(output.put(rel, data.encode("utf-8") if isinstance(data, str) else data))
+    return puts
+
+
+def _worker_start() -> None:
+    # What the worker inherited is never freed; keep the collector from walking (and so
+    # copying) it.
+    gc.freeze()
+
+
+def _forkable() -> bool:
+    # Forking a process that runs other threads (summitry serve's watcher) could copy a
+    # lock held by one of them into the workers; such a process renders on its own.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def run(jobs: list[Job], output: Output, workers: int | None = None) -> list[Put]:
+    """Make every job's files through ``output``; return what was put, in job order."""
+    global _state
+    workers = default_workers() if workers is None else workers
+    _state = (jobs, output)
+    try:
+        if workers <= 1 or len(jobs) < PARALLEL_FROM or not _forkable():
+            return _run(list(range(len(jobs))))
+        chunks = [list(range(start, min(start + CHUNK, len(jobs)))) for start in range(0, len(jobs), CHUNK)]
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+            return [put for puts in pool.map(_run, chunks, chunksize=1) for put in puts]
+    finally:
+        _state = None
