@@ -245,3 +245,44 @@ def timeline_svg(marks: Sequence[Mark], caption: str, svg_id: str) -> str:
         )
     out.append("</svg>")
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # under the bar: a year
+    count: int
+    href: str
+    title: str
+
+
+def bars_svg(bars: Sequence[Bar], caption: str, svg_id: str) -> str:
+    """How many items each year: a bar per year, for histories too long to draw item by item."""
+    if not bars:
+        return ""
+    slot = max(22.0, _width("0000") + 6)  # a year label fits under its bar
+    pad, tall = 12, 120
+    width = max(MIN_WIDTH, int(2 * pad + slot * len(bars)))
+    axis = tall + FONT + 10
+    most = max(b.count for b in bars) or 1
+    out = [
+        _open_svg("timeline", svg_id, (0, 0, width, axis + 34), caption),
+        f'<line class="summitry-axis" x1="{pad}" y1="{axis}" x2="{width - pad}" y2="{axis}"/>',
+    ]
+    step = max(1, math.ceil(_width("0000") * 1.5 / slot))  # a year label where there is room
+    for i, bar in enumerate(bars):
+        x = pad + slot * i
+        h = max(2.0, tall * bar.count / most)
+        out.append(
+            _open_link(bar.href, bar.title)
+            + f'<rect class="summitry-meeting" x="{x + 3:.1f}" y="{axis - h:.1f}" width="{slot - 6:.1f}" '
+            f'height="{h:.1f}" rx="2"/>'
+            + (
+                f'<text class="summitry-year" x="{x + slot / 2:.1f}" y="{axis + 22}" text-anchor="middle">'
+                f"{escape(bar.label)}</text>"
+                if i % step == 0
+                else ""
+            )
+            + "</a>"
+        )
+    out.append("</svg>")
+    return "".join(out)

@@ -31,6 +31,8 @@ from .schemas import SCHEMA_DIR, schema_texts
 
 SECTIONS = ("leader", "meeting", "issue", "relation", "source")
 DESCRIPTION_LENGTH = 160
+GRAPH_LEADERS = 40  # leaders drawn at most in a graph of who met whom
+TIMELINE_MARKS = 600  # dated items drawn one by one at most on the timeline page
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 EXAMPLE_MEETING = (Path(__file__).parent / "templates" / "example-meeting.yaml").read_text(encoding="utf-8")
@@ -143,7 +145,12 @@ class Page:
 
 def _figure(svg: str, caption: str) -> str:
     """A raw HTML block: the picture, and its caption as the text alternative."""
-    return f'<div class="summitry-figure">{svg}<p class="summitry-caption">{html.escape(caption)}</p></div>'
+    # Excluded from the search index: the picture repeats the text of the page in labels
+    # and titles, and search should lead to the text.
+    return (
+        f'<div class="summitry-figure" data-search-exclude>{svg}'
+        f'<p class="summitry-caption">{html.escape(caption)}</p></div>'
+    )
 
 
 def _environment() -> jinja2.Environment:
@@ -226,14 +233,31 @@ class Renderer:
 
         def graph(page: Page, center: str | None = None) -> str:
             """Who met whom: every leader, or one leader and their counterparts."""
+            # Past GRAPH_LEADERS a circle of names is unreadable and the page heavy (500 leaders
+            # drew 11,000 lines, 3 MB): the most-met leaders are drawn, and the caption says so.
             if center is None:
                 ids, rids = list(site.leaders), list(site.relations)
                 caption = f"Who met whom: {len(ids)} leaders; a line for each of the {len(rids)} pairs who met."
+                if len(ids) > GRAPH_LEADERS:
+                    ids = sorted(ids, key=lambda lid: (-len(site.by_leader.get(lid, ())), lid))[:GRAPH_LEADERS]
+                    kept = set(ids)
+                    rids = [rid for rid in rids if site.relations[rid].a in kept and site.relations[rid].b in kept]
+                    caption = (
+                        f"Who met whom among the {len(ids)} leaders with the most meetings, of {len(site.leaders)}; "
+                        f"a line for each of the {len(rids)} pairs among them. The relations page lists all "
+                        f"{len(site.relations)} pairs."
+                    )
             else:
                 rids = list(site.pairs_of.get(center, ()))
+                caption = f"{site.leaders[center].display_name} and the {len(rids)} leaders they met."
+                if len(rids) >= GRAPH_LEADERS:
+                    rids = sorted(rids, key=lambda rid: (-len(site.relations[rid].meetings), rid))[: GRAPH_LEADERS - 1]
+                    caption = (
+                        f"{site.leaders[center].display_name} and the {len(rids)} leaders they met most often, "
+                        f"of {len(site.pairs_of[center])}; the list below gives them all."
+                    )
                 others = [r.b if r.a == center else r.a for r in (site.relations[rid] for rid in rids)]
                 ids = [center, *others]
-                caption = f"{site.leaders[center].display_name} and the {len(others)} leaders they met."
             if len(ids) < 2:
                 return ""
             nodes = [
@@ -288,7 +312,26 @@ class Renderer:
             )
             return _figure(pictures.timeline_svg(marks, caption, "timeline-" + (iid or "page")), caption)
 
+        def timeline_overview(page: Page) -> str:
+            """The timeline page's picture: every item, or past TIMELINE_MARKS a bar per year
+            (each a link to the year's section below), which stays legible at any size."""
+            if len(site.timeline) <= TIMELINE_MARKS:
+                return picture_timeline(page, list(site.meetings), developments=True)
+            years: dict[int, int] = {}
+            for item in site.timeline:
+                years[item.date.year] = years.get(item.date.year, 0) + 1
+            bars = [
+                pictures.Bar(str(year), n, f"#{year}", f"{year}: {n} dated item{'s' if n != 1 else ''}")
+                for year, n in sorted(years.items())
+            ]
+            caption = (
+                f"{len(site.timeline)} dated items over {len(bars)} years, counted by year; each bar leads to "
+                "its year below."
+            )
+            return _figure(pictures.bars_svg(bars, caption, "timeline-page"), caption)
+
         return {
+            "timeline_overview": timeline_overview,
             "graph": graph,
             "picture_timeline": picture_timeline,
             "sorted_ids": sorted_ids,

@@ -153,10 +153,26 @@ def test_large_pictures_stay_legible(browser, tmp_path: Path) -> None:
         (tmp_path / "build/docs/timeline.md").read_text()
     )
     graph, timeline = svgs
-    assert len(list(graph.iter(f"{SVG}circle"))) == 50
+    # past 40 leaders, the home graph draws the 40 with the most meetings and says so
+    assert len(list(graph.iter(f"{SVG}circle"))) == 40
+    assert "among the 40 leaders with the most meetings, of 50" in graph.find(f"{SVG}title").text
     assert len(list(timeline.iter(f"{SVG}a"))) == 500
     page = browser.new_page()
     body = "".join(f'<div class="summitry-figure">{ET.tostring(s, encoding="unicode")}</div>' for s in svgs)
     page.set_content(f"<html><head><style>{css}</style></head><body class='md-typeset'>{body}</body></html>")
     assert not _overlaps(page)
     page.close()
+
+
+def test_very_long_history_is_drawn_as_a_bar_per_year(tmp_path: Path) -> None:
+    _large_knowledge_base(tmp_path, leaders=12, meetings=700)
+    assert main(["generate", "--root", str(tmp_path)]) == 0
+    page = (tmp_path / "build/docs/timeline.md").read_text()
+    (picture,) = _svgs(page)
+    assert picture.find(f"{SVG}title").text.startswith("700 dated items over ")
+    links = _links(picture)
+    years = {line[3:] for line in page.splitlines() if line.startswith("## ")}
+    # one bar per year of the page, each leading to that year's section
+    assert sorted(links) == sorted(f"#{year}" for year in years)
+    titles = [a.find(f"{SVG}title").text for a in picture.iter(f"{SVG}a")]
+    assert sum(int(t.split(": ")[1].split(" ")[0]) for t in titles) == 700

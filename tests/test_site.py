@@ -220,3 +220,13 @@ def test_link_check_finds_a_broken_link_and_anchor(tmp_path: Path) -> None:
         4,
         ["a/index.html: ../#top (no such anchor)", "index.html: b/", "index.html: a/#nowhere (no such anchor)"],
     )
+
+
+def test_pictures_stay_out_of_the_search_index(built: Path) -> None:
+    # The pictures repeat the page's text in labels; search should find the text, once.
+    index = json.loads((built / "site/search/search_index.json").read_text(encoding="utf-8"))
+    docs = {doc["location"]: doc["text"] for doc in index["docs"]}
+    assert docs["#who-met-whom"] == ""  # the home page's section holds only the graph
+    assert "Putin" in docs["#latest-meetings"]
+    timeline = " ".join(text for loc, text in docs.items() if loc.startswith("timeline/"))
+    assert "Helsinki" in timeline and "Time line of" not in timeline
