@@ -1,33 +1,77 @@
 """Time the builder and both site engines on the same knowledge bases, in one run.
 
-    python bench/engines.py [--sizes 300,1500]
+    python bench/engines.py [--sizes 1000,10000] [--no-zensical]
 
 For the shipped knowledge base and synthetic ones of the given numbers of meetings
-(bench/generate.py): `summitry generate` from nothing, then `mkdocs build` and
-`zensical build` (its cache cleared) on the same generated pages. MkDocs is the baseline:
-the other columns are also given as ratios to it.
+(bench/generate.py: meetings/20 leaders, meetings/33 issues), in this order:
+
+- `summitry generate` from nothing (no build/ folder), with its peak memory;
+- the same again with nothing changed (it must write no file);
+- the same after editing one meeting's title (it must rewrite only the pages showing it);
+- `mkdocs build` and `zensical build` (its cache cleared) of the generated pages.
+
+MkDocs is the baseline: the builder's and Zensical's times are also given as ratios to
+its time on the same pages, measured in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import REPO, generate  # noqa: E402
 
 BIN = Path(sys.executable).parent
+# Runs the CLI and reports, on its last line of standard error, its own peak memory and
+# that of its largest worker (both from getrusage, in kB on Linux).
+MEASURED = (
+    "import json, resource, sys\n"
+    "from builder.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(json.dumps({'rss': own, 'worker_rss': kids}), file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
 
 
-def _timed(command: list[str], cwd: Path) -> float:
+@dataclass
+class Row:
+    size: str
+    pages: int
+    cold: float
+    rss_mb: float
+    worker_mb: float
+    noop: float
+    noop_written: int
+    edit: float
+    edit_written: int
+    mkdocs: float
+    zensical: float | str | None  # seconds, or why it failed
+
+
+def _timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - start
+    done = subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
+    return time.perf_counter() - start, done
+
+
+def _generate(root: Path) -> tuple[float, int, float, float]:
+    """Seconds, files written, and peak memory (MB) of the process and its largest worker."""
+    seconds, done = _timed([sys.executable, "-c", MEASURED, "generate"], root)
+    memory = json.loads(done.stderr.strip().splitlines()[-1])
+    written = int(done.stdout.split(": ")[1].split(" written")[0])
+    return seconds, written, memory["rss"] / 1024, memory["worker_rss"] / 1024
 
 
 def _shipped(root: Path) -> None:
@@ -36,17 +80,52 @@ def _shipped(root: Path) -> None:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
 
 
-def measure(root: Path) -> tuple[int, float, float, float]:
-    gen = _timed([str(BIN / "summitry"), "generate"], root)
+def _edit_one_meeting(root: Path) -> None:
+    """Change the title of the meeting in the middle of the sorted list."""
+    paths = sorted((root / "content/meetings").glob("*.yaml"))
+    path = paths[len(paths) // 2]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^title: ", "title: Edited ", text, count=1, flags=re.MULTILINE), encoding="utf-8")
+
+
+def measure(size: str, root: Path, zensical: bool) -> Row:
+    cold, _, rss, worker = _generate(root)
     pages = sum(1 for _ in (root / "build/docs").rglob("*.md"))
-    mkdocs = _timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(root / "site-mkdocs")], root)
-    zensical = _timed([str(BIN / "zensical"), "build", "--clean"], root)
-    return pages, gen, mkdocs, zensical
+    noop, noop_written, _, _ = _generate(root)
+    _edit_one_meeting(root)
+    edit, edit_written, _, _ = _generate(root)
+    mkdocs, _ = _timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(root / "site-mkdocs")], root)
+    zen: float | str | None = None
+    if zensical:
+        try:
+            zen = _timed([str(BIN / "zensical"), "build", "--clean"], root)[0]
+        except subprocess.CalledProcessError as exc:  # reported in the table, not lost with the run
+            zen = "failed: " + ((exc.stderr or "") + (exc.stdout or "")).strip().splitlines()[-1][:200]
+    return Row(size, pages, cold, rss, worker, noop, noop_written, edit, edit_written, mkdocs, zen)
+
+
+def table(rows: list[Row]) -> str:
+    head = (
+        "| Meetings | Pages | generate | peak MB (worker) | no-op (files) | one edit (files) "
+        "| `mkdocs build` | `zensical build` | generate / MkDocs | Zensical / MkDocs |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    lines = []
+    for r in rows:
+        zen = f"{r.zensical:.2f}" if isinstance(r.zensical, float) else (r.zensical or "—")
+        zen_ratio = f"{r.zensical / r.mkdocs:.2f}" if isinstance(r.zensical, float) else "—"
+        lines.append(
+            f"| {r.size} | {r.pages:,} | {r.cold:.2f} | {r.rss_mb:.0f} ({r.worker_mb:.0f}) "
+            f"| {r.noop:.2f} ({r.noop_written}) | {r.edit:.2f} ({r.edit_written}) | {r.mkdocs:.2f} | {zen} "
+            f"| {r.cold / r.mkdocs:.3f} | {zen_ratio} |"
+        )
+    return head + "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="300,1500", help="numbers of meetings, comma-separated")
+    parser.add_argument("--sizes", default="1000,10000", help="numbers of meetings, comma-separated")
+    parser.add_argument("--no-zensical", action="store_true", help="time MkDocs only")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="summitry-bench-") as tmp:
@@ -54,12 +133,19 @@ def main() -> None:
             root = Path(tmp) / size
             root.mkdir()
             _shipped(root) if size == "shipped" else generate(root, int(size))
-            rows.append((size, *measure(root)))
-    print(f"python {sys.version.split()[0]}; times in seconds; ratios to the MkDocs build of the same pages")
-    print(f"{'meetings':>9} {'pages':>6} {'generate':>9} {'mkdocs':>7} {'zensical':>9} {'gen/mk':>7} {'zen/mk':>7}")
-    for size, pages, gen, mkdocs, zensical in rows:
-        ratios = f"{gen / mkdocs:7.2f} {zensical / mkdocs:7.2f}"
-        print(f"{size:>9} {pages:>6} {gen:9.2f} {mkdocs:7.2f} {zensical:9.2f} {ratios}")
+            rows.append(measure(size if size == "shipped" else f"{int(size):,}", root, not args.no_zensical))
+            print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+    print(f"{platform.node()}: {platform.machine()}, Python {platform.python_version()}; times in seconds")
+    print(table(rows))
+    sized = [r for r in rows if r.size != "shipped"]
+    if len(sized) >= 2:
+        first, last = sized[0], sized[-1]
+        growth = f"{last.pages / first.pages:.1f}x the pages"
+        mkdocs = last.mkdocs / first.mkdocs
+        print(f"\nFrom {first.size} to {last.size} meetings ({growth}): MkDocs took {mkdocs:.1f}x as long", end="")
+        if isinstance(first.zensical, float) and isinstance(last.zensical, float):
+            print(f", Zensical {last.zensical / first.zensical:.1f}x", end="")
+        print(f", generate {last.cold / first.cold:.1f}x.")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -27,6 +28,7 @@ def url(value: str) -> str:
 _BLOCK_MARKUP = re.compile(r"^( {0,3})([#=]|-{3,}\s*$|-(?=\s*-)|\*(?=\s*\*\s*\*))", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names and titles recur on many pages
 def text(value: str) -> str:
     """Plain text (a title, a name, a quote) as inline Markdown that renders as itself."""
     flat = " ".join(str(value).split())
