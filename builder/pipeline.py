@@ -106,7 +106,7 @@ def check(project: Project, strict: bool = False, warn: Warn | None = None) -> S
 
 def settings(project: Project) -> Settings:
     """What rendering needs beyond the records: the edit link base and hand-written pages."""
-    edit_base, site_url, site_name = None, "", "Summitry"
+    edit_base, site_url, site_name, md_in_html = None, "", "Summitry", False
     if project.config_file.exists():
         try:
             config = yaml.load(project.config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader) or {}
@@ -117,13 +117,16 @@ def settings(project: Project) -> Settings:
             edit_base = repo.rstrip("/") + "/" + edit_uri.strip("/") + "/"
         site_url = str(config["site_url"]).rstrip("/") + "/" if config.get("site_url") else ""
         site_name = str(config.get("site_name") or site_name)
+        extensions = config.get("markdown_extensions") or []
+        names = {next(iter(e)) if isinstance(e, dict) else str(e) for e in extensions if e}
+        md_in_html = bool(names & {"md_in_html", "markdown.extensions.md_in_html"})
     pages: list[tuple[str, bytes]] = []
     folder = project.root / PAGES_DIR
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 pages.append((path.relative_to(folder).as_posix(), path.read_bytes()))
-    return Settings(edit_base=edit_base, site_url=site_url, site_name=site_name, pages=tuple(pages))
+    return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html)
 
 
 def generate(

@@ -46,6 +46,7 @@ class Settings:
     site_url: str = ""  # the site's address, ending in '/'; empty: addresses stay relative
     site_name: str = "Summitry"
     pages: tuple[tuple[str, bytes], ...] = ()  # files of content/pages: (relative path, bytes)
+    md_in_html: bool = False  # mkdocs.yml enables it: long listings are wrapped to keep them out of search
 
 
 def page_path(key: Key) -> str:
@@ -176,6 +177,7 @@ class Renderer:
         self.site = site
         self.settings = settings
         self.env = _environment()
+        self.env.globals["md_in_html"] = settings.md_in_html
         self._links: dict[tuple[str, Key], str] = {}
         self.helpers = self._helpers()
 
@@ -277,6 +279,8 @@ class Renderer:
 
         def picture_timeline(page: Page, mids: list[str], iid: str | None = None, developments: bool = False) -> str:
             """Meetings (and an issue's developments, or all of them) on a time axis."""
+            if len(mids) < 2 and not iid and not developments:
+                return ""  # the common case of a pair who met once: skip building the marks
             marks = []
             for mid in mids:
                 m = site.meetings[mid].model
@@ -305,11 +309,9 @@ class Renderer:
                             "development",
                         )
                     )
-            if not marks:
+            if len(marks) < 2:  # one mark on an axis tells nothing the list does not
                 return ""
-            caption = (
-                f"Time line of {len(marks)} dated item{'s' if len(marks) != 1 else ''}; the list below gives the same."
-            )
+            caption = f"Time line of {len(marks)} dated items; the list below gives the same."
             return _figure(pictures.timeline_svg(marks, caption, "timeline-" + (iid or "page")), caption)
 
         def timeline_overview(page: Page) -> str:

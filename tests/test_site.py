@@ -228,5 +228,17 @@ def test_pictures_stay_out_of_the_search_index(built: Path) -> None:
     docs = {doc["location"]: doc["text"] for doc in index["docs"]}
     assert docs["#who-met-whom"] == ""  # the home page's section holds only the graph
     assert "Putin" in docs["#latest-meetings"]
-    timeline = " ".join(text for loc, text in docs.items() if loc.startswith("timeline/"))
-    assert "Helsinki" in timeline and "Time line of" not in timeline
+    timeline = {loc: text for loc, text in docs.items() if loc.startswith("timeline/")}
+    assert "timeline/#2018" in timeline  # the years are found; their listings and picture are not
+    assert not [text for text in timeline.values() if "Time line of" in text or "Helsinki" in text]
+
+
+def test_listings_render_as_tables_and_stay_out_of_search(built: Path) -> None:
+    page = scan(built / "site/leaders/index.html")
+    assert "| Leader |" not in visible_text(built / "site/leaders/index.html")  # md_in_html rendered it
+    assert "putin/" in page.attrs("a", "href")
+    index = json.loads((built / "site/search/search_index.json").read_text(encoding="utf-8"))
+    listing = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("leaders/#"))
+    listing += " ".join(doc["text"] for doc in index["docs"] if doc["location"] == "leaders/")
+    assert "Putin" not in listing  # Putin is found on his own page
+    assert any(doc["location"] == "leaders/putin/" for doc in index["docs"])
