@@ -8,7 +8,9 @@ For the shipped knowledge base and synthetic ones of the given numbers of meetin
 - `summitry generate` from nothing (no build/ folder), with its peak memory;
 - the same again with nothing changed (it must write no file);
 - the same after editing one meeting's title (it must rewrite only the pages showing it);
-- `mkdocs build` and `zensical build` (its cache cleared) of the generated pages.
+- `mkdocs build` of the generated pages; then, after another one-meeting edit and
+  generate, `mkdocs build --dirty` (what a live preview would need from MkDocs);
+- `zensical build` (its cache cleared) of the same pages.
 
 MkDocs is the baseline: the builder's and Zensical's times are also given as ratios to
 its time on the same pages, measured in the same run.
@@ -57,6 +59,7 @@ class Row:
     edit: float
     edit_written: int
     mkdocs: float
+    dirty: float
     zensical: float | str | None  # seconds, or why it failed
 
 
@@ -94,21 +97,26 @@ def measure(size: str, root: Path, zensical: bool) -> Row:
     noop, noop_written, _, _ = _generate(root)
     _edit_one_meeting(root)
     edit, edit_written, _, _ = _generate(root)
-    mkdocs, _ = _timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(root / "site-mkdocs")], root)
+    mkdocs_build = [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(root / "site-mkdocs")]
+    mkdocs, _ = _timed(mkdocs_build, root)
+    # What a preview would need from MkDocs after a save: a --dirty rebuild of what changed.
+    _edit_one_meeting(root)
+    _generate(root)
+    dirty, _ = _timed([*mkdocs_build, "--dirty"], root)
     zen: float | str | None = None
     if zensical:
         try:
             zen = _timed([str(BIN / "zensical"), "build", "--clean"], root)[0]
         except subprocess.CalledProcessError as exc:  # reported in the table, not lost with the run
             zen = "failed: " + ((exc.stderr or "") + (exc.stdout or "")).strip().splitlines()[-1][:200]
-    return Row(size, pages, cold, rss, worker, noop, noop_written, edit, edit_written, mkdocs, zen)
+    return Row(size, pages, cold, rss, worker, noop, noop_written, edit, edit_written, mkdocs, dirty, zen)
 
 
 def table(rows: list[Row]) -> str:
     head = (
         "| Meetings | Pages | generate | peak MB (worker) | no-op (files) | one edit (files) "
-        "| `mkdocs build` | `zensical build` | generate / MkDocs | Zensical / MkDocs |\n"
-        "|---|---|---|---|---|---|---|---|---|---|\n"
+        "| `mkdocs build` | after an edit, `--dirty` | `zensical build` | generate / MkDocs | Zensical / MkDocs |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = []
     for r in rows:
@@ -116,7 +124,8 @@ def table(rows: list[Row]) -> str:
         zen_ratio = f"{r.zensical / r.mkdocs:.2f}" if isinstance(r.zensical, float) else "—"
         lines.append(
             f"| {r.size} | {r.pages:,} | {r.cold:.2f} | {r.rss_mb:.0f} ({r.worker_mb:.0f}) "
-            f"| {r.noop:.2f} ({r.noop_written}) | {r.edit:.2f} ({r.edit_written}) | {r.mkdocs:.2f} | {zen} "
+            f"| {r.noop:.2f} ({r.noop_written}) | {r.edit:.2f} ({r.edit_written}) "
+            f"| {r.mkdocs:.2f} | {r.dirty:.2f} | {zen} "
             f"| {r.cold / r.mkdocs:.3f} | {zen_ratio} |"
         )
     return head + "\n".join(lines)
