@@ -71,7 +71,7 @@ def main() -> None:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        _until(url, "</html>", timeout=300)
+        _until(url, "</html>", timeout=1800)  # the first full build: minutes at 10,000 meetings
         ours, engine = [], []
         for n in range(args.rounds):
             marker = f"benchmark-edit-{n}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -84,3 +85,33 @@ def test_serve_reports_errors_and_keeps_the_last_good_site(server) -> None:
     _wait_for(lambda: "unknown field 'colour'" in log.read_text())
     assert "leaders/gamma.yaml:3:1: leader 'gamma': field 'colour': unknown field 'colour'" in log.read_text()
     assert "Joined the talks in 2022." in (_get(base + "leaders/gamma/") or "")
+
+
+def _indexed(base: str) -> dict[str, str]:
+    index = json.loads(_get(base + "search/search_index.json") or "{}")
+    pages: dict[str, str] = {}
+    for doc in index.get("docs", []):
+        page = doc["location"].split("#")[0]
+        pages[page] = pages.get(page, "") + " " + doc["text"]
+    return pages
+
+
+def test_dirty_rebuilds_keep_the_search_index_whole(server) -> None:
+    base, root, log = server
+    before = _indexed(base)
+    assert "leaders/gamma/" in before and "issues/trade/" in before and len(before) > 20
+
+    path = root / "leaders" / "gamma.yaml"
+    path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
+    _wait_for(lambda: "Joined the talks late." in _indexed(base).get("leaders/gamma/", ""))
+    assert _indexed(base).keys() == before.keys()  # not just the rebuilt pages
+
+    # A removed record leaves neither its page nor its search entries behind.
+    (root / "content" / "issues" / "trade.yaml").unlink()
+    meeting = root / "content" / "meetings" / "2022-05-three-way-summit.yaml"
+    meeting.write_text(meeting.read_text().replace("[water-rights, trade]", "[water-rights]"))
+    water = root / "content" / "issues" / "water-rights.yaml"
+    water.write_text(water.read_text().replace("related: [trade]\n", ""))
+    _wait_for(lambda: "issues/trade/" not in _indexed(base))
+    assert _indexed(base).keys() == before.keys() - {"issues/trade/"}
+    assert "Trade" not in (_get(base + "issues/trade/") or "")
