@@ -136,7 +136,11 @@ def serve(project: Project, dev_addr: str) -> None:
     site_dir = Path(tempfile.mkdtemp(prefix="summitry-serve-"))
 
     def get_config() -> Any:
-        return load_config(config_file=str(project.config_file), site_dir=str(site_dir), dev_addr=dev_addr)
+        # Not strict: a dirty build always warns that it is one, which strict mode (as this
+        # repository's mkdocs.yml asks, for CI) would turn into an abort.
+        return load_config(
+            config_file=str(project.config_file), site_dir=str(site_dir), dev_addr=dev_addr, strict=False
+        )
 
     config = get_config()
     config.plugins.on_startup(command="serve", dirty=True)

@@ -39,6 +39,11 @@ def _wait_for(predicate, timeout: float = 20.0) -> float:
 
 @pytest.fixture
 def server(small: Path):
+    yield from _serve(small)
+
+
+def _serve(root: Path):
+    small = root
     port = _free_port()
     log = small.parent / "serve.log"
     with open(log, "w") as out:
@@ -115,3 +120,17 @@ def test_dirty_rebuilds_keep_the_search_index_whole(server) -> None:
     _wait_for(lambda: "issues/trade/" not in _indexed(base))
     assert _indexed(base).keys() == before.keys() - {"issues/trade/"}
     assert "Trade" not in (_get(base + "issues/trade/") or "")
+
+
+def test_serve_works_with_a_strict_configuration(shipped: Path) -> None:
+    # The shipped mkdocs.yml is strict (for CI); a dirty rebuild warns that it is one.
+    serving = _serve(shipped)
+    base, root, log = next(serving)
+    try:
+        page = _get(base + "summitry/meetings/2018-helsinki-summit/") or ""
+        assert "Helsinki" in page, log.read_text()[-2000:]
+        path = root / "content" / "meetings" / "2018-helsinki-summit.yaml"
+        path.write_text(path.read_text().replace("\ntitle: ", "\ntitle: Edited ", 1))
+        _wait_for(lambda: "Edited " in (_get(base + "summitry/meetings/2018-helsinki-summit/") or ""))
+    finally:
+        serving.close()
