@@ -8,7 +8,6 @@ leads to the source and its quote.
 from __future__ import annotations
 
 import functools
-import html
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -19,7 +18,7 @@ from typing import Any
 import frontmatter
 import jinja2
 
-from . import pictures
+from . import figures
 from .dates import human_span
 from .errors import SummitryError
 from .exports import Job, export_jobs
@@ -31,8 +30,6 @@ from .schemas import SCHEMA_DIR, schema_texts
 
 SECTIONS = ("leader", "meeting", "issue", "relation", "source")
 DESCRIPTION_LENGTH = 160
-GRAPH_LEADERS = 40  # leaders drawn at most in a graph of who met whom
-TIMELINE_MARKS = 600  # dated items drawn one by one at most on the timeline page
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 EXAMPLE_MEETING = (Path(__file__).parent / "templates" / "example-meeting.yaml").read_text(encoding="utf-8")
@@ -144,16 +141,6 @@ class Page:
         return "\n".join(lines)
 
 
-def _figure(svg: str, caption: str) -> str:
-    """A raw HTML block: the picture, and its caption as the text alternative."""
-    # Excluded from the search index: the picture repeats the text of the page in labels
-    # and titles, and search should lead to the text.
-    return (
-        f'<div class="summitry-figure" data-search-exclude>{svg}'
-        f'<p class="summitry-caption">{html.escape(caption)}</p></div>'
-    )
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("builder", "templates"),
@@ -233,109 +220,10 @@ class Renderer:
                 return f", development of {dev.date.human()}"
             return ""
 
-        def graph(page: Page, center: str | None = None) -> str:
-            """Who met whom: every leader, or one leader and their counterparts."""
-            # Past GRAPH_LEADERS a circle of names is unreadable and the page heavy (500 leaders
-            # drew 11,000 lines, 3 MB): the most-met leaders are drawn, and the caption says so.
-            if center is None:
-                ids, rids = list(site.leaders), list(site.relations)
-                caption = f"Who met whom: {len(ids)} leaders; a line for each of the {len(rids)} pairs who met."
-                if len(ids) > GRAPH_LEADERS:
-                    ids = sorted(ids, key=lambda lid: (-len(site.by_leader.get(lid, ())), lid))[:GRAPH_LEADERS]
-                    kept = set(ids)
-                    rids = [rid for rid in rids if site.relations[rid].a in kept and site.relations[rid].b in kept]
-                    caption = (
-                        f"Who met whom among the {len(ids)} leaders with the most meetings, of {len(site.leaders)}; "
-                        f"a line for each of the {len(rids)} pairs among them. The relations page lists all "
-                        f"{len(site.relations)} pairs."
-                    )
-            else:
-                rids = list(site.pairs_of.get(center, ()))
-                caption = f"{site.leaders[center].display_name} and the {len(rids)} leaders they met."
-                if len(rids) >= GRAPH_LEADERS:
-                    rids = sorted(rids, key=lambda rid: (-len(site.relations[rid].meetings), rid))[: GRAPH_LEADERS - 1]
-                    caption = (
-                        f"{site.leaders[center].display_name} and the {len(rids)} leaders they met most often, "
-                        f"of {len(site.pairs_of[center])}; the list below gives them all."
-                    )
-                others = [r.b if r.a == center else r.a for r in (site.relations[rid] for rid in rids)]
-                ids = [center, *others]
-            if len(ids) < 2:
-                return ""
-            nodes = [
-                pictures.Node(
-                    lid, site.leaders[lid].display_name, page.href(("leader", lid)), site.leaders[lid].display_name
-                )
-                for lid in ids
-            ]
-            edges = []
-            for rid in rids:
-                rel = site.relations[rid]
-                count = len(rel.meetings)
-                title = f"{page.name(('relation', rid))}: {count} meeting{'s' if count != 1 else ''}"
-                edges.append(pictures.Edge(rel.a, rel.b, count, page.href(("relation", rid)), title))
-            svg_id = "graph-" + (center or "all")
-            return _figure(pictures.graph_svg(nodes, edges, caption, svg_id, center), caption)
-
-        def picture_timeline(page: Page, mids: list[str], iid: str | None = None, developments: bool = False) -> str:
-            """Meetings (and an issue's developments, or all of them) on a time axis."""
-            if len(mids) < 2 and not iid and not developments:
-                return ""  # the common case of a pair who met once: skip building the marks
-            marks = []
-            for mid in mids:
-                m = site.meetings[mid].model
-                when = human_span(m.date, m.end_date)
-                marks.append(
-                    pictures.Mark(
-                        m.date, m.end_date, m.title, page.href(("meeting", mid)), f"{m.title}, {when}", "meeting"
-                    )
-                )
-            issues = [iid] if iid else list(site.issues) if developments else []
-            for one in issues:
-                issue = site.issues[one].model
-                for dev in issue.developments:
-                    label = (
-                        plain(dev.text, site.name_of, 60)
-                        if iid
-                        else f"{issue.title}: {plain(dev.text, site.name_of, 60)}"
-                    )
-                    marks.append(
-                        pictures.Mark(
-                            dev.date,
-                            None,
-                            label,
-                            page.href(("issue", one)),
-                            f"{label} ({dev.date.human()})",
-                            "development",
-                        )
-                    )
-            if len(marks) < 2:  # one mark on an axis tells nothing the list does not
-                return ""
-            caption = f"Time line of {len(marks)} dated items; the list below gives the same."
-            return _figure(pictures.timeline_svg(marks, caption, "timeline-" + (iid or "page")), caption)
-
-        def timeline_overview(page: Page) -> str:
-            """The timeline page's picture: every item, or past TIMELINE_MARKS a bar per year
-            (each a link to the year's section below), which stays legible at any size."""
-            if len(site.timeline) <= TIMELINE_MARKS:
-                return picture_timeline(page, list(site.meetings), developments=True)
-            years: dict[int, int] = {}
-            for item in site.timeline:
-                years[item.date.year] = years.get(item.date.year, 0) + 1
-            bars = [
-                pictures.Bar(str(year), n, f"#{year}", f"{year}: {n} dated item{'s' if n != 1 else ''}")
-                for year, n in sorted(years.items())
-            ]
-            caption = (
-                f"{len(site.timeline)} dated items over {len(bars)} years, counted by year; each bar leads to "
-                "its year below."
-            )
-            return _figure(pictures.bars_svg(bars, caption, "timeline-page"), caption)
-
         return {
-            "timeline_overview": timeline_overview,
-            "graph": graph,
-            "picture_timeline": picture_timeline,
+            "timeline_overview": functools.partial(figures.timeline_overview, site),
+            "graph": functools.partial(figures.graph, site),
+            "picture_timeline": functools.partial(figures.picture_timeline, site),
             "sorted_ids": sorted_ids,
             "timeline": timeline,
             "derived_from": derived_from,
