@@ -186,7 +186,9 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     if sum(text.count(c) for c in _NESTING_CHARS) < SAFE_TO_COMPOSE:
         return None
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    # The pure-Python parser: libyaml (PyYAML 6.0.4 on) stops at its own nesting limit while
+    # scanning ahead, before the event that would tell us where our limit was passed.
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH + 1:  # the record's own mapping is the first level
