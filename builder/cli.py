@@ -38,7 +38,26 @@ def _cmd_check(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _generate_json(project: Project, args: argparse.Namespace) -> int:
+    """The run's outcome as one JSON object on standard output, for tools (summitry serve)."""
+    warnings: list[Problem] = []
+    result: dict[str, object] = {"ok": False, "problems": [], "error": None}
+    try:
+        report = generate(project, args.strict, warnings.append, args.jobs)
+    except ValidationFailed as exc:
+        result["problems"] = [p.as_dict() for p in exc.problems]
+    except SummitryError as exc:
+        result["error"] = str(exc)
+    else:
+        result.update(ok=True, written=report.written, unchanged=report.unchanged, removed=report.removed)
+    result["warnings"] = [w.as_dict() for w in warnings]
+    print(json.dumps(result, ensure_ascii=False))
+    return 0 if result["ok"] else EXIT_PROBLEMS
+
+
 def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
+    if args.format == "json":
+        return _generate_json(project, args)
     report = generate(project, args.strict, _warn, args.jobs)
     print(
         f"generated {project.docs.relative_to(project.root)}: {len(report.written)} written, "
@@ -73,7 +92,7 @@ def _cmd_schema(project: Project, args: argparse.Namespace) -> int:
 def _cmd_serve(project: Project, args: argparse.Namespace) -> int:
     from .serve import serve  # imports MkDocs' server only when serving
 
-    serve(project, args.dev_addr)
+    serve(project, args.dev_addr, args.engine)
     return 0
 
 
@@ -116,6 +135,13 @@ COMMANDS: dict[str, tuple[Callable[[Project, argparse.Namespace], int], str, str
 }
 
 
+FORMAT_HELP = {
+    "check": "json: a list of {path, line, column, kind, id, field, message} on standard output",
+    "generate": "json: one object {ok, written, unchanged, removed, warnings, problems, error} on standard output",
+}
+SERVE_ENGINES = ("mkdocs", "properdocs")
+
+
 def _flag_help(key: str) -> str:
     for items in ASKS.values():
         for item in items:
@@ -151,12 +177,12 @@ def parser() -> argparse.ArgumentParser:
                 metavar="N",
                 help="processes rendering pages (default: one per core; used from 1,000 pages on)",
             )
-        if name == "check":
+        if name in ("check", "generate"):
             cmd.add_argument(
                 "--format",
                 choices=("text", "json"),
                 default="text",
-                help="json: a list of {path, line, column, kind, id, field, message} on standard output",
+                help=FORMAT_HELP[name],
             )
         if name == "new":
             cmd.add_argument("record", choices=sorted(ASKS), help="the kind of record to create")
@@ -165,11 +191,13 @@ def parser() -> argparse.ArgumentParser:
                 cmd.add_argument("--" + key.replace("_", "-"), dest=key, help=_flag_help(key))
         if name == "build":
             cmd.add_argument("--no-strict", action="store_true", help="let MkDocs warnings pass (CI never does)")
+        if name in ("build", "serve"):
             cmd.add_argument(
                 "--engine",
-                choices=ENGINES,
+                choices=ENGINES if name == "build" else SERVE_ENGINES,
                 default="mkdocs",
-                help="the site engine: MkDocs (default) or Zensical, which reads the same mkdocs.yml",
+                help="the site engine: MkDocs (default), its fork ProperDocs"
+                + (", or Zensical; all read the same mkdocs.yml" if name == "build" else ""),
             )
         if name == "serve":
             cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")

@@ -11,17 +11,15 @@ import dataclasses
 import gc
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import engines
 from .aliases import alias_table, canonicalize
-from .errors import EngineFailed, Problem, SummitryError, ValidationFailed
+from .engines import SiteConfig, site_config
+from .errors import EngineFailed, Problem, ValidationFailed
 from .inputs import fingerprint
 from .jobs import run as run_jobs
 from .load import RawRecord, discover, load_all
@@ -104,22 +102,17 @@ def check(project: Project, strict: bool = False, warn: Warn | None = None) -> S
     return site
 
 
+def _site_config(project: Project) -> SiteConfig | None:
+    return site_config(project.config_file, "Summitry") if project.config_file.exists() else None
+
+
 def settings(project: Project) -> Settings:
     """What rendering needs beyond the records: the edit link base and hand-written pages."""
     edit_base, site_url, site_name, md_in_html = None, "", "Summitry", False
-    if project.config_file.exists():
-        try:
-            config = yaml.load(project.config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader) or {}
-        except yaml.YAMLError as exc:
-            raise SummitryError(f"{project.config_file}: cannot read it: {exc}") from exc
-        repo, edit_uri = config.get("repo_url"), config.get("edit_uri")
-        if repo and edit_uri:
-            edit_base = repo.rstrip("/") + "/" + edit_uri.strip("/") + "/"
-        site_url = str(config["site_url"]).rstrip("/") + "/" if config.get("site_url") else ""
-        site_name = str(config.get("site_name") or site_name)
-        extensions = config.get("markdown_extensions") or []
-        names = {next(iter(e)) if isinstance(e, dict) else str(e) for e in extensions if e}
-        md_in_html = bool(names & {"md_in_html", "markdown.extensions.md_in_html"})
+    config = _site_config(project)
+    if config is not None:
+        edit_base, site_url, site_name = config.edit_base, config.site_url, config.site_name
+        md_in_html = bool({"md_in_html", "markdown.extensions.md_in_html"}.intersection(config.extensions))
     pages: list[tuple[str, bytes]] = []
     folder = project.root / PAGES_DIR
     if folder.is_dir():
@@ -136,7 +129,8 @@ def generate(
 
     ``workers``: processes rendering pages (default: one per core; 1 renders in this one).
     """
-    inputs = fingerprint(project.root, "generate", strict)
+    # The settings too: an !ENV value in mkdocs.yml changes with the environment, not the file.
+    inputs = fingerprint(project.root, "generate", strict, _site_config(project))
     output = Output(project.docs)
     if output.notes.get("inputs") == inputs and output.intact():
         # Nothing read has changed and nothing written was touched: the output is what a
@@ -156,25 +150,7 @@ def generate(
     return output.finish(run_jobs(jobs, output, workers), notes)
 
 
-ENGINES = ("mkdocs", "zensical")
-ENGINE_CONFIG = ".summitry-engine.yml"
-
-
-def _engine_command(project: Project, engine: str, site_dir: Path, strict: bool) -> tuple[list[str], Path | None]:
-    """The command that renders the site into ``site_dir``, and any file made for it."""
-    if engine == "mkdocs":
-        command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(project.config_file)]
-        command += ["--site-dir", str(site_dir)] + (["--strict"] if strict else [])
-        return command, None
-    # Zensical reads mkdocs.yml but has no --site-dir: it gets a copy of the configuration,
-    # beside the original so that its relative paths (custom_dir, docs_dir) still hold.
-    config = yaml.load(project.config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    config["site_dir"] = str(site_dir)
-    copy = project.root / ENGINE_CONFIG
-    copy.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    zensical = Path(sys.executable).parent / "zensical"
-    command = [str(zensical) if zensical.exists() else "zensical", "build", "--config-file", str(copy)]
-    return command + (["--strict"] if strict else []), copy
+ENGINES = engines.names()
 
 
 def build(
@@ -190,25 +166,16 @@ def build(
     ``strict`` is the engine's strict mode; ``strict_records`` makes record warnings errors.
     A failed engine run leaves the previous site/ untouched.
     """
-    if engine not in ENGINES:
-        raise SummitryError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}")
+    adapter = engines.engine(engine)
     report = generate(project, strict_records, warn, workers)
     tmp = Path(tempfile.mkdtemp(prefix=".summitry-site-", dir=project.root))
-    made: Path | None = None
     try:
-        command, made = _engine_command(project, engine, tmp, strict)
-        try:
-            result = subprocess.run(command, cwd=project.root, capture_output=True, text=True, check=False)
-        except FileNotFoundError as exc:
-            raise EngineFailed(f"{engine} is not installed: pip install {engine}") from exc
-        if result.returncode != 0:
-            output = (result.stderr + result.stdout).strip()
-            raise EngineFailed(f"{engine} build failed; the previous site is unchanged:\n{output}")
+        result = adapter.build(project.root, project.config_file, tmp, strict)
+        if not result.ok:
+            raise EngineFailed(f"{engine} build failed; the previous site is unchanged:\n{result.output}")
         _swap(tmp, project.site_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        if made is not None:
-            made.unlink(missing_ok=True)
     return report
 
 

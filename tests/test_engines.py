@@ -50,5 +50,5 @@ def test_unknown_engine(small: Path, run) -> None:
     from builder.errors import SummitryError
     from builder.pipeline import Project, build
 
-    with pytest.raises(SummitryError, match="unknown engine 'hugo': use one of mkdocs, zensical"):
+    with pytest.raises(SummitryError, match="unknown engine 'hugo': use one of mkdocs, zensical, properdocs"):
         build(Project(small), engine="hugo")

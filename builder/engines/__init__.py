@@ -1,0 +1,69 @@
+"""The site engines that render build/docs into a site, each behind one adapter.
+
+An engine reads the project's mkdocs.yml as the user wrote it, builds into a folder it is
+given and reports a :class:`BuildResult`; the builder never learns more of it than that.
+What an engine's internals need (MkDocs's config objects, its live-reload server) stays
+in that engine's module, imported only when the engine is used.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import EngineFailed, SummitryError
+from .config import SiteConfig, site_config
+
+__all__ = ["BuildResult", "Engine", "SiteConfig", "engine", "names", "run", "site_config"]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """How an engine's build went: its messages, and those it marked as warnings."""
+
+    ok: bool
+    warnings: tuple[str, ...]
+    output: str
+
+
+class Engine(Protocol):
+    name: str
+
+    def build(self, root: Path, config_file: Path, site_dir: Path, strict: bool) -> BuildResult:
+        """Render the site into ``site_dir`` (a fresh folder inside ``root``), reading ``config_file``."""
+        ...
+
+    def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None]) -> None:
+        """Serve the site with live reload until interrupted; ``started`` runs once it is up."""
+        ...
+
+
+def run(name: str, command: list[str], root: Path, warning: Callable[[str], bool]) -> BuildResult:
+    """Run an engine's command line in ``root``; ``warning`` picks its warning lines."""
+    try:
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise EngineFailed(f"{name} is not installed: pip install {name}") from exc
+    output = (done.stderr + done.stdout).strip()
+    warnings = tuple(line for line in output.splitlines() if warning(line))
+    return BuildResult(done.returncode == 0, warnings, output)
+
+
+def names() -> tuple[str, ...]:
+    return ("mkdocs", "zensical", "properdocs")
+
+
+def engine(name: str) -> Engine:
+    """The adapter of the engine called ``name``."""
+    if name in ("mkdocs", "properdocs"):
+        from .mkdocs import MkDocs
+
+        return MkDocs(name)
+    if name == "zensical":
+        from .zensical import Zensical
+
+        return Zensical()
+    raise SummitryError(f"unknown engine '{name}': use one of {', '.join(names())}")

@@ -1,0 +1,171 @@
+"""mkdocs.yml as Material's docs write it: Python tags and !ENV, read by the builder and every engine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+from builder.engines.config import Opaque, load, site_config
+from builder.pipeline import Project
+from builder.serve import regenerate
+
+RECIPE = """\
+site_name: Small
+site_url: !ENV [SUMMITRY_TEST_URL, 'https://example.org/small/']
+repo_url: https://example.org/kb
+edit_uri: edit/main/
+docs_dir: build/docs
+site_dir: site
+theme:
+  name: material
+  font: false
+markdown_extensions:
+  - toc
+  - tables
+  - def_list
+  - footnotes
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+"""
+
+
+@pytest.fixture
+def recipe(small: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The small knowledge base with Material's emoji recipe, an !ENV address and an emoji to draw."""
+    monkeypatch.delenv("SUMMITRY_TEST_URL", raising=False)
+    (small / "mkdocs.yml").write_text(RECIPE)
+    home = small / "content" / "pages" / "index.md"
+    home.write_text(home.read_text() + "\nA smile: :smile:\n")
+    return small
+
+
+def test_the_builder_reads_the_recipe(recipe: Path) -> None:
+    config = site_config(recipe / "mkdocs.yml", "Summitry")
+    assert config.site_url == "https://example.org/small/"
+    assert config.edit_base == "https://example.org/kb/edit/main/"
+    assert config.extensions == ("def_list", "footnotes", "pymdownx.emoji", "tables", "toc")
+    emoji = load(recipe / "mkdocs.yml")["markdown_extensions"][4]["pymdownx.emoji"]
+    assert emoji["emoji_index"] == Opaque("tag:yaml.org,2002:python/name:material.extensions.emoji.twemoji")
+
+
+def test_env_values_resolve_as_mkdocs_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECOND", "https://second.example/")
+    monkeypatch.setenv("FLAG", "true")
+    monkeypatch.delenv("FIRST", raising=False)
+    monkeypatch.delenv("UNSET", raising=False)
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(
+        "site_url: !ENV [FIRST, SECOND, 'https://default.example/']\n"
+        "strict: !ENV FLAG\n"
+        "site_name: !ENV UNSET\n"
+        "repo_url: !ENV [UNSET, 'https://default.example/repo']\n"
+    )
+    assert load(path) == {
+        "site_url": "https://second.example/",
+        "strict": True,  # typed as YAML would type it
+        "site_name": None,
+        "repo_url": "https://default.example/repo",
+    }
+
+
+def test_env_values_reach_the_pages_and_a_change_regenerates(recipe: Path, run, monkeypatch) -> None:
+    feed = recipe / "build" / "docs" / "data" / "meetings.atom"
+    assert run("generate", "--root", recipe).code == 0
+    assert "https://example.org/small/meetings/" in feed.read_text()
+    # The file is unchanged, the environment is not: this run must not be skipped.
+    monkeypatch.setenv("SUMMITRY_TEST_URL", "https://env.example/kb/")
+    result = run("generate", "--root", recipe)
+    assert result.code == 0 and " 0 written" not in result.out
+    assert "https://env.example/kb/meetings/" in feed.read_text()
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical", "properdocs"])
+def test_every_engine_builds_the_recipe(recipe: Path, engine: str) -> None:
+    written = (recipe / "mkdocs.yml").read_bytes()
+    assert main(["build", "--root", str(recipe), "--engine", engine]) == 0
+    home = (recipe / "site" / "index.html").read_text()
+    assert 'class="twemoji"' in home and "<svg" in home  # the recipe was applied, not dropped
+    assert (recipe / "mkdocs.yml").read_bytes() == written
+    assert sorted(p.name for p in recipe.iterdir() if p.name.startswith(".summitry")) == []
+
+
+CANARY = """\
+from pathlib import Path
+Path(__file__).with_name("imported").touch()
+def run(*args):
+    Path(__file__).with_name("called").touch()
+class Thing:
+    def __init__(self, *args):
+        run()
+"""
+
+
+def test_a_tag_naming_code_is_never_imported_or_run(small: Path, tmp_path: Path, monkeypatch, run) -> None:
+    canary = tmp_path / "canary"
+    canary.mkdir()
+    (canary / "summitry_canary.py").write_text(CANARY)
+    monkeypatch.syspath_prepend(str(canary))
+    shell = tmp_path / "shell-ran"
+    config = small / "mkdocs.yml"
+    config.write_text(
+        config.read_text()
+        + "extra:\n"
+        + "  name: !!python/name:summitry_canary.run\n"
+        + "  module: !!python/module:summitry_canary\n"
+        + "  apply: !!python/object/apply:summitry_canary.run [x]\n"
+        + "  object: !!python/object:summitry_canary.Thing {a: 1}\n"
+        + "  new: !!python/object/new:summitry_canary.Thing [1]\n"
+        + f"  shell: !!python/object/apply:os.system ['touch {shell}']\n"
+        + "  custom: !Unknown {x: 1}\n"
+    )
+    extra = load(config)["extra"]
+    assert all(isinstance(value, Opaque) for value in extra.values())
+    assert extra["shell"].tag == "tag:yaml.org,2002:python/object/apply:os.system"
+    assert run("generate", "--root", small).code == 0
+    assert "summitry_canary" not in sys.modules
+    assert sorted(p.name for p in canary.iterdir()) == ["summitry_canary.py"]
+    assert not shell.exists()
+
+
+def _generate_json(root: Path) -> tuple[int, dict]:
+    done = subprocess.run(
+        [sys.executable, "-m", "builder.cli", "generate", "--format", "json", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_generate_reports_to_serve_as_json(recipe: Path) -> None:
+    code, first = _generate_json(recipe)
+    assert code == 0 and first["ok"] and first["problems"] == [] and first["error"] is None
+    assert "leaders/gamma.md" in first["written"] and first["removed"] == []
+    code, again = _generate_json(recipe)
+    assert code == 0 and again["written"] == [] and again["unchanged"] == len(first["written"])
+
+    gamma = recipe / "leaders" / "gamma.yaml"
+    gamma.write_text(gamma.read_text().replace("country: Eastland", "country: Eastland\ncolour: blue"))
+    code, failed = _generate_json(recipe)
+    assert code == 1 and not failed["ok"]
+    assert [(p["path"], p["line"], p["field"]) for p in failed["problems"]] == [("leaders/gamma.yaml", 3, "colour")]
+
+
+def test_serve_tells_what_the_child_did(recipe: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = Project(recipe)
+    assert regenerate(project)
+    assert capsys.readouterr().err.startswith("regenerated: ")
+    assert regenerate(project)
+    assert capsys.readouterr().err == ""  # nothing changed, nothing to tell
+    (recipe / "leaders" / "gamma.yaml").write_text("name: [")
+    assert not regenerate(project)
+    assert capsys.readouterr().err == (
+        "leaders/gamma.yaml:2:1: leader 'gamma': YAML syntax error: while parsing a flow node "
+        "did not find expected node content\n1 problem found.\nThe site shows the last good version.\n"
+    )
