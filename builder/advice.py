@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .dates import PartialDate
 from .errors import Problem
 from .load import Path_
 from .markdown import LINK_RE
@@ -147,14 +148,16 @@ def _owners(model: BaseModel) -> Iterator[tuple[Path_, BaseModel, list[Citation]
 
 
 def _texts(value: Any, loc: Path_) -> Iterator[tuple[Path_, str]]:
-    """The statements a model's citations support: its prose and titles, and those of the
-    parts inside it that have no citations of their own (a leader's roles)."""
+    """The statements a model's citations support: its prose, titles and dates, and those of
+    the parts inside it that have no citations of their own (a leader's roles)."""
     if isinstance(value, BaseModel):
         for name, info in type(value).model_fields.items():
             item = getattr(value, name)
             here = loc + (info.alias or name,)
             if name in STATEMENT_FIELDS and isinstance(item, str):
                 yield here, item
+            elif isinstance(item, PartialDate):  # a date is a statement too: "June 2021"
+                yield here, item.human()
             elif name in STATEMENT_FIELDS and isinstance(item, list):
                 yield from ((here + (i,), s) for i, s in enumerate(item) if isinstance(s, str))
             elif isinstance(item, list) and item and isinstance(item[0], BaseModel) and name != "citations":
@@ -187,9 +190,9 @@ def advise_entry(entry: Entry, name_of: NameOf) -> Iterator[Problem]:
 
 
 def advise(site: Site) -> list[Problem]:
-    """Every piece of advice on the knowledge base, in the order of its records."""
+    """Every piece of advice on the knowledge base, by file and line."""
     out: list[Problem] = []
     for records in (site.leaders, site.meetings, site.issues, site.sources):
         for entry in records.values():
             out += advise_entry(entry, site.name_of)
-    return out
+    return sorted(out)
