@@ -17,7 +17,8 @@ from xml.sax.saxutils import escape, quoteattr
 from .dates import PartialDate
 from .markdown import plain
 from .resolve import PAGE_DIRS, Site
-from .schema import Citation
+from .schema import Citation, Position, Role
+from .statements import in_date_order
 
 DATA_DIR = "data"
 
@@ -37,6 +38,35 @@ def _citations(citations: list[Citation]) -> list[dict[str, Any]]:
     ]
 
 
+def _role(role: Role) -> dict[str, Any]:
+    """An end the sources leave open is ``"end": "unknown"`` with ``"to": null``, never read as today."""
+    return {
+        "title": role.title,
+        "from": _date(role.from_),
+        "to": _date(role.ended),
+        "end": "dated" if role.ended else "unknown",
+        "held_as_of": _date(role.as_of),
+    }
+
+
+def _role_text(role: Role) -> str:
+    """A role for one CSV cell: 'President (from 2021, to unknown, held as of 2021-06)'."""
+    parts = [f"from {role.from_.iso()}"] if role.from_ else []
+    parts.append(f"to {role.ended.iso() if role.ended else 'unknown'}")
+    if role.as_of:
+        parts.append(f"held as of {role.as_of.iso()}")
+    return f"{role.title} ({', '.join(parts)})"
+
+
+def _statement(statement: Position) -> dict[str, Any]:
+    return {
+        "text": statement.text,
+        "as_of": _date(statement.as_of),
+        "forecast": statement.forecast,
+        "citations": _citations(statement.citations),
+    }
+
+
 def _ref(kind: str, rid: str) -> dict[str, str]:
     return {"id": rid, "url": url(kind, rid)}
 
@@ -49,7 +79,7 @@ def as_data(site: Site) -> dict[str, Any]:
             "url": url("leader", lid),
             "name": m.name,
             "country": m.country,
-            "roles": [{"title": r.title, "from": _date(r.from_), "to": _date(r.to)} for r in m.roles],
+            "roles": [_role(r) for r in m.roles],
             "summary": m.summary,
             "meetings": [_ref("meeting", mid) for mid in site.by_leader.get(lid, ())],
             "relations": [_ref("relation", rid) for rid in site.pairs_of.get(lid, ())],
@@ -86,8 +116,9 @@ def as_data(site: Site) -> dict[str, Any]:
                 {"date": _date(d.date), "text": d.text, "citations": _citations(d.citations)} for d in m.developments
             ],
             "positions": [
-                {"leader": _ref("leader", lid), "text": p.text, "citations": _citations(p.citations)}
-                for lid, p in m.positions.items()
+                {"leader": _ref("leader", lid), **_statement(p)}
+                for lid, statements in m.positions.items()
+                for p in in_date_order(statements)
             ],
             "citations": _citations(m.citations),
         }
@@ -102,6 +133,8 @@ def as_data(site: Site) -> dict[str, Any]:
             "publisher": m.publisher,
             "address": m.url,
             "published": _date(m.published),
+            "genre": m.genre,
+            "note": m.note,
             "archive": m.archive,
         }
         for sid, m in ((sid, e.model) for sid, e in site.sources.items())
@@ -145,7 +178,7 @@ def as_csv(site: Site) -> dict[str, str]:
                     lid,
                     e.model.name,
                     e.model.country,
-                    join(r.title for r in e.model.roles),
+                    join(_role_text(r) for r in e.model.roles),
                     len(site.by_leader.get(lid, ())),
                     url("leader", lid),
                 ]
@@ -186,15 +219,17 @@ def as_csv(site: Site) -> dict[str, str]:
             ],
         ),
         "sources.csv": _csv(
-            ["id", "title", "author", "publisher", "address", "published", "citations", "url"],
+            ["id", "title", "genre", "author", "publisher", "address", "published", "note", "citations", "url"],
             [
                 [
                     sid,
                     e.model.title,
+                    e.model.genre,
                     e.model.author,
                     e.model.publisher,
                     e.model.url,
                     e.model.published.iso() if e.model.published else None,
+                    e.model.note,
                     len(site.cited.get(sid, ())),
                     url("source", sid),
                 ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import engines
+from .advice import advise
 from .aliases import alias_table, canonicalize
 from .engines import SiteConfig, site_config
 from .errors import EngineFailed, Problem, ValidationFailed
@@ -86,7 +87,8 @@ def _collector_paused() -> Iterator[None]:
 def check(project: Project, strict: bool = False, warn: Warn | None = None) -> Site:
     """Load, validate and resolve every record; raise every problem at once.
 
-    Warnings (references to old ids) go to ``warn``; under ``strict`` they are errors.
+    Warnings (references to old ids) go to ``warn``; under ``strict`` they are errors. Advice
+    on statements (builder.advice) goes to ``warn`` too, and stays a warning under ``strict``.
     """
     with _collector_paused():
         raws, problems = load_all(project.root)
@@ -96,7 +98,8 @@ def check(project: Project, strict: bool = False, warn: Warn | None = None) -> S
         problems += warnings
     if problems or site is None:
         raise ValidationFailed(problems)
-    for warning in warnings:
+    # advice is for a human to weigh, so even --strict leaves it a warning
+    for warning in warnings + advise(site):
         if warn is not None:
             warn(warning)
     return site

@@ -36,6 +36,8 @@ def _type_name(annotation: Any, metadata: Any = ()) -> str:
         return annotation.__name__.lower()
     if annotation is str:
         return "id" if _is_id(metadata) else "text"
+    if annotation is bool:
+        return "`true` \\| `false`"
     return str(annotation)
 
 

@@ -27,6 +27,7 @@ from .reference import reference_markdown
 from .resolve import PAGE_DIRS, Cited, Key, Site, pairs, relation_id
 from .schema import Citation
 from .schemas import SCHEMA_DIR, schema_texts
+from .statements import in_date_order, lead, tenure
 
 SECTIONS = ("leader", "meeting", "issue", "relation", "source")
 DESCRIPTION_LENGTH = 160
@@ -154,6 +155,9 @@ def _environment() -> jinja2.Environment:
     env.filters["text"] = text
     env.filters["url"] = url
     env.filters["span"] = lambda m: human_span(m.date, m.end_date)
+    env.filters["tenure"] = tenure
+    env.filters["in_date_order"] = in_date_order
+    env.globals["lead"] = lead
     env.globals["front_matter"] = front_matter
     env.globals["pairs"] = lambda ids: [relation_id(a, b) for a, b in pairs(ids)]
     return env
@@ -214,7 +218,10 @@ class Renderer:
             """', position of Joe Biden' or ', development of 2014' for a cited part of a record."""
             part = cite.part
             if part[:1] == ("positions",):
-                return f", position of {text(site.leaders[str(part[1])].model.name)}"
+                pos = site.issues[cite.by[1]].model.positions[str(part[1])][int(part[2])]
+                when = f" as of {pos.as_of.human()}" if pos.as_of else ""
+                who = text(site.leaders[str(part[1])].model.name)
+                return f", {'forecast' if pos.forecast else 'position'} of {who}{when}"
             if part[:1] == ("developments",):
                 dev = site.issues[cite.by[1]].model.developments[int(part[1])]
                 return f", development of {dev.date.human()}"

@@ -229,9 +229,9 @@ def _timeline(
         for role in entry.model.roles:
             if role.from_:
                 items.append(TimelineItem(role.from_, 2, ("leader", lid), f"{entry.model.name} becomes {role.title}"))
-            if role.to:
+            if role.ended:  # an end the sources leave open is not an event
                 items.append(
-                    TimelineItem(role.to, 2, ("leader", lid), f"{entry.model.name} leaves office as {role.title}")
+                    TimelineItem(role.ended, 2, ("leader", lid), f"{entry.model.name} leaves office as {role.title}")
                 )
     return tuple(sorted(items))
 

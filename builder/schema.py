@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -27,20 +28,36 @@ DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_DATE_FORMS: list[dict[str, Any]] = [
+    {"type": "string", "pattern": DATE_PATTERN},
+    {"type": "integer", "minimum": 1000, "maximum": 9999},
+]
 Date = Annotated[
     PartialDate,
     PlainValidator(PartialDate.parse),
     PlainSerializer(PartialDate.iso, return_type=str),
+    WithJsonSchema({"anyOf": _DATE_FORMS, "description": "YYYY, YYYY-MM or YYYY-MM-DD, quoted or not"}),
+]
+
+
+def _end(value: Any) -> PartialDate | Literal["unknown"]:
+    if value == "unknown":
+        return "unknown"
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}; or write 'unknown' when the sources do not say") from None
+
+
+End = Annotated[
+    PartialDate | Literal["unknown"],
+    PlainValidator(_end),
+    PlainSerializer(lambda v: v.iso() if isinstance(v, PartialDate) else v, return_type=str),
     WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": DATE_PATTERN},
-                {"type": "integer", "minimum": 1000, "maximum": 9999},
-            ],
-            "description": "YYYY, YYYY-MM or YYYY-MM-DD, quoted or not",
-        }
+        {"anyOf": [*_DATE_FORMS, {"const": "unknown"}], "description": "YYYY, YYYY-MM or YYYY-MM-DD, or unknown"}
     ),
 ]
+"""A date, or 'unknown': the end of an office the sources leave open."""
 
 
 def _http_url(value: Any) -> str:
@@ -94,8 +111,16 @@ class Role(Record):
     """The office, e.g. 'President of the United States'."""
     from_: Date | None = Field(None, alias="from")
     """When the leader took the office."""
-    to: Date | None = None
-    """When the leader left the office; omitted means 'to date'."""
+    to: End | None = None
+    """When the leader left the office, or `unknown` when the sources do not say; omitted is
+    read as `unknown`. Nothing is ever shown as held 'to date': the sources cannot know today."""
+    as_of: Date | None = None
+    """For a role whose end is unknown: the latest date at which the sources show it held."""
+
+    @property
+    def ended(self) -> PartialDate | None:
+        """The date the office ended, when the sources give one."""
+        return self.to if isinstance(self.to, PartialDate) else None
 
 
 class Leader(Record):
@@ -163,8 +188,20 @@ class Position(Record):
 
     text: Text
     """Markdown. The position, in the project's own words."""
+    as_of: Date | None = None
+    """When the leader stated or held it, as precise as the sources say."""
+    forecast: bool = False
+    """True when the sources expect it rather than report it; pages show it as their expectation."""
     citations: Citations
     """Sources; at least one."""
+
+
+def _one_or_many(value: Any) -> Any:
+    # a single position may be written as a mapping, standing for a list of one
+    return [value] if isinstance(value, dict) else value
+
+
+Positions = Annotated[list[Position], BeforeValidator(_one_or_many, json_schema_input_type=Position | list[Position])]
 
 
 class Issue(Record):
@@ -178,13 +215,17 @@ class Issue(Record):
     """Ids of related issues (links are shown both ways)."""
     developments: list[Development] = []
     """Dated events in the issue's history that are not meetings."""
-    positions: dict[Id, Position] = {}
-    """Each leader's position, keyed by leader id."""
+    positions: dict[Id, Positions] = {}
+    """Each leader's position, keyed by leader id: one, or a list of several dated ones (shown
+    in date order)."""
     citations: Citations
     """Sources for the summary; at least one."""
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""
+
+
+SourceGenre = Literal["news-report", "blog-post", "analysis", "explainer", "official-statement"]
 
 
 class Source(Record):
@@ -200,6 +241,12 @@ class Source(Record):
     """Where it was published; http(s) only."""
     published: Date | None = None
     """When it was published."""
+    genre: SourceGenre | None = None
+    """What kind of document it is: news-report, blog-post, analysis, explainer (a general
+    overview for readers new to the subject) or official-statement."""
+    note: Text | None = None
+    """Markdown. What readers should know about the source: who stands behind it, how it is
+    dated, how much weight it can bear."""
     archive: Annotated[str, StringConstraints(pattern=ARCHIVE_PATTERN)] | None = None
     """File name of the archived text, beside this record (content/sources/<id>.txt). Quotes
     citing this source are checked against it."""

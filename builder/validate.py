@@ -40,8 +40,28 @@ class Entry:
         return str(self.model.name if self.kind == "leader" else self.model.title)
 
     def problem(self, loc: Path_, message: str, at_key: bool = False) -> Problem:
+        loc = as_written(self.raw.data, loc)
         line, column = self.raw.where_key(loc) if at_key else self.raw.where(loc)
         return Problem(self.path, line, column, self.kind, self.id, dotted(loc), message)
+
+
+def as_written(data: Any, loc: Path_) -> Path_:
+    """``loc`` as the YAML has it: a single mapping written for a list of one (a position)
+    has no index, so ``positions.trump[0].text`` is ``positions.trump.text`` there."""
+    out: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(current, dict):
+            if part == 0:
+                continue
+        out.append(part)
+        if isinstance(current, dict):
+            current = current.get(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            current = None
+    return tuple(out)
 
 
 def walk(value: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
@@ -153,8 +173,14 @@ def _checks(entry: Entry) -> Iterator[Problem]:
                 seen.add(ref)
     if isinstance(model, Leader):
         for i, role in enumerate(model.roles):
-            if role.from_ and role.to and role.to.covers_before(role.from_):
+            if role.from_ and role.ended and role.ended.covers_before(role.from_):
                 yield entry.problem(("roles", i, "to"), f"ends ({role.to}) before it starts ({role.from_})")
+            if role.as_of and role.ended:
+                yield entry.problem(
+                    ("roles", i, "as_of"), "as_of is for a role whose end is unknown; this one ends " + str(role.to)
+                )
+            elif role.as_of and role.from_ and role.as_of.covers_before(role.from_):
+                yield entry.problem(("roles", i, "as_of"), f"held as of {role.as_of}, before it starts ({role.from_})")
     if isinstance(model, Issue):
         for i, ref in enumerate(model.related):
             if ref == entry.id:
@@ -173,6 +199,7 @@ def validate(raws: list[RawRecord]) -> tuple[list[Entry], list[Problem]]:
         except ValidationError as exc:
             for err in exc.errors():
                 loc, message = _message(cls, raw, err)
+                loc = as_written(raw.data, loc)
                 on_key = err["type"] == "extra_forbidden" or "[key]" in err["loc"]
                 line, column = raw.where_key(loc) if on_key else raw.where(loc)
                 problems.append(Problem(raw.path, line, column, raw.kind, raw.id, dotted(loc), message))

@@ -408,6 +408,40 @@ CASES = [
             "has a character a URL may not hold unencoded (< > \" ' \\ or a space)"
         ],
     ),
+    (
+        "positions-as-a-list-and-as-one",
+        {
+            "content/issues/trade.yaml": "title: T\nsummary: s\npositions:\n  alpha:\n    - text: t\n      citations: [{source: hearsay}]\n"
+            "    - txt: u\n      citations: [{source: hearsay}]\n  beta:\n    text: t\n    as_of: soon\n    citations: [{source: hearsay}]\n"
+            "citations: [{source: hearsay}]\n"
+        },
+        [
+            "content/issues/trade.yaml:7:7: issue 'trade': field 'positions.alpha[1].text': required field is missing",
+            "content/issues/trade.yaml:7:7: issue 'trade': field 'positions.alpha[1].txt': unknown field 'txt' (did you mean 'text'?)",
+            "content/issues/trade.yaml:11:12: issue 'trade': field 'positions.beta.as_of': 'soon' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD",
+        ],
+    ),
+    (
+        "role-end-neither-date-nor-unknown",
+        {
+            "leaders/gamma.yaml": "name: G\ncountry: E\nroles:\n  - title: Envoy\n    to: soon\nsummary: s\ncitations: [{source: hearsay}]\n"
+        },
+        [
+            "leaders/gamma.yaml:5:9: leader 'gamma': field 'roles[0].to': 'soon' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD; "
+            "or write 'unknown' when the sources do not say"
+        ],
+    ),
+    (
+        "role-held-as-of-yet-ended",
+        {
+            "leaders/gamma.yaml": "name: G\ncountry: E\nroles:\n  - title: Mayor\n    from: 2010\n    to: 2019\n    as_of: 2018\n"
+            "  - title: Envoy\n    from: 2012\n    as_of: 2011\nsummary: s\ncitations: [{source: hearsay}]\n"
+        },
+        [
+            "leaders/gamma.yaml:7:12: leader 'gamma': field 'roles[0].as_of': as_of is for a role whose end is unknown; this one ends 2019",
+            "leaders/gamma.yaml:10:12: leader 'gamma': field 'roles[1].as_of': held as of 2011, before it starts (2012)",
+        ],
+    ),
 ]
 
 

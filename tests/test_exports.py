@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from pathlib import Path
 
 import feedparser
@@ -87,3 +88,47 @@ def test_home_page_links_every_export(built: Path) -> None:
         "meetings.atom",
     ):
         assert f"(data/{name})" in home
+
+
+def test_no_role_is_said_to_run_to_date(built: Path) -> None:
+    """Pages, JSON and CSV agree on what the sources say of a role's end, and none claims today."""
+    data = json.loads(_data(built, "summitry.json"))
+    biden = next(leader for leader in data["leaders"] if leader["id"] == "biden")
+    assert biden["roles"][0] == {
+        "title": "United States Senator",
+        "from": None,
+        "to": None,
+        "end": "unknown",
+        "held_as_of": None,
+    }
+    assert biden["roles"][2]["held_as_of"] == {"value": "2021-06", "precision": "month"}
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(_data(built, "leaders.csv")))}
+    assert rows["biden"]["roles"].split(";")[2] == "President of the United States (to unknown, held as of 2021-06)"
+    page = (built / "build/docs/leaders/biden.md").read_text()
+    assert "President of the United States (held as of June 2021)" in page
+    said = [_data(built, "leaders.csv"), json.dumps([r["roles"] for r in data["leaders"]])]
+    for path in (built / "build/docs/leaders").glob("*.md"):
+        said += re.findall(r"^Roles\n:   (.*)$", path.read_text(), re.MULTILINE)  # a page's roles
+    said += [line for line in (built / "build/docs/leaders/index.md").read_text().splitlines() if "|" in line]
+    assert len(said) > 5
+    for text in said:
+        assert not re.search(r"to date|\bpresent\b|\bcurrent", text, re.IGNORECASE), text
+
+
+def test_statements_carry_their_time_and_doubt(built: Path) -> None:
+    data = json.loads(_data(built, "summitry.json"))
+    arms = next(i for i in data["issues"] if i["id"] == "arms-control")
+    assert [(p["leader"]["id"], p["forecast"], p["as_of"]) for p in arms["positions"]] == [
+        ("biden", False, None),
+        ("biden", True, None),
+    ]
+    page = (built / "build/docs/issues/arms-control.md").read_text()
+    assert "*The sources expect:* His administration will keep its focus" in page
+    interference = (built / "build/docs/issues/election-interference.md").read_text()
+    assert "*As of 2018:* At the 2018 Helsinki summit" in interference
+    sources = {s["id"]: s for s in data["sources"]}
+    assert sources["biden-putin-look-at-relationship"]["genre"] == "blog-post"
+    assert sources["trump-putin-complex-relationship"]["published"] is None
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(_data(built, "sources.csv")))}
+    assert rows["trump-putin-complex-relationship"]["genre"] == "explainer"
+    assert "undated" in rows["biden-putin-look-at-relationship"]["note"]

@@ -1,0 +1,85 @@
+"""Advice on statements that may say more than their quotes: warnings for a human, never errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builder.advice import meaningful, shared, superlatives, unsupported_superlatives
+
+TRADE = """title: Trade
+summary: The oldest quarrel on the river.
+positions:
+  beta:
+    text: Always wants lower tariffs.
+    citations:
+      - source: almanac
+        quote: They met again in 2021 - briefly
+citations:
+  - source: almanac
+    quote: Water rights remained the sticking point.
+"""
+ADVICE = [
+    "warning: content/issues/trade.yaml:2:10: issue 'trade': field 'summary': says 'the oldest', "
+    "which none of its quotes says",
+    "warning: content/issues/trade.yaml:5:11: issue 'trade': field 'positions.beta.text': says 'always', "
+    "which none of its quotes says",
+    "warning: content/issues/trade.yaml:8:16: issue 'trade': field 'positions.beta.citations[0].quote': "
+    "the quote shares no meaningful word with the statement it supports "
+    "(quote: met, 2021, briefly; statement: always, wants, lower, tariffs)",
+    "warning: content/issues/trade.yaml:11:12: issue 'trade': field 'citations[0].quote': "
+    "the quote shares no meaningful word with the statement it supports "
+    "(quote: water, rights, remained, sticking, point; statement: trade, oldest, quarrel, river)",
+]
+
+
+def _name(rid: str) -> str:
+    return {"alpha": "Ada Alpha", "trump": "Donald Trump"}[rid]
+
+
+def test_unsupported_statements_are_warned_of_with_their_place(small: Path, run) -> None:
+    (small / "content/issues/trade.yaml").write_text(TRADE)
+    result = run("check", "--root", small)
+    assert result.code == 0
+    assert result.err.splitlines() == ADVICE
+
+
+def test_strict_leaves_advice_a_warning(small: Path, run) -> None:
+    (small / "content/issues/trade.yaml").write_text(TRADE)
+    result = run("check", "--strict", "--root", small)
+    assert result.code == 0
+    assert result.err.splitlines() == ADVICE
+    assert run("generate", "--strict", "--root", small).code == 0
+
+
+def test_the_fixture_and_the_shipped_content_get_no_advice(small: Path, shipped: Path, run) -> None:
+    assert run("check", "--root", small).err == ""
+    assert run("check", "--root", shipped).err == ""
+
+
+def test_a_dropped_hedge_is_caught_and_a_kept_one_is_not() -> None:
+    source = ["Ukraine is, without a doubt, one of the most significant and persistent points of contention."]
+    assert unsupported_superlatives("The most persistent dispute.", source, _name) == [
+        "says 'the most', which none of its quotes says (they say 'one of the most')"
+    ]
+    assert unsupported_superlatives("Among the most lasting disputes.", source, _name) == []
+    assert unsupported_superlatives("One of the first meetings.", ["the first meeting"], _name) == []
+    assert unsupported_superlatives("The first meeting.", ["Trump first met Putin"], _name) == []
+
+
+def test_words_that_are_not_superlatives() -> None:
+    said = "It puts alliances first, in its own interest, under First Minister Alpha; a protest."
+    assert superlatives(said, _name) == []
+    assert superlatives("the latest and greatest, never", _name) == [
+        ("the latest", False),
+        ("greatest", False),
+        ("never", False),
+    ]
+
+
+def test_words_compared_by_stem_and_links_by_name() -> None:
+    assert shared(meaningful("stating he would negotiate", _name), meaningful("Negotiations began.", _name))
+    assert shared(meaningful("Russia interfered", _name), meaningful("interference by Russians", _name))
+    assert not shared(meaningful("the lack of trust", _name), meaningful("a dispute over water", _name))
+    assert "alpha" in meaningful("Met [[alpha]] twice.", _name)
+    assert "trump" in meaningful("Critics of [[trump|the president]].", _name)
+    assert "unit" in meaningful("The U.S. said so.", _name)
