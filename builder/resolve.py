@@ -12,23 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .addresses import Key
 from .dates import PartialDate
+from .entry import Entry
 from .errors import Problem, did_you_mean
-from .load import KIND_DIRS
+from .kinds import RECORD_KINDS, folder_of
+from .models import Citation, Issue, Leader, Meeting, Source
 from .quotes import Archive
-from .refs import Reference, references
-from .schema import Citation
-from .validate import Entry
-
-Key = tuple[str, str]  # (kind, id)
-# where each kind's pages live on the site (and in build/docs)
-PAGE_DIRS = {
-    "leader": "leaders",
-    "meeting": "meetings",
-    "issue": "issues",
-    "source": "sources",
-    "relation": "relations",
-}
+from .references import Reference, references
 
 
 @dataclass(frozen=True)
@@ -62,10 +53,7 @@ class TimelineItem:
 
 @dataclass(frozen=True)
 class Site:
-    leaders: dict[str, Entry]
-    meetings: dict[str, Entry]  # in date order
-    issues: dict[str, Entry]
-    sources: dict[str, Entry]
+    records: dict[str, dict[str, Entry[Any]]]  # kind -> id -> entry; meetings in date order, the rest by id
     relations: dict[str, Relation]
     backlinks: dict[Key, tuple[Key, ...]]
     cited: dict[str, tuple[Cited, ...]]
@@ -78,24 +66,39 @@ class Site:
     leader_issues: dict[str, dict[str, tuple[str, ...]]]  # leader -> issue -> meetings taking it up
     link_kinds: dict[str, str] = field(default_factory=dict)  # id -> kind, for [[id]]
 
+    @property
+    def leaders(self) -> dict[str, Entry[Leader]]:
+        return self.records["leader"]
+
+    @property
+    def meetings(self) -> dict[str, Entry[Meeting]]:
+        return self.records["meeting"]
+
+    @property
+    def issues(self) -> dict[str, Entry[Issue]]:
+        return self.records["issue"]
+
+    @property
+    def sources(self) -> dict[str, Entry[Source]]:
+        return self.records["source"]
+
     def name_of(self, rid: str) -> str:
         """The display name of the record a [[link]] names."""
         return self.entry((self.link_kinds[rid], rid)).display_name
 
-    def entry(self, key: Key) -> Entry:
-        records: dict[str, Entry] = getattr(self, key[0] + "s")
-        return records[key[1]]
+    def entry(self, key: Key) -> Entry[Any]:
+        return self.records[key[0]][key[1]]
 
 
-def _archives(root: Path, sources: dict[str, Entry]) -> tuple[dict[str, Archive], list[Problem]]:
+def _archives(root: Path, sources: dict[str, Entry[Source]]) -> tuple[dict[str, Archive], list[Problem]]:
     archives: dict[str, Archive] = {}
     problems: list[Problem] = []
-    folder = (root / KIND_DIRS["source"]).resolve()
+    folder = (root / folder_of("source")).resolve()
     for sid, entry in sources.items():
         name = entry.model.archive
         if name is None:
             continue
-        path = root / KIND_DIRS["source"] / name
+        path = root / folder_of("source") / name
         if path.is_symlink() or not path.resolve().is_relative_to(folder):
             problems.append(entry.problem(("archive",), f"'{name}' must be a file in content/sources/, not a link"))
         elif not path.is_file():
@@ -109,9 +112,9 @@ def _archives(root: Path, sources: dict[str, Entry]) -> tuple[dict[str, Archive]
 
 
 def _check_references(
-    entries: list[Entry],
+    entries: list[Entry[Any]],
     refs: dict[Key, list[Reference]],
-    index: dict[str, dict[str, Entry]],
+    index: dict[str, dict[str, Entry[Any]]],
     archives: dict[str, Archive],
     broken: dict[str, set[str]],
 ) -> tuple[dict[Key, set[Key]], list[Problem]]:
@@ -172,7 +175,7 @@ def relation_id(a: str, b: str) -> str:
 
 
 def _relations(
-    leaders: dict[str, Entry], meetings: dict[str, Entry], issues: dict[str, Entry]
+    leaders: dict[str, Entry[Leader]], meetings: dict[str, Entry[Meeting]], issues: dict[str, Entry[Issue]]
 ) -> tuple[dict[str, Relation], list[Problem]]:
     pair_meetings: dict[tuple[str, str], list[str]] = defaultdict(list)
     for mid, entry in meetings.items():
@@ -183,8 +186,8 @@ def _relations(
     # issues on which each leader has a position: a pair's shared ones are an intersection,
     # not a scan of every issue for every pair
     stated: dict[str, set[str]] = defaultdict(set)
-    for iid, entry in issues.items():
-        for lid in entry.model.positions:
+    for iid, issue in issues.items():
+        for lid in issue.model.positions:
             stated[lid].add(iid)
     for (a, b), mids in sorted(pair_meetings.items()):
         rid = relation_id(a, b)
@@ -204,7 +207,7 @@ def _relations(
     return relations, problems
 
 
-def _neighbours(meetings: dict[str, Entry]) -> dict[str, tuple[str | None, str | None]]:
+def _neighbours(meetings: dict[str, Entry[Meeting]]) -> dict[str, tuple[str | None, str | None]]:
     """Previous and next meeting of exactly the same participants."""
     groups: dict[frozenset[str], list[str]] = defaultdict(list)
     for mid, entry in meetings.items():
@@ -217,29 +220,29 @@ def _neighbours(meetings: dict[str, Entry]) -> dict[str, tuple[str | None, str |
 
 
 def _timeline(
-    leaders: dict[str, Entry], meetings: dict[str, Entry], issues: dict[str, Entry]
+    leaders: dict[str, Entry[Leader]], meetings: dict[str, Entry[Meeting]], issues: dict[str, Entry[Issue]]
 ) -> tuple[TimelineItem, ...]:
     items: list[TimelineItem] = []
     for mid, entry in meetings.items():
         items.append(TimelineItem(entry.model.date, 0, ("meeting", mid), entry.model.title))
-    for iid, entry in issues.items():
-        for dev in entry.model.developments:
+    for iid, issue in issues.items():
+        for dev in issue.model.developments:
             items.append(TimelineItem(dev.date, 1, ("issue", iid), dev.text, prose=True))
-    for lid, entry in leaders.items():
-        for role in entry.model.roles:
+    for lid, leader in leaders.items():
+        for role in leader.model.roles:
             if role.from_:
-                items.append(TimelineItem(role.from_, 2, ("leader", lid), f"{entry.model.name} becomes {role.title}"))
+                items.append(TimelineItem(role.from_, 2, ("leader", lid), f"{leader.model.name} becomes {role.title}"))
             if role.to:
                 items.append(
-                    TimelineItem(role.to, 2, ("leader", lid), f"{entry.model.name} leaves office as {role.title}")
+                    TimelineItem(role.to, 2, ("leader", lid), f"{leader.model.name} leaves office as {role.title}")
                 )
     return tuple(sorted(items))
 
 
 def resolve(
-    root: Path, entries: list[Entry], broken: dict[str, set[str]] | None = None
+    root: Path, entries: list[Entry[Any]], broken: dict[str, set[str]] | None = None
 ) -> tuple[Site | None, list[Problem]]:
-    index: dict[str, dict[str, Entry]] = {"leader": {}, "meeting": {}, "issue": {}, "source": {}}
+    index: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in RECORD_KINDS}
     for entry in entries:
         index[entry.kind][entry.id] = entry
     archives, problems = _archives(root, index["source"])
@@ -287,10 +290,7 @@ def resolve(
         return dict(sorted(d.items()))
 
     site = Site(
-        leaders=by_id(index["leader"]),
-        meetings=meetings,
-        issues=by_id(index["issue"]),
-        sources=by_id(index["source"]),
+        records={kind: meetings if kind == "meeting" else by_id(index[kind]) for kind in RECORD_KINDS},
         relations=relations,
         backlinks={k: tuple(sorted(v)) for k, v in sorted(backlinks.items())},
         cited={k: tuple(v) for k, v in sorted(cited.items())},

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from builder.load import KIND_DIRS
-from builder.schemas import modeline, schema_texts
+from builder.json_schema import modeline, schema_texts
+from builder.kinds import RECORD_KINDS, folder_of
 
 REPO = Path(__file__).parent.parent
+KIND_DIRS = {kind: folder_of(kind) for kind in RECORD_KINDS}
 BIN = Path(sys.executable).parent
 
 

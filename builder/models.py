@@ -70,6 +70,10 @@ class Record(BaseModel):
         populate_by_name=True,
     )
 
+    def display_name(self) -> str:
+        """What readers see for a record of this kind: its title, unless the kind says otherwise."""
+        return str(getattr(self, "title"))  # noqa: B009 - not every kind has one
+
 
 class Citation(Record):
     """Where a statement comes from."""
@@ -114,6 +118,9 @@ class Leader(Record):
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""
+
+    def display_name(self) -> str:
+        return self.name
 
 
 MeetingKind = Literal["summit", "bilateral", "sidelines", "virtual", "call"]
@@ -206,11 +213,3 @@ class Source(Record):
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""
-
-
-MODELS: dict[str, type[Record]] = {
-    "leader": Leader,
-    "meeting": Meeting,
-    "issue": Issue,
-    "source": Source,
-}
