@@ -11,7 +11,7 @@ from typing import Any
 
 from .entry import Entry
 from .errors import Problem
-from .kinds import RECORD_KINDS
+from .kinds import KINDS
 from .markdown import LINK_RE
 from .raw import Path_
 from .references import references
@@ -63,7 +63,7 @@ def canonicalize(entries: list[Entry[Any]], table: Table) -> tuple[list[Entry[An
     for entry in entries:
         changes = []
         for ref in references(entry):
-            kinds = [ref.kind] if ref.kind else [k for k in RECORD_KINDS if (k, ref.target) in table]
+            kinds = [ref.kind] if ref.kind else [k for k in KINDS if (k, ref.target) in table]
             if ref.kind is None and ref.target in kinds_of_current:
                 continue  # a current id wins over an old one
             hits = [k for k in kinds if (k, ref.target) in table and (k, ref.target) not in current]

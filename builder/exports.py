@@ -17,7 +17,7 @@ from .dates import PartialDate
 from .jobs import Job
 from .kinds import KINDS
 from .markdown import plain
-from .models import Citation
+from .models import Citation, Relationship
 from .resolve import Site
 
 DATA_DIR = "data"
@@ -40,6 +40,19 @@ def _citations(citations: list[Citation]) -> list[dict[str, Any]]:
 
 def _ref(kind: str, rid: str) -> dict[str, str]:
     return {"id": rid, "url": _address(kind, rid)}
+
+
+def _relationship(m: Relationship) -> dict[str, Any]:
+    return {
+        "summary": m.summary,
+        "themes": [
+            {"title": t.title, "text": t.text, "as_of": _date(t.as_of), "citations": _citations(t.citations)}
+            for t in m.themes
+        ],
+        # the sources' expectations: marked as forecasts, so no reader of the data takes them for facts
+        "outlook": [{"text": o.text, "forecast": True, "citations": _citations(o.citations)} for o in m.outlook],
+        "citations": _citations(m.citations),
+    }
 
 
 def as_data(site: Site) -> dict[str, Any]:
@@ -114,6 +127,7 @@ def as_data(site: Site) -> dict[str, Any]:
             "leaders": [_ref("leader", r.a), _ref("leader", r.b)],
             "meetings": [_ref("meeting", mid) for mid in r.meetings],
             "issues": [_ref("issue", i) for i in r.issues],
+            **(_relationship(r.record.model) if r.record else {"summary": None, "themes": [], "outlook": []}),
         }
         for rid, r in site.relations.items()
     ]

@@ -35,7 +35,8 @@ def graph(site: Site, page: Page, center: str | None = None) -> str:
     # Past GRAPH_LEADERS a circle of names is unreadable and the page heavy (500 leaders
     # drew 11,000 lines, 3 MB): the most-met leaders are drawn, and the caption says so.
     if center is None:
-        ids, rids = list(site.leaders), list(site.relations)
+        # a line is a meeting: pairs known only from a relationship record are not drawn
+        ids, rids = list(site.leaders), [rid for rid, rel in site.relations.items() if rel.meetings]
         caption = f"Who met whom: {len(ids)} leaders; a line for each of the {len(rids)} pairs who met."
         if len(ids) > GRAPH_LEADERS:
             ids = sorted(ids, key=lambda lid: (-len(site.by_leader.get(lid, ())), lid))[:GRAPH_LEADERS]
@@ -47,13 +48,14 @@ def graph(site: Site, page: Page, center: str | None = None) -> str:
                 f"{len(site.relations)} pairs."
             )
     else:
-        rids = list(site.pairs_of.get(center, ()))
+        rids = [rid for rid in site.pairs_of.get(center, ()) if site.relations[rid].meetings]
         caption = f"{site.leaders[center].display_name} and the {len(rids)} leaders they met."
         if len(rids) >= GRAPH_LEADERS:
+            met = len(rids)
             rids = sorted(rids, key=lambda rid: (-len(site.relations[rid].meetings), rid))[: GRAPH_LEADERS - 1]
             caption = (
                 f"{site.leaders[center].display_name} and the {len(rids)} leaders they met most often, "
-                f"of {len(site.pairs_of[center])}; the list below gives them all."
+                f"of {met}; the list below gives them all."
             )
         others = [r.b if r.a == center else r.a for r in (site.relations[rid] for rid in rids)]
         ids = [center, *others]

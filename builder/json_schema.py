@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .kinds import RECORD_KINDS, folder_of, model_of
+from .kinds import KINDS
 
 SCHEMA_DIR = Path("schema")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -22,20 +22,18 @@ def schema_file(kind: str) -> str:
 
 
 def json_schema(kind: str) -> dict[str, Any]:
-    schema = model_of(kind).model_json_schema(by_alias=True, mode="validation")
+    schema = KINDS[kind].model.model_json_schema(by_alias=True, mode="validation")
     return {"$schema": DIALECT, **schema}
 
 
 def schema_texts() -> dict[str, str]:
     """File name -> text, formatted the same way every time."""
-    return {
-        schema_file(kind): json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n" for kind in RECORD_KINDS
-    }
+    return {schema_file(kind): json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n" for kind in KINDS}
 
 
 def modeline(kind: str) -> str:
     """The first line of a record file: tells yaml-language-server which schema applies."""
-    depth = folder_of(kind).count("/") + 1
+    depth = KINDS[kind].folder.count("/") + 1
     return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{schema_file(kind)}"
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .entry import Entry
 from .errors import Problem
 from .ids import slug
-from .models import Issue, Leader, Meeting, Record, Source
+from .models import Issue, Leader, Meeting, Record, Relationship, Source
 
 if TYPE_CHECKING:
     from .resolve import Site
@@ -54,8 +54,8 @@ Check = Callable[[Entry[Any]], Iterator[Problem]]
 class Kind:
     name: str  # "meeting"
     plural: str  # "meetings": the Site's attribute and the CSV export's name
-    model: type[Record] | None  # None: pages only, derived from other records
-    folder: str | None  # where its records live, from the knowledge base's root
+    model: type[Record]
+    folder: str  # where its records live, from the knowledge base's root
     pages: str  # where its pages live on the site (and in build/docs)
     refs: tuple[Ref, ...] = ()
     unique: tuple[str, ...] = ()  # list fields in which an id may appear once
@@ -204,36 +204,36 @@ SOURCE = Kind(
     default_id=lambda values: slug(str(values["title"]), max_words=6),
 )
 
+
+def _meeting_date(site: Site, rid: str, at: int) -> str | None:
+    mids = site.relations[rid].meetings
+    return site.meetings[mids[at]].model.date.iso() if mids else None
+
+
+# A relation page exists for every pair of leaders who share a meeting or have a
+# relationship record; the record (content/relations/<a>-<b>.yaml) is optional.
 RELATION = Kind(
     name="relation",
     plural="relations",
-    model=None,
-    folder=None,
+    model=Relationship,
+    folder="content/relations",
     pages="relations",
     columns=(
         Column("id", lambda s, i: i),
         Column("leader_a", lambda s, i: s.relations[i].a),
         Column("leader_b", lambda s, i: s.relations[i].b),
         Column("meetings", lambda s, i: len(s.relations[i].meetings)),
-        Column("first", lambda s, i: s.meetings[s.relations[i].meetings[0]].model.date.iso()),
-        Column("latest", lambda s, i: s.meetings[s.relations[i].meetings[-1]].model.date.iso()),
+        Column("first", lambda s, i: _meeting_date(s, i, 0)),
+        Column("latest", lambda s, i: _meeting_date(s, i, -1)),
+        Column("themes", lambda s, i: len(r.model.themes) if (r := s.relations[i].record) else 0),
     ),
+    asks=(
+        Ask("leaders", "The two leaders' ids, comma-separated (e.g. biden,putin)", is_list=True),
+        Ask("summary", "Summary of the relationship, in your own words"),
+        *_CITE,
+    ),
+    default_id=lambda values: "-".join(sorted(values["leaders"])),
 )
 
 KINDS: dict[str, Kind] = {k.name: k for k in (LEADER, MEETING, ISSUE, SOURCE, RELATION)}
 """Every kind, in the order pages and exports list them."""
-
-RECORD_KINDS: dict[str, Kind] = {name: k for name, k in KINDS.items() if k.model is not None and k.folder}
-"""The kinds that have records on disk, each with its model and folder."""
-
-
-def folder_of(kind: str) -> str:
-    folder = KINDS[kind].folder
-    assert folder is not None, kind
-    return folder
-
-
-def model_of(kind: str) -> type[Record]:
-    model = KINDS[kind].model
-    assert model is not None, kind
-    return model

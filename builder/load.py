@@ -20,7 +20,7 @@ import yaml
 
 from .errors import Problem
 from .ids import ID_RE, slug
-from .kinds import RECORD_KINDS, folder_of
+from .kinds import KINDS
 from .raw import Path_, RawRecord, dotted
 
 try:
@@ -208,7 +208,7 @@ def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:
 
 
 def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list[Problem]]:
-    rel = f"{folder_of(kind)}/{path.name}"
+    rel = f"{KINDS[kind].folder}/{path.name}"
     rid = path.stem
     problems: list[Problem] = []
     if not ID_RE.match(rid):
@@ -247,8 +247,8 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
 def discover(root: Path) -> dict[str, list[Path]]:
     """Every record file of every kind, sorted, so that output never depends on disk order."""
     found: dict[str, list[Path]] = {}
-    for kind in RECORD_KINDS:
-        folder = root / folder_of(kind)
+    for kind in KINDS:
+        folder = root / KINDS[kind].folder
         names = (
             sorted(e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml"))) if folder.is_dir() else []
         )
@@ -263,7 +263,7 @@ def load_all(root: Path) -> tuple[list[RawRecord], list[Problem]]:
     for kind, paths in discover(root).items():
         for path in paths:
             if path.suffix == ".yml":
-                rel = f"{folder_of(kind)}/{path.name}"
+                rel = f"{KINDS[kind].folder}/{path.name}"
                 problems.append(Problem(rel, 1, 1, kind, path.stem, "", "records end in '.yaml', not '.yml'"))
                 continue
             record, found = load_file(root, path, kind)

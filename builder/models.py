@@ -71,7 +71,8 @@ class Record(BaseModel):
     )
 
     def display_name(self) -> str:
-        """What readers see for a record of this kind: its title, unless the kind says otherwise."""
+        """What readers see for a record of this kind: its title, unless the kind says otherwise.
+        (A relationship has neither: its leaders name it, see Site.display_name.)"""
         return str(getattr(self, "title"))  # noqa: B009 - not every kind has one
 
 
@@ -210,6 +211,45 @@ class Source(Record):
     archive: Annotated[str, StringConstraints(pattern=ARCHIVE_PATTERN)] | None = None
     """File name of the archived text, beside this record (content/sources/<id>.txt). Quotes
     citing this source are checked against it."""
+    aliases: list[Id] = []
+    """Old ids of this record: their addresses redirect here, and references to them still
+    resolve, with a warning (an error under --strict)."""
+
+
+class Theme(Record):
+    """One trait of a relationship, as the sources describe it."""
+
+    title: Text
+    """A short label, e.g. 'Lack of trust'."""
+    text: Text
+    """Markdown. What the sources say of it, in the project's own words."""
+    as_of: Date | None = None
+    """When the sources say it held, where they say so."""
+    citations: Citations
+    """Sources; at least one."""
+
+
+class Expectation(Record):
+    """What the sources expect of a relationship: shown as their forecast, never as fact."""
+
+    text: Text
+    """Markdown. The expectation, in the project's own words, as tentative as the sources."""
+    citations: Citations
+    """Sources; at least one."""
+
+
+class Relationship(Record):
+    """What the sources say of two leaders' relationship as a whole:
+    content/relations/<a>-<b>.yaml, the two leader ids in alphabetical order."""
+
+    summary: Text
+    """Markdown. The relationship in brief, in the project's own words."""
+    themes: list[Theme] = []
+    """Its character, trait by trait, each cited."""
+    outlook: list[Expectation] = []
+    """The sources' expectations for it, where they give any."""
+    citations: Citations
+    """Sources for the summary; at least one."""
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""

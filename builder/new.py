@@ -10,11 +10,11 @@ import yaml
 
 from .errors import Problem, SummitryError, ValidationFailed
 from .json_schema import modeline
-from .kinds import KINDS, RECORD_KINDS, Ask, folder_of, model_of
+from .kinds import KINDS, Ask
 from .load import discover, load_all, parse_yaml
 from .pipeline import assemble
 
-ASKS: dict[str, tuple[Ask, ...]] = {name: kind.asks for name, kind in RECORD_KINDS.items() if kind.asks}
+ASKS: dict[str, tuple[Ask, ...]] = {name: kind.asks for name, kind in KINDS.items() if kind.asks}
 """What ``summitry new`` asks for, by kind: the kinds that can be made from a few answers."""
 
 
@@ -58,12 +58,14 @@ _Dumper.add_representer(_Flow, _flow)
 
 
 def record_data(kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """The record's fields in the order the reference documents them."""
-    data = {k: v for k, v in values.items() if k not in ("source", "quote")}
+    """The record's fields in the order the reference documents them; answers that are not
+    fields (a citation's source and quote, the leaders a relationship's id is made of) are not."""
+    fields = {info.alias or name for name, info in KINDS[kind].model.model_fields.items()}
+    data = {k: v for k, v in values.items() if k in fields}
     for item in KINDS[kind].asks:
         if item.is_list and item.key in data:
             data[item.key] = _Flow(data[item.key])
-    if "citations" in model_of(kind).model_fields:
+    if "citations" in KINDS[kind].model.model_fields:
         citation = {"source": values["source"]}
         if values.get("quote"):
             citation["quote"] = values["quote"]
@@ -80,7 +82,7 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
     """Write the new record, or raise with every problem it would have; never overwrite."""
     values = gather(kind, given, ask)
     rid = rid or default_id(kind, values)
-    path = root / folder_of(kind) / f"{rid}.yaml"
+    path = root / KINDS[kind].folder / f"{rid}.yaml"
     rel = path.relative_to(root).as_posix()
     if any(p.stem == rid for p in discover(root)[kind]):
         raise SummitryError(f"{rel} already exists; summitry new never overwrites (choose another --id)")
@@ -100,6 +102,6 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
 
 def _readable(problem: Problem) -> Problem:
     """Problems in a record not yet written point at the flag, not at a line nobody has seen."""
-    flag = {"participants": "--participants", "issues": "--issues", "citations": "--source/--quote"}
+    flag = {"citations": "--source/--quote", "": "--id" if problem.kind != "relation" else "--leaders"}
     field = problem.field.split("[")[0].split(".")[0]
     return Problem(problem.path, 0, 0, problem.kind, problem.id, flag.get(field, "--" + field), problem.message)

@@ -34,11 +34,7 @@ class Page:
         return relative(record_address(key), page_address(self.path))
 
     def name(self, key: Key) -> str:
-        kind, rid = key
-        if kind == "relation":
-            rel = self.site.relations[rid]
-            return f"{self.site.leaders[rel.a].display_name} and {self.site.leaders[rel.b].display_name}"
-        return self.site.entry(key).display_name
+        return self.site.display_name(key)
 
     def link(self, key: Key, label: str | None = None) -> str:
         if label:

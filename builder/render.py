@@ -26,7 +26,7 @@ from .exports import export_jobs
 from .field_docs import reference_markdown
 from .jobs import Job
 from .json_schema import SCHEMA_DIR, schema_texts
-from .kinds import KINDS, RECORD_KINDS
+from .kinds import KINDS
 from .markdown import front_matter, link_target, plain, text
 from .page import Page
 from .resolve import Cited, Site, pairs, relation_id
@@ -153,18 +153,20 @@ class Renderer:
         return self.settings.edit_base + yaml_path if self.settings.edit_base else None
 
     def _record(self, kind: str, rid: str) -> str:
-        entry = self.site.entry((kind, rid))
-        path = page_path((kind, rid))
-        summary = getattr(entry.model, "summary", None)
+        """A record's page. A relation page may have no record: it is the pair's meetings then."""
+        rel = self.site.relations[rid] if kind == "relation" else None
+        entry = rel.record if rel is not None else self.site.entry((kind, rid))
+        summary = getattr(entry.model, "summary", None) if entry else None
         description = plain(summary, self.site.name_of, DESCRIPTION_LENGTH) if summary else None
         return self._render(
-            f"{kind}.md.j2",
-            path,
+            KINDS[kind].template,
+            page_path((kind, rid)),
             id=rid,
             entry=entry,
-            r=entry.model,
+            r=entry.model if entry else None,
+            rel=rel,
             description=description,
-            edit_url=self._edit(entry.path),
+            edit_url=self._edit(entry.path) if entry else None,
             backlinks=self.site.backlinks.get((kind, rid), ()),
         )
 
@@ -185,12 +187,9 @@ class Renderer:
         for section in KINDS.values():
             path = index_path(section.name)
             one(path, functools.partial(self._render, section.index_template, path))
-        for kind in RECORD_KINDS:
-            for rid in site.records[kind]:
+        for kind in KINDS:
+            for rid in site.relations if kind == "relation" else site.records[kind]:
                 one(page_path((kind, rid)), functools.partial(self._record, kind, rid))
-        for rid, rel in site.relations.items():
-            path = page_path(("relation", rid))
-            one(path, functools.partial(self._render, "relation.md.j2", path, id=rid, rel=rel))
         one(
             "contributing.md",
             lambda: self._render(
@@ -217,7 +216,7 @@ class Renderer:
     def _redirect_paths(self) -> list[str]:
         return [
             f"{KINDS[kind].pages}/{old}/index.html"
-            for kind in RECORD_KINDS
+            for kind in KINDS
             for entry in self.site.records[kind].values()
             for old in entry.model.aliases
         ]
@@ -226,12 +225,12 @@ class Renderer:
         """A page at each old id's address that sends the reader to the record's current one."""
         out: dict[str, str] = {}
         template = self.env.get_template("redirect.html.j2")
-        for kind in RECORD_KINDS:
+        for kind in KINDS:
             for rid, entry in self.site.records[kind].items():
                 for old in entry.model.aliases:
                     canonical = self.settings.site_url + record_address((kind, rid)) if self.settings.site_url else ""
                     out[f"{KINDS[kind].pages}/{old}/index.html"] = template.render(
-                        name=entry.display_name, target=f"../{rid}/", canonical=canonical
+                        name=self.site.display_name((kind, rid)), target=f"../{rid}/", canonical=canonical
                     )
         return out
 

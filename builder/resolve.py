@@ -16,21 +16,22 @@ from .addresses import Key
 from .dates import PartialDate
 from .entry import Entry
 from .errors import Problem, did_you_mean
-from .kinds import RECORD_KINDS, folder_of
-from .models import Citation, Issue, Leader, Meeting, Source
+from .kinds import KINDS
+from .models import Citation, Issue, Leader, Meeting, Relationship, Source
 from .quotes import Archive
 from .references import Reference, references
 
 
 @dataclass(frozen=True)
 class Relation:
-    """Two leaders who share at least one meeting."""
+    """Two leaders who share at least one meeting, or whose relationship has a record."""
 
     id: str
     a: str
     b: str
     meetings: tuple[str, ...]
     issues: tuple[str, ...]
+    record: Entry[Relationship] | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,14 @@ class Site:
 
     def name_of(self, rid: str) -> str:
         """The display name of the record a [[link]] names."""
-        return self.entry((self.link_kinds[rid], rid)).display_name
+        return self.display_name((self.link_kinds[rid], rid))
+
+    def display_name(self, key: Key) -> str:
+        """What readers see for a page: a record's name or title; a pair, by its leaders' names."""
+        if key[0] == "relation":
+            rel = self.relations[key[1]]
+            return f"{self.leaders[rel.a].display_name} and {self.leaders[rel.b].display_name}"
+        return self.entry(key).display_name
 
     def entry(self, key: Key) -> Entry[Any]:
         return self.records[key[0]][key[1]]
@@ -93,12 +101,12 @@ class Site:
 def _archives(root: Path, sources: dict[str, Entry[Source]]) -> tuple[dict[str, Archive], list[Problem]]:
     archives: dict[str, Archive] = {}
     problems: list[Problem] = []
-    folder = (root / folder_of("source")).resolve()
+    folder = (root / KINDS["source"].folder).resolve()
     for sid, entry in sources.items():
         name = entry.model.archive
         if name is None:
             continue
-        path = root / folder_of("source") / name
+        path = root / KINDS["source"].folder / name
         if path.is_symlink() or not path.resolve().is_relative_to(folder):
             problems.append(entry.problem(("archive",), f"'{name}' must be a file in content/sources/, not a link"))
         elif not path.is_file():
@@ -174,15 +182,58 @@ def relation_id(a: str, b: str) -> str:
     return f"{a}-{b}"
 
 
+def _pair_of(rid: str, leaders: dict[str, Entry[Leader]]) -> tuple[str, str] | None:
+    """The two leaders a relation id names (ids hold hyphens, so every split is tried)."""
+    for at in (i for i, c in enumerate(rid) if c == "-"):
+        a, b = rid[:at], rid[at + 1 :]
+        if a in leaders and b in leaders:
+            return a, b
+    return None
+
+
+def _recorded_pairs(
+    records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]]
+) -> tuple[dict[tuple[str, str], Entry[Relationship]], list[Problem]]:
+    """The pair each relationship record is about, from its id: '<a>-<b>', a before b."""
+    found: dict[tuple[str, str], Entry[Relationship]] = {}
+    problems = []
+    for rid, entry in records.items():
+        pair = _pair_of(rid, leaders)
+        if pair is None:
+            problems.append(
+                entry.problem(
+                    (),
+                    f"'{rid}' does not name two leaders: a relationship's id is the two leaders' ids "
+                    f"in alphabetical order, joined by '-' ({' + '.join(sorted(leaders)[:2])} is "
+                    f"'{relation_id(*sorted(leaders)[:2])}')"
+                    if len(leaders) >= 2
+                    else f"'{rid}' does not name two leaders",
+                )
+            )
+        elif pair[0] >= pair[1]:
+            fixed = relation_id(*sorted(pair))
+            problems.append(
+                entry.problem((), f"the leaders' ids must be in alphabetical order: rename the file to '{fixed}.yaml'")
+            )
+        else:
+            found[pair] = entry
+    return found, problems
+
+
 def _relations(
-    leaders: dict[str, Entry[Leader]], meetings: dict[str, Entry[Meeting]], issues: dict[str, Entry[Issue]]
+    leaders: dict[str, Entry[Leader]],
+    meetings: dict[str, Entry[Meeting]],
+    issues: dict[str, Entry[Issue]],
+    records: dict[str, Entry[Relationship]],
 ) -> tuple[dict[str, Relation], list[Problem]]:
     pair_meetings: dict[tuple[str, str], list[str]] = defaultdict(list)
     for mid, entry in meetings.items():
         for pair in pairs(entry.model.participants):
             pair_meetings[pair].append(mid)
+    recorded, problems = _recorded_pairs(records, leaders)
+    for pair in recorded:
+        pair_meetings.setdefault(pair, [])
     relations: dict[str, Relation] = {}
-    problems: list[Problem] = []
     # issues on which each leader has a position: a pair's shared ones are an intersection,
     # not a scan of every issue for every pair
     stated: dict[str, set[str]] = defaultdict(set)
@@ -203,7 +254,7 @@ def _relations(
             continue
         shared = {i for m in mids for i in meetings[m].model.issues}
         shared |= stated.get(a, set()) & stated.get(b, set())
-        relations[rid] = Relation(rid, a, b, tuple(mids), tuple(sorted(shared)))
+        relations[rid] = Relation(rid, a, b, tuple(mids), tuple(sorted(shared)), recorded.get((a, b)))
     return relations, problems
 
 
@@ -242,7 +293,7 @@ def _timeline(
 def resolve(
     root: Path, entries: list[Entry[Any]], broken: dict[str, set[str]] | None = None
 ) -> tuple[Site | None, list[Problem]]:
-    index: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in RECORD_KINDS}
+    index: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
     for entry in entries:
         index[entry.kind][entry.id] = entry
     archives, problems = _archives(root, index["source"])
@@ -250,7 +301,7 @@ def resolve(
     backlinks, found = _check_references(entries, refs, index, archives, broken or {})
     problems += found
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
-    relations, found = _relations(index["leader"], meetings, index["issue"])
+    relations, found = _relations(index["leader"], meetings, index["issue"], index["relation"])
     problems += found
     if problems:
         return None, problems
@@ -290,7 +341,7 @@ def resolve(
         return dict(sorted(d.items()))
 
     site = Site(
-        records={kind: meetings if kind == "meeting" else by_id(index[kind]) for kind in RECORD_KINDS},
+        records={kind: meetings if kind == "meeting" else by_id(index[kind]) for kind in KINDS},
         relations=relations,
         backlinks={k: tuple(sorted(v)) for k, v in sorted(backlinks.items())},
         cited={k: tuple(v) for k, v in sorted(cited.items())},

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from .entry import Entry
 from .errors import Problem, did_you_mean
-from .kinds import KINDS, model_of
+from .kinds import KINDS
 from .models import ARCHIVE_PATTERN, Record
 from .raw import Path_, RawRecord, dotted
 
@@ -114,7 +114,7 @@ def validate(raws: list[RawRecord]) -> tuple[list[Entry[Any]], list[Problem]]:
     entries: list[Entry[Any]] = []
     problems: list[Problem] = []
     for raw in raws:
-        cls = model_of(raw.kind)
+        cls = KINDS[raw.kind].model
         try:
             model = cls.model_validate(raw.data)
         except ValidationError as exc:

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from builder.json_schema import modeline, schema_texts
-from builder.kinds import RECORD_KINDS, folder_of
+from builder.kinds import KINDS
 
 REPO = Path(__file__).parent.parent
-KIND_DIRS = {kind: folder_of(kind) for kind in RECORD_KINDS}
+KIND_DIRS = {kind: KINDS[kind].folder for kind in KINDS}
 BIN = Path(sys.executable).parent
 
 
