@@ -16,12 +16,27 @@ from typing import Any
 from pydantic import BaseModel
 
 from .dates import PartialDate
+from .entry import Entry
 from .errors import Problem
-from .load import Path_
 from .markdown import LINK_RE
+from .models import Citation
+from .raw import Path_
 from .resolve import Site
-from .schema import Citation
-from .validate import Entry, walk
+
+
+def walk(value: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Every value inside a model, with its location as written in YAML (aliases, not names)."""
+    yield loc, value
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from walk(getattr(value, name), loc + (info.alias or name,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from walk(item, loc + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk(item, loc + (key,))
+
 
 # Fields that say something a record's citations must support: its prose and its titles.
 STATEMENT_FIELDS = ("title", "summary", "text", "outcomes")
@@ -166,7 +181,7 @@ def _texts(value: Any, loc: Path_) -> Iterator[tuple[Path_, str]]:
                         yield from _texts(part, here + (i,))
 
 
-def advise_entry(entry: Entry, name_of: NameOf) -> Iterator[Problem]:
+def advise_entry(entry: Entry[Any], name_of: NameOf) -> Iterator[Problem]:
     for loc, owner, citations in _owners(entry.model):
         quoted = [(loc + ("citations", i, "quote"), c.quote) for i, c in enumerate(citations) if c.quote]
         if not quoted:
@@ -192,7 +207,7 @@ def advise_entry(entry: Entry, name_of: NameOf) -> Iterator[Problem]:
 def advise(site: Site) -> list[Problem]:
     """Every piece of advice on the knowledge base, by file and line."""
     out: list[Problem] = []
-    for records in (site.leaders, site.meetings, site.issues, site.sources):
+    for records in site.records.values():
         for entry in records.values():
             out += advise_entry(entry, site.name_of)
     return sorted(out)

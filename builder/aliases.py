@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from .entry import Entry
 from .errors import Problem
-from .load import Path_
+from .kinds import KINDS
 from .markdown import LINK_RE
-from .refs import references
-from .schema import MODELS
-from .validate import Entry
+from .raw import Path_
+from .references import references
 
 Table = dict[tuple[str, str], str]  # (kind, old id) -> current id
 
 
-def alias_table(entries: list[Entry]) -> tuple[Table, list[Problem]]:
+def alias_table(entries: list[Entry[Any]]) -> tuple[Table, list[Problem]]:
     current = {(e.kind, e.id) for e in entries}
     table: Table = {}
     problems = []
@@ -53,7 +53,7 @@ def _set(data: Any, loc: Path_, old: str, new: str, link: bool) -> None:
         data[last] = new
 
 
-def canonicalize(entries: list[Entry], table: Table) -> tuple[list[Entry], list[Problem]]:
+def canonicalize(entries: list[Entry[Any]], table: Table) -> tuple[list[Entry[Any]], list[Problem]]:
     """Entries with every old id replaced by the current one, and a warning for each."""
     if not table:
         return entries, []
@@ -63,7 +63,7 @@ def canonicalize(entries: list[Entry], table: Table) -> tuple[list[Entry], list[
     for entry in entries:
         changes = []
         for ref in references(entry):
-            kinds = [ref.kind] if ref.kind else [k for k in MODELS if (k, ref.target) in table]
+            kinds = [ref.kind] if ref.kind else [k for k in KINDS if (k, ref.target) in table]
             if ref.kind is None and ref.target in kinds_of_current:
                 continue  # a current id wins over an old one
             hits = [k for k in kinds if (k, ref.target) in table and (k, ref.target) not in current]

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import Problem, SummitryError, ValidationFailed
+from .json_schema import SCHEMA_DIR, write_schemas
 from .new import ASKS, create
 from .pipeline import ENGINES, Project, build, check, generate
-from .schemas import SCHEMA_DIR, write_schemas
 
 EXIT_PROBLEMS = 1
 

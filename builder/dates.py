@@ -77,15 +77,21 @@ class PartialDate:
 
     def covers_before(self, other: PartialDate) -> bool:
         """True when this date certainly ends before ``other`` starts."""
-        return self._last_day() < other._first_day()
+        return self.last_day() < other.first_day()
 
-    def _first_day(self) -> datetime.date:
+    def first_day(self) -> datetime.date:
+        """The first day the date may mean: 2021-06 starts on 1 June 2021."""
         return datetime.date(self.year, self.month or 1, self.day or 1)
 
-    def _last_day(self) -> datetime.date:
+    def last_day(self) -> datetime.date:
+        """The last day the date may mean: 2021-06 ends on 30 June 2021."""
         month = self.month or 12
         day = self.day or calendar.monthrange(self.year, month)[1]
         return datetime.date(self.year, month, day)
+
+    def day_after(self) -> datetime.date:
+        """The day after the last day the date may mean (the end of a half-open span)."""
+        return self.last_day() + datetime.timedelta(days=1)
 
     def __str__(self) -> str:
         return self.iso()

@@ -7,25 +7,25 @@ one run to the next (no timestamps of the build): the same records give the same
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import json
-from collections.abc import Callable, Mapping
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from .addresses import record_address
 from .dates import PartialDate
+from .jobs import Job
+from .kinds import KINDS
 from .markdown import plain
-from .resolve import PAGE_DIRS, Site
-from .schema import Citation, Position, Role
+from .models import Citation, Position, Relationship, Role
+from .resolve import Site
 from .statements import in_date_order
 
 DATA_DIR = "data"
 
 
-def url(kind: str, rid: str) -> str:
-    """A record's address relative to the site's root: leaders/putin/."""
-    return f"{PAGE_DIRS[kind]}/{rid}/"
+def _address(kind: str, rid: str) -> str:
+    return record_address((kind, rid))
 
 
 def _date(date: PartialDate | None) -> dict[str, str] | None:
@@ -34,7 +34,8 @@ def _date(date: PartialDate | None) -> dict[str, str] | None:
 
 def _citations(citations: list[Citation]) -> list[dict[str, Any]]:
     return [
-        {"source": c.source, "source_url": url("source", c.source), "quote": c.quote, "note": c.note} for c in citations
+        {"source": c.source, "source_url": _address("source", c.source), "quote": c.quote, "note": c.note}
+        for c in citations
     ]
 
 
@@ -49,15 +50,6 @@ def _role(role: Role) -> dict[str, Any]:
     }
 
 
-def _role_text(role: Role) -> str:
-    """A role for one CSV cell: 'President (from 2021, to unknown, held as of 2021-06)'."""
-    parts = [f"from {role.from_.iso()}"] if role.from_ else []
-    parts.append(f"to {role.ended.iso() if role.ended else 'unknown'}")
-    if role.as_of:
-        parts.append(f"held as of {role.as_of.iso()}")
-    return f"{role.title} ({', '.join(parts)})"
-
-
 def _statement(statement: Position) -> dict[str, Any]:
     return {
         "text": statement.text,
@@ -68,7 +60,20 @@ def _statement(statement: Position) -> dict[str, Any]:
 
 
 def _ref(kind: str, rid: str) -> dict[str, str]:
-    return {"id": rid, "url": url(kind, rid)}
+    return {"id": rid, "url": _address(kind, rid)}
+
+
+def _relationship(m: Relationship) -> dict[str, Any]:
+    return {
+        "summary": m.summary,
+        "themes": [
+            {"title": t.title, "text": t.text, "as_of": _date(t.as_of), "citations": _citations(t.citations)}
+            for t in m.themes
+        ],
+        # the sources' expectations: marked as forecasts, so no reader of the data takes them for facts
+        "outlook": [{"text": o.text, "forecast": True, "citations": _citations(o.citations)} for o in m.outlook],
+        "citations": _citations(m.citations),
+    }
 
 
 def as_data(site: Site) -> dict[str, Any]:
@@ -76,7 +81,7 @@ def as_data(site: Site) -> dict[str, Any]:
     leaders = [
         {
             "id": lid,
-            "url": url("leader", lid),
+            "url": _address("leader", lid),
             "name": m.name,
             "country": m.country,
             "roles": [_role(r) for r in m.roles],
@@ -90,7 +95,7 @@ def as_data(site: Site) -> dict[str, Any]:
     meetings = [
         {
             "id": mid,
-            "url": url("meeting", mid),
+            "url": _address("meeting", mid),
             "title": m.title,
             "date": _date(m.date),
             "end_date": _date(m.end_date),
@@ -107,7 +112,7 @@ def as_data(site: Site) -> dict[str, Any]:
     issues = [
         {
             "id": iid,
-            "url": url("issue", iid),
+            "url": _address("issue", iid),
             "title": m.title,
             "summary": m.summary,
             "related": [_ref("issue", other) for other in site.related.get(iid, ())],
@@ -127,7 +132,7 @@ def as_data(site: Site) -> dict[str, Any]:
     sources = [
         {
             "id": sid,
-            "url": url("source", sid),
+            "url": _address("source", sid),
             "title": m.title,
             "author": m.author,
             "publisher": m.publisher,
@@ -142,10 +147,11 @@ def as_data(site: Site) -> dict[str, Any]:
     relations = [
         {
             "id": rid,
-            "url": url("relation", rid),
+            "url": _address("relation", rid),
             "leaders": [_ref("leader", r.a), _ref("leader", r.b)],
             "meetings": [_ref("meeting", mid) for mid in r.meetings],
             "issues": [_ref("issue", i) for i in r.issues],
+            **(_relationship(r.record.model) if r.record else {"summary": None, "themes": [], "outlook": []}),
         }
         for rid, r in site.relations.items()
     ]
@@ -168,103 +174,15 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def as_csv(site: Site) -> dict[str, str]:
-    """One table per kind; lists of ids are joined with ';'."""
-    join = ";".join
-    return {
-        "leaders.csv": _csv(
-            ["id", "name", "country", "roles", "meetings", "url"],
-            [
-                [
-                    lid,
-                    e.model.name,
-                    e.model.country,
-                    join(_role_text(r) for r in e.model.roles),
-                    len(site.by_leader.get(lid, ())),
-                    url("leader", lid),
-                ]
-                for lid, e in site.leaders.items()
-            ],
-        ),
-        "meetings.csv": _csv(
-            ["id", "title", "date", "date_precision", "end_date", "kind", "location", "participants", "issues", "url"],
-            [
-                [
-                    mid,
-                    m.title,
-                    m.date.iso(),
-                    m.date.precision,
-                    m.end_date.iso() if m.end_date else None,
-                    m.kind,
-                    m.location,
-                    join(m.participants),
-                    join(m.issues),
-                    url("meeting", mid),
-                ]
-                for mid, m in ((mid, e.model) for mid, e in site.meetings.items())
-            ],
-        ),
-        "issues.csv": _csv(
-            ["id", "title", "related", "meetings", "developments", "positions", "url"],
-            [
-                [
-                    iid,
-                    e.model.title,
-                    join(site.related.get(iid, ())),
-                    len(site.by_issue.get(iid, ())),
-                    len(e.model.developments),
-                    join(e.model.positions),
-                    url("issue", iid),
-                ]
-                for iid, e in site.issues.items()
-            ],
-        ),
-        "sources.csv": _csv(
-            ["id", "title", "genre", "author", "publisher", "address", "published", "note", "citations", "url"],
-            [
-                [
-                    sid,
-                    e.model.title,
-                    e.model.genre,
-                    e.model.author,
-                    e.model.publisher,
-                    e.model.url,
-                    e.model.published.iso() if e.model.published else None,
-                    e.model.note,
-                    len(site.cited.get(sid, ())),
-                    url("source", sid),
-                ]
-                for sid, e in site.sources.items()
-            ],
-        ),
-        "relations.csv": _csv(
-            ["id", "leader_a", "leader_b", "meetings", "first", "latest", "url"],
-            [
-                [
-                    rid,
-                    r.a,
-                    r.b,
-                    len(r.meetings),
-                    site.meetings[r.meetings[0]].model.date.iso(),
-                    site.meetings[r.meetings[-1]].model.date.iso(),
-                    url("relation", rid),
-                ]
-                for rid, r in site.relations.items()
-            ],
-        ),
-    }
-
-
-def _span(start: PartialDate, end: PartialDate | None) -> tuple[datetime.date, datetime.date]:
-    """First day, and the day after the last day, that the dates may mean."""
-    last = end or start
-    first = datetime.date(start.year, start.month or 1, start.day or 1)
-    if last.day:
-        after = datetime.date(last.year, last.month, last.day) + datetime.timedelta(days=1)
-    elif last.month:
-        after = datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    else:
-        after = datetime.date(last.year + 1, 1, 1)
-    return first, after
+    """One table per kind, with the columns its kind declares and the page's address last;
+    lists of ids are joined with ';'."""
+    tables = {}
+    for kind in KINDS.values():
+        ids = site.relations if kind.name == "relation" else site.records[kind.name]
+        header = [c.header for c in kind.columns] + ["url"]
+        rows = [[c.value(site, rid) for c in kind.columns] + [_address(kind.name, rid)] for rid in ids]
+        tables[f"{kind.plural}.csv"] = _csv(header, rows)
+    return tables
 
 
 def _ical_text(value: str) -> str:
@@ -292,7 +210,7 @@ def as_ical(site: Site, base: str) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Summitry//Summitry knowledge base//EN", "CALSCALE:GREGORIAN"]
     for mid, entry in site.meetings.items():
         m = entry.model
-        first, after = _span(m.date, m.end_date)
+        first, after = m.date.first_day(), (m.end_date or m.date).day_after()
         precision = (
             "" if m.date.precision == "day" else f"Date known only to the {m.date.precision}: {m.date.human()}. "
         )
@@ -306,7 +224,7 @@ def as_ical(site: Site, base: str) -> str:
             f"DTEND;VALUE=DATE:{after:%Y%m%d}",
             f"SUMMARY:{_ical_text(m.title)}",
             f"DESCRIPTION:{_ical_text(precision + who + '.')}",
-            f"URL:{base}{url('meeting', mid)}",
+            f"URL:{base}{_address('meeting', mid)}",
         ]
         if m.location:
             lines.append(f"LOCATION:{_ical_text(m.location)}")
@@ -320,7 +238,7 @@ def as_atom(site: Site, base: str, title: str) -> str:
     meetings = list(reversed(list(site.meetings.items())))
 
     def stamp(date: PartialDate) -> str:
-        return f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00Z"
+        return f"{date.first_day().isoformat()}T00:00:00Z"
 
     updated = stamp(meetings[0][1].model.date) if meetings else "1970-01-01T00:00:00Z"
     out = [
@@ -339,8 +257,8 @@ def as_atom(site: Site, base: str, title: str) -> str:
         out += [
             "  <entry>",
             f"    <title>{escape(m.title)} ({escape(m.date.human())})</title>",
-            f"    <id>{escape(base)}{url('meeting', mid)}</id>",
-            f"    <link href={quoteattr(base + url('meeting', mid))}/>",
+            f"    <id>{escape(base)}{_address('meeting', mid)}</id>",
+            f"    <link href={quoteattr(base + _address('meeting', mid))}/>",
             f"    <updated>{stamp(m.date)}</updated>",
             f"    <summary>{escape(who)}: {escape(plain(m.summary, site.name_of, 1000))}</summary>",
             "  </entry>",
@@ -363,8 +281,7 @@ def _json(data: dict[str, Any]) -> str:
     return "{\n " + ",\n ".join(parts) + "\n}\n"
 
 
-CSV_FILES = tuple(f"{DATA_DIR}/{kind}.csv" for kind in ("leaders", "meetings", "issues", "sources", "relations"))
-Job = tuple[tuple[str, ...], Callable[[], Mapping[str, str | bytes]]]
+CSV_FILES = tuple(f"{DATA_DIR}/{kind.plural}.csv" for kind in KINDS.values())
 
 
 def export_jobs(site: Site, base: str, title: str) -> list[Job]:

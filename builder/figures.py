@@ -1,7 +1,7 @@
-"""The site's pictures: from the resolved records to the SVG that pictures.py draws.
+"""The site's pictures: from the resolved records to the SVG that svg.py draws.
 
 What each picture shows, and how much of it at most, is decided here; the layouts are in
-builder/pictures.py. Every picture is a raw HTML block with its caption as the text
+builder/svg.py. Every picture is a raw HTML block with its caption as the text
 alternative, kept out of the search index.
 """
 
@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from . import pictures
+from . import svg
 from .dates import human_span
 from .markdown import plain
+from .page import Page
 from .resolve import Site
-
-if TYPE_CHECKING:
-    from .render import Page
 
 GRAPH_LEADERS = 40  # leaders drawn at most in a graph of who met whom
 TIMELINE_MARKS = 600  # dated items drawn one by one at most on the timeline page
@@ -38,7 +35,8 @@ def graph(site: Site, page: Page, center: str | None = None) -> str:
     # Past GRAPH_LEADERS a circle of names is unreadable and the page heavy (500 leaders
     # drew 11,000 lines, 3 MB): the most-met leaders are drawn, and the caption says so.
     if center is None:
-        ids, rids = list(site.leaders), list(site.relations)
+        # a line is a meeting: pairs known only from a relationship record are not drawn
+        ids, rids = list(site.leaders), [rid for rid, rel in site.relations.items() if rel.meetings]
         caption = f"Who met whom: {len(ids)} leaders; a line for each of the {len(rids)} pairs who met."
         if len(ids) > GRAPH_LEADERS:
             ids = sorted(ids, key=lambda lid: (-len(site.by_leader.get(lid, ())), lid))[:GRAPH_LEADERS]
@@ -50,20 +48,21 @@ def graph(site: Site, page: Page, center: str | None = None) -> str:
                 f"{len(site.relations)} pairs."
             )
     else:
-        rids = list(site.pairs_of.get(center, ()))
+        rids = [rid for rid in site.pairs_of.get(center, ()) if site.relations[rid].meetings]
         caption = f"{site.leaders[center].display_name} and the {len(rids)} leaders they met."
         if len(rids) >= GRAPH_LEADERS:
+            met = len(rids)
             rids = sorted(rids, key=lambda rid: (-len(site.relations[rid].meetings), rid))[: GRAPH_LEADERS - 1]
             caption = (
                 f"{site.leaders[center].display_name} and the {len(rids)} leaders they met most often, "
-                f"of {len(site.pairs_of[center])}; the list below gives them all."
+                f"of {met}; the list below gives them all."
             )
         others = [r.b if r.a == center else r.a for r in (site.relations[rid] for rid in rids)]
         ids = [center, *others]
     if len(ids) < 2:
         return ""
     nodes = [
-        pictures.Node(lid, site.leaders[lid].display_name, page.href(("leader", lid)), site.leaders[lid].display_name)
+        svg.Node(lid, site.leaders[lid].display_name, page.href(("leader", lid)), site.leaders[lid].display_name)
         for lid in ids
     ]
     edges = []
@@ -71,9 +70,9 @@ def graph(site: Site, page: Page, center: str | None = None) -> str:
         rel = site.relations[rid]
         count = len(rel.meetings)
         title = f"{page.name(('relation', rid))}: {count} meeting{'s' if count != 1 else ''}"
-        edges.append(pictures.Edge(rel.a, rel.b, count, page.href(("relation", rid)), title))
+        edges.append(svg.Edge(rel.a, rel.b, count, page.href(("relation", rid)), title))
     svg_id = "graph-" + (center or "all")
-    return figure(pictures.graph_svg(nodes, edges, caption, svg_id, center), caption)
+    return figure(svg.graph_svg(nodes, edges, caption, svg_id, center), caption)
 
 
 def picture_timeline(
@@ -87,7 +86,7 @@ def picture_timeline(
         m = site.meetings[mid].model
         when = human_span(m.date, m.end_date)
         marks.append(
-            pictures.Mark(m.date, m.end_date, m.title, page.href(("meeting", mid)), f"{m.title}, {when}", "meeting")
+            svg.Mark(m.date, m.end_date, m.title, page.href(("meeting", mid)), f"{m.title}, {when}", "meeting")
         )
     issues = [iid] if iid else list(site.issues) if developments else []
     for one in issues:
@@ -95,7 +94,7 @@ def picture_timeline(
         for dev in issue.developments:
             label = plain(dev.text, site.name_of, 60) if iid else f"{issue.title}: {plain(dev.text, site.name_of, 60)}"
             marks.append(
-                pictures.Mark(
+                svg.Mark(
                     dev.date,
                     None,
                     label,
@@ -107,7 +106,7 @@ def picture_timeline(
     if len(marks) < 2:  # one mark on an axis tells nothing the list does not
         return ""
     caption = f"Time line of {len(marks)} dated items; the list below gives the same."
-    return figure(pictures.timeline_svg(marks, caption, "timeline-" + (iid or "page")), caption)
+    return figure(svg.timeline_svg(marks, caption, "timeline-" + (iid or "page")), caption)
 
 
 def timeline_overview(site: Site, page: Page) -> str:
@@ -119,10 +118,10 @@ def timeline_overview(site: Site, page: Page) -> str:
     for item in site.timeline:
         years[item.date.year] = years.get(item.date.year, 0) + 1
     bars = [
-        pictures.Bar(str(year), n, f"#{year}", f"{year}: {n} dated item{'s' if n != 1 else ''}")
+        svg.Bar(str(year), n, f"#{year}", f"{year}: {n} dated item{'s' if n != 1 else ''}")
         for year, n in sorted(years.items())
     ]
     caption = (
         f"{len(site.timeline)} dated items over {len(bars)} years, counted by year; each bar leads to its year below."
     )
-    return figure(pictures.bars_svg(bars, caption, "timeline-page"), caption)
+    return figure(svg.bars_svg(bars, caption, "timeline-page"), caption)

@@ -12,9 +12,12 @@ import gc
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable, Mapping
 
-from .exports import Job
 from .write import Output, Put
+
+Job = tuple[tuple[str, ...], Callable[[], Mapping[str, str | bytes]]]
+"""The files a job makes, and a function that makes them (path -> text or bytes)."""
 
 PARALLEL_FROM = 1000  # below this many jobs, starting workers costs more than it saves
 CHUNK = 100

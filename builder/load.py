@@ -11,30 +11,23 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import Problem
+from .ids import ID_RE, slug
+from .kinds import KINDS
+from .raw import Path_, RawRecord, dotted
 
 try:
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
-KINDS = ("leader", "meeting", "issue", "source")
-KIND_DIRS = {
-    "leader": "leaders",
-    "meeting": "content/meetings",
-    "issue": "content/issues",
-    "source": "content/sources",
-}
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_DEPTH = 12
 # PyYAML's C composer recurses once per level and crashes the interpreter (a segmentation
 # fault, no exception) somewhere past ten thousand levels. Every level needs one of these
@@ -42,8 +35,6 @@ MAX_DEPTH = 12
 SAFE_TO_COMPOSE = 1000
 _NESTING_CHARS = "[{-:?"
 MAX_FILE_BYTES = 1_000_000
-
-Path_ = tuple[str | int, ...]
 
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
@@ -53,31 +44,6 @@ _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-
-
-@dataclass(frozen=True)
-class RawRecord:
-    """One YAML file as plain data, before validation."""
-
-    kind: str
-    id: str
-    path: str  # relative to the knowledge base root, with forward slashes
-    data: dict[str, Any]
-    positions: dict[Path_, tuple[int, int]] = field(repr=False)
-    literals: dict[Path_, str] = field(default_factory=dict, repr=False)
-    """The text of unquoted scalars YAML read as booleans or numbers, for error messages."""
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict, repr=False)
-    """Line and column of each mapping key, for errors about the key itself."""
-
-    def where_key(self, loc: Path_) -> tuple[int, int]:
-        """Line and column of the key that names ``loc`` (for unknown or repeated fields)."""
-        return self.keys.get(loc) or self.where(loc)
-
-    def where(self, loc: Path_) -> tuple[int, int]:
-        """Line and column (1-based) of the value at ``loc``, or of its nearest parent."""
-        while loc not in self.positions and loc:
-            loc = loc[:-1]
-        return self.positions.get(loc, (1, 1))
 
 
 class _Walker:
@@ -166,21 +132,6 @@ def _constructor() -> yaml.SafeLoader:
     return yaml.SafeLoader("")
 
 
-def slug(text: str, max_words: int = 8) -> str:
-    """``'Geneva Summit, 2021!'`` -> ``'geneva-summit-2021'``: an id from words."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words[:max_words])
-
-
-def dotted(loc: Path_) -> str:
-    """``citations[0].quote`` for ``("citations", 0, "quote")``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _too_deep(text: str) -> tuple[int, int] | None:
     """Where the text nests deeper than MAX_DEPTH, found from the event stream (no recursion)."""
     if sum(text.count(c) for c in _NESTING_CHARS) < SAFE_TO_COMPOSE:
@@ -257,7 +208,7 @@ def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:
 
 
 def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list[Problem]]:
-    rel = f"{KIND_DIRS[kind]}/{path.name}"
+    rel = f"{KINDS[kind].folder}/{path.name}"
     rid = path.stem
     problems: list[Problem] = []
     if not ID_RE.match(rid):
@@ -297,7 +248,7 @@ def discover(root: Path) -> dict[str, list[Path]]:
     """Every record file of every kind, sorted, so that output never depends on disk order."""
     found: dict[str, list[Path]] = {}
     for kind in KINDS:
-        folder = root / KIND_DIRS[kind]
+        folder = root / KINDS[kind].folder
         names = (
             sorted(e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml"))) if folder.is_dir() else []
         )
@@ -312,7 +263,7 @@ def load_all(root: Path) -> tuple[list[RawRecord], list[Problem]]:
     for kind, paths in discover(root).items():
         for path in paths:
             if path.suffix == ".yml":
-                rel = f"{KIND_DIRS[kind]}/{path.name}"
+                rel = f"{KINDS[kind].folder}/{path.name}"
                 problems.append(Problem(rel, 1, 1, kind, path.stem, "", "records end in '.yaml', not '.yml'"))
                 continue
             record, found = load_file(root, path, kind)

@@ -18,7 +18,7 @@ _SAFE_PREFIXES = ("http://", "https://", "mailto:")
 LINK_RE = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 
 
-def url(value: str) -> str:
+def link_target(value: str) -> str:
     """A link target as Markdown reads it whole: parentheses and spaces percent-encoded."""
     return value.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
 

@@ -3,69 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import Problem, SummitryError, ValidationFailed
-from .load import KIND_DIRS, discover, load_all, parse_yaml, slug
+from .json_schema import modeline
+from .kinds import KINDS, Ask
+from .load import discover, load_all, parse_yaml
 from .pipeline import assemble
-from .schemas import modeline
 
-
-@dataclass(frozen=True)
-class Ask:
-    """One value a new record needs: its flag, its question, and how to read the answer."""
-
-    key: str  # the record field (or a pseudo-field such as 'quote')
-    question: str
-    required: bool = True
-    is_list: bool = False
-
-
-ASKS: dict[str, list[Ask]] = {
-    "meeting": [
-        Ask("title", "Title (e.g. Geneva summit)"),
-        Ask("date", "Date: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source"),
-        Ask("kind", "Kind: summit, bilateral, sidelines, virtual or call"),
-        Ask("location", "Place (leave empty for a call)", required=False),
-        Ask("participants", "Leader ids, comma-separated (e.g. biden,putin)", is_list=True),
-        Ask("issues", "Issue ids, comma-separated", required=False, is_list=True),
-        Ask("summary", "Summary, in your own words"),
-        Ask("source", "Source id"),
-        Ask("quote", "Quote from the source that supports it", required=False),
-    ],
-    "leader": [
-        Ask("name", "Full name"),
-        Ask("country", "Country"),
-        Ask("summary", "Summary, in your own words"),
-        Ask("source", "Source id"),
-        Ask("quote", "Quote from the source that supports it", required=False),
-    ],
-    "issue": [
-        Ask("title", "Title (e.g. Ukraine)"),
-        Ask("summary", "Summary, in your own words"),
-        Ask("source", "Source id"),
-        Ask("quote", "Quote from the source that supports it", required=False),
-    ],
-    "source": [
-        Ask("title", "Title, as published"),
-        Ask("author", "Author", required=False),
-        Ask("publisher", "Publisher", required=False),
-        Ask("url", "Address (http or https)", required=False),
-        Ask("published", "Date published", required=False),
-    ],
-}
+ASKS: dict[str, tuple[Ask, ...]] = {name: kind.asks for name, kind in KINDS.items() if kind.asks}
+"""What ``summitry new`` asks for, by kind: the kinds that can be made from a few answers."""
 
 
 def default_id(kind: str, values: dict[str, Any]) -> str:
-    if kind == "meeting":
-        return slug(f"{values['date']} {values['title']}")
-    if kind == "leader":
-        return slug(str(values["name"]).split()[-1])
-    return slug(str(values["title"]), max_words=6 if kind == "source" else 8)
+    make = KINDS[kind].default_id
+    assert make is not None, kind
+    return make(values)
 
 
 def gather(kind: str, given: dict[str, Any], ask: Callable[[str], str] | None) -> dict[str, Any]:
@@ -102,12 +58,14 @@ _Dumper.add_representer(_Flow, _flow)
 
 
 def record_data(kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """The record's fields in the order the reference documents them."""
-    data = {k: v for k, v in values.items() if k not in ("source", "quote")}
-    for key in ("participants", "issues"):
-        if key in data:
-            data[key] = _Flow(data[key])
-    if kind != "source":
+    """The record's fields in the order the reference documents them; answers that are not
+    fields (a citation's source and quote, the leaders a relationship's id is made of) are not."""
+    fields = {info.alias or name for name, info in KINDS[kind].model.model_fields.items()}
+    data = {k: v for k, v in values.items() if k in fields}
+    for item in KINDS[kind].asks:
+        if item.is_list and item.key in data:
+            data[item.key] = _Flow(data[item.key])
+    if "citations" in KINDS[kind].model.model_fields:
         citation = {"source": values["source"]}
         if values.get("quote"):
             citation["quote"] = values["quote"]
@@ -124,7 +82,7 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
     """Write the new record, or raise with every problem it would have; never overwrite."""
     values = gather(kind, given, ask)
     rid = rid or default_id(kind, values)
-    path = root / KIND_DIRS[kind] / f"{rid}.yaml"
+    path = root / KINDS[kind].folder / f"{rid}.yaml"
     rel = path.relative_to(root).as_posix()
     if any(p.stem == rid for p in discover(root)[kind]):
         raise SummitryError(f"{rel} already exists; summitry new never overwrites (choose another --id)")
@@ -144,6 +102,6 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
 
 def _readable(problem: Problem) -> Problem:
     """Problems in a record not yet written point at the flag, not at a line nobody has seen."""
-    flag = {"participants": "--participants", "issues": "--issues", "citations": "--source/--quote"}
+    flag = {"citations": "--source/--quote", "": "--id" if problem.kind != "relation" else "--leaders"}
     field = problem.field.split("[")[0].split(".")[0]
     return Problem(problem.path, 0, 0, problem.kind, problem.id, flag.get(field, "--" + field), problem.message)

@@ -21,9 +21,10 @@ from .advice import advise
 from .aliases import alias_table, canonicalize
 from .engines import SiteConfig, site_config
 from .errors import EngineFailed, Problem, ValidationFailed
-from .inputs import fingerprint
+from .fingerprint import fingerprint
 from .jobs import run as run_jobs
-from .load import RawRecord, discover, load_all
+from .load import discover, load_all
+from .raw import RawRecord
 from .render import Renderer, Settings
 from .resolve import Site, resolve
 from .validate import validate

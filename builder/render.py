@@ -19,17 +19,19 @@ import frontmatter
 import jinja2
 
 from . import figures
+from .addresses import Key, index_path, page_path, record_address
 from .dates import human_span
 from .errors import SummitryError
-from .exports import Job, export_jobs
-from .markdown import front_matter, plain, prose, text, url
-from .reference import reference_markdown
-from .resolve import PAGE_DIRS, Cited, Key, Site, pairs, relation_id
-from .schema import Citation
-from .schemas import SCHEMA_DIR, schema_texts
+from .exports import export_jobs
+from .field_docs import reference_markdown
+from .jobs import Job
+from .json_schema import SCHEMA_DIR, schema_texts
+from .kinds import KINDS
+from .markdown import front_matter, link_target, plain, text
+from .page import Page
+from .resolve import Cited, Site, pairs, relation_id
 from .statements import in_date_order, lead, tenure
 
-SECTIONS = ("leader", "meeting", "issue", "relation", "source")
 DESCRIPTION_LENGTH = 160
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -47,101 +49,6 @@ class Settings:
     md_in_html: bool = False  # mkdocs.yml enables it: long listings are wrapped to keep them out of search
 
 
-def page_path(key: Key) -> str:
-    return f"{PAGE_DIRS[key[0]]}/{key[1]}.md"
-
-
-def _dir_url(md_path: str) -> str:
-    """The address MkDocs gives a page (use_directory_urls): leaders/putin.md -> leaders/putin/."""
-    if md_path == "index.md":
-        return "."
-    if md_path.endswith("/index.md"):
-        return md_path.removesuffix("index.md").rstrip("/")
-    return md_path.removesuffix(".md")
-
-
-def _relative(dest: str, start: str) -> str:
-    """posixpath.relpath for two addresses relative to the site root, without its getcwd calls."""
-    to = [] if dest == "." else dest.split("/")
-    base = [] if start == "." else start.split("/")
-    common = 0
-    while common < min(len(to), len(base)) and to[common] == base[common]:
-        common += 1
-    return "/".join([".."] * (len(base) - common) + to[common:]) or "."
-
-
-class Page:
-    """Helpers for one page being rendered: links relative to it, and its footnotes."""
-
-    def __init__(self, path: str, site: Site, links: dict[tuple[str, Key], str] | None = None) -> None:
-        self.path = path
-        self.site = site
-        self._here = path.rpartition("/")[0]
-        self._links = links if links is not None else {}  # shared by pages: (folder, key) -> link
-        self._notes: dict[tuple[str, str | None, str | None], int] = {}
-
-    def url(self, target: str | Key) -> str:
-        # Generated pages are at most one folder deep, so this is relpath without its cost
-        # (posixpath.relpath was a quarter of the render time in the profile).
-        dest = target if isinstance(target, str) else page_path(target)
-        here = self._here
-        if not here:
-            return dest
-        return dest[len(here) + 1 :] if dest.startswith(here + "/") else "../" + dest
-
-    def href(self, key: Key) -> str:
-        """A link for raw HTML (the pictures), which MkDocs does not rewrite: the final address."""
-        rel = _relative(_dir_url(page_path(key)), _dir_url(self.path))
-        return "./" if rel == "." else rel + "/"
-
-    def name(self, key: Key) -> str:
-        kind, rid = key
-        if kind == "relation":
-            rel = self.site.relations[rid]
-            return f"{self.site.leaders[rel.a].model.name} and {self.site.leaders[rel.b].model.name}"
-        return self.site.entry(key).display_name
-
-    def link(self, key: Key, label: str | None = None) -> str:
-        if label:
-            return f"[{text(label)}]({self.url(key)})"
-        # The same record linked from the same folder is the same text on every page.
-        cached = self._links.get((self._here, key))
-        if cached is None:
-            cached = self._links[(self._here, key)] = f"[{text(self.name(key))}]({self.url(key)})"
-        return cached
-
-    def prose(self, value: str, inline: bool = False) -> str:
-        def wiki(rid: str, label: str | None) -> str:
-            return self.link((self.site.link_kinds[rid], rid), label)
-
-        return prose(value, wiki, inline=inline)
-
-    def cite(self, citations: Iterable[Citation]) -> str:
-        """Footnote marks for these citations; the same source and quote keep one number."""
-        marks = []
-        for c in citations:
-            key = (c.source, c.quote, c.note)
-            if key not in self._notes:
-                self._notes[key] = len(self._notes) + 1
-            marks.append(f"[^{self._notes[key]}]")
-        return "".join(marks)
-
-    @property
-    def has_notes(self) -> bool:
-        return bool(self._notes)
-
-    def footnotes(self) -> str:
-        lines = []
-        for (source, quote, note), n in self._notes.items():
-            line = f"[^{n}]: {self.link(('source', source))}"
-            if quote:
-                line += f": “{text(quote)}”"
-            if note:
-                line += f" ({self.prose(note, inline=True)})"
-            lines.append(line)
-        return "\n".join(lines)
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("builder", "templates"),
@@ -153,7 +60,7 @@ def _environment() -> jinja2.Environment:
         auto_reload=False,  # templates are package files: no stat call per page to see if they changed
     )
     env.filters["text"] = text
-    env.filters["url"] = url
+    env.filters["url"] = link_target
     env.filters["span"] = lambda m: human_span(m.date, m.end_date)
     env.filters["tenure"] = tenure
     env.filters["in_date_order"] = in_date_order
@@ -177,7 +84,7 @@ class Renderer:
 
         def sorted_ids(kind: str) -> list[str]:
             """Index pages list records by what readers see (name or title), then id."""
-            records = getattr(site, kind + "s")
+            records = site.records[kind]
             return sorted(records, key=lambda rid: (records[rid].display_name.casefold(), rid))
 
         def by_year(meetings: dict[str, Any]) -> list[tuple[int, list[str]]]:
@@ -188,7 +95,9 @@ class Renderer:
 
         def timeline(iid: str) -> list[tuple[Any, str, Any]]:
             """An issue's developments and the meetings that took it up, in date order."""
-            items = [(d.date, "development", i, d) for i, d in enumerate(site.issues[iid].model.developments)]
+            items: list[tuple[Any, str, int, Any]] = [
+                (d.date, "development", i, d) for i, d in enumerate(site.issues[iid].model.developments)
+            ]
             items += [(site.meetings[m].model.date, "meeting", n, m) for n, m in enumerate(site.by_issue.get(iid, ()))]
             return [(date, kind, value) for date, kind, _, value in sorted(items, key=lambda t: t[:3])]
 
@@ -251,18 +160,20 @@ class Renderer:
         return self.settings.edit_base + yaml_path if self.settings.edit_base else None
 
     def _record(self, kind: str, rid: str) -> str:
-        entry = self.site.entry((kind, rid))
-        path = page_path((kind, rid))
-        summary = getattr(entry.model, "summary", None)
+        """A record's page. A relation page may have no record: it is the pair's meetings then."""
+        rel = self.site.relations[rid] if kind == "relation" else None
+        entry = rel.record if rel is not None else self.site.entry((kind, rid))
+        summary = getattr(entry.model, "summary", None) if entry else None
         description = plain(summary, self.site.name_of, DESCRIPTION_LENGTH) if summary else None
         return self._render(
-            f"{kind}.md.j2",
-            path,
+            KINDS[kind].template,
+            page_path((kind, rid)),
             id=rid,
             entry=entry,
-            r=entry.model,
+            r=entry.model if entry else None,
+            rel=rel,
             description=description,
-            edit_url=self._edit(entry.path),
+            edit_url=self._edit(entry.path) if entry else None,
             backlinks=self.site.backlinks.get((kind, rid), ()),
         )
 
@@ -280,15 +191,12 @@ class Renderer:
             jobs.append(((path,), lambda: {path: make()}))
 
         one("timeline.md", lambda: self._render("timeline.md.j2", "timeline.md"))
-        for kind in SECTIONS:
-            path = f"{PAGE_DIRS[kind]}/index.md"
-            one(path, functools.partial(self._render, f"{PAGE_DIRS[kind]}.md.j2", path))
-        for kind in ("leader", "issue", "source", "meeting"):
-            for rid in getattr(site, kind + "s"):
+        for section in KINDS.values():
+            path = index_path(section.name)
+            one(path, functools.partial(self._render, section.index_template, path))
+        for kind in KINDS:
+            for rid in site.relations if kind == "relation" else site.records[kind]:
                 one(page_path((kind, rid)), functools.partial(self._record, kind, rid))
-        for rid, rel in site.relations.items():
-            path = page_path(("relation", rid))
-            one(path, functools.partial(self._render, "relation.md.j2", path, id=rid, rel=rel))
         one(
             "contributing.md",
             lambda: self._render(
@@ -314,9 +222,9 @@ class Renderer:
 
     def _redirect_paths(self) -> list[str]:
         return [
-            f"{PAGE_DIRS[kind]}/{old}/index.html"
-            for kind in ("leader", "meeting", "issue", "source")
-            for entry in getattr(self.site, kind + "s").values()
+            f"{KINDS[kind].pages}/{old}/index.html"
+            for kind in KINDS
+            for entry in self.site.records[kind].values()
             for old in entry.model.aliases
         ]
 
@@ -324,12 +232,12 @@ class Renderer:
         """A page at each old id's address that sends the reader to the record's current one."""
         out: dict[str, str] = {}
         template = self.env.get_template("redirect.html.j2")
-        for kind in ("leader", "meeting", "issue", "source"):
-            for rid, entry in getattr(self.site, kind + "s").items():
+        for kind in KINDS:
+            for rid, entry in self.site.records[kind].items():
                 for old in entry.model.aliases:
-                    canonical = f"{self.settings.site_url}{PAGE_DIRS[kind]}/{rid}/" if self.settings.site_url else ""
-                    out[f"{PAGE_DIRS[kind]}/{old}/index.html"] = template.render(
-                        name=entry.display_name, target=f"../{rid}/", canonical=canonical
+                    canonical = self.settings.site_url + record_address((kind, rid)) if self.settings.site_url else ""
+                    out[f"{KINDS[kind].pages}/{old}/index.html"] = template.render(
+                        name=self.site.display_name((kind, rid)), target=f"../{rid}/", canonical=canonical
                     )
         return out
 

@@ -8,38 +8,31 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .addresses import Key
 from .dates import PartialDate
+from .entry import Entry
 from .errors import Problem, did_you_mean
-from .load import KIND_DIRS
+from .kinds import KINDS
+from .models import Citation, Issue, Leader, Meeting, Relationship, Source
 from .quotes import Archive
-from .refs import Reference, references
-from .schema import Citation
-from .validate import Entry
-
-Key = tuple[str, str]  # (kind, id)
-# where each kind's pages live on the site (and in build/docs)
-PAGE_DIRS = {
-    "leader": "leaders",
-    "meeting": "meetings",
-    "issue": "issues",
-    "source": "sources",
-    "relation": "relations",
-}
+from .references import Reference, references
 
 
 @dataclass(frozen=True)
 class Relation:
-    """Two leaders who share at least one meeting."""
+    """Two leaders who share at least one meeting, or whose relationship has a record."""
 
     id: str
     a: str
     b: str
     meetings: tuple[str, ...]
     issues: tuple[str, ...]
+    record: Entry[Relationship] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,10 +55,7 @@ class TimelineItem:
 
 @dataclass(frozen=True)
 class Site:
-    leaders: dict[str, Entry]
-    meetings: dict[str, Entry]  # in date order
-    issues: dict[str, Entry]
-    sources: dict[str, Entry]
+    records: dict[str, dict[str, Entry[Any]]]  # kind -> id -> entry; meetings in date order, the rest by id
     relations: dict[str, Relation]
     backlinks: dict[Key, tuple[Key, ...]]
     cited: dict[str, tuple[Cited, ...]]
@@ -78,24 +68,46 @@ class Site:
     leader_issues: dict[str, dict[str, tuple[str, ...]]]  # leader -> issue -> meetings taking it up
     link_kinds: dict[str, str] = field(default_factory=dict)  # id -> kind, for [[id]]
 
+    @property
+    def leaders(self) -> dict[str, Entry[Leader]]:
+        return self.records["leader"]
+
+    @property
+    def meetings(self) -> dict[str, Entry[Meeting]]:
+        return self.records["meeting"]
+
+    @property
+    def issues(self) -> dict[str, Entry[Issue]]:
+        return self.records["issue"]
+
+    @property
+    def sources(self) -> dict[str, Entry[Source]]:
+        return self.records["source"]
+
     def name_of(self, rid: str) -> str:
         """The display name of the record a [[link]] names."""
-        return self.entry((self.link_kinds[rid], rid)).display_name
+        return self.display_name((self.link_kinds[rid], rid))
 
-    def entry(self, key: Key) -> Entry:
-        records: dict[str, Entry] = getattr(self, key[0] + "s")
-        return records[key[1]]
+    def display_name(self, key: Key) -> str:
+        """What readers see for a page: a record's name or title; a pair, by its leaders' names."""
+        if key[0] == "relation":
+            rel = self.relations[key[1]]
+            return f"{self.leaders[rel.a].display_name} and {self.leaders[rel.b].display_name}"
+        return self.entry(key).display_name
+
+    def entry(self, key: Key) -> Entry[Any]:
+        return self.records[key[0]][key[1]]
 
 
-def _archives(root: Path, sources: dict[str, Entry]) -> tuple[dict[str, Archive], list[Problem]]:
+def _archives(root: Path, sources: dict[str, Entry[Source]]) -> tuple[dict[str, Archive], list[Problem]]:
     archives: dict[str, Archive] = {}
     problems: list[Problem] = []
-    folder = (root / KIND_DIRS["source"]).resolve()
+    folder = (root / KINDS["source"].folder).resolve()
     for sid, entry in sources.items():
         name = entry.model.archive
         if name is None:
             continue
-        path = root / KIND_DIRS["source"] / name
+        path = root / KINDS["source"].folder / name
         if path.is_symlink() or not path.resolve().is_relative_to(folder):
             problems.append(entry.problem(("archive",), f"'{name}' must be a file in content/sources/, not a link"))
         elif not path.is_file():
@@ -109,9 +121,9 @@ def _archives(root: Path, sources: dict[str, Entry]) -> tuple[dict[str, Archive]
 
 
 def _check_references(
-    entries: list[Entry],
+    entries: list[Entry[Any]],
     refs: dict[Key, list[Reference]],
-    index: dict[str, dict[str, Entry]],
+    index: dict[str, dict[str, Entry[Any]]],
     archives: dict[str, Archive],
     broken: dict[str, set[str]],
 ) -> tuple[dict[Key, set[Key]], list[Problem]]:
@@ -171,20 +183,68 @@ def relation_id(a: str, b: str) -> str:
     return f"{a}-{b}"
 
 
+def _pair_of(rid: str, leaders: Collection[str]) -> tuple[str, str] | None:
+    """The two leaders a relation id names (ids hold hyphens, so every split is tried)."""
+    for at in (i for i, c in enumerate(rid) if c == "-"):
+        a, b = rid[:at], rid[at + 1 :]
+        if a in leaders and b in leaders:
+            return a, b
+    return None
+
+
+def _recorded_pairs(
+    records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]], broken: set[str]
+) -> tuple[dict[tuple[str, str], Entry[Relationship]], list[Problem]]:
+    """The pair each relationship record is about, from its id: '<a>-<b>', a before b.
+
+    ``broken``: leaders that exist but failed; a pair naming one is not reported again."""
+    found: dict[tuple[str, str], Entry[Relationship]] = {}
+    problems = []
+    for rid, entry in records.items():
+        pair = _pair_of(rid, leaders)
+        if pair is None and _pair_of(rid, leaders.keys() | broken):
+            continue
+        if pair is None:
+            problems.append(
+                entry.problem(
+                    (),
+                    f"'{rid}' does not name two leaders: a relationship's id is the two leaders' ids "
+                    f"in alphabetical order, joined by '-' ({' + '.join(sorted(leaders)[:2])} is "
+                    f"'{relation_id(*sorted(leaders)[:2])}')"
+                    if len(leaders) >= 2
+                    else f"'{rid}' does not name two leaders",
+                )
+            )
+        elif pair[0] >= pair[1]:
+            fixed = relation_id(*sorted(pair))
+            problems.append(
+                entry.problem((), f"the leaders' ids must be in alphabetical order: rename the file to '{fixed}.yaml'")
+            )
+        else:
+            found[pair] = entry
+    return found, problems
+
+
 def _relations(
-    leaders: dict[str, Entry], meetings: dict[str, Entry], issues: dict[str, Entry]
+    leaders: dict[str, Entry[Leader]],
+    meetings: dict[str, Entry[Meeting]],
+    issues: dict[str, Entry[Issue]],
+    records: dict[str, Entry[Relationship]],
+    broken: set[str],
 ) -> tuple[dict[str, Relation], list[Problem]]:
     pair_meetings: dict[tuple[str, str], list[str]] = defaultdict(list)
     for mid, entry in meetings.items():
         for pair in pairs(entry.model.participants):
             pair_meetings[pair].append(mid)
+    recorded, problems = _recorded_pairs(records, leaders, broken)
+    for pair in recorded:
+        pair_meetings.setdefault(pair, [])
     relations: dict[str, Relation] = {}
-    problems: list[Problem] = []
     # issues on which each leader has a position: a pair's shared ones are an intersection,
     # not a scan of every issue for every pair
     stated: dict[str, set[str]] = defaultdict(set)
-    for iid, entry in issues.items():
-        for lid in entry.model.positions:
+    for iid, issue in issues.items():
+        for lid in issue.model.positions:
             stated[lid].add(iid)
     for (a, b), mids in sorted(pair_meetings.items()):
         rid = relation_id(a, b)
@@ -200,11 +260,11 @@ def _relations(
             continue
         shared = {i for m in mids for i in meetings[m].model.issues}
         shared |= stated.get(a, set()) & stated.get(b, set())
-        relations[rid] = Relation(rid, a, b, tuple(mids), tuple(sorted(shared)))
+        relations[rid] = Relation(rid, a, b, tuple(mids), tuple(sorted(shared)), recorded.get((a, b)))
     return relations, problems
 
 
-def _neighbours(meetings: dict[str, Entry]) -> dict[str, tuple[str | None, str | None]]:
+def _neighbours(meetings: dict[str, Entry[Meeting]]) -> dict[str, tuple[str | None, str | None]]:
     """Previous and next meeting of exactly the same participants."""
     groups: dict[frozenset[str], list[str]] = defaultdict(list)
     for mid, entry in meetings.items():
@@ -217,29 +277,29 @@ def _neighbours(meetings: dict[str, Entry]) -> dict[str, tuple[str | None, str |
 
 
 def _timeline(
-    leaders: dict[str, Entry], meetings: dict[str, Entry], issues: dict[str, Entry]
+    leaders: dict[str, Entry[Leader]], meetings: dict[str, Entry[Meeting]], issues: dict[str, Entry[Issue]]
 ) -> tuple[TimelineItem, ...]:
     items: list[TimelineItem] = []
     for mid, entry in meetings.items():
         items.append(TimelineItem(entry.model.date, 0, ("meeting", mid), entry.model.title))
-    for iid, entry in issues.items():
-        for dev in entry.model.developments:
+    for iid, issue in issues.items():
+        for dev in issue.model.developments:
             items.append(TimelineItem(dev.date, 1, ("issue", iid), dev.text, prose=True))
-    for lid, entry in leaders.items():
-        for role in entry.model.roles:
+    for lid, leader in leaders.items():
+        for role in leader.model.roles:
             if role.from_:
-                items.append(TimelineItem(role.from_, 2, ("leader", lid), f"{entry.model.name} becomes {role.title}"))
+                items.append(TimelineItem(role.from_, 2, ("leader", lid), f"{leader.model.name} becomes {role.title}"))
             if role.ended:  # an end the sources leave open is not an event
                 items.append(
-                    TimelineItem(role.ended, 2, ("leader", lid), f"{entry.model.name} leaves office as {role.title}")
+                    TimelineItem(role.ended, 2, ("leader", lid), f"{leader.model.name} leaves office as {role.title}")
                 )
     return tuple(sorted(items))
 
 
 def resolve(
-    root: Path, entries: list[Entry], broken: dict[str, set[str]] | None = None
+    root: Path, entries: list[Entry[Any]], broken: dict[str, set[str]] | None = None
 ) -> tuple[Site | None, list[Problem]]:
-    index: dict[str, dict[str, Entry]] = {"leader": {}, "meeting": {}, "issue": {}, "source": {}}
+    index: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
     for entry in entries:
         index[entry.kind][entry.id] = entry
     archives, problems = _archives(root, index["source"])
@@ -247,7 +307,9 @@ def resolve(
     backlinks, found = _check_references(entries, refs, index, archives, broken or {})
     problems += found
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
-    relations, found = _relations(index["leader"], meetings, index["issue"])
+    relations, found = _relations(
+        index["leader"], meetings, index["issue"], index["relation"], (broken or {}).get("leader", set())
+    )
     problems += found
     if problems:
         return None, problems
@@ -287,10 +349,7 @@ def resolve(
         return dict(sorted(d.items()))
 
     site = Site(
-        leaders=by_id(index["leader"]),
-        meetings=meetings,
-        issues=by_id(index["issue"]),
-        sources=by_id(index["source"]),
+        records={kind: meetings if kind == "meeting" else by_id(index[kind]) for kind in KINDS},
         relations=relations,
         backlinks={k: tuple(sorted(v)) for k, v in sorted(backlinks.items())},
         cited={k: tuple(v) for k, v in sorted(cited.items())},

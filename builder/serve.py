@@ -17,7 +17,7 @@ from typing import Any
 
 from . import engines
 from .errors import Problem
-from .inputs import fingerprint
+from .fingerprint import fingerprint
 from .pipeline import Project, generate
 
 POLL_SECONDS = 0.3

@@ -5,77 +5,15 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .entry import Entry
 from .errors import Problem, did_you_mean
-from .load import Path_, RawRecord, dotted
-from .schema import ARCHIVE_PATTERN, MODELS, Issue, Leader, Meeting, Record
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A record that passed validation: its typed model and where its values are."""
-
-    raw: RawRecord
-    model: Any  # the kind's Record subclass
-
-    @property
-    def kind(self) -> str:
-        return self.raw.kind
-
-    @property
-    def id(self) -> str:
-        return self.raw.id
-
-    @property
-    def path(self) -> str:
-        return self.raw.path
-
-    @property
-    def display_name(self) -> str:
-        """What readers see for this record: a leader's name, anything else's title."""
-        return str(self.model.name if self.kind == "leader" else self.model.title)
-
-    def problem(self, loc: Path_, message: str, at_key: bool = False) -> Problem:
-        loc = as_written(self.raw.data, loc)
-        line, column = self.raw.where_key(loc) if at_key else self.raw.where(loc)
-        return Problem(self.path, line, column, self.kind, self.id, dotted(loc), message)
-
-
-def as_written(data: Any, loc: Path_) -> Path_:
-    """``loc`` as the YAML has it: a single mapping written for a list of one (a position)
-    has no index, so ``positions.trump[0].text`` is ``positions.trump.text`` there."""
-    out: list[str | int] = []
-    current = data
-    for part in loc:
-        if isinstance(part, int) and isinstance(current, dict):
-            if part == 0:
-                continue
-        out.append(part)
-        if isinstance(current, dict):
-            current = current.get(part)
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            current = current[part]
-        else:
-            current = None
-    return tuple(out)
-
-
-def walk(value: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """Every value inside a model, with its location as written in YAML (aliases, not names)."""
-    yield loc, value
-    if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            yield from walk(getattr(value, name), loc + (info.alias or name,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from walk(item, loc + (i,))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk(item, loc + (key,))
+from .kinds import KINDS
+from .models import ARCHIVE_PATTERN, Record
+from .raw import Path_, RawRecord, as_written, dotted
 
 
 def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
@@ -159,41 +97,24 @@ def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
     return loc, msg[:1].lower() + msg[1:]
 
 
-def _checks(entry: Entry) -> Iterator[Problem]:
-    """Rules within one record that a type cannot express."""
-    model = entry.model
-    if isinstance(model, Meeting):
-        if model.end_date and model.end_date.covers_before(model.date):
-            yield entry.problem(("end_date",), f"ends ({model.end_date}) before it starts ({model.date})")
-        for field in ("participants", "issues"):
-            seen: set[str] = set()
-            for i, ref in enumerate(getattr(model, field)):
-                if ref in seen:
-                    yield entry.problem((field, i), f"'{ref}' is listed twice")
-                seen.add(ref)
-    if isinstance(model, Leader):
-        for i, role in enumerate(model.roles):
-            if role.from_ and role.ended and role.ended.covers_before(role.from_):
-                yield entry.problem(("roles", i, "to"), f"ends ({role.to}) before it starts ({role.from_})")
-            if role.as_of and role.ended:
-                yield entry.problem(
-                    ("roles", i, "as_of"), "as_of is for a role whose end is unknown; this one ends " + str(role.to)
-                )
-            elif role.as_of and role.from_ and role.as_of.covers_before(role.from_):
-                yield entry.problem(("roles", i, "as_of"), f"held as of {role.as_of}, before it starts ({role.from_})")
-    if isinstance(model, Issue):
-        for i, ref in enumerate(model.related):
-            if ref == entry.id:
-                yield entry.problem(("related", i), "an issue cannot be related to itself")
-            elif ref in model.related[:i]:
-                yield entry.problem(("related", i), f"'{ref}' is listed twice")
+def _checks(entry: Entry[Any]) -> Iterator[Problem]:
+    """Rules within one record that a type cannot express: its kind's, and no id listed twice."""
+    kind = KINDS[entry.kind]
+    for field in kind.unique:
+        seen: set[str] = set()
+        for i, ref in enumerate(getattr(entry.model, field)):
+            if ref in seen:
+                yield entry.problem((field, i), f"'{ref}' is listed twice")
+            seen.add(ref)
+    for check in kind.checks:
+        yield from check(entry)
 
 
-def validate(raws: list[RawRecord]) -> tuple[list[Entry], list[Problem]]:
-    entries: list[Entry] = []
+def validate(raws: list[RawRecord]) -> tuple[list[Entry[Any]], list[Problem]]:
+    entries: list[Entry[Any]] = []
     problems: list[Problem] = []
     for raw in raws:
-        cls = MODELS[raw.kind]
+        cls = KINDS[raw.kind].model
         try:
             model = cls.model_validate(raw.data)
         except ValidationError as exc:

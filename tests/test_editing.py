@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from builder.load import KIND_DIRS
-from builder.schemas import modeline, schema_texts
+from builder.json_schema import modeline, schema_texts
+from builder.kinds import KINDS
 
 REPO = Path(__file__).parent.parent
+KIND_DIRS = {kind: KINDS[kind].folder for kind in KINDS}
 BIN = Path(sys.executable).parent
 
 

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..addresses import page_address
 from ..errors import EngineFailed
 from ..write import existing_files
 from . import BuildResult, run
@@ -126,12 +127,7 @@ class SearchIndex:
 
     def _addresses(self) -> set[str]:
         """The address of every Markdown page now in the docs folder (use_directory_urls)."""
-        out = set()
-        for rel in existing_files(self.docs_dir):
-            if rel.endswith(".md"):
-                stem = rel[: -len("index.md")] if rel == "index.md" or rel.endswith("/index.md") else rel[:-3] + "/"
-                out.add(stem)
-        return out
+        return {page_address(rel) for rel in existing_files(self.docs_dir) if rel.endswith(".md")}
 
     def repair(self) -> None:
         if not self.path.exists():

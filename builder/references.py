@@ -9,10 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .load import Path_
+from .entry import Entry
+from .kinds import KINDS
 from .markdown import LINK_RE
-from .schema import Citation, Issue, Meeting
-from .validate import Entry
+from .models import Citation
+from .raw import Path_
 
 PROSE_KEYS = frozenset({"summary", "text", "outcomes", "note"})
 
@@ -38,18 +39,16 @@ def _is_prose(loc: Path_) -> bool:
     )
 
 
-def references(entry: Entry) -> Iterator[Reference]:
+def references(entry: Entry[Any]) -> Iterator[Reference]:
     model = entry.model
-    if isinstance(model, Meeting):
-        for i, leader in enumerate(model.participants):
-            yield Reference(("participants", i), leader, "leader")
-        for i, issue in enumerate(model.issues):
-            yield Reference(("issues", i), issue, "issue")
-    if isinstance(model, Issue):
-        for i, issue in enumerate(model.related):
-            yield Reference(("related", i), issue, "issue")
-        for leader in model.positions:
-            yield Reference(("positions", leader), leader, "leader", is_key=True)
+    for ref in KINDS[entry.kind].refs:
+        value = getattr(model, ref.field)
+        if ref.keys:
+            for key in value:
+                yield Reference((ref.field, key), key, ref.target, is_key=True)
+        else:
+            for i, target in enumerate(value):
+                yield Reference((ref.field, i), target, ref.target)
     # Depth first, in field order, like validate.walk, but without a generator per value:
     # this runs for every record on every build.
     stack: list[tuple[Path_, Any]] = [((), model)]

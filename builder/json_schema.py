@@ -11,8 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .load import KIND_DIRS
-from .schema import MODELS
+from .kinds import KINDS
 
 SCHEMA_DIR = Path("schema")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -23,18 +22,18 @@ def schema_file(kind: str) -> str:
 
 
 def json_schema(kind: str) -> dict[str, Any]:
-    schema = MODELS[kind].model_json_schema(by_alias=True, mode="validation")
+    schema = KINDS[kind].model.model_json_schema(by_alias=True, mode="validation")
     return {"$schema": DIALECT, **schema}
 
 
 def schema_texts() -> dict[str, str]:
     """File name -> text, formatted the same way every time."""
-    return {schema_file(kind): json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n" for kind in MODELS}
+    return {schema_file(kind): json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n" for kind in KINDS}
 
 
 def modeline(kind: str) -> str:
     """The first line of a record file: tells yaml-language-server which schema applies."""
-    depth = KIND_DIRS[kind].count("/") + 1
+    depth = KINDS[kind].folder.count("/") + 1
     return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{schema_file(kind)}"
 
 

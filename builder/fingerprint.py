@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from .load import KIND_DIRS
+from .kinds import KINDS
 
 BUILDER = Path(__file__).resolve().parent
 
@@ -41,7 +41,7 @@ def _walk(folder: Path, prefix: str, out: list[str]) -> None:
 def fingerprint(root: Path, *options: object) -> str:
     """A digest that changes whenever any input of a run may have changed."""
     lines = [f"python {sys.version}", *(repr(o) for o in options)]
-    for top in sorted({folder.split("/")[0] for folder in KIND_DIRS.values()}):
+    for top in sorted({folder.split("/")[0] for folder in (k.folder for k in KINDS.values())}):
         _walk(root / top, f"{top}/", lines)
     _walk(BUILDER, "builder:", lines)
     config = root / "mkdocs.yml"

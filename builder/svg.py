@@ -168,19 +168,6 @@ class Mark:
     kind: str  # "meeting" or "development": drawn differently
 
 
-def _first_day(date: PartialDate) -> datetime.date:
-    return datetime.date(date.year, date.month or 1, date.day or 1)
-
-
-def _after_last_day(date: PartialDate) -> datetime.date:
-    """The day after the last day the date may mean: a year or month precision is a span."""
-    if date.day:
-        return datetime.date(date.year, date.month, date.day) + datetime.timedelta(days=1)
-    if date.month:
-        return datetime.date(date.year + date.month // 12, date.month % 12 + 1, 1)
-    return datetime.date(date.year + 1, 1, 1)
-
-
 MIN_WIDTH = 760  # px: the content column of a page
 TARGET_LANES = 10  # a long history gets a wider axis (scrolled sideways), not a taller stack
 MAX_WIDTH = 24_000
@@ -192,8 +179,8 @@ def timeline_svg(marks: Sequence[Mark], caption: str, svg_id: str) -> str:
         return ""
     labels_width = sum(_width(_label(m.label)) + 10 for m in marks)
     width = int(min(MAX_WIDTH, max(MIN_WIDTH, labels_width / TARGET_LANES)))
-    first = min(_first_day(m.start) for m in marks)
-    last = max(_after_last_day(m.end or m.start) for m in marks)
+    first = min(m.start.first_day() for m in marks)
+    last = max((m.end or m.start).day_after() for m in marks)
     years = list(range(first.year, last.year + (1 if last > datetime.date(last.year, 1, 1) else 0) + 1))
     start, stop = datetime.date(years[0], 1, 1), datetime.date(years[-1], 1, 1)
     pad = 12
@@ -205,8 +192,8 @@ def timeline_svg(marks: Sequence[Mark], caption: str, svg_id: str) -> str:
     # Labels go in lanes above the axis: each in the lowest lane where it fits.
     lanes: list[float] = []  # the x where each lane is free again
     placed = []
-    for mark in sorted(marks, key=lambda m: (_first_day(m.start), m.label)):
-        x0, x1 = x(_first_day(mark.start)), x(_after_last_day(mark.end or mark.start))
+    for mark in sorted(marks, key=lambda m: (m.start.first_day(), m.label)):
+        x0, x1 = x(mark.start.first_day()), x((mark.end or mark.start).day_after())
         label = _label(mark.label)
         lx = min(x0, width - pad - _width(label))
         lane = next((i for i, free in enumerate(lanes) if free <= lx), len(lanes))

@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from .dates import PartialDate
-from .load import KIND_DIRS
-from .schema import ID_PATTERN, MODELS, Citation, Development, Position, Role
+from .kinds import KINDS
+from .models import ID_PATTERN, Citation, Development, Expectation, Position, Role, Theme
 
 
 def _is_id(metadata: Any) -> bool:
@@ -55,9 +55,9 @@ def reference_markdown(level: int = 3) -> str:
     """Markdown tables, one per record kind and one per nested part, headed at ``level``."""
     hashes = "#" * level
     parts = []
-    for kind, model in MODELS.items():
-        parts.append(f"{hashes} {kind.capitalize()}: `{KIND_DIRS[kind]}/<id>.yaml`\n\n{_table(model)}")
-    for model in (Citation, Role, Development, Position):
+    for kind in KINDS:
+        parts.append(f"{hashes} {kind.capitalize()}: `{KINDS[kind].folder}/<id>.yaml`\n\n{_table(KINDS[kind].model)}")
+    for model in (Citation, Role, Development, Position, Theme, Expectation):
         doc = " ".join((model.__doc__ or "").split())
         parts.append(f"{hashes} {model.__name__.lower()}\n\n{doc}\n\n{_table(model)}")
     return "\n\n".join(parts) + "\n"

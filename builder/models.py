@@ -87,6 +87,11 @@ class Record(BaseModel):
         populate_by_name=True,
     )
 
+    def display_name(self) -> str:
+        """What readers see for a record of this kind: its title, unless the kind says otherwise.
+        (A relationship has neither: its leaders name it, see Site.display_name.)"""
+        return str(getattr(self, "title"))  # noqa: B009 - not every kind has one
+
 
 class Citation(Record):
     """Where a statement comes from."""
@@ -139,6 +144,9 @@ class Leader(Record):
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""
+
+    def display_name(self) -> str:
+        return self.name
 
 
 MeetingKind = Literal["summit", "bilateral", "sidelines", "virtual", "call"]
@@ -255,9 +263,40 @@ class Source(Record):
     resolve, with a warning (an error under --strict)."""
 
 
-MODELS: dict[str, type[Record]] = {
-    "leader": Leader,
-    "meeting": Meeting,
-    "issue": Issue,
-    "source": Source,
-}
+class Theme(Record):
+    """One trait of a relationship, as the sources describe it."""
+
+    title: Text
+    """A short label, e.g. 'Lack of trust'."""
+    text: Text
+    """Markdown. What the sources say of it, in the project's own words."""
+    as_of: Date | None = None
+    """When the sources say it held, where they say so."""
+    citations: Citations
+    """Sources; at least one."""
+
+
+class Expectation(Record):
+    """What the sources expect of a relationship: shown as their forecast, never as fact."""
+
+    text: Text
+    """Markdown. The expectation, in the project's own words, as tentative as the sources."""
+    citations: Citations
+    """Sources; at least one."""
+
+
+class Relationship(Record):
+    """What the sources say of two leaders' relationship as a whole:
+    content/relations/<a>-<b>.yaml, the two leader ids in alphabetical order."""
+
+    summary: Text
+    """Markdown. The relationship in brief, in the project's own words."""
+    themes: list[Theme] = []
+    """Its character, trait by trait, each cited."""
+    outlook: list[Expectation] = []
+    """The sources' expectations for it, where they give any."""
+    citations: Citations
+    """Sources for the summary; at least one."""
+    aliases: list[Id] = []
+    """Old ids of this record: their addresses redirect here, and references to them still
+    resolve, with a warning (an error under --strict)."""

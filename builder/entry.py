@@ -1,0 +1,42 @@
+"""A record that passed validation: its typed model, and where each of its values was written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .errors import Problem
+from .models import Record
+from .raw import Path_, RawRecord, as_written, dotted
+
+M = TypeVar("M", bound=Record, covariant=True)
+
+
+@dataclass(frozen=True)
+class Entry(Generic[M]):
+    """One record of one kind; ``Entry[Meeting]`` lets the type checker see a meeting's fields."""
+
+    raw: RawRecord
+    model: M
+
+    @property
+    def kind(self) -> str:
+        return self.raw.kind
+
+    @property
+    def id(self) -> str:
+        return self.raw.id
+
+    @property
+    def path(self) -> str:
+        return self.raw.path
+
+    @property
+    def display_name(self) -> str:
+        """What readers see for this record: its name or title (the kind says which field)."""
+        return self.model.display_name()
+
+    def problem(self, loc: Path_, message: str, at_key: bool = False) -> Problem:
+        loc = as_written(self.raw.data, loc)
+        line, column = self.raw.where_key(loc) if at_key else self.raw.where(loc)
+        return Problem(self.path, line, column, self.kind, self.id, dotted(loc), message)

@@ -1,0 +1,248 @@
+"""The kinds of record, each in one place: what it is, where it lives, what it refers to,
+what it must satisfy, how it is exported and what ``summitry new`` asks for it.
+
+Every stage iterates over :data:`KINDS` rather than naming kinds itself, so a new kind of
+record is one more :class:`Kind` here, a model in models.py and a page template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .entry import Entry
+from .errors import Problem
+from .ids import slug
+from .models import Issue, Leader, Meeting, Record, Relationship, Source
+from .statements import role_text
+
+if TYPE_CHECKING:
+    from .resolve import Site
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A field of a record that names records of another kind, by id."""
+
+    field: str
+    target: str  # the kind named
+    keys: bool = False  # the ids are the keys of a mapping (an issue's positions), not its values
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a kind's CSV export: its header, and its value for a page id."""
+
+    header: str
+    value: Callable[[Site, str], object]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One value ``summitry new`` needs: its flag, its question, and how to read the answer."""
+
+    key: str  # the record field (or a pseudo-field such as 'quote')
+    question: str
+    required: bool = True
+    is_list: bool = False
+
+
+Check = Callable[[Entry[Any]], Iterator[Problem]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # "meeting"
+    plural: str  # "meetings": the Site's attribute and the CSV export's name
+    model: type[Record]
+    folder: str  # where its records live, from the knowledge base's root
+    pages: str  # where its pages live on the site (and in build/docs)
+    refs: tuple[Ref, ...] = ()
+    unique: tuple[str, ...] = ()  # list fields in which an id may appear once
+    checks: tuple[Check, ...] = ()  # rules within one record that a type cannot express
+    columns: tuple[Column, ...] = ()
+    asks: tuple[Ask, ...] = ()
+    default_id: Callable[[dict[str, Any]], str] | None = None  # for summitry new, from its answers
+
+    @property
+    def template(self) -> str:
+        return f"{self.name}.md.j2"
+
+    @property
+    def index_template(self) -> str:
+        return f"{self.pages}.md.j2"
+
+
+def _meeting_dates(entry: Entry[Any]) -> Iterator[Problem]:
+    m: Meeting = entry.model
+    if m.end_date and m.end_date.covers_before(m.date):
+        yield entry.problem(("end_date",), f"ends ({m.end_date}) before it starts ({m.date})")
+
+
+def _role_dates(entry: Entry[Any]) -> Iterator[Problem]:
+    leader: Leader = entry.model
+    for i, role in enumerate(leader.roles):
+        if role.from_ and role.ended and role.ended.covers_before(role.from_):
+            yield entry.problem(("roles", i, "to"), f"ends ({role.to}) before it starts ({role.from_})")
+        if role.as_of and role.ended:
+            yield entry.problem(
+                ("roles", i, "as_of"), "as_of is for a role whose end is unknown; this one ends " + str(role.to)
+            )
+        elif role.as_of and role.from_ and role.as_of.covers_before(role.from_):
+            yield entry.problem(("roles", i, "as_of"), f"held as of {role.as_of}, before it starts ({role.from_})")
+
+
+def _not_related_to_itself(entry: Entry[Any]) -> Iterator[Problem]:
+    issue: Issue = entry.model
+    for i, ref in enumerate(issue.related):
+        if ref == entry.id:
+            yield entry.problem(("related", i), "an issue cannot be related to itself")
+
+
+def _join(ids: Any) -> str:
+    return ";".join(ids)
+
+
+def _iso(date: Any) -> str | None:
+    return date.iso() if date else None
+
+
+_CITE = (
+    Ask("source", "Source id"),
+    Ask("quote", "Quote from the source that supports it", required=False),
+)
+
+
+LEADER = Kind(
+    name="leader",
+    plural="leaders",
+    model=Leader,
+    folder="leaders",
+    pages="leaders",
+    checks=(_role_dates,),
+    columns=(
+        Column("id", lambda s, i: i),
+        Column("name", lambda s, i: s.leaders[i].model.name),
+        Column("country", lambda s, i: s.leaders[i].model.country),
+        Column("roles", lambda s, i: _join(role_text(r) for r in s.leaders[i].model.roles)),
+        Column("meetings", lambda s, i: len(s.by_leader.get(i, ()))),
+    ),
+    asks=(Ask("name", "Full name"), Ask("country", "Country"), Ask("summary", "Summary, in your own words"), *_CITE),
+    default_id=lambda values: slug(str(values["name"]).split()[-1]),
+)
+
+MEETING = Kind(
+    name="meeting",
+    plural="meetings",
+    model=Meeting,
+    folder="content/meetings",
+    pages="meetings",
+    refs=(Ref("participants", "leader"), Ref("issues", "issue")),
+    unique=("participants", "issues"),
+    checks=(_meeting_dates,),
+    columns=(
+        Column("id", lambda s, i: i),
+        Column("title", lambda s, i: s.meetings[i].model.title),
+        Column("date", lambda s, i: s.meetings[i].model.date.iso()),
+        Column("date_precision", lambda s, i: s.meetings[i].model.date.precision),
+        Column("end_date", lambda s, i: _iso(s.meetings[i].model.end_date)),
+        Column("kind", lambda s, i: s.meetings[i].model.kind),
+        Column("location", lambda s, i: s.meetings[i].model.location),
+        Column("participants", lambda s, i: _join(s.meetings[i].model.participants)),
+        Column("issues", lambda s, i: _join(s.meetings[i].model.issues)),
+    ),
+    asks=(
+        Ask("title", "Title (e.g. Geneva summit)"),
+        Ask("date", "Date: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source"),
+        Ask("kind", "Kind: summit, bilateral, sidelines, virtual or call"),
+        Ask("location", "Place (leave empty for a call)", required=False),
+        Ask("participants", "Leader ids, comma-separated (e.g. biden,putin)", is_list=True),
+        Ask("issues", "Issue ids, comma-separated", required=False, is_list=True),
+        Ask("summary", "Summary, in your own words"),
+        *_CITE,
+    ),
+    default_id=lambda values: slug(f"{values['date']} {values['title']}"),
+)
+
+ISSUE = Kind(
+    name="issue",
+    plural="issues",
+    model=Issue,
+    folder="content/issues",
+    pages="issues",
+    refs=(Ref("related", "issue"), Ref("positions", "leader", keys=True)),
+    unique=("related",),
+    checks=(_not_related_to_itself,),
+    columns=(
+        Column("id", lambda s, i: i),
+        Column("title", lambda s, i: s.issues[i].model.title),
+        Column("related", lambda s, i: _join(s.related.get(i, ()))),
+        Column("meetings", lambda s, i: len(s.by_issue.get(i, ()))),
+        Column("developments", lambda s, i: len(s.issues[i].model.developments)),
+        Column("positions", lambda s, i: _join(s.issues[i].model.positions)),
+    ),
+    asks=(Ask("title", "Title (e.g. Ukraine)"), Ask("summary", "Summary, in your own words"), *_CITE),
+    default_id=lambda values: slug(str(values["title"])),
+)
+
+SOURCE = Kind(
+    name="source",
+    plural="sources",
+    model=Source,
+    folder="content/sources",
+    pages="sources",
+    columns=(
+        Column("id", lambda s, i: i),
+        Column("title", lambda s, i: s.sources[i].model.title),
+        Column("genre", lambda s, i: s.sources[i].model.genre),
+        Column("author", lambda s, i: s.sources[i].model.author),
+        Column("publisher", lambda s, i: s.sources[i].model.publisher),
+        Column("address", lambda s, i: s.sources[i].model.url),
+        Column("published", lambda s, i: _iso(s.sources[i].model.published)),
+        Column("note", lambda s, i: s.sources[i].model.note),
+        Column("citations", lambda s, i: len(s.cited.get(i, ()))),
+    ),
+    asks=(
+        Ask("title", "Title, as published"),
+        Ask("author", "Author", required=False),
+        Ask("publisher", "Publisher", required=False),
+        Ask("url", "Address (http or https)", required=False),
+        Ask("published", "Date published", required=False),
+    ),
+    default_id=lambda values: slug(str(values["title"]), max_words=6),
+)
+
+
+def _meeting_date(site: Site, rid: str, at: int) -> str | None:
+    mids = site.relations[rid].meetings
+    return site.meetings[mids[at]].model.date.iso() if mids else None
+
+
+# A relation page exists for every pair of leaders who share a meeting or have a
+# relationship record; the record (content/relations/<a>-<b>.yaml) is optional.
+RELATION = Kind(
+    name="relation",
+    plural="relations",
+    model=Relationship,
+    folder="content/relations",
+    pages="relations",
+    columns=(
+        Column("id", lambda s, i: i),
+        Column("leader_a", lambda s, i: s.relations[i].a),
+        Column("leader_b", lambda s, i: s.relations[i].b),
+        Column("meetings", lambda s, i: len(s.relations[i].meetings)),
+        Column("first", lambda s, i: _meeting_date(s, i, 0)),
+        Column("latest", lambda s, i: _meeting_date(s, i, -1)),
+        Column("themes", lambda s, i: len(r.model.themes) if (r := s.relations[i].record) else 0),
+    ),
+    asks=(
+        Ask("leaders", "The two leaders' ids, comma-separated (e.g. biden,putin)", is_list=True),
+        Ask("summary", "Summary of the relationship, in your own words"),
+        *_CITE,
+    ),
+    default_id=lambda values: "-".join(sorted(values["leaders"])),
+)
+
+KINDS: dict[str, Kind] = {k.name: k for k in (LEADER, MEETING, ISSUE, SOURCE, RELATION)}
+"""Every kind, in the order pages and exports list them."""

@@ -1,0 +1,91 @@
+"""Relationship records: what the sources say of a pair as a whole, on the pair's page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+RECORD = """summary: Two leaders who never met, by the almanac's account.
+themes:
+  - title: Distance
+    text: They are named apart, never together.
+    citations:
+      - source: almanac
+        quote: once more with Cy Gamma in May 2022
+outlook:
+  - text: No meeting is expected.
+    citations: [{source: hearsay}]
+citations:
+  - source: almanac
+    quote: Beta rejects any authority it does not chair.
+"""
+
+
+def _without_gamma_meeting(root: Path) -> None:
+    """Leave gamma and beta with no shared meeting, so only a record can make their page."""
+    (root / "content/meetings/2022-05-three-way-summit.yaml").unlink()
+
+
+def test_a_pair_with_a_record_and_no_meeting_gets_a_page(small: Path, run) -> None:
+    _without_gamma_meeting(small)
+    (small / "content/relations/beta-gamma.yaml").write_text(RECORD)
+    result = run("generate", "--root", small)
+    assert result.code == 0, result.err
+    page = (small / "build/docs/relations/beta-gamma.md").read_text()
+    assert "Two leaders who never met, by the almanac's account.[^1]" in page
+    assert "### Distance" in page
+    assert "## Outlook\n\nWhat the sources expected; a forecast, not a record of what happened.\n\n" in page
+    assert "- No meeting is expected.[^3]" in page
+    assert "No meeting of [Bo Beta](../leaders/beta.md) and [Cy Gamma](../leaders/gamma.md) is recorded yet." in page
+    assert 'edit_url: "https://example.org/kb/edit/main/content/relations/beta-gamma.yaml"' in page
+    index = (small / "build/docs/relations/index.md").read_text()
+    assert "| [Bo Beta and Cy Gamma](beta-gamma.md) | 0 | — | — |" in index
+    leader = (small / "build/docs/leaders/gamma.md").read_text()
+    assert "- [Bo Beta and Cy Gamma](../relations/beta-gamma.md): no recorded meeting" in leader
+
+
+def test_without_the_record_the_pair_has_no_page(small: Path, run) -> None:
+    _without_gamma_meeting(small)
+    assert run("generate", "--root", small).code == 0
+    assert not (small / "build/docs/relations/beta-gamma.md").exists()
+
+
+def test_the_export_marks_the_outlook_as_a_forecast(small: Path, run) -> None:
+    assert run("generate", "--root", small).code == 0
+    data = json.loads((small / "build/docs/data/summitry.json").read_text())
+    pair = next(r for r in data["relations"] if r["id"] == "alpha-beta")
+    assert pair["summary"].startswith("Neighbours who met again in 2021")
+    assert [t["title"] for t in pair["themes"]] == ["The river"]
+    assert pair["themes"][0]["as_of"] == {"value": "2022-05", "precision": "month"}
+    assert [o["forecast"] for o in pair["outlook"]] == [True]
+    other = next(r for r in data["relations"] if r["id"] == "alpha-gamma")
+    assert (other["summary"], other["themes"], other["outlook"]) == (None, [], [])
+
+
+def test_an_id_that_names_no_pair_is_located(small: Path, run) -> None:
+    (small / "content/relations/beta-alpha.yaml").write_text(RECORD)
+    (small / "content/relations/alpha-zeta.yaml").write_text(RECORD)
+    result = run("check", "--root", small)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "content/relations/alpha-zeta.yaml:1:1: relation 'alpha-zeta': 'alpha-zeta' does not name two leaders: "
+        "a relationship's id is the two leaders' ids in alphabetical order, joined by '-' "
+        "(alpha + beta is 'alpha-beta')",
+        "content/relations/beta-alpha.yaml:1:1: relation 'beta-alpha': the leaders' ids must be in alphabetical order: "
+        "rename the file to 'alpha-beta.yaml'",
+        "2 problems found; nothing was written.",
+    ]
+
+
+def test_new_relation_names_the_file_from_the_leaders(small: Path, run) -> None:
+    (small / "content/relations/alpha-beta.yaml").unlink()
+    result = run(
+        "new", "relation", "--root", small, "--leaders", "beta,alpha", "--summary", "Neighbours at odds.",
+        "--source", "almanac", "--quote", "Water rights remained the sticking point.",
+    )  # fmt: skip
+    assert (result.code, result.err) == (0, "")
+    assert result.out == "wrote content/relations/alpha-beta.yaml; it passes summitry check\n"
+    text = (small / "content/relations/alpha-beta.yaml").read_text()
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schema/relation.schema.json"
+    assert "leaders" not in text
+    assert run("check", "--root", small).code == 0
