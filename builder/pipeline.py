@@ -24,7 +24,7 @@ from .aliases import alias_table, canonicalize
 from .errors import EngineFailed, Problem, SummitryError, ValidationFailed
 from .inputs import fingerprint
 from .jobs import run as run_jobs
-from .load import RawRecord, discover, load_all
+from .load import RawRecord, discover, ignored, load_all
 from .render import Renderer, Settings
 from .resolve import Site, resolve
 from .validate import validate
@@ -124,7 +124,7 @@ def settings(project: Project) -> Settings:
     folder = project.root / PAGES_DIR
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            if path.is_file() and not any(ignored(part) for part in path.relative_to(folder).parts):
                 pages.append((path.relative_to(folder).as_posix(), path.read_bytes()))
     return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html)
 
