@@ -401,6 +401,14 @@ CASES = [
         ],
     ),
     (
+        "yes-no-for-a-choice",
+        {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("kind: bilateral", "kind: no")},
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:4:7: meeting '2020-03-03-riverton-talks': field 'kind': "
+            "'no' is not one of 'summit', 'bilateral', 'sidelines', 'virtual' or 'call'"
+        ],
+    ),
+    (
         "url-that-breaks-out-of-a-link",
         {"content/sources/hearsay.yaml": "title: Hearsay\nurl: 'https://x.org/\"><script>alert(1)</script>'\n"},
         [
@@ -495,3 +503,18 @@ def test_huge_file_is_refused_without_reading_it(small: Path, run) -> None:
         "leaders/gamma.yaml:1:1: leader 'gamma': file is 52,428,800 bytes; a record may be at most 1,000,000"
     )
     assert not (small / "build").exists()
+
+
+def test_quoting_is_the_fix_only_where_the_quoted_value_is_a_choice() -> None:
+    from builder.load import RawRecord
+    from builder.schema import MODELS
+    from builder.validate import _message
+
+    raw = RawRecord("meeting", "m", "content/meetings/m.yaml", {}, {}, {("kind",): "no"})
+
+    def said(expected: str) -> str:
+        err = {"type": "literal_error", "loc": ("kind",), "ctx": {"expected": expected}, "input": False}
+        return _message(MODELS["meeting"], raw, err)[1]
+
+    assert said("'yes' or 'no'") == "expected one of 'yes' or 'no', but YAML reads unquoted no as false: write \"no\""
+    assert said("'summit' or 'call'") == "'no' is not one of 'summit' or 'call'"
