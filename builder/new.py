@@ -12,6 +12,7 @@ import yaml
 from .errors import Problem, SummitryError, ValidationFailed
 from .load import KIND_DIRS, discover, load_all, parse_yaml, slug
 from .pipeline import assemble
+from .resolve import reserved
 from .schemas import modeline
 
 
@@ -126,6 +127,9 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
     rid = rid or default_id(kind, values)
     path = root / KIND_DIRS[kind] / f"{rid}.yaml"
     rel = path.relative_to(root).as_posix()
+    why = reserved(kind, rid)
+    if why:
+        raise SummitryError(f"{rel}: the id '{rid}' is reserved: {why}; choose another --id")
     if any(p.stem == rid for p in discover(root)[kind]):
         raise SummitryError(f"{rel} already exists; summitry new never overwrites (choose another --id)")
     text = record_text(kind, record_data(kind, values))

@@ -7,7 +7,9 @@ backlinks, leader pairs, neighbouring meetings, the timeline.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,36 @@ PAGE_DIRS = {
     "source": "sources",
     "relation": "relations",
 }
+
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def reserved(kind: str, rid: str) -> str | None:
+    """Why ``rid`` may not be the id (or an old id) of a record of ``kind``; None if it may.
+
+    A record's page is <section>/<id>.md, its address <section>/<id>/: these ids would take
+    the place of a page the builder makes in the section itself. Bare years are kept in every
+    section, for listings by year (meetings/2021/); ids are permanent addresses, so they are
+    reserved before those pages exist, not after records have taken them.
+    """
+    section = PAGE_DIRS[kind]
+    if rid == "index":
+        return f"the section's own page is {section}/index.md"
+    if _YEAR.fullmatch(rid):
+        return f"a year is kept for the section's page of that year ({section}/{rid}/)"
+    return None
+
+
+def _reserved_ids(entries: list[Entry]) -> Iterator[Problem]:
+    for entry in entries:
+        why = reserved(entry.kind, entry.id)
+        if why:
+            message = f"the id '{entry.id}' is reserved: {why}; rename the file"
+            yield Problem(entry.path, 1, 1, entry.kind, entry.id, "", message)
+        for i, old in enumerate(entry.model.aliases):
+            why = reserved(entry.kind, old)
+            if why:
+                yield entry.problem(("aliases", i), f"the id '{old}' is reserved: {why}; it cannot be an old id")
 
 
 @dataclass(frozen=True)
@@ -243,6 +275,7 @@ def resolve(
     for entry in entries:
         index[entry.kind][entry.id] = entry
     archives, problems = _archives(root, index["source"])
+    problems += _reserved_ids(entries)
     refs = {(entry.kind, entry.id): list(references(entry)) for entry in entries}
     backlinks, found = _check_references(entries, refs, index, archives, broken or {})
     problems += found
