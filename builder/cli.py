@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import sys
 import textwrap
@@ -124,12 +125,20 @@ def _flag_help(key: str) -> str:
     return key
 
 
+def _version() -> str:
+    try:
+        return importlib.metadata.version("summitry")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="summitry",
         description="Keep a source-cited knowledge base of leaders, meetings and issues, and publish it.",
         epilog="Run 'summitry COMMAND --help' for a command's options and an example.",
     )
+    top.add_argument("--version", action="version", version=f"summitry {_version()}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, help_text, example) in COMMANDS.items():
         cmd = sub.add_parser(

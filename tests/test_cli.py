@@ -91,3 +91,11 @@ def test_readme_error_example_is_what_check_prints(shipped: Path, run) -> None:
     result = run("check", "--root", shipped)
     example = README.split("```text\n", 1)[1].split("```", 1)[0]
     assert result.err == example
+
+
+def test_version_is_the_package_version() -> None:
+    import tomllib
+
+    declared = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["version"]
+    result = subprocess.run([sys.executable, "-m", "builder.cli", "--version"], capture_output=True, text=True)
+    assert (result.returncode, result.stdout) == (0, f"summitry {declared}\n")
