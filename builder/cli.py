@@ -10,12 +10,17 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import Problem, SummitryError, ValidationFailed
+from .errors import NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
 from .new import ASKS, create
 from .pipeline import ENGINES, Project, build, check, generate
 from .schemas import SCHEMA_DIR, write_schemas
 
 EXIT_PROBLEMS = 1
+EXIT_USAGE = 2  # as argparse exits on a bad command line
+# what each command needs of the folder: records to read, or records and mkdocs.yml to render;
+# `new` may start a knowledge base in any existing folder
+RENDERS = {"build", "serve"}
+STARTS = {"new"}
 
 
 def _warn(problem: Problem) -> None:
@@ -60,8 +65,10 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
 def _cmd_new(project: Project, args: argparse.Namespace) -> int:
     given = {item.key: getattr(args, item.key, None) for item in ASKS[args.record]}
     ask = input if sys.stdin.isatty() else None
+    fresh = not project.has_records()
     path = create(project.root, args.record, given, ask, args.id)
-    print(f"wrote {path.relative_to(project.root)}; it passes summitry check")
+    where = f", the first record of a new knowledge base in {project.root}" if fresh else ""
+    print(f"wrote {path.relative_to(project.root)}{where}; it passes summitry check")
     return 0
 
 
@@ -190,7 +197,14 @@ def main(argv: list[str] | None = None) -> int:
     project = Project(args.root.resolve())
     handler = COMMANDS[args.command][0]
     try:
+        if args.command in STARTS:
+            project.require_folder()
+        else:
+            project.require(args.command, renders=args.command in RENDERS)
         return handler(project, args)
+    except NotAKnowledgeBase as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ValidationFailed as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

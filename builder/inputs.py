@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from .load import KIND_DIRS, ignored
+from .load import RECORD_TOPS, ignored
 
 BUILDER = Path(__file__).resolve().parent
 
@@ -42,7 +42,7 @@ def _walk(folder: Path, prefix: str, out: list[str]) -> None:
 def fingerprint(root: Path, *options: object) -> str:
     """A digest that changes whenever any input of a run may have changed."""
     lines = [f"python {sys.version}", *(repr(o) for o in options)]
-    for top in sorted({folder.split("/")[0] for folder in KIND_DIRS.values()}):
+    for top in RECORD_TOPS:
         _walk(root / top, f"{top}/", lines)
     _walk(BUILDER, "builder:", lines)
     config = root / "mkdocs.yml"

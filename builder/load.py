@@ -34,6 +34,8 @@ KIND_DIRS = {
     "issue": "content/issues",
     "source": "content/sources",
 }
+# the top folders that hold records: a knowledge base has at least one of them
+RECORD_TOPS = tuple(sorted({folder.split("/")[0] for folder in KIND_DIRS.values()}))
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_DEPTH = 12
 # PyYAML's C composer recurses once per level and crashes the interpreter (a segmentation

@@ -21,10 +21,10 @@ from pathlib import Path
 import yaml
 
 from .aliases import alias_table, canonicalize
-from .errors import EngineFailed, Problem, SummitryError, ValidationFailed
+from .errors import EngineFailed, NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
 from .inputs import fingerprint
 from .jobs import run as run_jobs
-from .load import RawRecord, discover, ignored, load_all
+from .load import RECORD_TOPS, RawRecord, discover, ignored, load_all
 from .render import Renderer, Settings
 from .resolve import Site, resolve
 from .validate import validate
@@ -52,6 +52,32 @@ class Project:
     @property
     def config_file(self) -> Path:
         return self.root / "mkdocs.yml"
+
+    def has_records(self) -> bool:
+        return any((self.root / top).is_dir() for top in RECORD_TOPS)
+
+    def require_folder(self) -> None:
+        if not self.root.is_dir():
+            what = "no such folder" if not self.root.exists() else "not a folder"
+            raise NotAKnowledgeBase(f"{self.root}: {what}; name the knowledge base's folder with --root")
+
+    def require(self, command: str, renders: bool = False) -> None:
+        """Refuse a folder that is not a knowledge base before reading or writing anything.
+
+        A wrong --root would otherwise check zero records and pass, and publish nothing.
+        The minimum is a folder of records (content/ or leaders/); rendering also needs mkdocs.yml.
+        """
+        self.require_folder()
+        if not self.has_records():
+            raise NotAKnowledgeBase(
+                f"{self.root} is not a knowledge base: it has no {' or '.join(t + '/' for t in RECORD_TOPS)} folder; "
+                "run summitry in the knowledge base's folder, or name it with --root"
+            )
+        if renders and not self.config_file.is_file():
+            raise NotAKnowledgeBase(
+                f"{self.root} has no mkdocs.yml: summitry {command} needs one to render the site "
+                "(summitry generate writes the pages without it)"
+            )
 
 
 Warn = Callable[[Problem], None]
