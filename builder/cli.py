@@ -55,10 +55,12 @@ def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:
     report = build(project, not args.no_strict, args.engine, args.strict, _warn, args.jobs)
-    print(
-        f"built {project.site_dir.relative_to(project.root)}/ from {len(report.written) + report.unchanged} pages "
-        f"({len(report.written)} changed)"
-    )
+    for name in report.swept:
+        print(f"removed {name}/, the scratch folder of a build that was stopped")
+    # The engine renders every page each time; what tells a reader something is how many
+    # pages differ from those the last site was made of (not from the last generate).
+    since = "no earlier build noted" if report.changed is None else f"{report.changed} changed since the last build"
+    print(f"built {project.site_dir.relative_to(project.root)}/ from {report.pages} pages ({since})")
     return 0
 
 

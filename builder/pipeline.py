@@ -9,11 +9,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +24,7 @@ from .jobs import run as run_jobs
 from .load import RECORD_TOPS, RawRecord, discover, ignored, load_all
 from .render import Renderer, Settings
 from .resolve import Site, resolve
+from .sitedir import BuildReport, built_from, note_built, scratch, swap, sweep
 from .validate import validate
 from .write import Output, WriteReport
 
@@ -210,7 +208,7 @@ def build(
     strict_records: bool = False,
     warn: Warn | None = None,
     workers: int | None = None,
-) -> WriteReport:
+) -> BuildReport:
     """Generate, then render the site with the engine into a fresh folder and swap it in.
 
     ``strict`` is the engine's strict mode; ``strict_records`` makes record warnings errors.
@@ -218,29 +216,22 @@ def build(
     """
     if engine not in ENGINES:
         raise SummitryError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}")
-    report = generate(project, strict_records, warn, workers)
-    tmp = Path(tempfile.mkdtemp(prefix=".summitry-site-", dir=project.root))
+    generate(project, strict_records, warn, workers)
+    swept = sweep(project.root)
+    before = built_from(project.docs, project.site_dir)
     made: Path | None = None
-    try:
-        command, made = _engine_command(project, engine, tmp, strict)
+    with scratch(project.root) as tmp:
         try:
-            result = subprocess.run(command, cwd=project.root, capture_output=True, text=True, check=False)
-        except FileNotFoundError as exc:
-            raise EngineFailed(f"{engine} is not installed: pip install {engine}") from exc
-        if result.returncode != 0:
-            output = (result.stderr + result.stdout).strip()
-            raise EngineFailed(f"{engine} build failed; the previous site is unchanged:\n{output}")
-        _swap(tmp, project.site_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if made is not None:
-            made.unlink(missing_ok=True)
-    return report
-
-
-def _swap(new: Path, target: Path) -> None:
-    old = target.with_name(f".summitry-site-old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+            command, made = _engine_command(project, engine, tmp, strict)
+            try:
+                result = subprocess.run(command, cwd=project.root, capture_output=True, text=True, check=False)
+            except FileNotFoundError as exc:
+                raise EngineFailed(f"{engine} is not installed: pip install {engine}") from exc
+            if result.returncode != 0:
+                output = (result.stderr + result.stdout).strip()
+                raise EngineFailed(f"{engine} build failed; the previous site is unchanged:\n{output}")
+            swap(tmp, project.site_dir)
+        finally:
+            if made is not None:
+                made.unlink(missing_ok=True)
+    return note_built(project.docs, before, swept)
