@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import Problem, SummitryError, ValidationFailed
+from .errors import NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
 from .json_schema import SCHEMA_DIR, write_schemas
 from .new import ASKS, create
 from .pipeline import ENGINES, Project, build, check, generate
 
 EXIT_PROBLEMS = 1
+EXIT_USAGE = 2  # as argparse exits on a bad command line
+# what each command needs of the folder: records to read, or records and mkdocs.yml to render;
+# `new` may start a knowledge base in any existing folder
+RENDERS = {"build", "serve"}
+STARTS = {"new"}
 
 
 def _warn(problem: Problem) -> None:
@@ -68,18 +74,22 @@ def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:
     report = build(project, not args.no_strict, args.engine, args.strict, _warn, args.jobs)
-    print(
-        f"built {project.site_dir.relative_to(project.root)}/ from {len(report.written) + report.unchanged} pages "
-        f"({len(report.written)} changed)"
-    )
+    for name in report.swept:
+        print(f"removed {name}/, the scratch folder of a build that was stopped")
+    # The engine renders every page each time; what tells a reader something is how many
+    # pages differ from those the last site was made of (not from the last generate).
+    since = "no earlier build noted" if report.changed is None else f"{report.changed} changed since the last build"
+    print(f"built {project.site_dir.relative_to(project.root)}/ from {report.pages} pages ({since})")
     return 0
 
 
 def _cmd_new(project: Project, args: argparse.Namespace) -> int:
     given = {item.key: getattr(args, item.key, None) for item in ASKS[args.record]}
     ask = input if sys.stdin.isatty() else None
+    fresh = not project.has_records()
     path = create(project.root, args.record, given, ask, args.id)
-    print(f"wrote {path.relative_to(project.root)}; it passes summitry check")
+    where = f", the first record of a new knowledge base in {project.root}" if fresh else ""
+    print(f"wrote {path.relative_to(project.root)}{where}; it passes summitry check")
     return 0
 
 
@@ -150,12 +160,20 @@ def _flag_help(key: str) -> str:
     return key
 
 
+def _version() -> str:
+    try:
+        return importlib.metadata.version("summitry")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="summitry",
         description="Keep a source-cited knowledge base of leaders, meetings and issues, and publish it.",
         epilog="Run 'summitry COMMAND --help' for a command's options and an example.",
     )
+    top.add_argument("--version", action="version", version=f"summitry {_version()}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, help_text, example) in COMMANDS.items():
         cmd = sub.add_parser(
@@ -209,7 +227,14 @@ def main(argv: list[str] | None = None) -> int:
     project = Project(args.root.resolve())
     handler = COMMANDS[args.command][0]
     try:
+        if args.command in STARTS:
+            project.require_folder()
+        else:
+            project.require(args.command, renders=args.command in RENDERS)
         return handler(project, args)
+    except NotAKnowledgeBase as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ValidationFailed as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -57,6 +57,10 @@ class ValidationFailed(SummitryError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class NotAKnowledgeBase(SummitryError):
+    """The folder named (or the current one) is not a knowledge base: a usage error, not a record's."""
+
+
 class WriteRefused(SummitryError):
     """The builder would have to touch a file it did not write."""
 

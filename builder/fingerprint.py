@@ -4,7 +4,8 @@ The fingerprint covers the name, size and modification time of every file under 
 record folders and content/ (records, archived texts, hand-written pages), mkdocs.yml,
 the builder's own files, and the options of the run. It is what make and git use to see
 that nothing changed, without reading a file: on 10,000 records it takes a few hundredths
-of a second, where reading and checking them takes seconds.
+of a second, where reading and checking them takes seconds. Hidden files and editors' own
+(locks, swap files, backups) are left out, so an editor at work does not start a run.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from .kinds import KINDS
+from .load import RECORD_TOPS, ignored
 
 BUILDER = Path(__file__).resolve().parent
 
@@ -25,7 +26,7 @@ def _walk(folder: Path, prefix: str, out: list[str]) -> None:
     except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
-        if entry.name == "__pycache__":
+        if entry.name == "__pycache__" or ignored(entry.name):
             continue
         if entry.is_dir():
             _walk(Path(entry.path), f"{prefix}{entry.name}/", out)
@@ -41,7 +42,7 @@ def _walk(folder: Path, prefix: str, out: list[str]) -> None:
 def fingerprint(root: Path, *options: object) -> str:
     """A digest that changes whenever any input of a run may have changed."""
     lines = [f"python {sys.version}", *(repr(o) for o in options)]
-    for top in sorted({folder.split("/")[0] for folder in (k.folder for k in KINDS.values())}):
+    for top in RECORD_TOPS:
         _walk(root / top, f"{top}/", lines)
     _walk(BUILDER, "builder:", lines)
     config = root / "mkdocs.yml"

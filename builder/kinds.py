@@ -7,6 +7,7 @@ record is one more :class:`Kind` here, a model in models.py and a page template.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -246,3 +247,21 @@ RELATION = Kind(
 
 KINDS: dict[str, Kind] = {k.name: k for k in (LEADER, MEETING, ISSUE, SOURCE, RELATION)}
 """Every kind, in the order pages and exports list them."""
+
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def reserved(kind: str, rid: str) -> str | None:
+    """Why ``rid`` may not be the id (or an old id) of a record of ``kind``; None if it may.
+
+    A record's page is <section>/<id>.md, its address <section>/<id>/: these ids would take
+    the place of a page the builder makes in the section itself. Bare years are kept in every
+    section, for listings by year (meetings/2021/); ids are permanent addresses, so they are
+    reserved before those pages exist, not after records have taken them.
+    """
+    section = KINDS[kind].pages
+    if rid == "index":
+        return f"the section's own page is {section}/index.md"
+    if _YEAR.fullmatch(rid):
+        return f"a year is kept for the section's page of that year ({section}/{rid}/)"
+    return None

@@ -28,6 +28,8 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
+# the top folders that hold records: a knowledge base has at least one of them
+RECORD_TOPS = tuple(sorted({kind.folder.split("/")[0] for kind in KINDS.values()}))
 MAX_DEPTH = 12
 # PyYAML's C composer recurses once per level and crashes the interpreter (a segmentation
 # fault, no exception) somewhere past ten thousand levels. Every level needs one of these
@@ -35,6 +37,12 @@ MAX_DEPTH = 12
 SAFE_TO_COMPOSE = 1000
 _NESTING_CHARS = "[{-:?"
 MAX_FILE_BYTES = 1_000_000
+# Editors keep their own files beside the one being edited: Emacs a lock '.#name.yaml' (often
+# a dangling link) and an autosave '#name.yaml#', vim '.name.yaml.swp', many a backup
+# 'name.yaml~', JetBrains 'name.yaml___jb_tmp___'. Those, and hidden files, are never records
+# or pages, and saving in an editor must not break a check or start a rebuild.
+_EDITOR_PREFIXES = (".", "#")
+_EDITOR_SUFFIXES = ("~", "#", ".swp", ".swo", ".swx", "___jb_tmp___", "___jb_old___")
 
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
@@ -244,13 +252,20 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     return (record if not problems else None), problems + more
 
 
+def ignored(name: str) -> bool:
+    """Whether a file or folder name is hidden or an editor's own file, not content."""
+    return name.startswith(_EDITOR_PREFIXES) or name.endswith(_EDITOR_SUFFIXES)
+
+
 def discover(root: Path) -> dict[str, list[Path]]:
     """Every record file of every kind, sorted, so that output never depends on disk order."""
     found: dict[str, list[Path]] = {}
     for kind in KINDS:
         folder = root / KINDS[kind].folder
         names = (
-            sorted(e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml"))) if folder.is_dir() else []
+            sorted(e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml")) and not ignored(e.name))
+            if folder.is_dir()
+            else []
         )
         found[kind] = [folder / name for name in names if name.endswith(".yaml")]
         found[kind] += [folder / name for name in names if name.endswith(".yml")]

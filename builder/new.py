@@ -10,7 +10,7 @@ import yaml
 
 from .errors import Problem, SummitryError, ValidationFailed
 from .json_schema import modeline
-from .kinds import KINDS, Ask
+from .kinds import KINDS, Ask, reserved
 from .load import discover, load_all, parse_yaml
 from .pipeline import assemble
 
@@ -84,6 +84,9 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
     rid = rid or default_id(kind, values)
     path = root / KINDS[kind].folder / f"{rid}.yaml"
     rel = path.relative_to(root).as_posix()
+    why = reserved(kind, rid)
+    if why:
+        raise SummitryError(f"{rel}: the id '{rid}' is reserved: {why}; choose another --id")
     if any(p.stem == rid for p in discover(root)[kind]):
         raise SummitryError(f"{rel} already exists; summitry new never overwrites (choose another --id)")
     text = record_text(kind, record_data(kind, values))

@@ -9,9 +9,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +17,14 @@ from . import engines
 from .advice import advise
 from .aliases import alias_table, canonicalize
 from .engines import SiteConfig, site_config
-from .errors import EngineFailed, Problem, ValidationFailed
+from .errors import EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
 from .fingerprint import fingerprint
 from .jobs import run as run_jobs
-from .load import discover, load_all
+from .load import RECORD_TOPS, discover, ignored, load_all
 from .raw import RawRecord
 from .render import Renderer, Settings
 from .resolve import Site, resolve
+from .sitedir import BuildReport, built_from, note_built, scratch, swap, sweep
 from .validate import validate
 from .write import Output, WriteReport
 
@@ -52,6 +50,32 @@ class Project:
     @property
     def config_file(self) -> Path:
         return self.root / "mkdocs.yml"
+
+    def has_records(self) -> bool:
+        return any((self.root / top).is_dir() for top in RECORD_TOPS)
+
+    def require_folder(self) -> None:
+        if not self.root.is_dir():
+            what = "no such folder" if not self.root.exists() else "not a folder"
+            raise NotAKnowledgeBase(f"{self.root}: {what}; name the knowledge base's folder with --root")
+
+    def require(self, command: str, renders: bool = False) -> None:
+        """Refuse a folder that is not a knowledge base before reading or writing anything.
+
+        A wrong --root would otherwise check zero records and pass, and publish nothing.
+        The minimum is a folder of records (content/ or leaders/); rendering also needs mkdocs.yml.
+        """
+        self.require_folder()
+        if not self.has_records():
+            raise NotAKnowledgeBase(
+                f"{self.root} is not a knowledge base: it has no {' or '.join(t + '/' for t in RECORD_TOPS)} folder; "
+                "run summitry in the knowledge base's folder, or name it with --root"
+            )
+        if renders and not self.config_file.is_file():
+            raise NotAKnowledgeBase(
+                f"{self.root} has no mkdocs.yml: summitry {command} needs one to render the site "
+                "(summitry generate writes the pages without it)"
+            )
 
 
 Warn = Callable[[Problem], None]
@@ -121,7 +145,7 @@ def settings(project: Project) -> Settings:
     folder = project.root / PAGES_DIR
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            if path.is_file() and not any(ignored(part) for part in path.relative_to(folder).parts):
                 pages.append((path.relative_to(folder).as_posix(), path.read_bytes()))
     return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html)
 
@@ -164,28 +188,19 @@ def build(
     strict_records: bool = False,
     warn: Warn | None = None,
     workers: int | None = None,
-) -> WriteReport:
+) -> BuildReport:
     """Generate, then render the site with the engine into a fresh folder and swap it in.
 
     ``strict`` is the engine's strict mode; ``strict_records`` makes record warnings errors.
     A failed engine run leaves the previous site/ untouched.
     """
     adapter = engines.engine(engine)
-    report = generate(project, strict_records, warn, workers)
-    tmp = Path(tempfile.mkdtemp(prefix=".summitry-site-", dir=project.root))
-    try:
+    generate(project, strict_records, warn, workers)
+    swept = sweep(project.root)
+    before = built_from(project.docs, project.site_dir)
+    with scratch(project.root) as tmp:
         result = adapter.build(project.root, project.config_file, tmp, strict)
         if not result.ok:
             raise EngineFailed(f"{engine} build failed; the previous site is unchanged:\n{result.output}")
-        _swap(tmp, project.site_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return report
-
-
-def _swap(new: Path, target: Path) -> None:
-    old = target.with_name(f".summitry-site-old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+        swap(tmp, project.site_dir)
+    return note_built(project.docs, before, swept)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,6 +211,10 @@ class Renderer:
             one(f"{SCHEMA_DIR}/{name}", functools.partial(str, schema))
         jobs.append((tuple(self._redirect_paths()), self._redirects))
         generated = {path for paths, _ in jobs for path in paths}
+        if len(generated) != sum(len(paths) for paths, _ in jobs):
+            # the checks before rendering (reserved ids, relation ids) should make this impossible
+            twice = sorted(p for p, n in Counter(p for paths, _ in jobs for p in paths).items() if n > 1)
+            raise SummitryError(f"two pages would be written to build/docs/{twice[0]}; one would hide the other")
         for rel_path, data in self.settings.pages:
             if rel_path in generated:
                 raise SummitryError(f"content/pages/{rel_path}: the builder generates this page; rename the file")

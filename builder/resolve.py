@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,22 @@ from .addresses import Key
 from .dates import PartialDate
 from .entry import Entry
 from .errors import Problem, did_you_mean
-from .kinds import KINDS
+from .kinds import KINDS, reserved
 from .models import Citation, Issue, Leader, Meeting, Relationship, Source
 from .quotes import Archive
 from .references import Reference, references
+
+
+def _reserved_ids(entries: list[Entry[Any]]) -> Iterator[Problem]:
+    for entry in entries:
+        why = reserved(entry.kind, entry.id)
+        if why:
+            message = f"the id '{entry.id}' is reserved: {why}; rename the file"
+            yield Problem(entry.path, 1, 1, entry.kind, entry.id, "", message)
+        for i, old in enumerate(entry.model.aliases):
+            why = reserved(entry.kind, old)
+            if why:
+                yield entry.problem(("aliases", i), f"the id '{old}' is reserved: {why}; it cannot be an old id")
 
 
 @dataclass(frozen=True)
@@ -303,6 +315,7 @@ def resolve(
     for entry in entries:
         index[entry.kind][entry.id] = entry
     archives, problems = _archives(root, index["source"])
+    problems += _reserved_ids(entries)
     refs = {(entry.kind, entry.id): list(references(entry)) for entry in entries}
     backlinks, found = _check_references(entries, refs, index, archives, broken or {})
     problems += found

@@ -61,6 +61,12 @@ def _describe(value: Any) -> str:
     return "text"
 
 
+def _yaml_reads(literal: str, value: Any) -> str:
+    """The YAML trap: unquoted no, on, 1984 are not text."""
+    what = str(value).lower() if isinstance(value, bool) else "a number"
+    return f'YAML reads unquoted {literal} as {what}: write "{literal}"'
+
+
 def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
     # pydantic marks an error in a mapping's key with a trailing '[key]'
     loc: Path_ = tuple(part for part in err["loc"] if part != "[key]")
@@ -71,12 +77,10 @@ def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
         return loc, f"unknown field '{loc[-1]}'{hint}"
     if kind == "missing":
         return loc, "required field is missing"
+    literal = raw.literals.get(loc)
     if kind == "string_type":
-        literal = raw.literals.get(loc)
-        if isinstance(value, bool) and literal is not None:
-            return loc, f'expected text, but YAML reads unquoted {literal} as {str(value).lower()}: write "{literal}"'
         if literal is not None:
-            return loc, f'expected text, but YAML reads unquoted {literal} as a number: write "{literal}"'
+            return loc, f"expected text, but {_yaml_reads(literal, value)}"
         return loc, f"expected text, got {_describe(value)}"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         want = "a list" if kind == "list_type" else "a mapping"
@@ -90,7 +94,12 @@ def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
             return loc, f"'{value}' must be the name of a .txt file beside this record, like {raw.id}.txt"
         return loc, f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens"
     if kind in ("enum", "literal_error"):
-        return loc, f"'{value}' is not one of {ctx['expected']}"
+        if literal is None:
+            return loc, f"'{value}' is not one of {ctx['expected']}"
+        # Name the value as written ('no', not 'False'); where quoting it is the fix, say so.
+        if f"'{literal}'" in ctx["expected"]:
+            return loc, f"expected one of {ctx['expected']}, but {_yaml_reads(literal, value)}"
+        return loc, f"'{literal}' is not one of {ctx['expected']}"
     if kind == "value_error":
         return loc, str(ctx["error"])
     msg = err["msg"]

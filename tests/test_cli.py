@@ -91,3 +91,60 @@ def test_readme_error_example_is_what_check_prints(shipped: Path, run) -> None:
     result = run("check", "--root", shipped)
     example = README.split("```text\n", 1)[1].split("```", 1)[0]
     assert result.err == example
+
+
+def test_version_is_the_package_version() -> None:
+    import tomllib
+
+    declared = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["version"]
+    result = subprocess.run([sys.executable, "-m", "builder.cli", "--version"], capture_output=True, text=True)
+    assert (result.returncode, result.stdout) == (0, f"summitry {declared}\n")
+
+
+NOT_A_KB = (
+    "is not a knowledge base: it has no content/ or leaders/ folder; "
+    "run summitry in the knowledge base's folder, or name it with --root"
+)
+
+
+@pytest.mark.parametrize("command", ["check", "generate", "build", "serve", "schema"])
+def test_a_folder_that_is_not_a_knowledge_base_is_refused(tmp_path: Path, run, monkeypatch, command: str) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: Not one\n")  # a config alone is not a knowledge base
+    monkeypatch.chdir(tmp_path)
+    result = run(command)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"error: {tmp_path} {NOT_A_KB}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml"]
+
+
+@pytest.mark.parametrize("command", ["check", "generate", "build", "serve", "schema", "new"])
+def test_a_root_that_does_not_exist_is_refused(tmp_path: Path, run, command: str) -> None:
+    missing = tmp_path / "no-such-folder"
+    args = [command, "--root", missing] + (["source", "--title", "T"] if command == "new" else [])
+    result = run(*args)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"error: {missing}: no such folder; name the knowledge base's folder with --root\n"
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_rendering_needs_mkdocs_yml(small: Path, run, command: str) -> None:
+    (small / "mkdocs.yml").unlink()
+    result = run(command, "--root", small)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"error: {small} has no mkdocs.yml: summitry {command} needs one to render the site "
+        "(summitry generate writes the pages without it)\n"
+    )
+    assert not (small / "build").exists()
+    assert run("generate", "--root", small).code == 0
+
+
+def test_new_may_start_a_knowledge_base(tmp_path: Path, run) -> None:
+    result = run("new", "source", "--title", "Field notes", "--root", tmp_path)
+    assert result.code == 0, result.err
+    assert result.out == (
+        f"wrote content/sources/field-notes.yaml, the first record of a new knowledge base in {tmp_path}; "
+        "it passes summitry check\n"
+    )
+    assert run("check", "--root", tmp_path).out == "ok: 0 leaders, 0 meetings, 0 issues, 1 sources, 0 relations\n"

@@ -254,3 +254,15 @@ def test_pre_commit_hook_runs_summitry_check(shipped: Path) -> None:
     bad = _pre_commit(shipped)
     assert bad.returncode == 1
     assert "leaders/putin.yaml:" in bad.stdout and "unknown field 'colour'" in bad.stdout
+
+
+def test_new_refuses_a_reserved_id(shipped: Path, run) -> None:
+    result = _new(
+        run, shipped, "issue", "--title", "Index", "--summary", "s", "--source", "biden-putin-look-at-relationship"
+    )
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        "error: content/issues/index.yaml: the id 'index' is reserved: the section's own page is issues/index.md; "
+        "choose another --id\n"
+    )
+    assert not (shipped / "content/issues/index.yaml").exists()

@@ -401,6 +401,54 @@ CASES = [
         ],
     ),
     (
+        "yes-no-for-a-choice",
+        {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("kind: bilateral", "kind: no")},
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:4:7: meeting '2020-03-03-riverton-talks': field 'kind': "
+            "'no' is not one of 'summit', 'bilateral', 'sidelines', 'virtual' or 'call'"
+        ],
+    ),
+    (
+        "id-of-a-section-page",
+        {"content/meetings/index.yaml": RIVERTON},
+        [
+            "content/meetings/index.yaml:1:1: meeting 'index': the id 'index' is reserved: "
+            "the section's own page is meetings/index.md; rename the file"
+        ],
+    ),
+    (
+        "leader-id-of-a-section-page",
+        {"leaders/index.yaml": ALPHA},
+        [
+            "leaders/index.yaml:1:1: leader 'index': the id 'index' is reserved: "
+            "the section's own page is leaders/index.md; rename the file"
+        ],
+    ),
+    (
+        "issue-id-of-a-section-page",
+        {"content/issues/index.yaml": "title: Index\nsummary: s\ncitations: [{source: hearsay}]\n"},
+        [
+            "content/issues/index.yaml:1:1: issue 'index': the id 'index' is reserved: "
+            "the section's own page is issues/index.md; rename the file"
+        ],
+    ),
+    (
+        "id-of-a-year-page",
+        {"content/meetings/2020.yaml": RIVERTON},
+        [
+            "content/meetings/2020.yaml:1:1: meeting '2020': the id '2020' is reserved: "
+            "a year is kept for the section's page of that year (meetings/2020/); rename the file"
+        ],
+    ),
+    (
+        "old-id-of-a-section-page",
+        {"leaders/alpha.yaml": ALPHA + "aliases: [index]\n"},
+        [
+            "leaders/alpha.yaml:13:11: leader 'alpha': field 'aliases[0]': the id 'index' is reserved: "
+            "the section's own page is leaders/index.md; it cannot be an old id"
+        ],
+    ),
+    (
         "url-that-breaks-out-of-a-link",
         {"content/sources/hearsay.yaml": "title: Hearsay\nurl: 'https://x.org/\"><script>alert(1)</script>'\n"},
         [
@@ -529,3 +577,32 @@ def test_huge_file_is_refused_without_reading_it(small: Path, run) -> None:
         "leaders/gamma.yaml:1:1: leader 'gamma': file is 52,428,800 bytes; a record may be at most 1,000,000"
     )
     assert not (small / "build").exists()
+
+
+def test_quoting_is_the_fix_only_where_the_quoted_value_is_a_choice() -> None:
+    from builder.kinds import KINDS
+    from builder.raw import RawRecord
+    from builder.validate import _message
+
+    raw = RawRecord("meeting", "m", "content/meetings/m.yaml", {}, {}, {("kind",): "no"})
+
+    def said(expected: str) -> str:
+        err = {"type": "literal_error", "loc": ("kind",), "ctx": {"expected": expected}, "input": False}
+        return _message(KINDS["meeting"].model, raw, err)[1]
+
+    assert said("'yes' or 'no'") == "expected one of 'yes' or 'no', but YAML reads unquoted no as false: write \"no\""
+    assert said("'summit' or 'call'") == "'no' is not one of 'summit' or 'call'"
+
+
+def test_two_pages_at_one_place_are_refused_even_past_the_checks(small: Path) -> None:
+    from builder.errors import SummitryError
+    from builder.pipeline import Project, check, settings
+    from builder.render import Renderer
+
+    project = Project(small)
+    site = check(project)
+    site.meetings["index"] = next(iter(site.meetings.values()))  # what the reserved ids keep out
+    with pytest.raises(
+        SummitryError, match="^two pages would be written to build/docs/meetings/index.md; one would hide the other$"
+    ):
+        Renderer(site, settings(project)).jobs()

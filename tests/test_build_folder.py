@@ -1,0 +1,96 @@
+"""The scratch folders of builds that were stopped, and what a build says it did."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from builder.sitedir import MARKER, PREFIX
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _scratch(root: Path, name: str, marker: str | None) -> Path:
+    folder = root / (PREFIX + name)
+    (folder / "site").mkdir(parents=True)
+    (folder / "site" / "index.html").write_text("<p>a half-built site</p>")
+    if marker is not None:
+        (folder / MARKER).write_text(marker)
+    return folder
+
+
+def _pages(docs: Path) -> dict[str, str]:
+    return {
+        p.relative_to(docs).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in docs.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_build_removes_only_the_leftovers_of_stopped_builds(small: Path, run) -> None:
+    host = socket.gethostname()
+    stopped = _scratch(small, "stopped1", f"{_dead_pid()} {host}\n")
+    running = _scratch(small, "running1", f"{os.getpid()} {host}\n")
+    unmarked = _scratch(small, "users-own", None)
+    elsewhere = _scratch(small, "elsewhere", f"{_dead_pid()} not-{host}\n")
+    garbled = _scratch(small, "garbled1", "not a pid\n")
+    (small / (PREFIX + "link")).symlink_to(stopped)
+    result = run("build", "--root", small)
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == f"removed {stopped.name}/, the scratch folder of a build that was stopped"
+    assert not stopped.exists()
+    assert sorted(p.name for p in small.glob(PREFIX + "*")) == sorted(
+        p.name for p in (running, unmarked, elsewhere, garbled, small / (PREFIX + "link"))
+    )
+    assert (running / "site" / "index.html").is_file() and (unmarked / "site" / "index.html").is_file()
+
+
+def test_a_build_leaves_no_scratch_folder(small: Path, run) -> None:
+    for _ in range(2):  # the second swaps out a previous site
+        assert run("build", "--root", small).code == 0
+    assert sorted(p.name for p in small.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_killed_build_is_cleaned_up_and_the_next_says_what_changed(small: Path, run) -> None:
+    first = run("build", "--root", small)
+    docs = small / "build" / "docs"
+    assert first.out == f"built site/ from {len(_pages(docs))} pages (no earlier build noted)\n"
+    built_from = _pages(docs)
+    alpha = small / "leaders" / "alpha.yaml"
+    alpha.write_text(alpha.read_text().replace("met [[beta]] three times", "met [[beta]] thrice"))
+
+    build = subprocess.Popen(
+        [sys.executable, "-m", "builder.cli", "build", "--root", str(small)],
+        start_new_session=True,  # its engine too: as Ctrl-C or a cancelled CI job stops both
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while not list(small.glob(f"{PREFIX}*/{MARKER}")):
+        assert build.poll() is None, "the build ended before it could be stopped"
+        time.sleep(0.005)
+    os.killpg(build.pid, signal.SIGKILL)
+    build.wait()
+    (left,) = small.glob(PREFIX + "*")
+
+    result = run("build", "--root", small)
+    assert result.code == 0, result.err
+    now = _pages(docs)
+    changed = sum(built_from.get(rel) != digest for rel, digest in now.items()) + len(built_from.keys() - now.keys())
+    assert changed > 0
+    assert result.out.splitlines() == [
+        f"removed {left.name}/, the scratch folder of a build that was stopped",
+        f"built site/ from {len(now)} pages ({changed} changed since the last build)",
+    ]
+    assert "thrice" in (small / "site" / "leaders" / "alpha" / "index.html").read_text()
+    assert not list(small.glob(PREFIX + "*"))
+    assert run("build", "--root", small).out == f"built site/ from {len(now)} pages (0 changed since the last build)\n"
