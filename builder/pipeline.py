@@ -22,6 +22,7 @@ import yaml
 
 from .aliases import alias_table, canonicalize
 from .errors import EngineFailed, Problem, SummitryError, ValidationFailed
+from .files import read_pages
 from .inputs import fingerprint
 from .jobs import run as run_jobs
 from .load import RawRecord, discover, load_all
@@ -32,7 +33,6 @@ from .write import Output, WriteReport
 
 DOCS_DIR = Path("build/docs")
 SITE_DIR = Path("site")
-PAGES_DIR = Path("content/pages")
 
 
 @dataclass(frozen=True)
@@ -120,12 +120,7 @@ def settings(project: Project) -> Settings:
         extensions = config.get("markdown_extensions") or []
         names = {next(iter(e)) if isinstance(e, dict) else str(e) for e in extensions if e}
         md_in_html = bool(names & {"md_in_html", "markdown.extensions.md_in_html"})
-    pages: list[tuple[str, bytes]] = []
-    folder = project.root / PAGES_DIR
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                pages.append((path.relative_to(folder).as_posix(), path.read_bytes()))
+    pages = read_pages(project.root)
     return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html)
 
 
