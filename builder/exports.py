@@ -10,6 +10,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -20,6 +21,10 @@ from .resolve import PAGE_DIRS, Site
 from .schema import Citation
 
 DATA_DIR = "data"
+# Validation refuses control characters in records; these keep each format whole even so.
+_NOT_IN_CSV = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # a line feed is quoted; a carriage return would not be
+_NOT_IN_ICAL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")  # RFC 5545: no control character but tab in a line
+_NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # XML 1.0's Char
 
 
 def url(kind: str, rid: str) -> str:
@@ -126,11 +131,19 @@ def as_data(site: Site) -> dict[str, Any]:
     }
 
 
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _NOT_IN_CSV.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return value
+
+
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    writer.writerows([[_csv_value(v) for v in row] for row in rows])
     return out.getvalue()
 
 
@@ -233,6 +246,7 @@ def _span(start: PartialDate, end: PartialDate | None) -> tuple[datetime.date, d
 
 
 def _ical_text(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -277,7 +291,15 @@ def as_ical(site: Site, base: str) -> str:
             lines.append(f"LOCATION:{_ical_text(m.location)}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return "".join(_fold(_NOT_IN_ICAL.sub("", line)) + "\r\n" for line in lines)
+
+
+def _xml(text: str) -> str:
+    return escape(_NOT_IN_XML.sub("", text))
+
+
+def _xml_attr(text: str) -> str:
+    return quoteattr(_NOT_IN_XML.sub("", text))
 
 
 def as_atom(site: Site, base: str, title: str) -> str:
@@ -291,10 +313,10 @@ def as_atom(site: Site, base: str, title: str) -> str:
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{escape(title)}: meetings</title>",
-        f"  <id>{escape(base)}{DATA_DIR}/meetings.atom</id>",
-        f'  <link rel="self" href={quoteattr(base + DATA_DIR + "/meetings.atom")}/>',
-        f"  <link href={quoteattr(base)}/>",
+        f"  <title>{_xml(title)}: meetings</title>",
+        f"  <id>{_xml(base)}{DATA_DIR}/meetings.atom</id>",
+        f'  <link rel="self" href={_xml_attr(base + DATA_DIR + "/meetings.atom")}/>',
+        f"  <link href={_xml_attr(base)}/>",
         f"  <updated>{updated}</updated>",
         "  <author><name>Summitry</name></author>",
     ]
@@ -303,11 +325,11 @@ def as_atom(site: Site, base: str, title: str) -> str:
         who = ", ".join(site.leaders[lid].display_name for lid in m.participants)
         out += [
             "  <entry>",
-            f"    <title>{escape(m.title)} ({escape(m.date.human())})</title>",
-            f"    <id>{escape(base)}{url('meeting', mid)}</id>",
-            f"    <link href={quoteattr(base + url('meeting', mid))}/>",
+            f"    <title>{_xml(m.title)} ({_xml(m.date.human())})</title>",
+            f"    <id>{_xml(base)}{url('meeting', mid)}</id>",
+            f"    <link href={_xml_attr(base + url('meeting', mid))}/>",
             f"    <updated>{stamp(m.date)}</updated>",
-            f"    <summary>{escape(who)}: {escape(plain(m.summary, site.name_of, 1000))}</summary>",
+            f"    <summary>{_xml(who)}: {_xml(plain(m.summary, site.name_of, 1000))}</summary>",
             "  </entry>",
         ]
     out.append("</feed>")
