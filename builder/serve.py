@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .inputs import fingerprint
+from .inputs import stat_fingerprint
 from .pipeline import Project, generate
 from .write import existing_files
 
@@ -55,11 +55,11 @@ def regenerate(project: Project) -> bool:
 
 
 def _watch(project: Project, stop: threading.Event) -> None:
-    seen = fingerprint(project.root)
+    seen = stat_fingerprint(project.root)
     interval = POLL_SECONDS
     while not stop.wait(interval):
         start = time.perf_counter()
-        now = fingerprint(project.root)
+        now = stat_fingerprint(project.root)
         interval = max(POLL_SECONDS, (time.perf_counter() - start) / POLL_SHARE)
         if now != seen:
             seen = now
