@@ -4,6 +4,10 @@ A symbolic link is one line in a pull request's diff, and a build would publish 
 points at on the machine that runs it (/etc/passwd, a deploy key). So every folder the
 builder reads from is checked not to be a link, and so is every file in it, before anything
 is read; a FIFO or a device, which would block a read or never end, is refused the same way.
+
+mkdocs.yml and overrides/ are not content but the site's code, read by the engine, not by
+the builder: mkdocs.yml can name hooks that MkDocs runs as Python, so a change to either is
+reviewed as code is, and a link in them is no more dangerous than what they can say.
 """
 
 from __future__ import annotations
