@@ -160,7 +160,7 @@ class _Walker:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, loc, "a key must be plain text")
                 continue
-            if self.refuse_controls(key_node, loc, "a key holds "):
+            if self.refuse_controls(key_node, loc, "in a key, "):
                 continue  # the key itself is not shown: it is what holds the character
             key = str(key_node.value)
             self.keys.setdefault(loc + (key,), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))

@@ -74,14 +74,18 @@ def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any]]:
         ) from exc
 
 
-def write_failed(out: Path, rel: str | None, exc: OSError, puts: list[Put], total: int) -> WriteFailed:
-    """The one line that says what the system refused, and what was and was not written."""
+def write_failed(out: Path, rel: str | None, exc: OSError, puts: list[Put] | None, total: int) -> WriteFailed:
+    """The one line that says what the system refused, and what was and was not written
+    (``puts`` None: the refusal came before anything was)."""
     full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
     where = out / rel if rel else out
+    what = f"{where}: {'disk full' if full else 'cannot write'} ({exc.strerror or exc})"
+    if puts is None:
+        return WriteFailed(f"{what}; nothing was written")
     written = sum(p.written for p in puts)
+    unchanged, left = len(puts) - written, total - len(puts)
     return WriteFailed(
-        f"{where}: {'disk full' if full else 'cannot write'} ({exc.strerror or exc}); "
-        f"{written} of {total} files written, {len(puts) - written} unchanged, {total - len(puts)} not written. "
+        f"{what}; {written} of {total} files written, {unchanged} unchanged, {left} not written. "
         f"{_manifest_path(out)} lists every file of this run: the next run checks them and finishes the rest"
     )
 
@@ -159,7 +163,7 @@ class Output:
         try:
             save_manifest(self.out, {**dict.fromkeys(planned), **self.known})  # and no notes: this run may fail
         except OSError as exc:
-            raise write_failed(self.out, None, exc, [], len(planned)) from exc
+            raise write_failed(self.out, None, exc, None, len(planned)) from exc
 
     def put(self, rel: str, data: bytes) -> Put:
         """Make the file at ``rel`` hold ``data``; write only if it does not already."""
