@@ -10,6 +10,9 @@ from typing import Any
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 MONTHS = [calendar.month_name[i] for i in range(1, 13)]
+# Every record date is a real day in these years, and so is the day after its last day,
+# which the calendar export needs (there is no year 0, and 9999-12-31 has no day after).
+FIRST_YEAR, LAST_YEAR = 1000, 2999
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +41,7 @@ class PartialDate:
         if isinstance(value, datetime.datetime):
             raise ValueError("expected a date without a time of day")
         if isinstance(value, datetime.date):
-            return cls(value.year, value.month, value.day)
+            value = value.isoformat()
         if isinstance(value, int):
             value = str(value)
         if not isinstance(value, str):
@@ -47,6 +50,8 @@ class PartialDate:
         if not m:
             raise ValueError(f"'{value}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"'{value}' is not within the years {FIRST_YEAR} to {LAST_YEAR}")
         if m[2] is not None and not 1 <= month <= 12:
             raise ValueError(f"'{value}' has no month {month:02d}")
         if m[3] is not None:

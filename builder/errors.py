@@ -65,6 +65,10 @@ class WriteRefused(SummitryError):
     """The builder would have to touch a file it did not write."""
 
 
+class WriteFailed(SummitryError):
+    """The system refused a write part way through (a full disk, a read-only folder)."""
+
+
 class EngineFailed(SummitryError):
     """The site engine (MkDocs) reported an error or, under --strict, a warning."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -22,6 +23,10 @@ from .resolve import Site
 from .statements import in_date_order
 
 DATA_DIR = "data"
+# Validation refuses control characters in records; these keep each format whole even so.
+_NOT_IN_CSV = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # a line feed is quoted; a carriage return would not be
+_NOT_IN_ICAL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")  # RFC 5545: no control character but tab in a line
+_NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # XML 1.0's Char
 
 
 def _address(kind: str, rid: str) -> str:
@@ -165,11 +170,19 @@ def as_data(site: Site) -> dict[str, Any]:
     }
 
 
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _NOT_IN_CSV.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return value
+
+
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    writer.writerows([[_csv_value(v) for v in row] for row in rows])
     return out.getvalue()
 
 
@@ -186,6 +199,7 @@ def as_csv(site: Site) -> dict[str, str]:
 
 
 def _ical_text(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -230,7 +244,15 @@ def as_ical(site: Site, base: str) -> str:
             lines.append(f"LOCATION:{_ical_text(m.location)}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return "".join(_fold(_NOT_IN_ICAL.sub("", line)) + "\r\n" for line in lines)
+
+
+def _xml(text: str) -> str:
+    return escape(_NOT_IN_XML.sub("", text))
+
+
+def _xml_attr(text: str) -> str:
+    return quoteattr(_NOT_IN_XML.sub("", text))
 
 
 def as_atom(site: Site, base: str, title: str) -> str:
@@ -244,10 +266,10 @@ def as_atom(site: Site, base: str, title: str) -> str:
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{escape(title)}: meetings</title>",
-        f"  <id>{escape(base)}{DATA_DIR}/meetings.atom</id>",
-        f'  <link rel="self" href={quoteattr(base + DATA_DIR + "/meetings.atom")}/>',
-        f"  <link href={quoteattr(base)}/>",
+        f"  <title>{_xml(title)}: meetings</title>",
+        f"  <id>{_xml(base)}{DATA_DIR}/meetings.atom</id>",
+        f'  <link rel="self" href={_xml_attr(base + DATA_DIR + "/meetings.atom")}/>',
+        f"  <link href={_xml_attr(base)}/>",
         f"  <updated>{updated}</updated>",
         "  <author><name>Summitry</name></author>",
     ]
@@ -256,11 +278,11 @@ def as_atom(site: Site, base: str, title: str) -> str:
         who = ", ".join(site.leaders[lid].display_name for lid in m.participants)
         out += [
             "  <entry>",
-            f"    <title>{escape(m.title)} ({escape(m.date.human())})</title>",
-            f"    <id>{escape(base)}{_address('meeting', mid)}</id>",
-            f"    <link href={quoteattr(base + _address('meeting', mid))}/>",
+            f"    <title>{_xml(m.title)} ({_xml(m.date.human())})</title>",
+            f"    <id>{_xml(base)}{_address('meeting', mid)}</id>",
+            f"    <link href={_xml_attr(base + _address('meeting', mid))}/>",
             f"    <updated>{stamp(m.date)}</updated>",
-            f"    <summary>{escape(who)}: {escape(plain(m.summary, site.name_of, 1000))}</summary>",
+            f"    <summary>{_xml(who)}: {_xml(plain(m.summary, site.name_of, 1000))}</summary>",
             "  </entry>",
         ]
     out.append("</feed>")

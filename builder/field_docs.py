@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from .dates import PartialDate
 from .kinds import KINDS
-from .models import ID_PATTERN, Citation, Development, Expectation, Position, Role, Theme
+from .models import ID_PATTERN, TYPES, Citation, Development, Expectation, Position, Role, Theme
 
 
 def _is_id(metadata: Any) -> bool:
@@ -60,4 +60,6 @@ def reference_markdown(level: int = 3) -> str:
     for model in (Citation, Role, Development, Position, Theme, Expectation):
         doc = " ".join((model.__doc__ or "").split())
         parts.append(f"{hashes} {model.__name__.lower()}\n\n{doc}\n\n{_table(model)}")
+    rows = "\n".join(f"| {name} | {about.replace('<', '&lt;')} |" for name, about in TYPES.items())
+    parts.append(f"{hashes} Values\n\n| Type | What it may hold |\n|---|---|\n{rows}")
     return "\n\n".join(parts) + "\n"

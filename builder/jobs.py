@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 
-from .write import Output, Put
+from .write import Output, Put, write_failed
 
 Job = tuple[tuple[str, ...], Callable[[], Mapping[str, str | bytes]]]
 """The files a job makes, and a function that makes them (path -> text or bytes)."""
@@ -32,7 +32,11 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _run(indices: list[int]) -> list[Put]:
+Failure = tuple[str, OSError]  # the file the system refused to write, and why
+
+
+def _run(indices: list[int]) -> tuple[list[Put], Failure | None]:
+    """Put the jobs' files until one cannot be written (a full disk): what was put, and that."""
     assert _state is not None
     jobs, output = _state
     puts = []
@@ -41,8 +45,11 @@ def _run(indices: list[int]) -> list[Put]:
         files = make()
         assert tuple(files) == paths, (paths, tuple(files))
         for rel, data in files.items():
-            puts.append(output.put(rel, data.encode("utf-8") if isinstance(data, str) else data))
-    return puts
+            try:
+                puts.append(output.put(rel, data.encode("utf-8") if isinstance(data, str) else data))
+            except OSError as exc:
+                return puts, (rel, exc)
+    return puts, None
 
 
 def _worker_start() -> None:
@@ -64,9 +71,16 @@ def run(jobs: list[Job], output: Output, workers: int | None = None) -> list[Put
     _state = (jobs, output)
     try:
         if workers <= 1 or len(jobs) < PARALLEL_FROM or not _forkable():
-            return _run(list(range(len(jobs))))
-        chunks = [list(range(start, min(start + CHUNK, len(jobs)))) for start in range(0, len(jobs), CHUNK)]
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
-            return [put for puts in pool.map(_run, chunks, chunksize=1) for put in puts]
+            results = [_run(list(range(len(jobs))))]
+        else:
+            chunks = [list(range(start, min(start + CHUNK, len(jobs)))) for start in range(0, len(jobs), CHUNK)]
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+                results = pool.map(_run, chunks, chunksize=1)
     finally:
         _state = None
+    puts = [put for chunk, _ in results for put in chunk]
+    failure = next((failed for _, failed in results if failed), None)
+    if failure is not None:
+        total = sum(len(paths) for paths, _ in jobs)
+        raise write_failed(output.out, failure[0], failure[1], puts, total) from failure[1]
+    return puts

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import stat
 import unicodedata
 from pathlib import Path
@@ -19,8 +20,10 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .files import folder_problems, ignored, is_regular, linked_folder, page_files
 from .ids import ID_RE, slug
 from .kinds import KINDS
+from .models import MAX_ID_LENGTH
 from .raw import Path_, RawRecord, dotted
 
 try:
@@ -37,12 +40,13 @@ MAX_DEPTH = 12
 SAFE_TO_COMPOSE = 1000
 _NESTING_CHARS = "[{-:?"
 MAX_FILE_BYTES = 1_000_000
-# Editors keep their own files beside the one being edited: Emacs a lock '.#name.yaml' (often
-# a dangling link) and an autosave '#name.yaml#', vim '.name.yaml.swp', many a backup
-# 'name.yaml~', JetBrains 'name.yaml___jb_tmp___'. Those, and hidden files, are never records
-# or pages, and saving in an editor must not break a check or start a rebuild.
-_EDITOR_PREFIXES = (".", "#")
-_EDITOR_SUFFIXES = ("~", "#", ".swp", ".swo", ".swx", "___jb_tmp___", "___jb_old___")
+
+# No value or key may hold these: control characters but tab and line feed (a carriage
+# return would start a new line in the calendar export, NUL ends the feed's XML), halves of
+# surrogate pairs (they cannot be written as UTF-8) and the two noncharacters XML forbids.
+# YAML lets a double-quoted scalar write any of them as an escape ("\r", "\x01", "\ud800").
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_CHAR_NAMES = {"\x00": "NUL", "\r": "carriage return", "\x1b": "escape", "\x7f": "delete"}
 
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
@@ -99,6 +103,24 @@ class _Walker:
         assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, loc)
 
+    def refuse_controls(self, node: yaml.ScalarNode, loc: Path_, what: str = "") -> bool:
+        """Report the first forbidden character in the scalar; True if there was one."""
+        found = _FORBIDDEN.search(node.value)
+        if found is None:
+            return False
+        char = found[0]
+        kind = (
+            "surrogate" if "\ud800" <= char <= "\udfff" else "noncharacter" if char > "\uffef" else "control character"
+        )
+        name = f" ({_CHAR_NAMES[char]})" if char in _CHAR_NAMES else ""
+        self.problem(
+            node,
+            loc,
+            f"{what}{kind} U+{ord(char):04X}{name} at character {found.start() + 1} is not allowed: "
+            "text may hold tabs and line breaks, no other control characters",
+        )
+        return True
+
     def _mapping(self, node: yaml.MappingNode, loc: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -108,6 +130,8 @@ class _Walker:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, loc, "a key must be plain text")
                 continue
+            if self.refuse_controls(key_node, loc, "in a key, "):
+                continue  # the key itself is not shown: it is what holds the character
             key = str(key_node.value)
             self.keys.setdefault(loc + (key,), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
             if key in out:
@@ -120,6 +144,7 @@ class _Walker:
         tag = node.tag
         if tag in (_STR, _TIMESTAMP):
             # Dates stay text: the schema reads their precision from it.
+            self.refuse_controls(node, loc)
             return node.value
         if tag == _NULL:
             return None
@@ -232,9 +257,14 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
             hint = f"; rename it to '{fixed}.yaml'" if fixed else ""
         message = f"file name '{path.name}' is not a valid id: use lowercase letters, digits and single hyphens{hint}"
         problems.append(Problem(rel, 1, 1, kind, rid, "", message))
+    elif len(rid) > MAX_ID_LENGTH:
+        message = f"file name '{path.name}' makes an id of {len(rid)} characters; an id may have at most"
+        problems.append(Problem(rel, 1, 1, kind, rid, "", f"{message} {MAX_ID_LENGTH}"))
     info = os.lstat(path)
     if stat.S_ISLNK(info.st_mode):
         return None, problems + [Problem(rel, 1, 1, kind, rid, "", "records must be files, not symbolic links")]
+    if not is_regular(info):
+        return None, problems + [Problem(rel, 1, 1, kind, rid, "", "not a regular file; a record must be one")]
     size = info.st_size
     if size > MAX_FILE_BYTES:
         return None, problems + [
@@ -252,34 +282,35 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     return (record if not problems else None), problems + more
 
 
-def ignored(name: str) -> bool:
-    """Whether a file or folder name is hidden or an editor's own file, not content."""
-    return name.startswith(_EDITOR_PREFIXES) or name.endswith(_EDITOR_SUFFIXES)
-
-
 def discover(root: Path) -> dict[str, list[Path]]:
     """Every record file of every kind, sorted, so that output never depends on disk order."""
     found: dict[str, list[Path]] = {}
     for kind in KINDS:
         folder = root / KINDS[kind].folder
         names = (
-            sorted(e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml")) and not ignored(e.name))
+            sorted(
+                e.name for e in os.scandir(folder) if e.name.lower().endswith((".yaml", ".yml")) and not ignored(e.name)
+            )
             if folder.is_dir()
             else []
         )
         found[kind] = [folder / name for name in names if name.endswith(".yaml")]
-        found[kind] += [folder / name for name in names if name.endswith(".yml")]
+        found[kind] += [folder / name for name in names if not name.endswith(".yaml")]
     return found
 
 
 def load_all(root: Path) -> tuple[list[RawRecord], list[Problem]]:
+    """Every record; and the problems of what cannot be read: links among them and among
+    the hand-written pages, which are read later, but must fail a check too."""
     records: list[RawRecord] = []
-    problems: list[Problem] = []
+    problems = folder_problems(root) + page_files(root)[1]
     for kind, paths in discover(root).items():
+        if linked_folder(root, KINDS[kind].folder):
+            continue  # reported once, for the folder; its records count as broken, not unknown
         for path in paths:
-            if path.suffix == ".yml":
+            if path.suffix != ".yaml":
                 rel = f"{KINDS[kind].folder}/{path.name}"
-                problems.append(Problem(rel, 1, 1, kind, path.stem, "", "records end in '.yaml', not '.yml'"))
+                problems.append(Problem(rel, 1, 1, kind, path.stem, "", f"records end in '.yaml', not '{path.suffix}'"))
                 continue
             record, found = load_file(root, path, kind)
             problems += found

@@ -10,6 +10,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,23 +21,52 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from .dates import PartialDate
+from .dates import FIRST_YEAR, LAST_YEAR, PartialDate
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ARCHIVE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*\.txt$"
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_PATTERN = r"^[12]\d{3}(-\d{2}(-\d{2})?)?$"
+MAX_ID_LENGTH = 100
+"""Two ids and a hyphen name a relation page (relations/<a>-<b>.md); with the builder's
+temporary prefix it stays well inside the 255 bytes a file name may have."""
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+TYPES = {
+    "id": f"Lowercase letters, digits and single hyphens, at most {MAX_ID_LENGTH} characters: every page's "
+    "file name, a relation's <a>-<b>.md included, must fit the 255 bytes a file system allows.",
+    "date": f"YYYY, YYYY-MM or YYYY-MM-DD, quoted or not, in the years {FIRST_YEAR} to {LAST_YEAR}.",
+    "text": "No control characters. Markdown fields and quotes may run over several lines (line breaks "
+    "and tabs); every other text is one line.",
+}
+"""What the reference says of each type of value."""
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID_LENGTH}),
+]
+
+
+def _one_line(value: str) -> str:
+    # The loader has refused every other control character already (load.refuse_controls).
+    for i, char in enumerate(value):
+        if char in "\t\n":
+            what = "a tab" if char == "\t" else "a line break"
+            raise ValueError(f"{what} at character {i + 1} is not allowed: this field is one line of text")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Prose (Markdown) and quotes: line breaks and tabs are kept."""
 _DATE_FORMS: list[dict[str, Any]] = [
     {"type": "string", "pattern": DATE_PATTERN},
-    {"type": "integer", "minimum": 1000, "maximum": 9999},
+    {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
 ]
 Date = Annotated[
     PartialDate,
     PlainValidator(PartialDate.parse),
     PlainSerializer(PartialDate.iso, return_type=str),
-    WithJsonSchema({"anyOf": _DATE_FORMS, "description": "YYYY, YYYY-MM or YYYY-MM-DD, quoted or not"}),
+    WithJsonSchema({"anyOf": _DATE_FORMS, "description": TYPES["date"]}),
 ]
 
 
@@ -53,9 +83,7 @@ End = Annotated[
     PartialDate | Literal["unknown"],
     PlainValidator(_end),
     PlainSerializer(lambda v: v.iso() if isinstance(v, PartialDate) else v, return_type=str),
-    WithJsonSchema(
-        {"anyOf": [*_DATE_FORMS, {"const": "unknown"}], "description": "YYYY, YYYY-MM or YYYY-MM-DD, or unknown"}
-    ),
+    WithJsonSchema({"anyOf": [*_DATE_FORMS, {"const": "unknown"}], "description": TYPES["date"] + " Or unknown."}),
 ]
 """A date, or 'unknown': the end of an office the sources leave open."""
 
@@ -65,6 +93,8 @@ def _http_url(value: Any) -> str:
         raise ValueError("expected a URL as text")
     if not re.match(r"^https?://[^\s/]+\S*$", value, re.IGNORECASE):
         raise ValueError(f"'{value}' is not an http(s) URL")
+    if "`" in value:
+        raise ValueError(f"'{value}' has a backtick, which Markdown would drop from the link: write it as %60")
     if re.search(r"[<>\"'\\\s]", value):
         raise ValueError(f"'{value}' has a character a URL may not hold unencoded (< > \" ' \\ or a space)")
     return value
@@ -74,7 +104,7 @@ HttpUrl = Annotated[
     str,
     PlainValidator(_http_url),
     # ECMAScript regex (JSON Schema): no escapes inside the classes but the backslash's own
-    WithJsonSchema({"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/<>\"'\\\\]+[^\\s<>\"'\\\\]*$"}),
+    WithJsonSchema({"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/<>\"'`\\\\]+[^\\s<>\"'`\\\\]*$"}),
 ]
 
 
@@ -98,11 +128,11 @@ class Citation(Record):
 
     source: Id
     """Id of the source record (a file in content/sources/)."""
-    quote: Text | None = None
+    quote: LongText | None = None
     """A verbatim excerpt of the source that supports the statement. Where the source has an
     archived text, the quote must occur in it (white space, typographic quotes and dashes are
     folded before comparing)."""
-    note: Text | None = None
+    note: LongText | None = None
     """Markdown. What the citation supports, or how the source puts it."""
 
 
@@ -137,7 +167,7 @@ class Leader(Record):
     """The country the leader leads or led. Quote it if YAML could read it otherwise ('NO')."""
     roles: list[Role] = []
     """Offices held, any number."""
-    summary: Text
+    summary: LongText
     """Markdown. Who the leader is, in the project's own words; [[id]] links to a record."""
     citations: Citations
     """Sources for the summary and the roles; at least one."""
@@ -169,9 +199,9 @@ class Meeting(Record):
     """Ids of the leaders who met: two or more."""
     issues: list[Id] = []
     """Ids of the issues taken up."""
-    summary: Text
+    summary: LongText
     """Markdown. What the meeting was, in the project's own words."""
-    outcomes: list[Text] = []
+    outcomes: list[LongText] = []
     """Markdown, one item each. What came of it."""
     citations: Citations
     """Sources for the meeting; at least one."""
@@ -185,7 +215,7 @@ class Development(Record):
 
     date: Date
     """When it happened, as precise as the sources say."""
-    text: Text
+    text: LongText
     """Markdown. What happened."""
     citations: Citations
     """Sources; at least one."""
@@ -194,7 +224,7 @@ class Development(Record):
 class Position(Record):
     """A leader's stated position on an issue."""
 
-    text: Text
+    text: LongText
     """Markdown. The position, in the project's own words."""
     as_of: Date | None = None
     """When the leader stated or held it, as precise as the sources say."""
@@ -217,7 +247,7 @@ class Issue(Record):
 
     title: Text
     """Short title, e.g. 'Ukraine'."""
-    summary: Text
+    summary: LongText
     """Markdown. What the issue is about."""
     related: list[Id] = []
     """Ids of related issues (links are shown both ways)."""
@@ -252,7 +282,7 @@ class Source(Record):
     genre: SourceGenre | None = None
     """What kind of document it is: news-report, blog-post, analysis, explainer (a general
     overview for readers new to the subject) or official-statement."""
-    note: Text | None = None
+    note: LongText | None = None
     """Markdown. What readers should know about the source: who stands behind it, how it is
     dated, how much weight it can bear."""
     archive: Annotated[str, StringConstraints(pattern=ARCHIVE_PATTERN)] | None = None
@@ -268,7 +298,7 @@ class Theme(Record):
 
     title: Text
     """A short label, e.g. 'Lack of trust'."""
-    text: Text
+    text: LongText
     """Markdown. What the sources say of it, in the project's own words."""
     as_of: Date | None = None
     """When the sources say it held, where they say so."""
@@ -279,7 +309,7 @@ class Theme(Record):
 class Expectation(Record):
     """What the sources expect of a relationship: shown as their forecast, never as fact."""
 
-    text: Text
+    text: LongText
     """Markdown. The expectation, in the project's own words, as tentative as the sources."""
     citations: Citations
     """Sources; at least one."""
@@ -289,7 +319,7 @@ class Relationship(Record):
     """What the sources say of two leaders' relationship as a whole:
     content/relations/<a>-<b>.yaml, the two leader ids in alphabetical order."""
 
-    summary: Text
+    summary: LongText
     """Markdown. The relationship in brief, in the project's own words."""
     themes: list[Theme] = []
     """Its character, trait by trait, each cited."""

@@ -18,9 +18,10 @@ from .advice import advise
 from .aliases import alias_table, canonicalize
 from .engines import SiteConfig, site_config
 from .errors import EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
+from .files import read_pages
 from .fingerprint import fingerprint
 from .jobs import run as run_jobs
-from .load import RECORD_TOPS, discover, ignored, load_all
+from .load import RECORD_TOPS, discover, load_all
 from .raw import RawRecord
 from .render import Renderer, Settings
 from .resolve import Site, resolve
@@ -30,7 +31,6 @@ from .write import Output, WriteReport
 
 DOCS_DIR = Path("build/docs")
 SITE_DIR = Path("site")
-PAGES_DIR = Path("content/pages")
 
 
 @dataclass(frozen=True)
@@ -141,12 +141,7 @@ def settings(project: Project) -> Settings:
     if config is not None:
         edit_base, site_url, site_name = config.edit_base, config.site_url, config.site_name
         md_in_html = bool({"md_in_html", "markdown.extensions.md_in_html"}.intersection(config.extensions))
-    pages: list[tuple[str, bytes]] = []
-    folder = project.root / PAGES_DIR
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not any(ignored(part) for part in path.relative_to(folder).parts):
-                pages.append((path.relative_to(folder).as_posix(), path.read_bytes()))
+    pages = read_pages(project.root)
     return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import engines
 from .errors import Problem
-from .fingerprint import fingerprint
+from .fingerprint import stat_fingerprint
 from .pipeline import Project, generate
 
 POLL_SECONDS = 0.3
@@ -67,11 +67,11 @@ def regenerate(project: Project) -> bool:
 
 
 def _watch(project: Project, stop: threading.Event) -> None:
-    seen = fingerprint(project.root)
+    seen = stat_fingerprint(project.root)
     interval = POLL_SECONDS
     while not stop.wait(interval):
         start = time.perf_counter()
-        now = fingerprint(project.root)
+        now = stat_fingerprint(project.root)
         interval = max(POLL_SECONDS, (time.perf_counter() - start) / POLL_SHARE)
         if now != seen:
             seen = now

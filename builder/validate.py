@@ -89,6 +89,8 @@ def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
         return loc, f"needs at least {ctx['min_length']} item(s), got {ctx['actual_length']}"
     if kind == "string_too_short":
         return loc, "must not be empty"
+    if kind == "string_too_long":  # only ids have a maximum
+        return loc, f"an id of {len(value)} characters; an id may have at most {ctx['max_length']}"
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == ARCHIVE_PATTERN:
             return loc, f"'{value}' must be the name of a .txt file beside this record, like {raw.id}.txt"

@@ -17,6 +17,7 @@ the manifest needs, and the parent process saves it once at the end.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import WriteRefused
+from .errors import WriteFailed, WriteRefused
 
 MANIFEST = ".summitry-manifest.json"
 MANIFEST_VERSION = 2
@@ -71,6 +72,22 @@ def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any]]:
         raise WriteRefused(
             f"{path}: unreadable manifest ({exc}); delete {out} and the manifest to start afresh"
         ) from exc
+
+
+def write_failed(out: Path, rel: str | None, exc: OSError, puts: list[Put] | None, total: int) -> WriteFailed:
+    """The one line that says what the system refused, and what was and was not written
+    (``puts`` None: the refusal came before anything was)."""
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    where = out / rel if rel else out
+    what = f"{where}: {'disk full' if full else 'cannot write'} ({exc.strerror or exc})"
+    if puts is None:
+        return WriteFailed(f"{what}; nothing was written")
+    written = sum(p.written for p in puts)
+    unchanged, left = len(puts) - written, total - len(puts)
+    return WriteFailed(
+        f"{what}; {written} of {total} files written, {unchanged} unchanged, {left} not written. "
+        f"{_manifest_path(out)} lists every file of this run: the next run checks them and finishes the rest"
+    )
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -143,7 +160,10 @@ class Output:
     def begin(self, planned: set[str]) -> None:
         """Record every file this run may write before writing any, so a run cut short is known."""
         self.refuse_foreign()
-        save_manifest(self.out, {**dict.fromkeys(planned), **self.known})  # and no notes: this run may fail
+        try:
+            save_manifest(self.out, {**dict.fromkeys(planned), **self.known})  # and no notes: this run may fail
+        except OSError as exc:
+            raise write_failed(self.out, None, exc, None, len(planned)) from exc
 
     def put(self, rel: str, data: bytes) -> Put:
         """Make the file at ``rel`` hold ``data``; write only if it does not already."""
@@ -168,12 +188,15 @@ class Output:
         """Remove our files that no page produced any more, and save the manifest."""
         produced = {p.rel for p in puts}
         stale = sorted((self.known.keys() & self.present) - produced)
-        for rel in stale:
-            (self.out / rel).unlink()
-            parent = (self.out / rel).parent
-            while parent != self.out and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
-        save_manifest(self.out, {p.rel: p.stamp for p in puts}, extra)
+        try:
+            for rel in stale:
+                (self.out / rel).unlink()
+                parent = (self.out / rel).parent
+                while parent != self.out and not any(parent.iterdir()):
+                    parent.rmdir()
+                    parent = parent.parent
+            save_manifest(self.out, {p.rel: p.stamp for p in puts}, extra)
+        except OSError as exc:
+            raise write_failed(self.out, None, exc, puts, len(puts)) from exc
         written = tuple(sorted(p.rel for p in puts if p.written))
         return WriteReport(written, tuple(stale), len(puts) - len(written))

@@ -1,0 +1,409 @@
+"""Input a build must refuse, or read safely: links out of the knowledge base, dates and ids
+no file or calendar can hold, control characters, files edited behind the no-op's back, and
+a disk that fills up part way."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import errno
+import io
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+import test_errors
+from builder.fingerprint import fingerprint, stat_fingerprint
+from test_errors import ALPHA, RIVERTON, _apply
+
+from builder import exports, write
+from builder.pipeline import Project, check
+
+MEETING = "content/meetings/2020-03-03-riverton-talks.yaml"
+M = "content/meetings/2020-03-03-riverton-talks.yaml:{}: meeting '2020-03-03-riverton-talks': field "
+LONG_A, LONG_B = "a" * 101, "b" * 101
+TOO_LONG = "an id of 101 characters; an id may have at most 100"
+ONE_LINE = "is not allowed: this field is one line of text"
+CONTROL = "is not allowed: text may hold tabs and line breaks, no other control characters"
+LINKED_PAGE = "hand-written pages and their files must be files or folders, not symbolic links"
+LINKED_FOLDER = "the knowledge base's folders must be folders, not symbolic links"
+
+
+def _leader(name: str) -> str:
+    return f"name: {name}\ncountry: X\nsummary: s\ncitations: [{{source: hearsay}}]\n"
+
+
+# (id, {file: new text; None deletes; 'SYMLINK:target' links; 'LINK-AWAY' moves the file or
+# folder out of the knowledge base and leaves a link to it; 'FIFO' makes a named pipe},
+# exact stderr lines)
+CASES = [
+    (
+        "page-linked-to-a-system-file",
+        {"content/pages/about.md": "SYMLINK:/etc/passwd"},
+        [f"content/pages/about.md: {LINKED_PAGE}"],
+    ),
+    (
+        "asset-linked-out",
+        {"content/pages/assets/site.css": "SYMLINK:/etc/passwd"},
+        [f"content/pages/assets/site.css: {LINKED_PAGE}"],
+    ),
+    ("pages-subfolder-linked-out", {"content/pages/etc": "SYMLINK:/etc"}, [f"content/pages/etc: {LINKED_PAGE}"]),
+    ("pages-folder-linked-to-itself", {"content/pages/loop": "SYMLINK:."}, [f"content/pages/loop: {LINKED_PAGE}"]),
+    ("pages-folder-linked-away", {"content/pages": "LINK-AWAY"}, [f"content/pages: {LINKED_FOLDER}"]),
+    (
+        "page-that-is-a-pipe",
+        {"content/pages/about.md": "FIFO"},
+        ["content/pages/about.md: not a regular file; a page must be one"],
+    ),
+    ("records-folder-linked-away", {"content/issues": "LINK-AWAY"}, [f"content/issues: {LINKED_FOLDER}"]),
+    ("leaders-folder-linked-away", {"leaders": "LINK-AWAY"}, [f"leaders: {LINKED_FOLDER}"]),
+    ("content-folder-linked-away", {"content": "LINK-AWAY"}, [f"content: {LINKED_FOLDER}"]),
+    (
+        "record-that-is-a-pipe",
+        {"leaders/delta.yaml": "FIFO"},
+        ["leaders/delta.yaml:1:1: leader 'delta': not a regular file; a record must be one"],
+    ),
+    (
+        "last-day-of-year-9999",
+        {MEETING: RIVERTON.replace("date: 2020-03-03", "date: 9999-12-31").replace("end_date: 2020-03-04\n", "")},
+        [M.format("2:7") + "'date': '9999-12-31' is not within the years 1000 to 2999"],
+    ),
+    (
+        "year-zero",
+        {MEETING: RIVERTON.replace("date: 2020-03-03", "date: 0000-01-01")},
+        [M.format("2:7") + "'date': '0000-01-01' is not within the years 1000 to 2999"],
+    ),
+    (
+        "year-only-9999",
+        {MEETING: RIVERTON.replace("date: 2020-03-03", "date: 9999").replace("end_date: 2020-03-04\n", "")},
+        [M.format("2:7") + "'date': '9999' is not within the years 1000 to 2999"],
+    ),
+    (
+        "role-from-year-999",
+        {"leaders/alpha.yaml": ALPHA.replace("from: 2010", "from: '0999'")},
+        ["leaders/alpha.yaml:7:11: leader 'alpha': field 'roles[1].from': '0999' is not within the years 1000 to 2999"],
+    ),
+    (
+        "ids-too-long-for-a-relation-page",
+        {
+            f"leaders/{LONG_A}.yaml": _leader("A"),
+            f"leaders/{LONG_B}.yaml": _leader("B"),
+            MEETING: RIVERTON.replace("[alpha, beta]", f"[{LONG_A}, {LONG_B}]"),
+        },
+        [
+            M.format("6:16") + f"'participants[0]': {TOO_LONG}",
+            M.format(f"6:{16 + 101 + 2}") + f"'participants[1]': {TOO_LONG}",
+            f"leaders/{LONG_A}.yaml:1:1: leader '{LONG_A}': file name '{LONG_A}.yaml' makes an id of 101 characters; "
+            "an id may have at most 100",
+            f"leaders/{LONG_B}.yaml:1:1: leader '{LONG_B}': file name '{LONG_B}.yaml' makes an id of 101 characters; "
+            "an id may have at most 100",
+        ],
+    ),
+    (
+        "alias-too-long-for-a-page",
+        {"leaders/beta.yaml": _leader("Bo Beta") + f"aliases: [{LONG_A}]\n"},
+        [f"leaders/beta.yaml:5:11: leader 'beta': field 'aliases[0]': {TOO_LONG}"],
+    ),
+    (
+        "carriage-return-in-a-title",
+        {MEETING: RIVERTON.replace("title: Riverton talks", 'title: "Riverton\\rATTACH:http://x.org/"')},
+        [M.format("1:8") + f"'title': control character U+000D (carriage return) at character 9 {CONTROL}"],
+    ),
+    (
+        "control-character-in-a-summary",
+        {MEETING: RIVERTON.replace('summary: Talks that ran "long into the night".', 'summary: "Talks\\x01"')},
+        [M.format("8:10") + f"'summary': control character U+0001 at character 6 {CONTROL}"],
+    ),
+    (
+        "nul-in-a-name",
+        {"leaders/gamma.yaml": _leader('"Cy\\0Gamma"')},
+        [
+            "leaders/gamma.yaml:1:7: leader 'gamma': field 'name': "
+            f"control character U+0000 (NUL) at character 3 {CONTROL}"
+        ],
+    ),
+    (
+        "escape-in-a-location",
+        {MEETING: RIVERTON.replace("location: Riverton", 'location: "\\e[2JRiverton"')},
+        [M.format("5:11") + f"'location': control character U+001B (escape) at character 1 {CONTROL}"],
+    ),
+    (
+        "delete-in-a-quote",
+        {MEETING: RIVERTON.replace('quote: the talks ran "long into the night"', 'quote: "the talks\\x7f"')},
+        [M.format("13:12") + f"'citations[0].quote': control character U+007F (delete) at character 10 {CONTROL}"],
+    ),
+    (
+        "c1-control-in-a-note",
+        {
+            "content/issues/trade.yaml": "title: Trade\nsummary: s\ncitations:\n"
+            '  - source: hearsay\n    note: "x\\x85"\n'
+        },
+        [
+            "content/issues/trade.yaml:5:11: issue 'trade': field 'citations[0].note': "
+            f"control character U+0085 at character 2 {CONTROL}"
+        ],
+    ),
+    (
+        "surrogate-escape-in-an-outcome",  # PyYAML itself refuses it
+        {MEETING: RIVERTON.replace("  - No agreement on [[water-rights]].", '  - "No \\ud800"')},
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:10:11: meeting '2020-03-03-riverton-talks': "
+            "YAML syntax error: while parsing a quoted scalar found invalid Unicode character escape code"
+        ],
+    ),
+    (
+        "noncharacter-in-a-country",
+        {"leaders/gamma.yaml": _leader("G").replace("country: X", 'country: "X\\uffff"')},
+        [f"leaders/gamma.yaml:2:10: leader 'gamma': field 'country': noncharacter U+FFFF at character 2 {CONTROL}"],
+    ),
+    (
+        "control-character-in-a-key",
+        {"leaders/gamma.yaml": _leader("G") + '"ti\\btle": x\n'},
+        [f"leaders/gamma.yaml:5:1: leader 'gamma': in a key, control character U+0008 at character 3 {CONTROL}"],
+    ),
+    (
+        "control-character-in-a-url",
+        {"content/sources/hearsay.yaml": 'title: Hearsay\nurl: "https://x.org/\\x01"\n'},
+        [
+            "content/sources/hearsay.yaml:2:6: source 'hearsay': field 'url': "
+            f"control character U+0001 at character 15 {CONTROL}"
+        ],
+    ),
+    (
+        "tab-in-a-title",
+        {MEETING: RIVERTON.replace("title: Riverton talks", 'title: "Riverton\\ttalks"')},
+        [M.format("1:8") + f"'title': a tab at character 9 {ONE_LINE}"],
+    ),
+    (
+        "line-break-in-a-name",
+        {"leaders/gamma.yaml": _leader("|\n  Cy\n  Gamma")},
+        [f"leaders/gamma.yaml:1:7: leader 'gamma': field 'name': a line break at character 3 {ONE_LINE}"],
+    ),
+    (
+        "upper-case-extension",
+        {"leaders/delta.YAML": _leader("D")},
+        ["leaders/delta.YAML:1:1: leader 'delta': records end in '.yaml', not '.YAML'"],
+    ),
+    (
+        "mixed-case-extension",
+        {"content/issues/tariffs.Yaml": "title: Tariffs\n"},
+        ["content/issues/tariffs.Yaml:1:1: issue 'tariffs': records end in '.yaml', not '.Yaml'"],
+    ),
+    (
+        "backticks-in-a-url",
+        {"content/sources/hearsay.yaml": "title: Hearsay\nurl: https://x.org/a`b`c\n"},
+        [
+            "content/sources/hearsay.yaml:2:6: source 'hearsay': field 'url': 'https://x.org/a`b`c' has a backtick, "
+            "which Markdown would drop from the link: write it as %60"
+        ],
+    ),
+]
+
+
+def _change(root: Path, changes: dict[str, str | None]) -> None:
+    """_apply's changes, and the ones only this catalogue needs (see CASES)."""
+    plain: dict[str, str | None] = {}
+    for rel, text in changes.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if text == "LINK-AWAY":
+            away = root.parent / "elsewhere" / rel
+            away.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, away)
+            path.symlink_to(away)
+        elif text == "FIFO":
+            path.unlink(missing_ok=True)
+            os.mkfifo(path)
+        else:
+            plain[rel] = text
+    _apply(root, plain)
+
+
+@pytest.mark.parametrize("changes, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_refused_with_its_place_and_nothing_written(
+    small: Path, run, changes: dict[str, str | None], expected: list[str]
+) -> None:
+    _change(small, changes)
+    # generate: exit 1, exactly these lines, no build/ folder; check says the same
+    test_errors.test_bad_input_is_located_and_nothing_is_written(small, run, {}, expected)
+    checked = run("check", "--root", small)
+    assert (checked.code, checked.err.splitlines()[:-1]) == (1, expected)
+
+
+def test_a_linked_page_is_refused_by_build_and_nothing_is_published(small: Path, run) -> None:
+    (small / "content/pages/about.md").symlink_to("/etc/passwd")
+    result = run("build", "--root", small)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == f"content/pages/about.md: {LINKED_PAGE}"
+    assert not (small / "build").exists()
+    assert not (small / "site").exists()
+
+
+def _site_with(small: Path, **changes: str) -> Any:
+    """The small site, with the first meeting's fields replaced behind validation's back."""
+    site = check(Project(small))
+    mid, entry = next(iter(site.meetings.items()))
+    model = entry.model.model_copy(update=changes)
+    meetings = {**site.meetings, mid: dataclasses.replace(entry, model=model)}
+    return dataclasses.replace(site, records={**site.records, "meeting": meetings})
+
+
+HOSTILE = "Talks\r\nATTACH:http://x.org/\rX-INJECTED:1\x00\x01\x1b\uffff, end"
+
+
+def test_calendar_escapes_what_validation_would_refuse(small: Path) -> None:
+    text = exports.as_ical(_site_with(small, title=HOSTILE, location=HOSTILE), "https://x.org/")
+    assert "\r" not in text.replace("\r\n", "")
+    event = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert "ATTACH" not in event and "X-INJECTED" not in event
+    assert str(event["SUMMARY"]) == "Talks\nATTACH:http://x.org/\nX-INJECTED:1\uffff, end"
+    assert str(event["LOCATION"]) == str(event["SUMMARY"])
+
+
+def test_feed_is_well_formed_xml_whatever_the_text(small: Path) -> None:
+    text = exports.as_atom(_site_with(small, title=HOSTILE, summary=HOSTILE), "https://x.org/", "S\x01")
+    feed = ET.fromstring(text.encode("utf-8"))
+    titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert titles[0] == "S: meetings"
+    assert any(t and t.startswith("Talks\nATTACH:http://x.org/\nX-INJECTED:1, end (") for t in titles)
+
+
+def test_csv_rows_stay_rows_whatever_the_text(small: Path) -> None:
+    meetings = exports.as_csv(_site_with(small, title=HOSTILE, location=HOSTILE))["meetings.csv"]
+    rows = list(csv.reader(io.StringIO(meetings, newline="")))
+    assert len(rows) == 1 + len(check(Project(small)).meetings)
+    assert rows[1][1] == "Talks\nATTACH:http://x.org/\nX-INJECTED:1\uffff, end"
+    assert "\r" not in meetings and "\x00" not in meetings
+
+
+def _same_size_edit(path: Path, old: str, new: str) -> None:
+    """Edit a file without changing its size, then put its times back, as `cp -p` would."""
+    info = path.stat()
+    text = path.read_text()
+    assert len(old) == len(new) and old in text
+    path.write_text(text.replace(old, new))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+
+
+def test_an_edit_that_keeps_size_and_time_is_rendered(small: Path, run) -> None:
+    assert run("generate", "--root", small).code == 0
+    _same_size_edit(small / MEETING, "Riverton talks", "Riverton feast")
+    result = run("generate", "--root", small)
+    assert result.code == 0
+    assert "Riverton feast" in (small / "build/docs/meetings/2020-03-03-riverton-talks.md").read_text()
+    assert " 0 written" not in result.out
+
+
+def test_an_edit_that_keeps_size_and_time_is_still_checked(small: Path, run) -> None:
+    assert run("generate", "--root", small).code == 0
+    _same_size_edit(small / MEETING, "date: 2020-03-03", "date: 2020-02-30")
+    result = run("generate", "--root", small)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == M.format("2:7") + "'date': '2020-02-30' is not a day of February 2020"
+
+
+def test_fingerprint_follows_content_and_never_a_link(small: Path, tmp_path: Path) -> None:
+    before = fingerprint(small)
+    assert fingerprint(small) == before
+    _same_size_edit(small / "content/pages/index.md", "Small", "Smoll")
+    assert fingerprint(small) != before
+    outside = tmp_path / "outside.md"
+    outside.write_text("one")
+    (small / "content/pages/loop").symlink_to(".")
+    (small / "content/pages/out.md").symlink_to(outside)
+    linked = fingerprint(small)
+    outside.write_text("two")
+    assert fingerprint(small) == linked  # what a link points at is never read
+
+
+def test_the_watcher_sees_an_edit_that_keeps_size_and_time(small: Path) -> None:
+    before = stat_fingerprint(small)
+    _same_size_edit(small / MEETING, "Riverton talks", "Riverton feast")
+    assert stat_fingerprint(small) != before
+
+
+class _DiskFills:
+    """builder.write's ``open``, failing with ENOSPC once ``room`` files have been opened for writing."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+
+    def __call__(self, path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "w" in mode:
+            if self.room <= 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            self.room -= 1
+        return open(path, mode, *args, **kwargs)
+
+
+def _disk_full_line(where: Path, root: Path, written: int, total: int) -> str:
+    return (
+        f"error: {where}: disk full (No space left on device); {written} of {total} files written, 0 unchanged, "
+        f"{total - written} not written. {root / 'build' / write.MANIFEST} lists every file of this run: "
+        "the next run checks them and finishes the rest"
+    )
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_disk_full_is_one_line_and_the_next_run_finishes(small: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("generate", "--root", small).code == 0
+    expected = _files(small / "build/docs")
+    shutil.rmtree(small / "build")
+    monkeypatch.setattr(write, "open", _DiskFills(room=1 + 12), raising=False)  # the manifest, then 12 pages
+    result = run("generate", "--root", small, "--jobs", "1")
+    assert result.code == 1
+    (line,) = result.err.splitlines()
+    where = Path(line.removeprefix("error: ").split(": disk full")[0])
+    assert where.parent.is_relative_to(small / "build/docs") and not where.exists()
+    assert line == _disk_full_line(where, small, 12, len(expected))
+    assert len(_files(small / "build/docs")) == 12
+    monkeypatch.undo()
+    assert run("generate", "--root", small).code == 0
+    assert _files(small / "build/docs") == expected
+
+
+def test_disk_full_in_the_manifest_before_any_page(small: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(write, "open", _DiskFills(room=0), raising=False)
+    result = run("generate", "--root", small)
+    assert result.code == 1
+    assert result.err == f"error: {small / 'build/docs'}: disk full (No space left on device); nothing was written\n"
+    assert not (small / "build/docs").exists()
+
+
+WORKERS_FILL_THE_DISK = """
+import sys
+from builder import jobs, write
+from builder.cli import main
+from test_inputs_hardening import _DiskFills
+jobs.PARALLEL_FROM, jobs.CHUNK = 10, 4  # the small site's pages, in chunks, in two workers
+disk = write.open = _DiskFills(room=1 + 6)  # the manifest, then each worker (a copy of this) 6 pages
+code = main(["generate", "--root", sys.argv[1], "--jobs", "2"])
+print(code, disk.room)
+"""
+
+
+def test_disk_full_in_worker_processes(small: Path, run) -> None:
+    # A process of its own: workers are forked only from a process that runs no other
+    # thread, and this one may (the test server of the browser tests).
+    done = subprocess.run(
+        [sys.executable, "-c", WORKERS_FILL_THE_DISK, str(small)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent,
+        check=False,
+    )
+    assert done.stdout.split() == ["1", "6"], (done.stdout, done.stderr)  # the pages were put in the workers
+    (line,) = done.stderr.splitlines()
+    assert ": disk full (No space left on device); 12 of " in line
+    assert len(_files(small / "build/docs")) == 12
+    assert run("generate", "--root", small).code == 0
