@@ -19,10 +19,10 @@ from typing import Any
 import icalendar
 import pytest
 import test_errors
-from builder.fingerprint import fingerprint, stat_fingerprint
 from test_errors import ALPHA, RIVERTON, _apply
 
 from builder import exports, write
+from builder.fingerprint import fingerprint, stat_fingerprint
 from builder.pipeline import Project, check
 
 MEETING = "content/meetings/2020-03-03-riverton-talks.yaml"
