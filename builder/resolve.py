@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,7 +183,7 @@ def relation_id(a: str, b: str) -> str:
     return f"{a}-{b}"
 
 
-def _pair_of(rid: str, leaders: dict[str, Entry[Leader]]) -> tuple[str, str] | None:
+def _pair_of(rid: str, leaders: Collection[str]) -> tuple[str, str] | None:
     """The two leaders a relation id names (ids hold hyphens, so every split is tried)."""
     for at in (i for i, c in enumerate(rid) if c == "-"):
         a, b = rid[:at], rid[at + 1 :]
@@ -192,13 +193,15 @@ def _pair_of(rid: str, leaders: dict[str, Entry[Leader]]) -> tuple[str, str] | N
 
 
 def _recorded_pairs(
-    records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]]
+    records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]], broken: Collection[str]
 ) -> tuple[dict[tuple[str, str], Entry[Relationship]], list[Problem]]:
     """The pair each relationship record is about, from its id: '<a>-<b>', a before b."""
     found: dict[tuple[str, str], Entry[Relationship]] = {}
     problems = []
     for rid, entry in records.items():
         pair = _pair_of(rid, leaders)
+        if pair is None and _pair_of(rid, leaders.keys() | broken):
+            continue  # it names a leader whose record failed to validate: that is the problem to report
         if pair is None:
             problems.append(
                 entry.problem(
@@ -225,12 +228,13 @@ def _relations(
     meetings: dict[str, Entry[Meeting]],
     issues: dict[str, Entry[Issue]],
     records: dict[str, Entry[Relationship]],
+    broken_leaders: Collection[str] = (),
 ) -> tuple[dict[str, Relation], list[Problem]]:
     pair_meetings: dict[tuple[str, str], list[str]] = defaultdict(list)
     for mid, entry in meetings.items():
         for pair in pairs(entry.model.participants):
             pair_meetings[pair].append(mid)
-    recorded, problems = _recorded_pairs(records, leaders)
+    recorded, problems = _recorded_pairs(records, leaders, broken_leaders)
     for pair in recorded:
         pair_meetings.setdefault(pair, [])
     relations: dict[str, Relation] = {}
@@ -301,7 +305,9 @@ def resolve(
     backlinks, found = _check_references(entries, refs, index, archives, broken or {})
     problems += found
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
-    relations, found = _relations(index["leader"], meetings, index["issue"], index["relation"])
+    relations, found = _relations(
+        index["leader"], meetings, index["issue"], index["relation"], (broken or {}).get("leader", set())
+    )
     problems += found
     if problems:
         return None, problems
