@@ -65,6 +65,7 @@ def as_data(site: Site) -> dict[str, Any]:
             "country": m.country,
             "roles": [{"title": r.title, "from": _date(r.from_), "to": _date(r.to)} for r in m.roles],
             "summary": m.summary,
+            "wikidata": m.wikidata,
             "meetings": [_ref("meeting", mid) for mid in site.by_leader.get(lid, ())],
             "relations": [_ref("relation", rid) for rid in site.pairs_of.get(lid, ())],
             "citations": _citations(m.citations),
@@ -80,6 +81,7 @@ def as_data(site: Site) -> dict[str, Any]:
             "end_date": _date(m.end_date),
             "kind": m.kind,
             "location": m.location,
+            "location_wikidata": m.location_wikidata,
             "participants": [_ref("leader", lid) for lid in m.participants],
             "issues": [_ref("issue", iid) for iid in m.issues],
             "summary": m.summary,
@@ -94,6 +96,7 @@ def as_data(site: Site) -> dict[str, Any]:
             "url": _address("issue", iid),
             "title": m.title,
             "summary": m.summary,
+            "wikidata": m.wikidata,
             "related": [_ref("issue", other) for other in site.related.get(iid, ())],
             "meetings": [_ref("meeting", mid) for mid in site.by_issue.get(iid, ())],
             "developments": [
@@ -117,6 +120,7 @@ def as_data(site: Site) -> dict[str, Any]:
             "address": m.url,
             "published": _date(m.published),
             "archive": m.archive,
+            "wikidata": m.wikidata,
         }
         for sid, m in ((sid, e.model) for sid, e in site.sources.items())
     ]
