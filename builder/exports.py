@@ -91,6 +91,7 @@ def as_data(site: Site) -> dict[str, Any]:
             "country": m.country,
             "roles": [_role(r) for r in m.roles],
             "summary": m.summary,
+            "wikidata": m.wikidata,
             "meetings": [_ref("meeting", mid) for mid in site.by_leader.get(lid, ())],
             "relations": [_ref("relation", rid) for rid in site.pairs_of.get(lid, ())],
             "citations": _citations(m.citations),
@@ -106,6 +107,7 @@ def as_data(site: Site) -> dict[str, Any]:
             "end_date": _date(m.end_date),
             "kind": m.kind,
             "location": m.location,
+            "location_wikidata": m.location_wikidata,
             "participants": [_ref("leader", lid) for lid in m.participants],
             "issues": [_ref("issue", iid) for iid in m.issues],
             "summary": m.summary,
@@ -120,6 +122,7 @@ def as_data(site: Site) -> dict[str, Any]:
             "url": _address("issue", iid),
             "title": m.title,
             "summary": m.summary,
+            "wikidata": m.wikidata,
             "related": [_ref("issue", other) for other in site.related.get(iid, ())],
             "meetings": [_ref("meeting", mid) for mid in site.by_issue.get(iid, ())],
             "developments": [
@@ -146,6 +149,7 @@ def as_data(site: Site) -> dict[str, Any]:
             "genre": m.genre,
             "note": m.note,
             "archive": m.archive,
+            "wikidata": m.wikidata,
         }
         for sid, m in ((sid, e.model) for sid, e in site.sources.items())
     ]

@@ -81,6 +81,12 @@ def _meeting_dates(entry: Entry[Any]) -> Iterator[Problem]:
         yield entry.problem(("end_date",), f"ends ({m.end_date}) before it starts ({m.date})")
 
 
+def _place_named(entry: Entry[Any]) -> Iterator[Problem]:
+    m: Meeting = entry.model
+    if m.location_wikidata and not m.location:
+        yield entry.problem(("location_wikidata",), "names the place's Wikidata item, but the meeting has no location")
+
+
 def _role_dates(entry: Entry[Any]) -> Iterator[Problem]:
     leader: Leader = entry.model
     for i, role in enumerate(leader.roles):
@@ -127,6 +133,7 @@ LEADER = Kind(
         Column("name", lambda s, i: s.leaders[i].model.name),
         Column("country", lambda s, i: s.leaders[i].model.country),
         Column("roles", lambda s, i: _join(role_text(r) for r in s.leaders[i].model.roles)),
+        Column("wikidata", lambda s, i: s.leaders[i].model.wikidata),
         Column("meetings", lambda s, i: len(s.by_leader.get(i, ()))),
     ),
     asks=(Ask("name", "Full name"), Ask("country", "Country"), Ask("summary", "Summary, in your own words"), *_CITE),
@@ -141,7 +148,7 @@ MEETING = Kind(
     pages="meetings",
     refs=(Ref("participants", "leader"), Ref("issues", "issue")),
     unique=("participants", "issues"),
-    checks=(_meeting_dates,),
+    checks=(_meeting_dates, _place_named),
     columns=(
         Column("id", lambda s, i: i),
         Column("title", lambda s, i: s.meetings[i].model.title),
@@ -150,6 +157,7 @@ MEETING = Kind(
         Column("end_date", lambda s, i: _iso(s.meetings[i].model.end_date)),
         Column("kind", lambda s, i: s.meetings[i].model.kind),
         Column("location", lambda s, i: s.meetings[i].model.location),
+        Column("location_wikidata", lambda s, i: s.meetings[i].model.location_wikidata),
         Column("participants", lambda s, i: _join(s.meetings[i].model.participants)),
         Column("issues", lambda s, i: _join(s.meetings[i].model.issues)),
     ),
@@ -182,6 +190,7 @@ ISSUE = Kind(
         Column("meetings", lambda s, i: len(s.by_issue.get(i, ()))),
         Column("developments", lambda s, i: len(s.issues[i].model.developments)),
         Column("positions", lambda s, i: _join(s.issues[i].model.positions)),
+        Column("wikidata", lambda s, i: s.issues[i].model.wikidata),
     ),
     asks=(Ask("title", "Title (e.g. Ukraine)"), Ask("summary", "Summary, in your own words"), *_CITE),
     default_id=lambda values: slug(str(values["title"])),
@@ -202,6 +211,7 @@ SOURCE = Kind(
         Column("address", lambda s, i: s.sources[i].model.url),
         Column("published", lambda s, i: _iso(s.sources[i].model.published)),
         Column("note", lambda s, i: s.sources[i].model.note),
+        Column("wikidata", lambda s, i: s.sources[i].model.wikidata),
         Column("citations", lambda s, i: len(s.cited.get(i, ()))),
     ),
     asks=(

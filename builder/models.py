@@ -100,6 +100,24 @@ def _http_url(value: Any) -> str:
     return value
 
 
+WIKIDATA_PATTERN = r"^Q[1-9][0-9]*$"
+
+
+def _wikidata_id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a Wikidata id as text, like Q7747")
+    if not re.match(WIKIDATA_PATTERN, value):
+        raise ValueError(f"'{value}' is not a Wikidata id: a capital Q and a number with no leading zero, like Q7747")
+    return value
+
+
+# The item's id, not its address: the page makes the link (https://www.wikidata.org/wiki/<id>).
+WikidataId = Annotated[
+    str,
+    PlainValidator(_wikidata_id),
+    WithJsonSchema({"type": "string", "pattern": WIKIDATA_PATTERN, "description": "A Wikidata item id, e.g. Q7747"}),
+]
+
 HttpUrl = Annotated[
     str,
     PlainValidator(_http_url),
@@ -169,6 +187,8 @@ class Leader(Record):
     """Offices held, any number."""
     summary: LongText
     """Markdown. Who the leader is, in the project's own words; [[id]] links to a record."""
+    wikidata: WikidataId | None = None
+    """The leader's Wikidata item, e.g. Q7747: linked from the page, and given to machines as sameAs."""
     citations: Citations
     """Sources for the summary and the roles; at least one."""
     aliases: list[Id] = []
@@ -195,6 +215,8 @@ class Meeting(Record):
     """summit, bilateral, sidelines (of a larger event), virtual or call."""
     location: Text | None = None
     """City and country; a call or virtual meeting has none."""
+    location_wikidata: WikidataId | None = None
+    """The place's Wikidata item, e.g. Q71 for Geneva; only with a location."""
     participants: Annotated[list[Id], Field(min_length=2)]
     """Ids of the leaders who met: two or more."""
     issues: list[Id] = []
@@ -249,6 +271,8 @@ class Issue(Record):
     """Short title, e.g. 'Ukraine'."""
     summary: LongText
     """Markdown. What the issue is about."""
+    wikidata: WikidataId | None = None
+    """The issue's Wikidata item, where one matches it well."""
     related: list[Id] = []
     """Ids of related issues (links are shown both ways)."""
     developments: list[Development] = []
@@ -288,6 +312,8 @@ class Source(Record):
     archive: Annotated[str, StringConstraints(pattern=ARCHIVE_PATTERN)] | None = None
     """File name of the archived text, beside this record (content/sources/<id>.txt). Quotes
     citing this source are checked against it."""
+    wikidata: WikidataId | None = None
+    """The document's Wikidata item, where it has one."""
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""

@@ -27,6 +27,7 @@ from .field_docs import reference_markdown
 from .jobs import Job
 from .json_schema import SCHEMA_DIR, schema_texts
 from .kinds import KINDS
+from .linked_data import LinkedData, wikidata_url
 from .markdown import front_matter, link_target, plain, text
 from .page import Page
 from .resolve import Cited, Site, pairs, relation_id
@@ -61,6 +62,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["text"] = text
     env.filters["url"] = link_target
+    env.filters["wikidata_url"] = wikidata_url
     env.filters["span"] = lambda m: human_span(m.date, m.end_date)
     env.filters["tenure"] = tenure
     env.filters["in_date_order"] = in_date_order
@@ -77,6 +79,7 @@ class Renderer:
         self.env = _environment()
         self.env.globals["md_in_html"] = settings.md_in_html
         self._links: dict[tuple[str, Key], str] = {}
+        self.linked_data = LinkedData(site, settings.site_url)
         self.helpers = self._helpers()
 
     def _helpers(self) -> dict[str, Any]:
@@ -173,6 +176,7 @@ class Renderer:
             r=entry.model if entry else None,
             rel=rel,
             description=description,
+            jsonld=self.linked_data.record((kind, rid), description),
             edit_url=self._edit(entry.path) if entry else None,
             backlinks=self.site.backlinks.get((kind, rid), ()),
         )

@@ -205,7 +205,7 @@ def _pair_of(rid: str, leaders: Collection[str]) -> tuple[str, str] | None:
 
 
 def _recorded_pairs(
-    records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]], broken: set[str]
+    records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]], broken: Collection[str]
 ) -> tuple[dict[tuple[str, str], Entry[Relationship]], list[Problem]]:
     """The pair each relationship record is about, from its id: '<a>-<b>', a before b.
 
@@ -215,7 +215,7 @@ def _recorded_pairs(
     for rid, entry in records.items():
         pair = _pair_of(rid, leaders)
         if pair is None and _pair_of(rid, leaders.keys() | broken):
-            continue
+            continue  # it names a leader whose record failed to validate: that is the problem to report
         if pair is None:
             problems.append(
                 entry.problem(
@@ -242,13 +242,13 @@ def _relations(
     meetings: dict[str, Entry[Meeting]],
     issues: dict[str, Entry[Issue]],
     records: dict[str, Entry[Relationship]],
-    broken: set[str],
+    broken_leaders: Collection[str] = (),
 ) -> tuple[dict[str, Relation], list[Problem]]:
     pair_meetings: dict[tuple[str, str], list[str]] = defaultdict(list)
     for mid, entry in meetings.items():
         for pair in pairs(entry.model.participants):
             pair_meetings[pair].append(mid)
-    recorded, problems = _recorded_pairs(records, leaders, broken)
+    recorded, problems = _recorded_pairs(records, leaders, broken_leaders)
     for pair in recorded:
         pair_meetings.setdefault(pair, [])
     relations: dict[str, Relation] = {}

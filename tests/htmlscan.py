@@ -11,6 +11,7 @@ from pathlib import Path
 class Page:
     elements: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    jsonld: list[str] = field(default_factory=list)  # the text of each <script type="application/ld+json">
 
     def attrs(self, tag: str, name: str) -> list[str]:
         return [a[name] for t, a in self.elements if t == tag and name in a]
@@ -21,17 +22,25 @@ class _Scanner(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page = Page()
         self._skip = 0
+        self._jsonld: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.page.elements.append((tag, {k: v or "" for k, v in attrs}))
         if tag in ("script", "style"):
             self._skip += 1
+        if tag == "script" and dict(attrs).get("type") == "application/ld+json":
+            self._jsonld = []
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
+        if tag == "script" and self._jsonld is not None:
+            self.page.jsonld.append("".join(self._jsonld))
+            self._jsonld = None
 
     def handle_data(self, data: str) -> None:
+        if self._jsonld is not None:
+            self._jsonld.append(data)
         if not self._skip:
             self.page.text.append(data)
 

@@ -46,6 +46,13 @@ def test_zensical_keeps_our_edit_button_pictures_and_footnotes(zensical_site: Pa
     assert (zensical_site / "site/search.json").is_file()
 
 
+def test_zensical_prints_the_same_json_ld(built: Path, zensical_site: Path) -> None:
+    pages = sorted(_html_pages(built / "site"))
+    mkdocs = {p: scan(built / "site" / p).jsonld for p in pages}
+    assert sum(len(scripts) for scripts in mkdocs.values()) == 20  # one per record page
+    assert {p: scan(zensical_site / "site" / p).jsonld for p in pages} == mkdocs
+
+
 def test_unknown_engine(small: Path, run) -> None:
     from builder.errors import SummitryError
     from builder.pipeline import Project, build

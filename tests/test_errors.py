@@ -490,6 +490,33 @@ CASES = [
             "leaders/gamma.yaml:10:12: leader 'gamma': field 'roles[1].as_of': held as of 2011, before it starts (2012)",
         ],
     ),
+    (
+        "wikidata-id-in-lowercase",
+        {"leaders/gamma.yaml": "name: G\ncountry: E\nwikidata: q7747\nsummary: s\ncitations: [{source: hearsay}]\n"},
+        [
+            "leaders/gamma.yaml:3:11: leader 'gamma': field 'wikidata': 'q7747' is not a Wikidata id: "
+            "a capital Q and a number with no leading zero, like Q7747"
+        ],
+    ),
+    (
+        "wikidata-id-as-a-number",
+        {"content/sources/hearsay.yaml": "title: Hearsay\nwikidata: 7747\n"},
+        [
+            "content/sources/hearsay.yaml:2:11: source 'hearsay': field 'wikidata': expected a Wikidata id as text, like Q7747"
+        ],
+    ),
+    (
+        "place-wikidata-without-a-place",
+        {
+            "content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace(
+                "location: Riverton", "location_wikidata: Q71"
+            )
+        },
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:5:20: meeting '2020-03-03-riverton-talks': "
+            "field 'location_wikidata': names the place's Wikidata item, but the meeting has no location"
+        ],
+    ),
 ]
 
 

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import yaml
 from htmlscan import scan, visible_text
+from jsonld_check import check_required, expand
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
+REPO = Path(__file__).parent.parent
 
 # One line of everything that could become markup, a script, a link or a template.
 LINE = (
     "<script>alert('PWN-script')</script> <img src=x onerror=alert('PWN-img')> "
     "<iframe src=\"https://evil.example/PWN-iframe\"></iframe> [click](javascript:alert('PWN-js')) "
     "[data](data:text/html,PWN-data) <a href='https://evil.example/PWN-a'>a</a> "
-    '<div onclick="PWN-onclick">x</div> {{ PWN-jinja }} {% PWN-tag %} | PWN-cell | x | &lt;b&gt;'
+    '<div onclick="PWN-onclick">x</div> {{ PWN-jinja }} {% PWN-tag %} | PWN-cell | x | &lt;b&gt; '
+    # in a JSON-LD script: what would end it or change how its end is found, and JavaScript's line ends
+    "<!-- PWN-comment <script> \u2028PWN-ls\u2029 --> &amp;"
 )
 # Prose fields (Markdown) also get block markup on lines of their own.
 BLOCK = (
@@ -29,7 +34,10 @@ def _cite() -> list[dict[str, str]]:
 
 
 def _knowledge_base(root: Path) -> None:
-    shutil.copy(SMALL / "mkdocs.yml", root / "mkdocs.yml")
+    config = yaml.safe_load((SMALL / "mkdocs.yml").read_text())
+    config["theme"]["custom_dir"] = "overrides"  # the shipped theme override, which prints the JSON-LD
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    shutil.copytree(REPO / "overrides", root / "overrides")
     records = {
         "content/sources/evil.yaml": {
             "title": LINE,
@@ -106,3 +114,30 @@ def test_no_element_attribute_or_url_comes_from_record_text(tmp_path: Path, run)
     assert "https://example.org/a(b)?q=URL-ok&x=1" in source
     hrefs = scan(tmp_path / "site/sources/evil/index.html").attrs("a", "href")
     assert "https://example.org/a%28b%29?q=URL-ok&x=1" in hrefs
+
+
+def test_record_text_reaches_json_ld_as_written_and_cannot_end_the_script(tmp_path: Path, run) -> None:
+    _knowledge_base(tmp_path)
+    assert run("build", "--root", tmp_path).code == 0
+    site = tmp_path / "site"
+    scripts = {}
+    for html in sorted(site.rglob("*.html")):
+        where = html.relative_to(site).as_posix().removesuffix("index.html")
+        for script in scan(html).jsonld:
+            assert not any(c in script for c in "<>&\u2028\u2029"), where
+            check_required(expand(script, "https://kb.example/" + where), where)
+            scripts[where] = json.loads(script)
+    assert set(scripts) == {
+        "leaders/ann/",
+        "leaders/bob/",
+        "meetings/2020-talks/",
+        "issues/water/",
+        "sources/evil/",
+        "relations/ann-bob/",
+    }
+    event = scripts["meetings/2020-talks/"]
+    assert event["name"] == LINE and event["location"]["name"] == LINE
+    assert [p["name"] for p in event["attendee"]] == [LINE, "Bob " + LINE]
+    assert event["citation"][0]["author"]["name"] == LINE
+    assert scripts["leaders/ann/"]["hasOccupation"][0]["hasOccupation"]["name"] == LINE
+    assert scripts["sources/evil/"]["sameAs"] == ["https://example.org/a(b)?q=URL-ok&x=1"]

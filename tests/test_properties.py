@@ -104,7 +104,7 @@ def test_random_valid_records_generate_the_same_bytes_twice(tmp_path_factory, fi
     assert _tree(first / "build/docs") == _tree(second / "build/docs")
 
 
-LOCATED = re.compile(r"^[^:\n]+\.ya?ml:\d+:\d+: (leader|meeting|issue|source) '[^']*': .+$")
+LOCATED = re.compile(r"^[^:\n]+\.ya?ml:\d+:\d+: (leader|meeting|issue|source|relation) '[^']*': .+$")
 RECORDS = sorted(p.relative_to(SMALL).as_posix() for p in SMALL.rglob("*.yaml"))
 
 
