@@ -46,6 +46,10 @@ def _date(name: str, date: PartialDate | None) -> dict[str, str]:
     return {name: date.iso()} if date else {}
 
 
+# What each kind of source is to schema.org; an explainer or a statement is no news article.
+_WORK_TYPES = {"news-report": "NewsArticle", "blog-post": "BlogPosting", "analysis": "Article"}
+
+
 class LinkedData:
     """The JSON-LD of every record page of one site; ``base`` is its site_url or ''."""
 
@@ -78,7 +82,8 @@ class LinkedData:
 
     def _work(self, sid: str, here: Key) -> dict[str, Any]:
         source: Source = self.site.sources[sid].model
-        out: dict[str, Any] = {"@type": "CreativeWork", "name": source.title, "url": self._url(("source", sid), here)}
+        kind = _WORK_TYPES.get(source.genre or "", "CreativeWork")
+        out: dict[str, Any] = {"@type": kind, "name": source.title, "url": self._url(("source", sid), here)}
         if source.author:
             out["author"] = {"@type": "Person", "name": source.author}
         if source.publisher:

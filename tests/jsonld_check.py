@@ -22,6 +22,9 @@ REQUIRED = {
     "Event": ("name", "url", "startDate", "attendee", "citation"),
     "Person": ("name",),  # an author is a name only; the tests check that attendees link their pages
     "CreativeWork": ("name", "url"),
+    "Article": ("name", "url"),
+    "BlogPosting": ("name", "url"),
+    "NewsArticle": ("name", "url"),
     "DefinedTerm": ("name", "url", "inDefinedTermSet"),
     "WebPage": ("name", "url", "about"),
     "Place": ("name",),

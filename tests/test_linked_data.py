@@ -18,9 +18,11 @@ TYPES = {
     "leader": "Person",
     "meeting": "Event",
     "issue": "DefinedTerm",
-    "source": "CreativeWork",
     "relation": "WebPage",
 }
+# a source is the kind of work its genre says, where schema.org has one
+WORKS = {"blog-post": "BlogPosting", "news-report": "NewsArticle", "analysis": "Article"}
+CITED = set(WORKS.values()) | {"CreativeWork"}
 WIKI = "https://www.wikidata.org/wiki/"
 
 
@@ -50,12 +52,13 @@ def test_every_record_page_and_no_other_carries_one_script(built: Path) -> None:
         assert len(scripts) == 1, where
         node = expand(scripts[0], base + where.removesuffix("index.html"))
         kind, rid = record_pages[where]
-        assert node["@type"] == ["https://schema.org/" + TYPES[kind]], where
+        want = WORKS.get(site.sources[rid].model.genre or "", "CreativeWork") if kind == "source" else TYPES[kind]
+        assert node["@type"] == ["https://schema.org/" + want], where
         assert values(node, "url") == [base + where.removesuffix("index.html")], where
         seen = check_required(node, where)
         if kind == "meeting":
             with_issues = {"DefinedTerm"} if site.meetings[rid].model.issues else set()
-            assert {"Person", "CreativeWork"} | with_issues <= set(seen), where
+            assert {"Person"} | with_issues <= set(seen) and CITED & set(seen), where
             assert all(values(person, "url") for person in values(node, "attendee")), where
         # every page a node links to is a page of the site
         for link in _links(node):
