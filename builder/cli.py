@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -61,10 +62,34 @@ def _generate_json(project: Project, args: argparse.Namespace) -> int:
     return 0 if result["ok"] else EXIT_PROBLEMS
 
 
+class _Progress:
+    """Pages rendered so far, on standard error, every tenth of a long run (a short one says nothing)."""
+
+    LONG = 1000  # jobs; a run this size takes seconds, and a reader wants to know it is moving
+
+    def __init__(self) -> None:
+        self.told = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        step = done * 10 // total
+        if total >= self.LONG and step > self.told:
+            self.told = step
+            print(f"rendered {done:,} of {total:,} pages", file=sys.stderr, flush=True)
+
+
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _echo(line: str) -> None:
+    """The engine's own output as it builds: its phases, and any warning, as it prints them.
+    Zensical colours it even into a pipe; a log file or CI gets it plain."""
+    print(line if sys.stderr.isatty() else _COLOUR.sub("", line), file=sys.stderr, flush=True)
+
+
 def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
     if args.format == "json":
         return _generate_json(project, args)
-    report = generate(project, args.strict, _warn, args.jobs)
+    report = generate(project, args.strict, _warn, args.jobs, _Progress())
     print(
         f"generated {project.docs.relative_to(project.root)}: {len(report.written)} written, "
         f"{report.unchanged} unchanged, {len(report.removed)} removed"
@@ -73,7 +98,7 @@ def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:
-    report = build(project, not args.no_strict, args.engine, args.strict, _warn, args.jobs)
+    report = build(project, not args.no_strict, args.engine, args.strict, _warn, args.jobs, _Progress(), _echo)
     for name in report.swept:
         print(f"removed {name}/, the scratch folder of a build that was stopped")
     # The engine renders every page each time; what tells a reader something is how many

@@ -12,7 +12,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from .write import Output, Put, write_failed
 
@@ -64,23 +64,51 @@ def _forkable() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def run(jobs: list[Job], output: Output, workers: int | None = None) -> list[Put]:
-    """Make every job's files through ``output``; return what was put, in job order."""
+Progress = Callable[[int, int], None]
+"""Told (jobs done, jobs in all) as the work goes on."""
+
+
+def run(jobs: list[Job], output: Output, workers: int | None = None, progress: Progress | None = None) -> list[Put]:
+    """Make every job's files through ``output``; return what was put, in job order.
+
+    ``progress`` hears how far the run is after each chunk of jobs."""
     global _state
     workers = default_workers() if workers is None else workers
     _state = (jobs, output)
+    chunks = [list(range(start, min(start + CHUNK, len(jobs)))) for start in range(0, len(jobs), CHUNK)]
+    results: list[tuple[list[Put], Failure | None]] = []
     try:
         if workers <= 1 or len(jobs) < PARALLEL_FROM or not _forkable():
-            results = [_run(list(range(len(jobs))))]
+            # in this process a refused write ends the run: the disk will refuse the next one too
+            results = _followed(map(_run, chunks), chunks, len(jobs), progress, stop=True)
         else:
-            chunks = [list(range(start, min(start + CHUNK, len(jobs)))) for start in range(0, len(jobs), CHUNK)]
+            # every worker's chunk is collected, failed or not, so what was written is known exactly
             with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
-                results = pool.map(_run, chunks, chunksize=1)
+                results = _followed(pool.imap(_run, chunks, chunksize=1), chunks, len(jobs), progress, stop=False)
     finally:
         _state = None
     puts = [put for chunk, _ in results for put in chunk]
-    failure = next((failed for _, failed in results if failed), None)
-    if failure is not None:
+    if failure := next((failed for _, failed in results if failed), None):
         total = sum(len(paths) for paths, _ in jobs)
         raise write_failed(output.out, failure[0], failure[1], puts, total) from failure[1]
     return puts
+
+
+def _followed(
+    done: Iterator[tuple[list[Put], Failure | None]],
+    chunks: list[list[int]],
+    total: int,
+    progress: Progress | None,
+    stop: bool,
+) -> list[tuple[list[Put], Failure | None]]:
+    """The chunks' results in order, telling ``progress`` after each (``stop``: until one fails)."""
+    results = []
+    count = 0
+    for chunk, result in zip(chunks, done, strict=False):
+        results.append(result)
+        count += len(chunk)
+        if result[1] is not None and stop:
+            break
+        if progress is not None:
+            progress(count, total)
+    return results

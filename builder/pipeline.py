@@ -20,6 +20,7 @@ from .engines import SiteConfig, site_config
 from .errors import EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
 from .files import read_pages
 from .fingerprint import fingerprint
+from .jobs import Progress
 from .jobs import run as run_jobs
 from .load import RECORD_TOPS, discover, load_all
 from .raw import RawRecord
@@ -146,11 +147,16 @@ def settings(project: Project) -> Settings:
 
 
 def generate(
-    project: Project, strict: bool = False, warn: Warn | None = None, workers: int | None = None
+    project: Project,
+    strict: bool = False,
+    warn: Warn | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> WriteReport:
     """Check everything, then render every page and write only what changed.
 
     ``workers``: processes rendering pages (default: one per core; 1 renders in this one).
+    ``progress`` hears how many of the pages are done as rendering goes on.
     """
     # The settings too: an !ENV value in mkdocs.yml changes with the environment, not the file.
     inputs = fingerprint(project.root, "generate", strict, _site_config(project))
@@ -170,7 +176,7 @@ def generate(
     jobs = Renderer(site, settings(project)).jobs()
     output.begin({path for paths, _ in jobs for path in paths})
     notes = {"inputs": inputs, "warnings": [dataclasses.astuple(w) for w in warnings]}
-    return output.finish(run_jobs(jobs, output, workers), notes)
+    return output.finish(run_jobs(jobs, output, workers, progress), notes)
 
 
 ENGINES = engines.names()
@@ -183,19 +189,24 @@ def build(
     strict_records: bool = False,
     warn: Warn | None = None,
     workers: int | None = None,
+    progress: Progress | None = None,
+    echo: engines.Echo | None = None,
 ) -> BuildReport:
     """Generate, then render the site with the engine into a fresh folder and swap it in.
 
-    ``strict`` is the engine's strict mode; ``strict_records`` makes record warnings errors.
-    A failed engine run leaves the previous site/ untouched.
+    ``strict`` is the engine's strict mode, passed to it either way (mkdocs.yml's own
+    ``strict:`` does not win over it); ``strict_records`` makes record warnings errors.
+    ``echo`` hears the engine's output line by line as it builds. A failed engine run
+    leaves the previous site/ untouched.
     """
     adapter = engines.engine(engine)
-    generate(project, strict_records, warn, workers)
+    generate(project, strict_records, warn, workers, progress)
     swept = sweep(project.root)
     before = built_from(project.docs, project.site_dir)
     with scratch(project.root) as tmp:
-        result = adapter.build(project.root, project.config_file, tmp, strict)
+        result = adapter.build(project.root, project.config_file, tmp, strict, echo)
         if not result.ok:
-            raise EngineFailed(f"{engine} build failed; the previous site is unchanged:\n{result.output}")
+            told = " (its output is above)" if echo is not None else ":\n" + result.output
+            raise EngineFailed(f"{engine} build failed; the previous site is unchanged{told}")
         swap(tmp, project.site_dir)
     return note_built(project.docs, before, swept)

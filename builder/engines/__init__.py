@@ -8,6 +8,7 @@ in that engine's module, imported only when the engine is used.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Protocol
 from ..errors import EngineFailed, SummitryError
 from .config import SiteConfig, site_config
 
-__all__ = ["BuildResult", "Engine", "SiteConfig", "engine", "names", "run", "site_config"]
+__all__ = ["BuildResult", "Echo", "Engine", "SiteConfig", "engine", "names", "run", "site_config"]
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,13 @@ class BuildResult:
 class Engine(Protocol):
     name: str
 
-    def build(self, root: Path, config_file: Path, site_dir: Path, strict: bool) -> BuildResult:
-        """Render the site into ``site_dir`` (a fresh folder inside ``root``), reading ``config_file``."""
+    def build(
+        self, root: Path, config_file: Path, site_dir: Path, strict: bool, echo: Echo | None = None
+    ) -> BuildResult:
+        """Render the site into ``site_dir`` (a fresh folder inside ``root``), reading ``config_file``.
+
+        ``strict`` is passed to the engine either way, so mkdocs.yml's own ``strict:`` does
+        not override the command line; ``echo`` hears each line the engine prints, as it prints it."""
         ...
 
     def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None]) -> None:
@@ -41,15 +47,39 @@ class Engine(Protocol):
         ...
 
 
-def run(name: str, command: list[str], root: Path, warning: Callable[[str], bool]) -> BuildResult:
-    """Run an engine's command line in ``root``; ``warning`` picks its warning lines."""
+Echo = Callable[[str], None]
+"""Hears a line of an engine's output as it comes: its phases, warnings and errors."""
+
+
+def run(
+    name: str, command: list[str], root: Path, warning: Callable[[str], bool], echo: Echo | None = None
+) -> BuildResult:
+    """Run an engine's command line in ``root``; ``warning`` picks its warning lines.
+
+    Its output is read as it comes, so a long build shows its phases while it runs."""
+    lines: list[str] = []
     try:
-        done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+        with subprocess.Popen(
+            command,
+            cwd=root,
+            # Material's fourteen-line notice of its end of life, at every build, would bury the
+            # engine's phases and warnings; README's "Engines and versions" says what it says.
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        ) as process:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line.rstrip("\n"))
+                if echo is not None:
+                    echo(lines[-1])
     except FileNotFoundError as exc:
         raise EngineFailed(f"{name} is not installed: pip install {name}") from exc
-    output = (done.stderr + done.stdout).strip()
-    warnings = tuple(line for line in output.splitlines() if warning(line))
-    return BuildResult(done.returncode == 0, warnings, output)
+    output = "\n".join(lines).strip()
+    warnings = tuple(line for line in lines if warning(line))
+    return BuildResult(process.returncode == 0, warnings, output)
 
 
 def names() -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from ..addresses import page_address
 from ..errors import EngineFailed
 from ..write import existing_files
-from . import BuildResult, run
+from . import BuildResult, Echo, run
 
 
 class MkDocs:
@@ -35,11 +35,13 @@ class MkDocs:
         if importlib.util.find_spec(self.name) is None:
             raise EngineFailed(f"{self.name} is not installed: pip install {self.name}")
 
-    def build(self, root: Path, config_file: Path, site_dir: Path, strict: bool) -> BuildResult:
+    def build(
+        self, root: Path, config_file: Path, site_dir: Path, strict: bool, echo: Echo | None = None
+    ) -> BuildResult:
         self._installed()
         command = [sys.executable, "-m", self.name, "build", "--config-file", str(config_file)]
-        command += ["--site-dir", str(site_dir)] + (["--strict"] if strict else [])
-        return run(self.name, command, root, lambda line: line.startswith("WARNING"))
+        command += ["--site-dir", str(site_dir), "--strict" if strict else "--no-strict"]
+        return run(self.name, command, root, lambda line: line.startswith("WARNING"), echo)
 
     def _module(self, name: str) -> ModuleType:
         if self.name != "mkdocs":

@@ -1,7 +1,8 @@
 """Zensical, by the makers of Material for MkDocs: it reads mkdocs.yml itself.
 
-It has no --site-dir, so it is given a two-line configuration beside the original that
-inherits it (``INHERIT:``, which Zensical merges as MkDocs does) and sets only site_dir.
+It has no --site-dir, so it is given a three-line configuration beside the original that
+inherits it (``INHERIT:``, which Zensical merges as MkDocs does) and sets only site_dir
+and strict.
 The user's YAML is read by Zensical as written, tags and all; nothing is re-dumped.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import EngineFailed
-from . import BuildResult, run
+from . import BuildResult, Echo, run
 
 ENGINE_CONFIG = ".summitry-engine.yml"
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
@@ -23,17 +24,22 @@ _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 class Zensical:
     name = "zensical"
 
-    def build(self, root: Path, config_file: Path, site_dir: Path, strict: bool) -> BuildResult:
+    def build(
+        self, root: Path, config_file: Path, site_dir: Path, strict: bool, echo: Echo | None = None
+    ) -> BuildResult:
         # Beside the original, so that relative paths (INHERIT, docs_dir, custom_dir) hold.
         child = config_file.with_name(ENGINE_CONFIG)
-        # JSON strings are YAML strings: any path is quoted safely.
+        # JSON strings are YAML strings: any path is quoted safely. Zensical has --strict but
+        # no --no-strict, so strictness is set here, where it wins over the inherited file.
         child.write_text(
-            f"INHERIT: {json.dumps(config_file.name)}\nsite_dir: {json.dumps(str(site_dir))}\n", encoding="utf-8"
+            f"INHERIT: {json.dumps(config_file.name)}\nsite_dir: {json.dumps(str(site_dir))}\n"
+            f"strict: {json.dumps(strict)}\n",
+            encoding="utf-8",
         )
         installed = Path(sys.executable).parent / "zensical"
         command = [str(installed) if installed.exists() else "zensical", "build", "--config-file", str(child)]
         try:
-            return run(self.name, command + (["--strict"] if strict else []), root, _is_warning)
+            return run(self.name, command + (["--strict"] if strict else []), root, _is_warning, echo)
         finally:
             child.unlink(missing_ok=True)
 
