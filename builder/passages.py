@@ -23,29 +23,6 @@ class Passage:
     text: str  # the archive's characters, white space made single
 
 
-def word_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """``text[start:end]`` made whole words: a word cut at either end is kept when at least
-    half of it lies inside the span, and dropped otherwise."""
-
-    def word_at(i: int) -> tuple[int, int]:
-        left = text.rfind(" ", 0, i) + 1
-        right = text.find(" ", i)
-        return left, len(text) if right < 0 else right
-
-    first = start
-    if start < end and start > 0 and text[start - 1] != " " and text[start] != " ":
-        left, right = word_at(start)
-        start = left if right - start >= start - left else right
-    if start < end < len(text) and text[end - 1] != " " and text[end] != " ":
-        left, right = word_at(end - 1)
-        end = right if end - left >= right - end else left
-    while start < end and text[start] == " ":
-        start += 1
-    while end > start and text[end - 1] == " ":
-        end -= 1
-    return (start, end) if start < end else word_at(min(first, len(text) - 1))
-
-
 # Folding keeps a character's length but for a few ('\u2026' into '...'): those are first
 # folded to a private-use stand-in each, so that the text can be folded in one pass.
 _LONG = {k: v for k, v in _FOLD.items() if isinstance(v, str) and len(v) != 1}
@@ -82,6 +59,34 @@ class Folded:
         return self._starts[word] if word < len(self._starts) else len(self.text)
 
 
+def _score(query: str, choice: str, **_: object) -> float:
+    """How like the words a sentence is: its best stretch, or the whole of a shorter one
+    (partial alignment would otherwise match a short heading inside the words)."""
+    return float(fuzz.partial_ratio(query, choice) if len(choice) >= len(query) else fuzz.ratio(query, choice))
+
+
+def _refine(
+    folded: str, low: str, query: str, span: tuple[int, int], region: tuple[int, int]
+) -> tuple[float, int, int]:
+    """The run of whole words near ``span`` (within ``region``) most like the words: the
+    alignment has the words' length, a paraphrase need not."""
+    lo, hi = max(region[0], span[0] - 200), min(region[1], span[1] + 200)
+    words = [(m.start() + lo, m.end() + lo) for m in re.finditer(r"\S+", folded[lo:hi])]
+    if lo > region[0] and words and folded[lo - 1] != " ":
+        words = words[1:]  # cut by the window, not a word of the text
+    if hi < region[1] and words and folded[hi] != " ":
+        words = words[:-1]
+    first = next((i for i, (_, e) in enumerate(words) if e > span[0]), 0)
+    last = next((i for i, (_, e) in enumerate(words) if e >= span[1]), len(words) - 1)
+    best = (-1.0, span[0], span[1])
+    for i in range(max(0, first - 2), min(len(words), first + 3)):
+        for j in range(max(i, last - 2), min(len(words), last + 3)):
+            score = fuzz.ratio(query, low[words[i][0] : words[j][1]])
+            if score > best[0]:
+                best = (score, words[i][0], words[j][1])
+    return best
+
+
 def find(text: str, words: str, limit: int = 3) -> list[Passage]:
     """The best passage of the whole text, then the best within other sentences, best first."""
     query = lowered(fold(words))
@@ -93,21 +98,21 @@ def find(text: str, words: str, limit: int = 3) -> list[Passage]:
     for sentence in split(text):
         end = folded.at(sentence.end)
         regions.append((folded.at(sentence.start), end - 1 if end < len(low) else end))
-    # the whole text first, then the sentences most like the words, scored in one C loop
-    ranked = process.extract(query, [low[a:b] for a, b in regions[1:]], scorer=fuzz.partial_ratio, limit=limit * 4)
+    ranked = process.extract(query, [low[a:b] for a, b in regions[1:]], scorer=_score, limit=limit * 4)
     spans: list[tuple[float, int, int]] = []
-    for first, end in [regions[0], *(regions[i + 1] for _, _, i in ranked)]:
+    for region in [regions[0], *(regions[i + 1] for _, _, i in ranked)]:
         if len(spans) >= limit:
             break
-        found = fuzz.partial_ratio_alignment(query, low[first:end])
+        found = fuzz.partial_ratio_alignment(query, low[region[0] : region[1]])
         if found is None:
             continue
-        a, b = word_span(folded.text, first + found.dest_start, first + found.dest_end)
+        aligned = (region[0] + found.dest_start, region[0] + found.dest_end)
+        score, a, b = _refine(folded.text, low, query, aligned, region)
         if a < b and not any(a < e and s < b for _, s, e in spans):
-            spans.append((found.score, a, b))
+            spans.append((score, a, b))
     spans.sort(key=lambda s: (-s[0], s[1]))
     # a weak second match is noise beside a strong first one
-    spans = [s for s in spans if s[0] >= max(60.0, spans[0][0] - 15)] if spans else []
+    spans = [s for s in spans if s[0] >= max(50.0, spans[0][0] - 10)] if spans else []
     passages = []
     for score, a, b in spans:
         start, stop = folded.origin(a), folded.origin(b - 1) + 1
