@@ -46,29 +46,6 @@ def lowered(text: str) -> str:
     return "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
-def word_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """``text[start:end]`` made whole words: a word cut at either end is kept when at least
-    half of it lies inside the span, and dropped otherwise."""
-
-    def word_at(i: int) -> tuple[int, int]:
-        left = text.rfind(" ", 0, i) + 1
-        right = text.find(" ", i)
-        return left, len(text) if right < 0 else right
-
-    first = start
-    if start < end and start > 0 and text[start - 1] != " " and text[start] != " ":
-        left, right = word_at(start)
-        start = left if right - start >= start - left else right
-    if start < end < len(text) and text[end - 1] != " " and text[end] != " ":
-        left, right = word_at(end - 1)
-        end = right if end - left >= right - end else left
-    while start < end and text[start] == " ":
-        start += 1
-    while end > start and text[end - 1] == " ":
-        end -= 1
-    return (start, end) if start < end else word_at(min(first, len(text) - 1))
-
-
 class Archive:
     """An archived source text, folded once, with a way to find a quote's nearest passage."""
 
