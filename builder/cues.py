@@ -213,7 +213,9 @@ _PLACE_WORD = r"[A-Z][\w'\u2019\-]*"
 _AFTER_IN = re.compile(
     rf"\b(?:[Ii]n|[Aa]t)\s+(?:the\s+)?(?P<p>{_PLACE_WORD}(?:\s+(?:{_PLACE_WORD}|de|la|del|am|upon|of\s+[A-Z]\w+))*)"
 )
-_BEFORE_SUMMIT = re.compile(r"\b(?P<p>[A-Z][a-z][\w'\u2019]*)\s+(?:summit|Summit|talks|Talks|meeting|Meeting)\b")
+_BEFORE_SUMMIT = re.compile(
+    r"(?<![\-\u2013])\b(?P<p>[A-Z][a-z][\w'\u2019]*)\s+(?:summit|Summit|talks|Talks|meeting|Meeting)\b"
+)
 
 
 def places(text: str, leader_words: set[str]) -> list[tuple[int, str]]:

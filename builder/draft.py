@@ -157,9 +157,16 @@ def _participants(ctx: _Context, index: int) -> tuple[list[str], str]:
 
 
 def _pick_date(mentions: list[DateMention], at: int) -> DateMention | None:
-    """The meeting's date: the first after the meeting word, or else the last before it."""
+    """The meeting's date: after the meeting word if one is there, else before it; the most
+    precise there ("met in July 2017, two years after the 2015 crisis"), the nearest of equals."""
+
+    def rank(m: DateMention) -> int:
+        return 0 if m.date is None else {"year": 1, "month": 2, "day": 3}[m.date.precision]
+
     after = [m for m in mentions if m.start >= at]
-    return after[0] if after else (mentions[-1] if mentions else None)
+    if after:
+        return max(after, key=lambda m: (rank(m), -m.start))
+    return max(mentions, key=lambda m: (rank(m), m.start)) if mentions else None
 
 
 def _pick_place(found: list[tuple[int, str]], at: int) -> str | None:
