@@ -55,13 +55,17 @@ def _overlap(a: _Event, b: _Event) -> bool:
 def same_event(a: _Event, b: _Event) -> bool:
     """Whether two reports may be of one meeting: in person both (a summit, talks or a
     meeting on the sidelines), or both calls or both video meetings; and the same leaders at
-    compatible dates, or at least two of them at the same place in the same year."""
+    compatible dates, or at least two of them at the same place in the same year; never two
+    meetings in different places."""
     if (a.kind in _REMOTE or b.kind in _REMOTE) and a.kind != b.kind:
         return False  # a call is not the video meeting of the same month
-    if a.participants == b.participants and _overlap(a, b):
-        return True
-    place = a.location and b.location and a.location.casefold() == b.location.casefold()
-    return bool(place) and a.date.year == b.date.year and len(a.participants & b.participants) >= 2
+    if a.location and b.location:
+        here, there = a.location.casefold(), b.location.casefold()
+        if here not in there and there not in here:
+            return False  # Buenos Aires in December 2018 is not the Helsinki summit of 2018
+        if a.date.year == b.date.year and len(a.participants & b.participants) >= 2:
+            return True
+    return a.participants == b.participants and _overlap(a, b)
 
 
 def _recorded(site: Site) -> list[tuple[str, _Event]]:

@@ -348,6 +348,7 @@ def test_draft_on_the_shipped_leaders_tells_new_events_from_recorded_ones(shippe
         ("5", "proposed", "2021-12-30-phone-call"),  # a call, in the same sentence: not that meeting
         ("6", "proposed", "2025-03-18-phone-call"),
         ("7", "proposed", "2025-08-15-meeting-in-anchorage"),
+        ("9", "proposed", "2018-12-meeting-in-buenos-aires"),  # not 2016, the year of another event
     ]
     columns = [re.split(r"\s{2,}", r, maxsplit=4) for r in result.out.splitlines()[1:] if not r.startswith("wrote ")]
     assert [c[3] for c in columns if c[1] == "set aside"] == [
