@@ -118,6 +118,21 @@ def _cmd_new(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_draft(project: Project, args: argparse.Namespace) -> int:
+    from .draft import draft, table
+
+    findings, written = draft(project.root, args.source, args.out)
+    print("\n".join([*table(findings), *written]))
+    return 0
+
+
+def _cmd_quote(project: Project, args: argparse.Namespace) -> int:
+    from .passages import quote_lines
+
+    print("\n".join(quote_lines(project, args.source, args.words, args.limit)))
+    return 0
+
+
 def _cmd_schema(project: Project, args: argparse.Namespace) -> int:
     written = write_schemas(project.root)
     print(f"{SCHEMA_DIR}/: {len(written)} written" + (f" ({', '.join(written)})" if written else ", all up to date"))
@@ -156,6 +171,19 @@ COMMANDS: dict[str, tuple[Callable[[Project, argparse.Namespace], int], str, str
         "summitry new meeting --title 'Geneva summit' --date 2021-06 --kind summit --location Geneva \\\n"
         "    --participants biden,putin --issues ukraine --summary 'First summit of [[biden]] and [[putin]].' \\\n"
         "    --source biden-putin-look-at-relationship --quote 'Think about their summit in Geneva in June 2021'",
+    ),
+    "draft": (
+        _cmd_draft,
+        "Read a source's archived text and write the meetings it reports as candidate records into "
+        "drafts/<source>/ (never into leaders/ or content/); print what was proposed, found already "
+        "recorded or set aside, and why.",
+        "summitry draft trump-putin-complex-relationship\nsummitry draft my-source --out /tmp/drafts",
+    ),
+    "quote": (
+        _cmd_quote,
+        "Find the passages of a source's archived text that best match some words, printed exactly "
+        "as the archive has them, ready to paste as a citation's quote.",
+        "summitry quote biden-putin-look-at-relationship 'summit in Geneva June 2021'",
     ),
     "schema": (
         _cmd_schema,
@@ -232,6 +260,13 @@ def parser() -> argparse.ArgumentParser:
             cmd.add_argument("--id", help="the record's id (default: from the date and title, or the name)")
             for key in sorted({item.key for items in ASKS.values() for item in items}):
                 cmd.add_argument("--" + key.replace("_", "-"), dest=key, help=_flag_help(key))
+        if name in ("draft", "quote"):
+            cmd.add_argument("source", help="the source's id (content/sources/<id>.yaml, with an archived text)")
+        if name == "draft":
+            cmd.add_argument("--out", type=Path, help="folder for the candidates (default: drafts/<source>/)")
+        if name == "quote":
+            cmd.add_argument("words", help="the words to look for")
+            cmd.add_argument("--limit", type=int, default=3, help="passages to show at most (default: %(default)s)")
         if name == "build":
             cmd.add_argument("--no-strict", action="store_true", help="let MkDocs warnings pass (CI never does)")
         if name in ("build", "serve"):

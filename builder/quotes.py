@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from rapidfuzz import fuzz
+
 _FOLD = str.maketrans(
     {
         "\u2018": "'",
@@ -36,26 +38,45 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_FOLD)).strip()
 
 
+def lowered(text: str) -> str:
+    """Lower case, character for character, so that offsets still match the text."""
+    low = text.lower()
+    if len(low) == len(text):  # no character lowered into two ('İ'): the same offsets
+        return low
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
+
+
 class Archive:
     """An archived source text, folded once, with a way to find a quote's nearest passage."""
 
     def __init__(self, text: str) -> None:
         self.folded = fold(text)
-        self._words = self.folded.split(" ")
+        self._lower: str | None = None  # made when a quote is not found, rarely
 
     def __contains__(self, quote: str) -> bool:
         return fold(quote) in self.folded
 
     def closest(self, quote: str) -> str:
-        """The passage of the archive, as long as the quote, that reads most like it."""
-        want = fold(quote).split(" ")
-        n = len(want)
-        target = " ".join(want).lower()
+        """The passage of the archive, as long as the quote in words, that reads most like it.
+
+        rapidfuzz finds where in the archive the quote aligns best, in one pass in C; only the
+        word windows around that place are then scored with difflib, where scoring every window
+        of a long archive took seconds."""
+        if self._lower is None:
+            self._lower = lowered(self.folded)
+        target = lowered(fold(quote))
+        found = fuzz.partial_ratio_alignment(target, self._lower)
+        if found is None:
+            return ""
+        n = len(target.split(" "))
+        words = self.folded.split(" ")
+        first = self.folded.count(" ", 0, found.dest_start)
+        last = first + self.folded.count(" ", found.dest_start, found.dest_end)
         best, best_score = "", -1.0
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(target)
-        for start in range(max(1, len(self._words) - n + 1)):
-            window = " ".join(self._words[start : start + n])
+        for start in range(max(0, first - n), max(1, min(last + 1, len(words) - n + 1))):
+            window = " ".join(words[start : start + n])
             matcher.set_seq1(window.lower())
             if matcher.real_quick_ratio() <= best_score or matcher.quick_ratio() <= best_score:
                 continue
