@@ -15,6 +15,7 @@ from typing import Any
 from .dates import PartialDate
 from .errors import Problem, did_you_mean
 from .load import KIND_DIRS
+from .prosecheck import prose_problems
 from .quotes import Archive
 from .refs import Reference, references
 from .schema import Citation
@@ -246,6 +247,7 @@ def resolve(
     refs = {(entry.kind, entry.id): list(references(entry)) for entry in entries}
     backlinks, found = _check_references(entries, refs, index, archives, broken or {})
     problems += found
+    problems += prose_problems(root, entries)
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
     relations, found = _relations(index["leader"], meetings, index["issue"])
     problems += found

@@ -17,9 +17,11 @@ LINE = (
     "[data](data:text/html,PWN-data) <a href='https://evil.example/PWN-a'>a</a> "
     '<div onclick="PWN-onclick">x</div> {{ PWN-jinja }} {% PWN-tag %} | PWN-cell | x | &lt;b&gt;'
 )
-# Prose fields (Markdown) also get block markup on lines of their own.
+# In prose, a link to a javascript: or data: address is an error (tests/test_prose_policy.py),
+# so prose gets the rest of the line, and block markup on lines of its own.
+PROSE = LINE.replace("[click](javascript:alert('PWN-js')) [data](data:text/html,PWN-data) ", "")
 BLOCK = (
-    LINE + "\n\n# PWN-heading\n\n| a | PWN-table |\n|---|---|\n| b | c |\n\nPWN-setext\n---\n\n"
+    PROSE + "\n\n# PWN-heading\n\n| a | PWN-table |\n|---|---|\n| b | c |\n\nPWN-setext\n---\n\n"
     "---\ntitle: PWN-frontmatter\n---\n\n<div>\nPWN-rawblock\n</div>\n\n[ref]: javascript:alert('PWN-ref')\n"
 )
 
@@ -54,14 +56,14 @@ def _knowledge_base(root: Path) -> None:
             "participants": ["ann", "bob"],
             "issues": ["water"],
             "summary": BLOCK,
-            "outcomes": [BLOCK, LINE],
+            "outcomes": [BLOCK, PROSE],
             "citations": _cite(),
         },
         "content/issues/water.yaml": {
             "title": LINE,
             "summary": BLOCK,
             "developments": [{"date": "2019", "text": BLOCK, "citations": _cite()}],
-            "positions": {"ann": {"text": BLOCK, "citations": _cite()}, "bob": {"text": LINE, "citations": _cite()}},
+            "positions": {"ann": {"text": BLOCK, "citations": _cite()}, "bob": {"text": PROSE, "citations": _cite()}},
             "citations": _cite(),
         },
     }
