@@ -43,8 +43,10 @@ _TOKEN = re.compile(LINK_RE.pattern + r"|(!?)\[([^\[\]]*)\]\(((?:[^()]|\([^()]*\
 # Characters Python-Markdown can read as markup anywhere in a line ('|' in table cells,
 # with the tables extension). '*' and '_' are escaped separately: paired, they are emphasis.
 _SPECIAL = re.compile(r"[\\`{}\[\]()#+!|]")
-_STRONG = re.compile(r"(\*\*|(?<![^\W_])__)(?=\S)(.+?)(?<=\S)\1(?![^\W_])")
-_EMPHASIS = re.compile(r"(\*|(?<![^\W_])_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![^\W_])")
+# A pair touches no other '*' or '_' (two pairs side by side would read as one '**'), and
+# '_' does not pair inside a word.
+_STRONG = re.compile(r"(?<![*_])(\*\*|(?<![^\W_])__)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_])(?![^\W_])")
+_EMPHASIS = re.compile(r"(?<![*_])(\*|(?<![^\W_])_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_])(?![^\W_])")
 # What a line may not start with: a list item or rule ('-'), an ordered list item ('1.'), a
 # definition (':'), a setext underline ('='), a fence ('~'), or, after a link's '[', a footnote ('^').
 _START = re.compile(r"[-:=~^]|\d+\.")

@@ -32,8 +32,8 @@ from .validate import Entry, walk
 # MkDocs enables these whatever mkdocs.yml says (MkDocsConfig.markdown_extensions.builtins).
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
 PROSE_TAGS = frozenset({"p", "em", "strong", "a"})
-# The places of _DOCUMENT, and how many of each element they make when prose keeps to itself.
-_PLACES = Counter(dl=1, dt=1, dd=1, table=1, thead=1, tbody=1, tr=2, th=2, td=2, ul=1, li=1)
+# The elements the places of _DOCUMENT make; prose must leave them as plain prose does.
+_PLACES = frozenset({"dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "ul", "li"})
 _DOCUMENT = "Term\n:   d\n\n{block}\n\n| h | h |\n|---|---|\n| {inline} | z |\n\n- {inline}\n"
 _LABELS = re.compile(r"\[\^([^\]\s\\]+)\]")
 _RECORD_HREF = re.compile(r"(\.\./)*[\w-]+(/[\w-]+)*\.md")
@@ -141,22 +141,37 @@ def allowed_href(href: str) -> bool:
     return (lowered.startswith("https://") and len(lowered) > 8) or bool(_RECORD_HREF.fullmatch(href))
 
 
-def refused(block: str, inline: str, md: python_markdown.Markdown) -> str | None:
-    """What in this prose Markdown (as a paragraph and on one line) the policy does not allow."""
+def _places(block: str, inline: str, md: python_markdown.Markdown) -> tuple[_Walk, tuple[Any, ...]]:
+    """The walk of prose's Markdown in the places pages put it, and what the places became."""
     document = _DOCUMENT.format(block=block, inline=inline)
     labels = sorted(set(_LABELS.findall(block + inline)))
     document += "".join(f"\n[^{label}]: note\n" for label in labels)
     md.reset()
-    walk_ = _Walk()
-    walk_.feed(md.convert(document))
-    walk_.close()
-    if walk_.refused:
-        return walk_.refused
-    places = Counter({tag: n for tag, n in walk_.counts.items() if tag in _PLACES})
-    if places != _PLACES or walk_.place_text != {"dt": "Term", "dd": "d", "th": "hh"} or walk_.cells[-1:] != ["z"]:
-        changed = sorted(tag for tag in _PLACES if places[tag] != _PLACES[tag]) or ["td"]
-        return f"markup that changes the page around it (<{changed[0]}>)"
-    return None
+    walked = _Walk()
+    walked.feed(md.convert(document))
+    walked.close()
+    counts = tuple(sorted((tag, n) for tag, n in walked.counts.items() if tag in _PLACES))
+    return walked, (counts, tuple(sorted(walked.place_text.items())), walked.cells[-1:])
+
+
+@functools.lru_cache(maxsize=4)
+def _plain_places(md: python_markdown.Markdown) -> tuple[Any, ...]:
+    """The places as plain prose leaves them, with this parser's extensions."""
+    return _places("plain", "plain", md)[1]
+
+
+def refused(block: str, inline: str, md: python_markdown.Markdown) -> str | None:
+    """What in this prose Markdown (as a paragraph and on one line) the policy does not allow."""
+    walked, places = _places(block, inline, md)
+    if walked.refused:
+        return walked.refused
+    if places == _plain_places(md):
+        return None
+    want, got = _plain_places(md), places
+    counts, wanted = dict(got[0]), dict(want[0])
+    changed = sorted(tag for tag in _PLACES if counts.get(tag) != wanted.get(tag))
+    changed += [tag for (tag, text), (_, own) in zip(got[1], want[1], strict=True) if text != own]
+    return f"markup that changes the page around it (<{(changed or ['td'])[0]}>)"
 
 
 def _stand_in(rid: str, label: str | None) -> str:
