@@ -16,27 +16,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from .dates import PartialDate
-from .entry import Entry
+from .entry import Entry, walk
 from .errors import Problem
 from .markdown import LINK_RE
 from .models import Citation
 from .raw import Path_
 from .resolve import Site
-
-
-def walk(value: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """Every value inside a model, with its location as written in YAML (aliases, not names)."""
-    yield loc, value
-    if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            yield from walk(getattr(value, name), loc + (info.alias or name,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from walk(item, loc + (i,))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk(item, loc + (key,))
-
 
 # Fields that say something a record's citations must support: its prose and its titles.
 STATEMENT_FIELDS = ("title", "summary", "text", "outcomes")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
 
 from .errors import Problem
 from .models import Record
@@ -40,3 +43,17 @@ class Entry(Generic[M]):
         loc = as_written(self.raw.data, loc)
         line, column = self.raw.where_key(loc) if at_key else self.raw.where(loc)
         return Problem(self.path, line, column, self.kind, self.id, dotted(loc), message)
+
+
+def walk(value: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Every value inside a model, with its location as written in YAML (aliases, not names)."""
+    yield loc, value
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from walk(getattr(value, name), loc + (info.alias or name,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from walk(item, loc + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk(item, loc + (key,))

@@ -1,4 +1,30 @@
-"""Turning record text into Markdown that shows as written and never becomes markup."""
+"""Record text to Markdown that shows as written; the prose policy, written down once.
+
+A record's prose fields (``summary``, ``outcomes``, a development's or position's ``text``,
+a citation's ``note``) may use exactly this Markdown:
+
+- emphasis, ``*words*`` or ``_words_``, and strong emphasis, ``**words**`` or ``__words__``,
+  within the text between links;
+- links to https addresses: ``[label](https://example.org/page)``;
+- links to records: ``[[id]]`` or ``[[id|label]]``.
+
+Everything else is shown as written, character for character: HTML and entities, images,
+autolinks, reference links and their definitions, footnotes (``[^1]``), headings, lists,
+quotes, tables, definition lists, rules, code, ``[TOC]``, attribute lists. Line breaks
+and indentation inside a paragraph are spaces; a blank line starts a new paragraph, and
+fields shown on one line (outcomes, developments, notes, positions in a table) are folded
+into one. A record cannot add a citation: every footnote on a page is one of its citations.
+
+Errors, reported by ``summitry check`` with the field's place: a ``[label](target)`` whose
+target is not an https address (``http:``, ``javascript:``, ``mailto:``, a relative path,
+a title after the address), and a link without a label.
+
+It is enforced in two steps. :func:`prose` lets only the constructs above through as
+Markdown and escapes every other character that Markdown could read as markup. Then
+``builder.prosecheck`` parses what came out with Python-Markdown, configured with the site's
+extensions, and allows only ``p``, ``em``, ``strong`` and ``a`` with an ``href`` to an https
+address or to a record's page; anything else is reported as a located problem.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +33,27 @@ import html
 import json
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-# Characters Python-Markdown treats as markup inline; '|' matters inside table cells
-# (the tables extension makes it escapable).
-_INLINE = re.compile(r"([\\`*_\[\]{}()#!|])")
-_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_REF_DEF = re.compile(r"^(\s{0,3})\[([^\]]+)\]:\s*<?([^\s>]*)", re.MULTILINE)
-_SAFE_PREFIXES = ("http://", "https://", "mailto:")
 # [[id]] or [[id|label]]; ids are checked against every kind of record in the resolve stage.
 LINK_RE = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+# A record link, or anything that looks like an inline link or image: [label](target), where
+# the target may hold one level of parentheses (as addresses on Wikipedia do).
+_TOKEN = re.compile(LINK_RE.pattern + r"|(!?)\[([^\[\]]*)\]\(((?:[^()]|\([^()]*\))*)\)")
+# Characters Python-Markdown can read as markup anywhere in a line ('|' in table cells,
+# with the tables extension). '*' and '_' are escaped separately: paired, they are emphasis.
+_SPECIAL = re.compile(r"[\\`{}\[\]()#+!|]")
+# A pair touches no other '*' or '_' (two pairs side by side would read as one '**'), and
+# '_' does not pair inside a word.
+_STRONG = re.compile(r"(?<![*_])(\*\*|(?<![^\W_])__)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_])(?![^\W_])")
+_EMPHASIS = re.compile(r"(?<![*_])(\*|(?<![^\W_])_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_])(?![^\W_])")
+# What a line may not start with: a list item or rule ('-'), an ordered list item ('1.'), a
+# definition (':'), a setext underline ('='), a fence ('~'), or, after a link's '[', a footnote ('^').
+_START = re.compile(r"[-:=~^]|\d+\.")
+_MARKER = re.compile(r"/(?=//)")
+_ENTITY = {":": "&#58;", "=": "&#61;", "~": "&#126;", "^": "&#94;"}
+
+Link = Callable[[str, str | None], str]
 
 
 def link_target(value: str) -> str:
@@ -23,60 +61,115 @@ def link_target(value: str) -> str:
     return value.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
 
 
-# Block markup that would give a record's prose a page's structure: headings, tables,
-# setext underlines and rules. They are shown as written.
-_BLOCK_MARKUP = re.compile(r"^( {0,3})([#=]|-{3,}\s*$|-(?=\s*-)|\*(?=\s*\*\s*\*))", re.MULTILINE)
+def _characters(value: str) -> str:
+    """Escape what is markup anywhere: '&' and '<' (entities, HTML, autolinks), the marker
+    the footnotes extension replaces ('///Footnotes Go Here///'), and Markdown's specials."""
+    out = _SPECIAL.sub(r"\\\g<0>", value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return _MARKER.sub("&#47;", out)
+
+
+def _line_start(markdown: str) -> str:
+    """Escape the first character when it would open a block (the line is the block's first)."""
+    found = _START.match(markdown)
+    if not found:
+        return markdown
+    lead = found[0]
+    if lead[-1] == ".":
+        return lead[:-1] + "\\." + markdown[len(lead) :]
+    return (_ENTITY.get(lead) or "\\" + lead) + markdown[1:]
 
 
 @functools.lru_cache(maxsize=1 << 16)  # names and titles recur on many pages
 def text(value: str) -> str:
     """Plain text (a title, a name, a quote) as inline Markdown that renders as itself."""
-    flat = " ".join(str(value).split())
-    return _INLINE.sub(r"\\\1", html.escape(flat, quote=False))
+    return _line_start(_plain(" ".join(str(value).split())))
 
 
-def _unsafe(destination: str) -> bool:
-    """A link target with a scheme other than the web's (javascript:, data:, ...)."""
-    return ":" in destination and not destination.lower().startswith(_SAFE_PREFIXES)
+def _emphasis(run: str) -> str:
+    """Text between links: paired '*' or '_' stay emphasis, every other character is text."""
+    return _pairs(run, _STRONG, lambda part: _pairs(part, _EMPHASIS, _plain))
 
 
-def _defuse_links(markdown: str) -> str:
-    """Escape the bracket that would make a link to an unsafe target, so it shows as text."""
-
-    def inline(match: re.Match[str]) -> str:
-        return "]\\(" + match[0][2:] if _unsafe(match[1]) else match[0]
-
-    def ref(match: re.Match[str]) -> str:
-        indent = match[1]
-        return indent + "\\" + match[0][len(indent) :] if _unsafe(match[3]) else match[0]
-
-    return _REF_DEF.sub(ref, _INLINE_LINK.sub(inline, markdown))
+def _pairs(run: str, pattern: re.Pattern[str], between: Callable[[str], str]) -> str:
+    """The pairs of markers ``pattern`` finds are kept, what they hold escaped again in turn."""
+    out, pos = [], 0
+    for found in pattern.finditer(run):
+        out.append(between(run[pos : found.start()]))
+        out.append(found[1] + _emphasis(found[2]) + found[1])
+        pos = found.end()
+    out.append(between(run[pos:]))
+    return "".join(out)
 
 
-def _escape_prose(markdown: str) -> str:
-    out = markdown.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
-    out = _BLOCK_MARKUP.sub(lambda m: m[1] + "\\" + m[2], out)
-    return _defuse_links(out)
+def _plain(run: str) -> str:
+    return re.sub(r"[*_]", r"\\\g<0>", _characters(run))
 
 
-def prose(value: str, link: Callable[[str, str | None], str], inline: bool = False) -> str:
-    """Prose fields are Markdown, minus raw HTML, block markup and links to non-web schemes.
+def link_problem(label: str, target: str) -> str | None:
+    """Why ``[label](target)`` is not allowed in prose, or None if it is."""
+    try:
+        parts = urlsplit(target) if target and not any(c.isspace() for c in target) else None
+    except ValueError:  # a malformed address, like an unclosed '[' in the host
+        parts = None
+    if parts is not None and parts.scheme.lower() == "https" and parts.netloc:
+        if label.strip():
+            return None
+        return f"link to '{target}' has no label: write [label]({target})"
+    hint = ""
+    if parts is not None and parts.scheme.lower() == "http" and parts.netloc:
+        hint = f" (did you mean 'https{target[4:]}'?)"
+    allowed = "prose may link only to https:// addresses, and to records with [[id]]"
+    return f"link to '{target}' is not allowed: {allowed}{hint}"
+
+
+def _href(target: str) -> str:
+    """An https address with every character Markdown or HTML might read percent-encoded."""
+    return re.sub(r"[^\w\-.~:/?#@!$&'*+,;=%]", lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), target)
+
+
+def _paragraph(value: str, link: Link, problems: list[str]) -> str:
+    out, pos = [], 0
+    for found in _TOKEN.finditer(value):
+        out.append(_emphasis(value[pos : found.start()]))
+        if found[1] is not None:
+            out.append(link(found[1].strip(), found[2].strip() if found[2] else None))
+        elif found[3]:  # an image: shown as written, since the site loads nothing from other hosts
+            out.append(_plain(found[0]))
+        else:
+            label, target = found[4], found[5].strip()
+            problem = link_problem(label, target)
+            if problem is None:
+                out.append(f"[{_line_start(_emphasis(label.strip()))}]({_href(target)})")
+            else:
+                problems.append(problem)
+                out.append(_plain(found[0]))
+        pos = found.end()
+    out.append(_emphasis(value[pos:]))
+    return _line_start("".join(out))
+
+
+def paragraphs(value: str, inline: bool = False) -> list[str]:
+    """The paragraphs of a prose field, each on one line; one paragraph if ``inline``."""
+    parts = [" ".join(part.split()) for part in re.split(r"\n[^\S\n]*\n", value)]
+    parts = [part for part in parts if part]
+    return [" ".join(parts)] if inline and parts else parts
+
+
+def convert(value: str, link: Link, inline: bool = False) -> tuple[str, list[str]]:
+    """A prose field as Markdown, and what in it breaks the policy (those parts shown as text)."""
+    problems: list[str] = []
+    out = "\n\n".join(_paragraph(part, link, problems) for part in paragraphs(value, inline))
+    return out, problems
+
+
+def prose(value: str, link: Link, inline: bool = False) -> str:
+    """A prose field as Markdown under the policy above.
 
     ``link(id, label)`` turns a ``[[id]]`` or ``[[id|label]]`` into a Markdown link; ids
-    were checked in the resolve stage. Only the text between links is escaped, so that a
-    label's '|' stays the link's own. ``inline`` folds the text onto one line, for list
-    items and table cells.
+    were checked in the resolve stage, and so were links the policy refuses, which are
+    shown as text here. ``inline`` folds the text onto one line, for list items and cells.
     """
-    parts, pos = [], 0
-    for match in LINK_RE.finditer(value):
-        parts.append(_escape_prose(value[pos : match.start()]))
-        parts.append(link(match[1].strip(), match[2].strip() if match[2] else None))
-        pos = match.end()
-    parts.append(_escape_prose(value[pos:]))
-    out = "".join(parts)
-    if inline:
-        out = " ".join(out.split())
-    return out.strip()
+    return convert(value, link, inline)[0]
 
 
 def plain(value: str, name_of: Callable[[str], str], limit: int) -> str:

@@ -27,7 +27,7 @@ class Reference:
     is_key: bool = False  # the id is a mapping key (positions), not a value
 
 
-def _is_prose(loc: Path_) -> bool:
+def is_prose(loc: Path_) -> bool:
     named = [part for part in loc if isinstance(part, str)]
     return (
         bool(named)
@@ -58,7 +58,7 @@ def references(entry: Entry[Any]) -> Iterator[Reference]:
             yield Reference(loc + ("source",), value.source, "source", value)
             stack.extend(_children(loc, value))
         elif isinstance(value, str):
-            if "[[" in value and _is_prose(loc):
+            if "[[" in value and is_prose(loc):
                 for match in LINK_RE.finditer(value):
                     yield Reference(loc, match[1].strip(), None)
         elif isinstance(value, (BaseModel, list, dict)):

@@ -19,6 +19,7 @@ from .entry import Entry
 from .errors import Problem, did_you_mean
 from .kinds import KINDS, reserved
 from .models import Citation, Issue, Leader, Meeting, Relationship, Source
+from .prosecheck import prose_problems
 from .quotes import Archive
 from .references import Reference, references
 
@@ -319,6 +320,7 @@ def resolve(
     refs = {(entry.kind, entry.id): list(references(entry)) for entry in entries}
     backlinks, found = _check_references(entries, refs, index, archives, broken or {})
     problems += found
+    problems += prose_problems(root, entries)
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
     relations, found = _relations(
         index["leader"], meetings, index["issue"], index["relation"], (broken or {}).get("leader", set())

@@ -53,3 +53,9 @@ def scan(path: Path) -> Page:
 
 def visible_text(path: Path) -> str:
     return " ".join(" ".join(scan(path).text).split())
+
+
+def scan_text(html: str) -> Page:
+    scanner = _Scanner()
+    scanner.feed(html)
+    return scanner.page
