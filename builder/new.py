@@ -82,6 +82,8 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
     """Write the new record, or raise with every problem it would have; never overwrite."""
     values = gather(kind, given, ask)
     rid = rid or default_id(kind, values)
+    if not rid:
+        raise SummitryError(f"cannot make an id from the {kind}'s {_named_by(kind)}: give one with --id")
     path = root / KINDS[kind].folder / f"{rid}.yaml"
     rel = path.relative_to(root).as_posix()
     if any(p.stem == rid for p in discover(root)[kind]):
@@ -98,6 +100,10 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
     with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
         handle.write(text)
     return path
+
+
+def _named_by(kind: str) -> str:
+    return {"leader": "name", "relation": "leaders"}.get(kind, "title")
 
 
 def _readable(problem: Problem) -> Problem:
