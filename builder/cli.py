@@ -15,6 +15,7 @@ from .new import ASKS, create
 from .pipeline import ENGINES, Project, build, check, generate
 
 EXIT_PROBLEMS = 1
+EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 
 
 def _warn(problem: Problem) -> None:
@@ -59,7 +60,11 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
 def _cmd_new(project: Project, args: argparse.Namespace) -> int:
     given = {item.key: getattr(args, item.key, None) for item in ASKS[args.record]}
     ask = input if sys.stdin.isatty() else None
-    path = create(project.root, args.record, given, ask, args.id)
+    try:
+        path = create(project.root, args.record, given, ask, args.id)
+    except (EOFError, KeyboardInterrupt) as exc:  # Ctrl-D or Ctrl-C at a question: every answer is asked first
+        print("\ncancelled; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_PROBLEMS
     print(f"wrote {path.relative_to(project.root)}; it passes summitry check")
     return 0
 
