@@ -32,7 +32,9 @@ def test_committed_schemas_are_what_the_models_give() -> None:
 
 def test_every_record_names_its_schema_and_the_editor_settings_map_the_folders() -> None:
     for kind, folder in KIND_DIRS.items():
-        for path in (REPO / folder).glob("*.yaml"):
+        paths = sorted((REPO / folder).glob("*.yaml"))
+        assert paths, f"no {kind} record in {folder}/ to check"
+        for path in paths:
             assert path.read_text(encoding="utf-8").splitlines()[0] == modeline(kind), path
             target = (path.parent / modeline(kind).split("$schema=")[1]).resolve()
             assert target == (REPO / "schema" / f"{kind}.schema.json").resolve()
@@ -43,6 +45,7 @@ def test_every_record_names_its_schema_and_the_editor_settings_map_the_folders()
 @pytest.mark.parametrize("kind", sorted(KIND_DIRS))
 def test_independent_validator_accepts_every_shipped_record(kind: str) -> None:
     files = sorted((REPO / KIND_DIRS[kind]).glob("*.yaml"))
+    assert files, f"no {kind} record to validate"
     result = _validate(REPO / "schema" / f"{kind}.schema.json", *files)
     assert result.returncode == 0, result.stdout + result.stderr
 
