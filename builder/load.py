@@ -9,7 +9,6 @@ anchors and aliases (the "billion laughs"), absurd nesting.
 
 from __future__ import annotations
 
-import functools
 import os
 import stat
 import unicodedata
@@ -18,15 +17,13 @@ from typing import Any
 
 import yaml
 
+from . import yaml12
 from .errors import Problem
 from .ids import ID_RE, slug
 from .kinds import KINDS
 from .raw import Path_, RawRecord, dotted
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+_Loader: type = yaml12.Loader  # YAML 1.2, as editors read it: NO and yes are text, not booleans
 
 MAX_DEPTH = 12
 # PyYAML's C composer recurses once per level and crashes the interpreter (a segmentation
@@ -118,18 +115,12 @@ class _Walker:
         if tag in (_BOOL, _INT, _FLOAT):
             self.literals[loc] = node.value
             try:
-                return _constructor().construct_object(node, deep=True)
-            except (ValueError, yaml.YAMLError) as exc:  # e.g. an int too large
+                return yaml12.scalar(tag, node.value)
+            except ValueError as exc:  # e.g. an int of more digits than Python converts
                 self.problem(node, loc, f"cannot read value {node.value!r}: {exc}")
                 return None
         self.problem(node, loc, f"YAML tag '{tag}' is not allowed")
         return None
-
-
-@functools.cache
-def _constructor() -> yaml.SafeLoader:
-    """A loader used only for its scalar constructors (booleans, numbers), made once."""
-    return yaml.SafeLoader("")
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:

@@ -109,7 +109,7 @@ class Leader(Record):
     name: Text
     """Full name as commonly written, e.g. 'Vladimir Putin'."""
     country: Text
-    """The country the leader leads or led. Quote it if YAML could read it otherwise ('NO')."""
+    """The country the leader leads or led."""
     roles: list[Role] = []
     """Offices held, any number."""
     summary: Text

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from . import yaml12
 from .errors import Problem, SummitryError, ValidationFailed
 from .json_schema import modeline
 from .kinds import KINDS, Ask
@@ -50,7 +51,7 @@ def _flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(yaml12.Dumper):
     pass
 
 

@@ -11,6 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builder import yaml12
 from builder.cli import main
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -76,7 +77,7 @@ def knowledge_bases(draw: st.DrawFn) -> dict[str, dict]:
     return files
 
 
-class _NoAliases(yaml.SafeDumper):
+class _NoAliases(yaml12.Dumper):
     """Write shared values out in full: records refuse YAML aliases."""
 
     def ignore_aliases(self, data: object) -> bool:
