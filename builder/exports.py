@@ -116,6 +116,8 @@ def as_data(site: Site) -> dict[str, Any]:
             "publisher": m.publisher,
             "address": m.url,
             "published": _date(m.published),
+            "accessed": _date(m.accessed),
+            "archive_url": m.archive_url,
             "archive": m.archive,
         }
         for sid, m in ((sid, e.model) for sid, e in site.sources.items())

@@ -208,6 +208,11 @@ class Source(Record):
     """Where it was published; http(s) only."""
     published: Date | None = None
     """When it was published."""
+    accessed: Date | None = None
+    """When the address was last read and found to hold the document."""
+    archive_url: HttpUrl | None = None
+    """A copy kept by a web archive (the Wayback Machine, archive.today), for when the
+    address stops working; http(s) only."""
     archive: Annotated[str, StringConstraints(pattern=ARCHIVE_PATTERN)] | None = None
     """File name of the archived text, beside this record (content/sources/<id>.txt). Quotes
     citing this source are checked against it."""

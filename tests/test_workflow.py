@@ -11,6 +11,8 @@ import yaml
 
 REPO = Path(__file__).parent.parent
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
+LINKS = REPO / ".github" / "workflows" / "links.yml"
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 BIN = Path(sys.executable).parent
 
 
@@ -19,12 +21,13 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_valid_against_githubs_workflow_schema() -> None:
-    result = _run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(WORKFLOW))
+    assert WORKFLOW in WORKFLOWS and LINKS in WORKFLOWS
+    result = _run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_clean_under_zizmor_even_as_an_auditor() -> None:
-    result = _run(str(BIN / "zizmor"), "--offline", "--persona", "auditor", str(WORKFLOW))
+    result = _run(str(BIN / "zizmor"), "--offline", "--persona", "auditor", *map(str, WORKFLOWS))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout + result.stderr
 
@@ -43,3 +46,20 @@ def test_pinned_least_privilege_and_deploys_only_from_main() -> None:
     steps = " ".join(str(step.get("run", "")) for step in flow["jobs"]["build"]["steps"])
     for command in ("summitry check", "pytest", "summitry build", "builder.linkcheck site"):
         assert command in steps
+
+
+def test_link_check_is_weekly_reports_in_an_issue_and_never_fails_a_build() -> None:
+    text = LINKS.read_text()
+    flow = yaml.safe_load(text)
+    triggers = flow[True]  # YAML 1.1 (PyYAML) reads the key 'on' as true
+    assert set(triggers) == {"schedule", "workflow_dispatch"}, "it must not run on push"
+    assert re.fullmatch(r"[\d*/,-]+( [\d*/,-]+){4}", triggers["schedule"][0]["cron"])
+    assert flow["permissions"] == {}
+    job = flow["jobs"]["links"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    uses = re.findall(r"uses: (\S+)", text)
+    assert uses and all(re.fullmatch(r"[\w./-]+@[0-9a-f]{40}", u) for u in uses), uses
+    lychee = next(step for step in job["steps"] if "lychee-action" in step.get("uses", ""))
+    assert lychee["with"]["fail"] is False and "content/sources/*.yaml" in lychee["with"]["args"]
+    report = job["steps"][-1]["run"]
+    assert "gh issue edit" in report and "gh issue create" in report
