@@ -23,6 +23,7 @@ import yaml
 from .aliases import alias_table, canonicalize
 from .errors import EngineFailed, Problem, SummitryError, ValidationFailed
 from .fingerprint import fingerprint
+from .history import last_changed
 from .jobs import run as run_jobs
 from .load import discover, load_all
 from .raw import RawRecord
@@ -105,7 +106,7 @@ def check(project: Project, strict: bool = False, warn: Warn | None = None) -> S
     return site
 
 
-def settings(project: Project) -> Settings:
+def settings(project: Project, updated: dict[str, str] | None = None) -> Settings:
     """What rendering needs beyond the records: the edit link base and hand-written pages."""
     edit_base, site_url, site_name, md_in_html = None, "", "Summitry", False
     if project.config_file.exists():
@@ -127,7 +128,7 @@ def settings(project: Project) -> Settings:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 pages.append((path.relative_to(folder).as_posix(), path.read_bytes()))
-    return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html)
+    return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html, updated or {})
 
 
 def generate(
@@ -137,7 +138,8 @@ def generate(
 
     ``workers``: processes rendering pages (default: one per core; 1 renders in this one).
     """
-    inputs = fingerprint(project.root, "generate", strict)
+    updated = last_changed(project.root)  # a commit changes no file, but it changes these dates
+    inputs = fingerprint(project.root, "generate", strict, sorted(updated.items()))
     output = Output(project.docs)
     if output.notes.get("inputs") == inputs and output.intact():
         # Nothing read has changed and nothing written was touched: the output is what a
@@ -151,7 +153,7 @@ def generate(
     for warning in warnings:
         if warn is not None:
             warn(warning)
-    jobs = Renderer(site, settings(project)).jobs()
+    jobs = Renderer(site, settings(project, updated)).jobs()
     output.begin({path for paths, _ in jobs for path in paths})
     notes = {"inputs": inputs, "warnings": [dataclasses.astuple(w) for w in warnings]}
     return output.finish(run_jobs(jobs, output, workers), notes)
