@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -44,8 +45,40 @@ def test_pinned_least_privilege_and_deploys_only_from_main() -> None:
     assert deploy["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
     assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     steps = " ".join(str(step.get("run", "")) for step in flow["jobs"]["build"]["steps"])
-    for command in ("summitry check", "pytest", "summitry build", "builder.linkcheck site"):
+    for command in ("summitry check", "pytest", "summitry build", "builder.linkcheck site", "ruff check", "mypy"):
         assert command in steps
+    assert "-c constraints.txt" in steps and "npm ci" in steps
+
+
+def test_every_python_version_claimed_is_tested_and_one_publishes() -> None:
+    flow = yaml.safe_load(WORKFLOW.read_text())
+    claimed = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["requires-python"]
+    versions = flow["jobs"]["build"]["strategy"]["matrix"]["python"]
+    assert claimed == ">=3.11" and versions[0] == "3.11" and "3.13" in versions
+    upload = next(s for s in flow["jobs"]["build"]["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert "matrix.python == '3.11'" in upload["if"]
+    assert "matrix.python" in flow["jobs"]["build"]["concurrency"]["group"]  # or the versions cancel each other
+
+
+def test_dependabot_watches_the_actions_and_the_pins() -> None:
+    config = REPO / ".github" / "dependabot.yml"
+    result = _run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.dependabot", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    ecosystems = {u["package-ecosystem"] for u in yaml.safe_load(config.read_text())["updates"]}
+    assert {"github-actions", "pip", "npm"} <= ecosystems
+
+
+def test_constraints_pin_every_package_the_project_names() -> None:
+    pins = {}
+    for line in (REPO / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    named = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
+    for requirement in named:
+        name = re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", requirement).group()).lower()
+        assert pins.get(name), f"constraints.txt pins no version of {name}"
 
 
 def test_link_check_is_weekly_reports_in_an_issue_and_never_fails_a_build() -> None:
