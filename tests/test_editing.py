@@ -7,9 +7,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from builder.json_schema import modeline, schema_texts
 from builder.kinds import KINDS
@@ -241,13 +243,29 @@ def test_schemas_are_published_with_the_site(small: Path, run) -> None:
 
 
 def _pre_commit(root: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PRE_COMMIT_HOME": str(root / ".pc")}
-    command = [str(BIN / "pre-commit"), "run", "--all-files", "--color", "never"]
+    """As a contributor runs it: no virtual environment activated, no summitry on PATH."""
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if Path(p).resolve() != BIN.resolve())
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")} | {"PATH": path}
+    assert not shutil.which("summitry", path=path)
+    command = [str(BIN / "pre-commit"), "run", "summitry-check", "--all-files", "--color", "never"]
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+
+
+def _hook(hook_id: str) -> dict:
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    return next(h for repo in config["repos"] for h in repo["hooks"] if h["id"] == hook_id)
+
+
+def test_pre_commit_hook_installs_what_the_package_needs() -> None:
+    hook = _hook("summitry-check")
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert hook["language"] == "python"
+    assert sorted(hook["additional_dependencies"]) == sorted(project["dependencies"])
 
 
 def test_pre_commit_hook_runs_summitry_check(shipped: Path) -> None:
     shutil.copy(REPO / ".pre-commit-config.yaml", shipped)
+    shutil.copytree(REPO / "builder", shipped / "builder", ignore=shutil.ignore_patterns("__pycache__"))
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], cwd=shipped, check=True)
     subprocess.run([*git, "add", "."], cwd=shipped, check=True)
