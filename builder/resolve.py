@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,7 +183,7 @@ def relation_id(a: str, b: str) -> str:
     return f"{a}-{b}"
 
 
-def _pair_of(rid: str, leaders: dict[str, Entry[Leader]]) -> tuple[str, str] | None:
+def _pair_of(rid: str, leaders: Container[str]) -> tuple[str, str] | None:
     """The two leaders a relation id names (ids hold hyphens, so every split is tried)."""
     for at in (i for i, c in enumerate(rid) if c == "-"):
         a, b = rid[:at], rid[at + 1 :]
@@ -192,13 +193,16 @@ def _pair_of(rid: str, leaders: dict[str, Entry[Leader]]) -> tuple[str, str] | N
 
 
 def _recorded_pairs(
-    records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]]
+    records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]], broken: set[str]
 ) -> tuple[dict[tuple[str, str], Entry[Relationship]], list[Problem]]:
-    """The pair each relationship record is about, from its id: '<a>-<b>', a before b."""
+    """The pair each relationship record is about, from its id: '<a>-<b>', a before b.
+    ``broken``: leaders whose records exist but failed, whose own problems say enough."""
     found: dict[tuple[str, str], Entry[Relationship]] = {}
     problems = []
     for rid, entry in records.items():
-        pair = _pair_of(rid, leaders)
+        pair = _pair_of(rid, leaders.keys() | broken)
+        if pair is not None and broken & set(pair):
+            continue
         if pair is None:
             problems.append(
                 entry.problem(
@@ -225,12 +229,13 @@ def _relations(
     meetings: dict[str, Entry[Meeting]],
     issues: dict[str, Entry[Issue]],
     records: dict[str, Entry[Relationship]],
+    broken: set[str],
 ) -> tuple[dict[str, Relation], list[Problem]]:
     pair_meetings: dict[tuple[str, str], list[str]] = defaultdict(list)
     for mid, entry in meetings.items():
         for pair in pairs(entry.model.participants):
             pair_meetings[pair].append(mid)
-    recorded, problems = _recorded_pairs(records, leaders)
+    recorded, problems = _recorded_pairs(records, leaders, broken)
     for pair in recorded:
         pair_meetings.setdefault(pair, [])
     relations: dict[str, Relation] = {}
@@ -301,7 +306,9 @@ def resolve(
     backlinks, found = _check_references(entries, refs, index, archives, broken or {})
     problems += found
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
-    relations, found = _relations(index["leader"], meetings, index["issue"], index["relation"])
+    relations, found = _relations(
+        index["leader"], meetings, index["issue"], index["relation"], (broken or {}).get("leader", set())
+    )
     problems += found
     if problems:
         return None, problems

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from builder import yaml12
 from builder.cli import main
+from builder.kinds import KINDS
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -105,7 +106,7 @@ def test_random_valid_records_generate_the_same_bytes_twice(tmp_path_factory, fi
     assert _tree(first / "build/docs") == _tree(second / "build/docs")
 
 
-LOCATED = re.compile(r"^[^:\n]+\.ya?ml:\d+:\d+: (leader|meeting|issue|source) '[^']*': .+$")
+LOCATED = re.compile(rf"^[^:\n]+\.ya?ml:\d+:\d+: ({'|'.join(KINDS)}) '[^']*': .+$")
 RECORDS = sorted(p.relative_to(SMALL).as_posix() for p in SMALL.rglob("*.yaml"))
 
 
