@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import sys
 from pathlib import Path
 
@@ -50,6 +51,8 @@ def _in_terminal(root: Path, keys: bytes, after_prompts: int) -> tuple[int, str]
     the exit status and everything the terminal showed."""
     pid, fd = pty.fork()
     if pid == 0:  # the child: a real terminal on standard input, as a user has
+        # an ignored SIGINT survives exec, and Python then installs no handler: a shell starts fresh
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execv(sys.executable, [sys.executable, "-m", "builder.cli", "new", "leader", "--root", str(root)])
     shown = b""
     answers = [b"Jacinda Ardern\r"]
