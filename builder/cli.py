@@ -22,6 +22,7 @@ EXIT_USAGE = 2  # as argparse exits on a bad command line
 # `new` may start a knowledge base in any existing folder
 RENDERS = {"build", "serve"}
 STARTS = {"new"}
+EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 
 
 def _warn(problem: Problem) -> None:
@@ -112,7 +113,11 @@ def _cmd_new(project: Project, args: argparse.Namespace) -> int:
     given = {item.key: getattr(args, item.key, None) for item in ASKS[args.record]}
     ask = input if sys.stdin.isatty() else None
     fresh = not project.has_records()
-    path = create(project.root, args.record, given, ask, args.id)
+    try:
+        path = create(project.root, args.record, given, ask, args.id)
+    except (EOFError, KeyboardInterrupt) as exc:  # Ctrl-D or Ctrl-C at a question: every answer is asked first
+        print("\ncancelled; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_PROBLEMS
     where = f", the first record of a new knowledge base in {project.root}" if fresh else ""
     print(f"wrote {path.relative_to(project.root)}{where}; it passes summitry check")
     return 0

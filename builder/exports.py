@@ -148,6 +148,8 @@ def as_data(site: Site) -> dict[str, Any]:
             "published": _date(m.published),
             "genre": m.genre,
             "note": m.note,
+            "accessed": _date(m.accessed),
+            "archive_url": m.archive_url,
             "archive": m.archive,
             "wikidata": m.wikidata,
         }

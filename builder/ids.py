@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from slugify import slugify
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def slug(text: str, max_words: int = 8) -> str:
-    """``'Geneva Summit, 2021!'`` -> ``'geneva-summit-2021'``: an id from words."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words[:max_words])
+    """``'Geneva Summit, 2021!'`` -> ``'geneva-summit-2021'``, ``'Зеленський'`` -> ``'zelenskii'``:
+    an id from words in any script, transliterated to Latin letters; empty if nothing is left."""
+    words = slugify(text).split("-")
+    return "-".join(w for w in words[:max_words] if w)

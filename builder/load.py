@@ -9,7 +9,6 @@ anchors and aliases (the "billion laughs"), absurd nesting.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import stat
@@ -19,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from . import yaml12
 from .errors import Problem
 from .files import folder_problems, ignored, is_regular, linked_folder, page_files
 from .ids import ID_RE, slug
@@ -26,10 +26,7 @@ from .kinds import KINDS
 from .models import MAX_ID_LENGTH
 from .raw import Path_, RawRecord, dotted
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+_Loader: type = yaml12.Loader  # YAML 1.2, as editors read it: NO and yes are text, not booleans
 
 # the top folders that hold records: a knowledge base has at least one of them
 RECORD_TOPS = tuple(sorted({kind.folder.split("/")[0] for kind in KINDS.values()}))
@@ -151,18 +148,12 @@ class _Walker:
         if tag in (_BOOL, _INT, _FLOAT):
             self.literals[loc] = node.value
             try:
-                return _constructor().construct_object(node, deep=True)
-            except (ValueError, yaml.YAMLError) as exc:  # e.g. an int too large
+                return yaml12.scalar(tag, node.value)
+            except ValueError as exc:  # e.g. an int of more digits than Python converts
                 self.problem(node, loc, f"cannot read value {node.value!r}: {exc}")
                 return None
         self.problem(node, loc, f"YAML tag '{tag}' is not allowed")
         return None
-
-
-@functools.cache
-def _constructor() -> yaml.SafeLoader:
-    """A loader used only for its scalar constructors (booleans, numbers), made once."""
-    return yaml.SafeLoader("")
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:

@@ -182,7 +182,7 @@ class Leader(Record):
     name: Text
     """Full name as commonly written, e.g. 'Vladimir Putin'."""
     country: Text
-    """The country the leader leads or led. Quote it if YAML could read it otherwise ('NO')."""
+    """The country the leader leads or led."""
     roles: list[Role] = []
     """Offices held, any number."""
     summary: LongText
@@ -309,6 +309,11 @@ class Source(Record):
     note: LongText | None = None
     """Markdown. What readers should know about the source: who stands behind it, how it is
     dated, how much weight it can bear."""
+    accessed: Date | None = None
+    """When the address was last read and found to hold the document."""
+    archive_url: HttpUrl | None = None
+    """A copy kept by a web archive (the Wayback Machine, archive.today), for when the
+    address stops working; http(s) only."""
     archive: Annotated[str, StringConstraints(pattern=ARCHIVE_PATTERN)] | None = None
     """File name of the archived text, beside this record (content/sources/<id>.txt). Quotes
     citing this source are checked against it."""

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from . import yaml12
 from .errors import Problem, SummitryError, ValidationFailed
 from .json_schema import modeline
 from .kinds import KINDS, Ask, reserved
@@ -50,7 +51,7 @@ def _flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(yaml12.Dumper):
     pass
 
 
@@ -82,6 +83,8 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
     """Write the new record, or raise with every problem it would have; never overwrite."""
     values = gather(kind, given, ask)
     rid = rid or default_id(kind, values)
+    if not rid:
+        raise SummitryError(f"cannot make an id from the {kind}'s {_named_by(kind)}: give one with --id")
     path = root / KINDS[kind].folder / f"{rid}.yaml"
     rel = path.relative_to(root).as_posix()
     why = reserved(kind, rid)
@@ -101,6 +104,10 @@ def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], st
     with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
         handle.write(text)
     return path
+
+
+def _named_by(kind: str) -> str:
+    return {"leader": "name", "relation": "leaders"}.get(kind, "title")
 
 
 def _readable(problem: Problem) -> Problem:

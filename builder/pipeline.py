@@ -20,6 +20,7 @@ from .engines import SiteConfig, site_config
 from .errors import EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
 from .files import read_pages
 from .fingerprint import fingerprint
+from .history import last_changed
 from .jobs import Progress
 from .jobs import run as run_jobs
 from .load import RECORD_TOPS, discover, load_all
@@ -135,7 +136,7 @@ def _site_config(project: Project) -> SiteConfig | None:
     return site_config(project.config_file, "Summitry") if project.config_file.exists() else None
 
 
-def settings(project: Project) -> Settings:
+def settings(project: Project, updated: dict[str, str] | None = None) -> Settings:
     """What rendering needs beyond the records: the edit link base and hand-written pages."""
     edit_base, site_url, site_name, md_in_html = None, "", "Summitry", False
     config = _site_config(project)
@@ -143,7 +144,7 @@ def settings(project: Project) -> Settings:
         edit_base, site_url, site_name = config.edit_base, config.site_url, config.site_name
         md_in_html = bool({"md_in_html", "markdown.extensions.md_in_html"}.intersection(config.extensions))
     pages = read_pages(project.root)
-    return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html)
+    return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html, updated or {})
 
 
 def generate(
@@ -159,7 +160,8 @@ def generate(
     ``progress`` hears how many of the pages are done as rendering goes on.
     """
     # The settings too: an !ENV value in mkdocs.yml changes with the environment, not the file.
-    inputs = fingerprint(project.root, "generate", strict, _site_config(project))
+    updated = last_changed(project.root)  # a commit changes no file, but it changes these dates
+    inputs = fingerprint(project.root, "generate", strict, _site_config(project), sorted(updated.items()))
     output = Output(project.docs)
     if output.notes.get("inputs") == inputs and output.intact():
         # Nothing read has changed and nothing written was touched: the output is what a
@@ -173,7 +175,7 @@ def generate(
     for warning in warnings:
         if warn is not None:
             warn(warning)
-    jobs = Renderer(site, settings(project)).jobs()
+    jobs = Renderer(site, settings(project, updated)).jobs()
     output.begin({path for paths, _ in jobs for path in paths})
     notes = {"inputs": inputs, "warnings": [dataclasses.astuple(w) for w in warnings]}
     return output.finish(run_jobs(jobs, output, workers, progress), notes)

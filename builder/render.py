@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ class Settings:
     site_name: str = "Summitry"
     pages: tuple[tuple[str, bytes], ...] = ()  # files of content/pages: (relative path, bytes)
     md_in_html: bool = False  # mkdocs.yml enables it: long listings are wrapped to keep them out of search
+    updated: Mapping[str, str] = field(default_factory=dict)  # record file -> date of its last commit
 
 
 def _environment() -> jinja2.Environment:
@@ -78,6 +79,7 @@ class Renderer:
         self.settings = settings
         self.env = _environment()
         self.env.globals["md_in_html"] = settings.md_in_html
+        self.env.globals["updated"] = settings.updated
         self._links: dict[tuple[str, Key], str] = {}
         self.linked_data = LinkedData(site, settings.site_url)
         self.helpers = self._helpers()

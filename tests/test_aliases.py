@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import serving
 
 
 def _rename_gamma(root: Path) -> None:
@@ -45,6 +46,21 @@ def test_old_address_redirects_to_the_new_one(small: Path, run) -> None:
     assert '<meta http-equiv="refresh" content="0; url=../cy-gamma/">' in page
     assert '<a href="../cy-gamma/">Cy Gamma</a>' in page
     assert (small / "site" / "leaders" / "cy-gamma" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_redirect_keeps_the_fragment_where_it_can(small: Path, run, browser, javascript: bool) -> None:
+    _rename_gamma(small)
+    assert run("build", "--root", small).code == 0
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    with serving(small / "site") as base:
+        page.goto(base + "leaders/gamma/#meetings")
+        page.wait_for_url(base + "leaders/cy-gamma/**")
+        # without JavaScript the refresh still leads to the page, though to its top
+        assert page.url == base + "leaders/cy-gamma/" + ("#meetings" if javascript else "")
+        assert page.locator("h1").inner_text().startswith("Cy Gamma")
+    context.close()
 
 
 @pytest.mark.parametrize(

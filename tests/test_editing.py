@@ -7,9 +7,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from builder.json_schema import modeline, schema_texts
 from builder.kinds import KINDS
@@ -17,6 +19,7 @@ from builder.kinds import KINDS
 REPO = Path(__file__).parent.parent
 KIND_DIRS = {kind: KINDS[kind].folder for kind in KINDS}
 BIN = Path(sys.executable).parent
+SMALL = REPO / "tests" / "fixtures" / "small"
 
 
 def _validate(schema: Path, *files: Path) -> subprocess.CompletedProcess[str]:
@@ -31,18 +34,23 @@ def test_committed_schemas_are_what_the_models_give() -> None:
 
 
 def test_every_record_names_its_schema_and_the_editor_settings_map_the_folders() -> None:
+    checked = 0
     for kind, folder in KIND_DIRS.items():
-        for path in (REPO / folder).glob("*.yaml"):
+        for path in sorted((REPO / folder).glob("*.yaml")):
+            checked += 1
             assert path.read_text(encoding="utf-8").splitlines()[0] == modeline(kind), path
             target = (path.parent / modeline(kind).split("$schema=")[1]).resolve()
             assert target == (REPO / "schema" / f"{kind}.schema.json").resolve()
+    assert checked >= 15, "too few shipped records to check"
     settings = json.loads((REPO / ".vscode" / "settings.json").read_text())["yaml.schemas"]
     assert settings == {f"./schema/{k}.schema.json": [f"{d}/*.yaml"] for k, d in KIND_DIRS.items()}
 
 
 @pytest.mark.parametrize("kind", sorted(KIND_DIRS))
 def test_independent_validator_accepts_every_shipped_record(kind: str) -> None:
-    files = sorted((REPO / KIND_DIRS[kind]).glob("*.yaml"))
+    # the fixture's too: the repository ships no relationship record yet
+    files = sorted((REPO / KIND_DIRS[kind]).glob("*.yaml")) + sorted((SMALL / KIND_DIRS[kind]).glob("*.yaml"))
+    assert files, f"no {kind} record to validate"
     result = _validate(REPO / "schema" / f"{kind}.schema.json", *files)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -235,13 +243,29 @@ def test_schemas_are_published_with_the_site(small: Path, run) -> None:
 
 
 def _pre_commit(root: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PRE_COMMIT_HOME": str(root / ".pc")}
-    command = [str(BIN / "pre-commit"), "run", "--all-files", "--color", "never"]
+    """As a contributor runs it: no virtual environment activated, no summitry on PATH."""
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if Path(p).resolve() != BIN.resolve())
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")} | {"PATH": path}
+    assert not shutil.which("summitry", path=path)
+    command = [str(BIN / "pre-commit"), "run", "summitry-check", "--all-files", "--color", "never"]
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+
+
+def _hook(hook_id: str) -> dict:
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    return next(h for repo in config["repos"] for h in repo["hooks"] if h["id"] == hook_id)
+
+
+def test_pre_commit_hook_installs_what_the_package_needs() -> None:
+    hook = _hook("summitry-check")
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert hook["language"] == "python"
+    assert sorted(hook["additional_dependencies"]) == sorted(project["dependencies"])
 
 
 def test_pre_commit_hook_runs_summitry_check(shipped: Path) -> None:
     shutil.copy(REPO / ".pre-commit-config.yaml", shipped)
+    shutil.copytree(REPO / "builder", shipped / "builder", ignore=shutil.ignore_patterns("__pycache__"))
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], cwd=shipped, check=True)
     subprocess.run([*git, "add", "."], cwd=shipped, check=True)

@@ -40,10 +40,10 @@ CASES = [
         ],
     ),
     (
-        "norway-problem",
-        {"leaders/beta.yaml": "name: Bo Beta\ncountry: NO\nsummary: s\ncitations: [{source: hearsay}]\n"},
+        "boolean-for-text",
+        {"leaders/beta.yaml": "name: Bo Beta\ncountry: False\nsummary: s\ncitations: [{source: hearsay}]\n"},
         [
-            "leaders/beta.yaml:2:10: leader 'beta': field 'country': expected text, but YAML reads unquoted NO as false: write \"NO\""
+            "leaders/beta.yaml:2:10: leader 'beta': field 'country': expected text, but YAML reads unquoted False as false: write \"False\""
         ],
     ),
     (
@@ -354,12 +354,12 @@ CASES = [
         ],
     ),
     (
-        "yes-as-participant",
+        "true-as-participant",
         {
-            "content/meetings/2021-brief-call.yaml": "title: T\ndate: 2021\nkind: call\nparticipants: [alpha, yes]\nsummary: s\ncitations: [{source: hearsay}]\n"
+            "content/meetings/2021-brief-call.yaml": "title: T\ndate: 2021\nkind: call\nparticipants: [alpha, true]\nsummary: s\ncitations: [{source: hearsay}]\n"
         },
         [
-            "content/meetings/2021-brief-call.yaml:4:23: meeting '2021-brief-call': field 'participants[1]': expected text, but YAML reads unquoted yes as true: write \"yes\""
+            "content/meetings/2021-brief-call.yaml:4:23: meeting '2021-brief-call': field 'participants[1]': expected text, but YAML reads unquoted true as true: write \"true\""
         ],
     ),
     (

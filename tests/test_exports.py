@@ -123,7 +123,7 @@ def test_statements_carry_their_time_and_doubt(built: Path) -> None:
         ("biden", True, None),
     ]
     page = (built / "build/docs/issues/arms-control.md").read_text()
-    assert "*The sources expect:* His administration will keep its focus" in page
+    assert "*The sources expect:* His administration is likely to keep its focus" in page
     interference = (built / "build/docs/issues/election-interference.md").read_text()
     assert "*As of 2018:* At the 2018 Helsinki summit" in interference
     sources = {s["id"]: s for s in data["sources"]}

@@ -11,7 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builder import yaml12
 from builder.cli import main
+from builder.kinds import KINDS
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -76,7 +78,7 @@ def knowledge_bases(draw: st.DrawFn) -> dict[str, dict]:
     return files
 
 
-class _NoAliases(yaml.SafeDumper):
+class _NoAliases(yaml12.Dumper):
     """Write shared values out in full: records refuse YAML aliases."""
 
     def ignore_aliases(self, data: object) -> bool:
@@ -104,7 +106,7 @@ def test_random_valid_records_generate_the_same_bytes_twice(tmp_path_factory, fi
     assert _tree(first / "build/docs") == _tree(second / "build/docs")
 
 
-LOCATED = re.compile(r"^[^:\n]+\.ya?ml:\d+:\d+: (leader|meeting|issue|source|relation) '[^']*': .+$")
+LOCATED = re.compile(rf"^[^:\n]+\.ya?ml:\d+:\d+: ({'|'.join(KINDS)}) '[^']*': .+$")
 RECORDS = sorted(p.relative_to(SMALL).as_posix() for p in SMALL.rglob("*.yaml"))
 
 
