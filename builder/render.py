@@ -177,6 +177,7 @@ class Renderer:
             entry=entry,
             r=entry.model if entry else None,
             rel=rel,
+            section=KINDS[kind].plural.capitalize(),
             description=description,
             jsonld=self.linked_data.record((kind, rid), description),
             edit_url=self._edit(entry.path) if entry else None,

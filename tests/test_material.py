@@ -94,3 +94,9 @@ def test_previews_footer_and_a_palette_that_follows_the_system(engine_site: Path
     assert '"navigation.instant.preview"' in html and '"navigation.footer"' in html
     assert 'media="(prefers-color-scheme)"' in html
     assert 'class="md-footer__link md-footer__link--prev"' in html  # previous and next sections
+
+
+def test_record_pages_have_a_trail_to_their_section(engine_site: Path) -> None:
+    html = (engine_site / "meetings/2021-06-geneva-summit/index.html").read_text()
+    trail = html.split("<h1", 1)[0]  # above the title
+    assert '<p><a href="../../">Home</a> › <a href="../">Meetings</a></p>' in trail
