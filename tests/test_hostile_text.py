@@ -46,7 +46,16 @@ def _knowledge_base(root: Path) -> None:
             "author": LINE,
             "publisher": LINE,
             "url": "https://example.org/a(b)?q=URL-ok&x=1",
+            "archive_url": "https://web.archive.org/web/2020/https://example.org/a(b)",
             "published": "2020",
+            "genre": "blog-post",
+            "note": BLOCK,
+        },
+        "content/relations/ann-bob.yaml": {
+            "summary": BLOCK,
+            "themes": [{"title": LINE, "text": BLOCK, "as_of": "2020", "citations": _cite()}],
+            "outlook": [{"text": BLOCK, "citations": _cite()}, {"text": PROSE, "citations": _cite()}],
+            "citations": _cite(),
         },
         "leaders/ann.yaml": {
             "name": LINE,
@@ -71,7 +80,13 @@ def _knowledge_base(root: Path) -> None:
             "title": LINE,
             "summary": BLOCK,
             "developments": [{"date": "2019", "text": BLOCK, "citations": _cite()}],
-            "positions": {"ann": {"text": BLOCK, "citations": _cite()}, "bob": {"text": PROSE, "citations": _cite()}},
+            "positions": {
+                "ann": {"text": BLOCK, "citations": _cite()},
+                "bob": [
+                    {"text": PROSE, "as_of": "2019", "citations": _cite()},
+                    {"text": BLOCK, "forecast": True, "citations": _cite()},
+                ],
+            },
             "citations": _cite(),
         },
     }
@@ -111,6 +126,8 @@ def test_no_element_attribute_or_url_comes_from_record_text(tmp_path: Path, run)
             assert "<img src=x onerror=alert('PWN-img')>" in text
             assert "{{ PWN-jinja }}" in text and "{% PWN-tag %}" in text
     assert shown >= 6  # leaders, meeting, issue, source, relation, timeline pages show it as text
+    relation = visible_text(tmp_path / "site/relations/ann-bob/index.html")
+    assert relation.count("<script>alert('PWN-script')</script>") >= 4  # summary, theme, outlook
     source = visible_text(tmp_path / "site/sources/evil/index.html")
     assert "# PWN-heading" in visible_text(tmp_path / "site/leaders/ann/index.html")
     assert "https://example.org/a(b)?q=URL-ok&x=1" in source
