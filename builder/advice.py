@@ -9,6 +9,7 @@ rewording, not every statement a source fails to support.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -58,6 +59,7 @@ NOT_SUPERLATIVE = frozenset(
 )
 HEDGES = (("one", "of", "the"), ("some", "of", "the"), ("among", "the"))
 _WORD = re.compile(r"[a-z0-9]+")
+_MAYBE_SUPERLATIVE = re.compile(r"est\b|most|least|always|never|first", re.IGNORECASE)
 _US = re.compile(r"\bU\.?S\.?A?\b\.?")
 
 NameOf = Callable[[str], str]
@@ -77,6 +79,7 @@ def _plain(text: str, name_of: NameOf) -> str:
     return _US.sub(" United States ", LINK_RE.sub(link, text)).lower().replace("’", "'").replace("'s", "")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a knowledge base uses a few thousand words, again and again
 def stem(word: str) -> str:
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -100,7 +103,12 @@ def _same(a: str, b: str) -> bool:
 
 
 def shared(quote: dict[str, str], statement: dict[str, str]) -> bool:
-    return any(_same(q, s) for q in quote for s in statement)
+    """Whether any stem of one is the same as a stem of the other, as :func:`_same` has it;
+    by sets of prefixes rather than every pair (a check compares tens of thousands)."""
+    if not quote.keys().isdisjoint(statement):
+        return True
+    prefixes = {s[:n] for s in statement for n in range(5, len(s) + 1)}
+    return any(q in prefixes or any(q[:n] in statement for n in range(5, len(q))) for q in quote)
 
 
 def superlatives(text: str, name_of: NameOf, in_quote: bool = False) -> list[tuple[str, bool]]:
@@ -108,6 +116,8 @@ def superlatives(text: str, name_of: NameOf, in_quote: bool = False) -> list[tup
 
     A statement's 'first' counts only as 'the first'; a quote's counts as it stands ("first met").
     """
+    if not _MAYBE_SUPERLATIVE.search(text):  # most statements have none: skip the word walk
+        return []
     words = _WORD.findall(_plain(text, name_of))
     found = []
     for i, word in enumerate(words):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.advice import meaningful, shared, superlatives, unsupported_superlatives
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder.advice import _same, meaningful, shared, superlatives, unsupported_superlatives
 
 TRADE = """title: Trade
 summary: The oldest quarrel on the river.
@@ -83,3 +86,12 @@ def test_words_compared_by_stem_and_links_by_name() -> None:
     assert "alpha" in meaningful("Met [[alpha]] twice.", _name)
     assert "trump" in meaningful("Critics of [[trump|the president]].", _name)
     assert "unit" in meaningful("The U.S. said so.", _name)
+
+
+@given(
+    st.dictionaries(st.text("abcde", min_size=1, max_size=8), st.just("w"), max_size=6),
+    st.dictionaries(st.text("abcde", min_size=1, max_size=8), st.just("w"), max_size=6),
+)
+def test_shared_is_any_pair_the_same(quote: dict[str, str], statement: dict[str, str]) -> None:
+    # the fast comparison by prefixes says what comparing every pair says
+    assert shared(quote, statement) == any(_same(q, s) for q in quote for s in statement)
