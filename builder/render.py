@@ -19,7 +19,7 @@ import frontmatter
 import jinja2
 
 from . import figures
-from .addresses import Key, index_path, page_path, record_address
+from .addresses import index_path, page_path, record_address
 from .dates import human_span
 from .errors import SummitryError
 from .exports import export_jobs
@@ -32,6 +32,7 @@ from .markdown import front_matter, link_target, plain, text
 from .page import Page
 from .resolve import Cited, Site, pairs, relation_id
 from .statements import in_date_order, lead, tenure
+from .track import Memo
 
 DESCRIPTION_LENGTH = 160
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
@@ -80,7 +81,7 @@ class Renderer:
         self.env = _environment()
         self.env.globals["md_in_html"] = settings.md_in_html
         self.env.globals["updated"] = settings.updated
-        self._links: dict[tuple[str, Key], str] = {}
+        self._links = Memo()
         self.linked_data = LinkedData(site, settings.site_url)
         self.helpers = self._helpers()
 
@@ -109,20 +110,19 @@ class Renderer:
         def participants(m: Any, page: Page, but: str | None = None) -> str:
             return ", ".join(page.link(("leader", lid)) for lid in m.participants if lid != but)
 
-        rows: dict[tuple[str, str, str | None], str] = {}
+        rows = Memo()
+
+        def row(page: Page, mid: str, but: str | None) -> str:
+            m = site.meetings[mid].model
+            place = text(m.location) if m.location else "—"
+            when = human_span(m.date, m.end_date)
+            return f"| {when} | {page.link(('meeting', mid))} | {participants(m, page, but)} | {place} |\n"
 
         def meeting_table(mids: Iterable[str], page: Page, but: str | None = None) -> str:
             """A table of meetings; a meeting's row is the same wherever the same folder lists it."""
             out = [f"| Date | Meeting | {'With' if but else 'Participants'} | Place |\n|---|---|---|---|\n"]
             for mid in mids:
-                row = rows.get((page._here, mid, but))
-                if row is None:
-                    m = site.meetings[mid].model
-                    place = text(m.location) if m.location else "—"
-                    when = human_span(m.date, m.end_date)
-                    row = f"| {when} | {page.link(('meeting', mid))} | {participants(m, page, but)} | {place} |\n"
-                    rows[(page._here, mid, but)] = row
-                out.append(row)
+                out.append(rows.get_or_make((page._here, mid, but), functools.partial(row, page, mid, but)))
             return "".join(out)
 
         def derived_from(rel: Any) -> str:

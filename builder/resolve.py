@@ -80,6 +80,7 @@ class Site:
     pairs_of: dict[str, tuple[str, ...]]  # leader id -> relation ids
     leader_issues: dict[str, dict[str, tuple[str, ...]]]  # leader -> issue -> meetings taking it up
     link_kinds: dict[str, str] = field(default_factory=dict)  # id -> kind, for [[id]]
+    refs: dict[Key, list[Reference]] = field(default_factory=dict)  # what each record names; no page reads it
 
     @property
     def leaders(self) -> dict[str, Entry[Leader]]:
@@ -139,6 +140,7 @@ def _check_references(
     index: dict[str, dict[str, Entry[Any]]],
     archives: dict[str, Archive],
     broken: dict[str, set[str]],
+    checked: Collection[Key] = (),
 ) -> tuple[dict[Key, set[Key]], list[Problem]]:
     """Every reference must name one record; collect them, inverted, as backlinks.
 
@@ -172,7 +174,7 @@ def _check_references(
                     problems.append(entry.problem(ref.loc, f"unknown {ref.kind} '{ref.target}'{hint}", ref.is_key))
                     continue
                 target = (ref.kind, ref.target)
-            if ref.citation is not None and ref.citation.quote and ref.target in archives:
+            if ref.citation is not None and ref.citation.quote and ref.target in archives and here not in checked:
                 archive = archives[ref.target]
                 if ref.citation.quote not in archive:
                     problems.append(
@@ -309,18 +311,31 @@ def _timeline(
     return tuple(sorted(items))
 
 
+References = dict[Key, list[Reference]]
+
+
 def resolve(
-    root: Path, entries: list[Entry[Any]], broken: dict[str, set[str]] | None = None
+    root: Path,
+    entries: list[Entry[Any]],
+    broken: dict[str, set[str]] | None = None,
+    checked: Collection[Key] = (),
+    known: References | None = None,
 ) -> tuple[Site | None, list[Problem]]:
+    """Check every reference, then derive the site.
+
+    ``checked``: records that passed a run before, read from the same bytes, with the same
+    archives and mkdocs.yml; what depends on nothing else (their prose, their quotes) is not
+    checked again. ``known``: their references, from that run (builder.incremental)."""
     index: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
     for entry in entries:
         index[entry.kind][entry.id] = entry
     archives, problems = _archives(root, index["source"])
     problems += _reserved_ids(entries)
-    refs = {(entry.kind, entry.id): list(references(entry)) for entry in entries}
-    backlinks, found = _check_references(entries, refs, index, archives, broken or {})
+    known = known or {}
+    refs = {key: known.get(key) or list(references(entry)) for entry in entries for key in [(entry.kind, entry.id)]}
+    backlinks, found = _check_references(entries, refs, index, archives, broken or {}, checked)
     problems += found
-    problems += prose_problems(root, entries)
+    problems += prose_problems(root, (e for e in entries if (e.kind, e.id) not in checked))
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
     relations, found = _relations(
         index["leader"], meetings, index["issue"], index["relation"], (broken or {}).get("leader", set())
@@ -379,5 +394,6 @@ def resolve(
             for lid, issues in sorted(leader_issues.items())
         },
         link_kinds={i: k for k in index for i in index[k]},
+        refs=refs,
     )
     return site, []

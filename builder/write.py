@@ -38,6 +38,7 @@ class WriteReport:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     unchanged: int
+    rendered: tuple[str, ...] = ()  # the files made again this run (the rest read nothing that changed)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,17 @@ class Output:
             if stamp is None or (info.st_size, info.st_mtime_ns) != stamp[:2]:
                 return False
         return True
+
+    def as_written(self, rel: str) -> Put | None:
+        """The file as the last run wrote it (its size and modification time as recorded), or None."""
+        stamp = self.known.get(rel)
+        if stamp is None or rel not in self.present:
+            return None
+        try:
+            info = os.stat(self.out / rel)
+        except OSError:
+            return None
+        return Put(rel, stamp, False) if (info.st_size, info.st_mtime_ns) == stamp[:2] else None
 
     def refuse_foreign(self) -> None:
         foreign = sorted(self.present - self.known.keys())
