@@ -209,11 +209,17 @@ Advised = dict[str, tuple[str, tuple[tuple[str, str], ...], tuple[Problem, ...]]
 """A record file -> the digest it had, the names its [[links]] had, and the advice given then."""
 
 
-def advise(site: Site, known: Advised | None = None, digests: dict[str, str] | None = None) -> list[Problem]:
+def advise(
+    site: Site,
+    known: Advised | None = None,
+    digests: dict[str, str] | None = None,
+    placed: Callable[[Entry[Any]], Entry[Any]] | None = None,
+) -> list[Problem]:
     """Every piece of advice on the knowledge base, by file and line.
 
     ``known`` (from a run before, updated here) spares the advice on a record whose file
-    has the digest it had (``digests``) and whose [[links]] name what they named."""
+    has the digest it had (``digests``) and whose [[links]] name what they named.
+    ``placed`` gives a record with where its values are written, when it lacks them."""
     out: list[Problem] = []
     for records in site.records.values():
         for entry in records.values():
@@ -224,7 +230,7 @@ def advise(site: Site, known: Advised | None = None, digests: dict[str, str] | N
                     out += was[2]
                     continue
             named: dict[str, str] = {}
-            found = tuple(advise_entry(entry, functools.partial(_naming, site, named)))
+            found = tuple(advise_entry(placed(entry) if placed else entry, functools.partial(_naming, site, named)))
             out += found
             if known is not None and digest:
                 known[entry.path] = (digest, tuple(sorted(named.items())), found)

@@ -16,16 +16,27 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel
-
-from .entry import Entry
+from .exports import EXPORTS
+from .jobs import Progress
+from .jobs import run as run_jobs
 from .kinds import KINDS
-from .resolve import Site
-from .track import ALL, KEYS, Cell, Reads, ReadsSeq
+from .render import Renderer, Settings
+from .resolve import Relation, Site
+from .state import forget
+from .track import ALL, KEYS, Cell, Memo, Reads, ReadsSeq
+from .write import Output, WriteReport
 
+T = TypeVar("T")
 UPDATED = "updated"  # the dates of the records' last commits: settings, not the site
+# Every other table's digest is of its repr: ids, dates, text, and dataclasses and models of
+# them, whose repr shows every field. Only a relation holds a record (its entry), which
+# stands for its file's digest: an entry read from the state has no raw data to show.
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
 
 
 def tracked(site: Site) -> Site:
@@ -68,34 +79,30 @@ class Digests:
         table = self._table(name)
         if table is None:
             return None
+        if name in KINDS:  # a record is its file
+            if key == KEYS:
+                return _hash(repr(tuple(table)))
+            if key == ALL:
+                return _hash(" ".join(f"{rid}={self.files.get(e.path)}" for rid, e in dict.items(table)))
+            entry = dict.get(table, key)
+            return None if entry is None else self.files.get(entry.path)
         if isinstance(table, tuple):
-            return self._hash(table)
+            return _hash(repr(table))
         if key == KEYS:
-            return self._hash(tuple(table))
+            return _hash(repr(tuple(table)))
+        plain = self._relation if name == "relations" else repr
         if key == ALL:
-            return self._hash(table)
+            return _hash(plain(table))
         if key not in table:
             return None
-        return self._hash(table[key])
+        return _hash(plain(dict.__getitem__(table, key)))
 
-    def _hash(self, value: object) -> str:
-        return hashlib.blake2b(repr(self._plain(value)).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
-
-    def _plain(self, value: Any) -> Hashable:
-        """The value in plain data, each record standing for its file's digest."""
-        if value is None or isinstance(value, (str, int, float)):
-            return value
-        if isinstance(value, Entry):
-            return ("record", value.path, self.files.get(value.path))
-        if isinstance(value, (tuple, list)):
-            return tuple(self._plain(v) for v in value)
-        if isinstance(value, dict):
-            return tuple((k, self._plain(v)) for k, v in dict.items(value))
-        if isinstance(value, BaseModel):
-            return repr(value)
-        if dataclasses.is_dataclass(value):
-            return (type(value).__name__, *(self._plain(getattr(value, f.name)) for f in dataclasses.fields(value)))
-        raise TypeError(f"no digest for a {type(value).__name__} in the site")
+    def _relation(self, value: Any) -> str:
+        """A pair's relation, with its record standing for the record's file."""
+        if isinstance(value, Relation):
+            record = value.record and self.files.get(value.record.path)
+            return repr((value.id, value.a, value.b, value.meetings, value.issues, record, value.spans))
+        return repr(tuple((rid, self._relation(rel)) for rid, rel in dict.items(value)))
 
 
 @dataclasses.dataclass
@@ -106,16 +113,18 @@ class Plan:
     kept: dict[int, Sequence[int]]  # job -> the cells it read, as numbers in the table of cells
 
 
+def changed_cells(cells: Sequence[Cell], digests: Sequence[str | None], now: Digests) -> set[int]:
+    """The numbers of the cells whose digest is not what it was."""
+    return {i for i, (cell, was) in enumerate(zip(cells, digests, strict=True)) if now(cell) != was}
+
+
 def plan(
     jobs: Sequence[tuple[tuple[str, ...], object]],
     before: Mapping[tuple[str, ...], Sequence[int]],
-    cells: Sequence[Cell],
-    digests: Sequence[str | None],
-    now: Digests,
+    changed: set[int],
     as_written: Callable[[str], object],
 ) -> Plan:
     """Jobs whose cells changed, new jobs, and jobs whose files are not as they were written."""
-    changed = {i for i, (cell, was) in enumerate(zip(cells, digests, strict=True)) if now(cell) != was}
     run, kept = [], {}
     for i, (paths, _) in enumerate(jobs):
         read = before.get(paths)
@@ -127,12 +136,12 @@ def plan(
 
 
 def table_of(
-    kept: Mapping[int, Sequence[int]], fresh: Mapping[int, frozenset[Cell]], cells: Sequence[Cell]
-) -> tuple[list[Cell], dict[int, tuple[int, ...]]]:
+    kept: Mapping[Hashable, Sequence[int]], fresh: Mapping[Hashable, frozenset[Cell]], cells: Sequence[Cell]
+) -> tuple[list[Cell], dict[Hashable, tuple[int, ...]]]:
     """One table of cells for every job's reads: the old numbers stay, new cells are added."""
     table = list(cells)
     number = {cell: i for i, cell in enumerate(table)}
-    reads: dict[int, tuple[int, ...]] = {i: tuple(read) for i, read in kept.items()}
+    reads: dict[Hashable, tuple[int, ...]] = {i: tuple(read) for i, read in kept.items()}
     for job, read in fresh.items():
         out = []
         for cell in read:
@@ -148,3 +157,70 @@ def table_of(
         table = [table[n] for n in used]
         reads = {job: tuple(renumber[n] for n in read) for job, read in reads.items()}
     return table, reads
+
+
+class Pieces(Memo):
+    """The records' parts of the exports: those kept from the run before, and those made now.
+
+    A kept part is one that read no cell that changed; it is given as it is and notes no
+    cells, since the exports, which are all that use the parts, are made on every run."""
+
+    def __init__(self, body: Mapping[str, Any], changed: set[int]) -> None:
+        super().__init__()
+        self.kept: dict[Hashable, tuple[str, Sequence[int]]] = {
+            key: piece for key, piece in body.get("pieces", {}).items() if changed.isdisjoint(piece[1])
+        }
+        self.used: set[Hashable] = set()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+        piece = self.kept.get(key)
+        if piece is None:
+            return super().get_or_make(key, make)
+        self.used.add(key)
+        value: T = piece[0]  # type: ignore[assignment]  # a kept part is what make() made
+        return value
+
+
+def render(
+    site: Site,
+    settings: Settings,
+    files: Mapping[str, str],
+    updated: Mapping[str, str],
+    output: Output,
+    body: dict[str, Any],
+    workers: int | None,
+    progress: Progress | None,
+) -> WriteReport:
+    """Render the pages that read a cell that changed (all of them without a run before),
+    write what changed, and note in ``body`` what every page read.
+
+    The exports are made in this process, from the parts of them kept in ``body``; the
+    pages, by as many workers as asked."""
+    cells, reads = body.get("cells", []), body.get("reads", {})
+    digests = Digests(site, files, updated)
+    changed = changed_cells(cells, body.get("digests", []), digests)
+    pieces = Pieces(body, changed)
+    jobs = Renderer(tracked(site), settings, pieces).jobs()
+    chosen = plan(jobs, reads, changed, output.as_written)
+    output.begin({path for paths, _ in jobs for path in paths})
+    forget(output.out)  # until this run is done, the state describes no output
+    local = [i for i, (paths, _) in enumerate(jobs) if paths in EXPORTS]  # all of them, in this process
+    others = [i for i in chosen.run if jobs[i][0] not in EXPORTS]
+    puts, _ = run_jobs([jobs[i] for i in local], output, 1)
+    more, made = run_jobs([jobs[i] for i in others], output, workers, progress)
+    puts += more + [put for i in chosen.kept for path in jobs[i][0] for put in [output.as_written(path)] if put]
+    kept: dict[Hashable, Sequence[int]] = {i: read for i, read in chosen.kept.items() if jobs[i][0] not in EXPORTS}
+    kept.update({("piece", key): pieces.kept[key][1] for key in pieces.used})
+    fresh: dict[Hashable, frozenset[Cell]] = dict(zip(others, made, strict=True))
+    fresh.update({("piece", key): read for key, (_, read) in pieces.items()})
+    table, numbered = table_of(kept, fresh, cells)
+    body["cells"], body["digests"] = table, [digests(cell) for cell in table]
+    body["reads"] = {jobs[i][0]: read for i, read in numbered.items() if isinstance(i, int)}
+    made_now = {key: value for key, (value, _) in pieces.items()}
+    body["pieces"] = {
+        key: (made_now[key] if key in made_now else pieces.kept[key][0], read)
+        for (tag, key), read in ((k, r) for k, r in numbered.items() if isinstance(k, tuple))
+    }
+    run = sorted({*local, *chosen.run})
+    report = output.finish(puts)
+    return dataclasses.replace(report, rendered=tuple(sorted(path for i in run for path in jobs[i][0])))

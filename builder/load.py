@@ -273,21 +273,26 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     return (record if not problems else None), problems + more
 
 
-def discover(root: Path) -> dict[str, list[Path]]:
-    """Every record file of every kind, sorted, so that output never depends on disk order."""
-    found: dict[str, list[Path]] = {}
+def record_names(root: Path) -> dict[str, list[str]]:
+    """The file name of every record of every kind, sorted ('.yaml' first), so that output
+    never depends on disk order."""
+    found: dict[str, list[str]] = {}
     for kind in KINDS:
-        folder = root / KINDS[kind].folder
-        names = (
-            sorted(
-                e.name for e in os.scandir(folder) if e.name.lower().endswith((".yaml", ".yml")) and not ignored(e.name)
+        try:
+            names = sorted(
+                e.name
+                for e in os.scandir(root / KINDS[kind].folder)
+                if e.name.lower().endswith((".yaml", ".yml")) and not ignored(e.name)
             )
-            if folder.is_dir()
-            else []
-        )
-        found[kind] = [folder / name for name in names if name.endswith(".yaml")]
-        found[kind] += [folder / name for name in names if not name.endswith(".yaml")]
+        except (FileNotFoundError, NotADirectoryError):
+            names = []
+        found[kind] = [n for n in names if n.endswith(".yaml")] + [n for n in names if not n.endswith(".yaml")]
     return found
+
+
+def discover(root: Path) -> dict[str, list[Path]]:
+    """Every record file of every kind, in the order of :func:`record_names`."""
+    return {kind: [root / KINDS[kind].folder / n for n in names] for kind, names in record_names(root).items()}
 
 
 def load_all(root: Path) -> tuple[list[RawRecord], list[Problem]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import pickle
 from collections.abc import Callable, Iterator
@@ -23,13 +24,12 @@ from .entry import Entry
 from .errors import EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
 from .files import read_pages
 from .history import last_changed
-from .incremental import UPDATED, Digests, plan, table_of, tracked
+from .incremental import UPDATED, render
 from .jobs import Progress
-from .jobs import run as run_jobs
 from .kinds import KINDS
-from .load import RECORD_TOPS, discover, load_all, load_file
+from .load import RECORD_TOPS, load_all, load_file, record_names
 from .raw import RawRecord
-from .render import Renderer, Settings
+from .render import Settings
 from .resolve import Site, resolve
 from .sitedir import BuildReport, built_from, note_built, scratch, swap, sweep
 from .state import record_kind
@@ -100,7 +100,8 @@ def assemble(
     entries = _in_file_order(root, [*(entries or []), *fresh])
     # A record that exists but failed must not also be reported as "unknown" wherever it is named.
     valid = {(e.kind, e.id) for e in entries}
-    broken = {kind: {p.stem for p in paths if (kind, p.stem) not in valid} for kind, paths in discover(root).items()}
+    stems = {kind: [n.rpartition(".")[0] for n in names] for kind, names in record_names(root).items()}
+    broken = {kind: {stem for stem in found if (kind, stem) not in valid} for kind, found in stems.items()}
     for raw in raws:  # records not on disk yet (summitry new) are known too
         broken.setdefault(raw.kind, set())
     table, found = alias_table(entries)
@@ -198,7 +199,9 @@ def generate(
     for warning in warnings:
         if warn is not None:
             warn(warning)
-    report = _rendered(project, site, inputs, updated, output, body, workers, progress)
+    report = render(
+        site, settings(project, Reads(UPDATED, updated)), inputs.records, updated, output, body, workers, progress
+    )
     state.save(project.docs, state.Head(inputs, updated, [dataclasses.astuple(w) for w in warnings]), body)
     return report
 
@@ -216,12 +219,10 @@ def _analysed(
             raws, problems = load_all(root)
         else:
             raws, problems = [], []
-            for kind, paths in discover(root).items():
-                for path in paths:
-                    if f"{KINDS[kind].folder}/{path.name}" not in kept:
-                        record, found = load_file(root, path, kind)
-                        problems += found
-                        raws += [record] if record else []
+            for rel in inputs.records.keys() - kept.keys():  # the scan found every record file
+                record, found = load_file(root, root / rel, str(record_kind(rel)))
+                problems += found
+                raws += [record] if record else []
         if body is not None and (body["aliased"] or any(r.data.get("aliases") for r in raws)):
             # Old ids rewrite other records' references as they are read: no record is as cached.
             return _analysed(project, strict, inputs, None)
@@ -238,47 +239,34 @@ def _analysed(
     problems += found
     if strict:
         problems += warnings
+    if body is not None and any(p.path in kept for p in problems):
+        # A record read from the state was kept without where its values are written: a
+        # run from the files tells exactly where the problem is.
+        return _analysed(project, strict, inputs, None)
     if problems or site is None:
         raise ValidationFailed(problems)
     advice: Advised = body["advice"] if body else {}
-    warnings += advise(site, advice, inputs.records)
+    warnings += advise(site, advice, inputs.records, functools.partial(_placed, root))
     records: dict[str, tuple[str, bytes]] = {}
     for table in site.records.values():
         for entry in table.values():
             data = kept.get(entry.path)
             if data is None or not same:
-                data = pickle.dumps((entry, site.refs[(entry.kind, entry.id)]), pickle.HIGHEST_PROTOCOL)
+                bare = Entry(RawRecord(entry.kind, entry.id, entry.path, {}, {}), entry.model)
+                data = pickle.dumps((bare, site.refs[(entry.kind, entry.id)]), pickle.HIGHEST_PROTOCOL)
             records[entry.path] = (inputs.records[entry.path], data)
     advice = {rel: advice[rel] for rel in records if rel in advice}
-    reads = {} if body is None else {name: body[name] for name in ("cells", "digests", "reads")}
+    reads = {} if body is None else {name: body[name] for name in ("cells", "digests", "reads", "pieces")}
     return site, warnings, {"records": records, "advice": advice, "aliased": aliased, **reads}
 
 
-def _rendered(
-    project: Project,
-    site: Site,
-    inputs: state.Inputs,
-    updated: dict[str, str],
-    output: Output,
-    body: dict[str, Any],
-    workers: int | None,
-    progress: Progress | None,
-) -> WriteReport:
-    """Render the pages that read a cell that changed (all of them without a run before),
-    write what changed, and note in ``body`` what every page read."""
-    jobs = Renderer(tracked(site), settings(project, Reads(UPDATED, updated))).jobs()
-    cells, reads = body.get("cells", []), body.get("reads", {})
-    digests = Digests(site, inputs.records, updated)
-    chosen = plan(jobs, reads, cells, body.get("digests", []), digests, output.as_written)
-    output.begin({path for paths, _ in jobs for path in paths})
-    state.forget(project.docs)  # until this run is done, the state describes no output
-    puts, fresh = run_jobs([jobs[i] for i in chosen.run], output, workers, progress)
-    puts += [put for i in chosen.kept for path in jobs[i][0] for put in [output.as_written(path)] if put]
-    table, numbered = table_of(chosen.kept, dict(zip(chosen.run, fresh, strict=True)), cells)
-    body["cells"], body["digests"] = table, [digests(cell) for cell in table]
-    body["reads"] = {jobs[i][0]: read for i, read in numbered.items()}
-    report = output.finish(puts)
-    return dataclasses.replace(report, rendered=tuple(sorted(path for i in chosen.run for path in jobs[i][0])))
+def _placed(root: Path, entry: Entry[Any]) -> Entry[Any]:
+    """The record with where each of its values is written, read again if it came from the state."""
+    if entry.raw.positions:
+        return entry
+    raw, _ = load_file(root, root / entry.path, entry.kind)
+    assert raw is not None, entry.path  # its digest is the one it had when it was read and passed
+    return Entry(raw, entry.model)
 
 
 ENGINES = engines.names()

@@ -75,9 +75,11 @@ def _environment() -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, site: Site, settings: Settings) -> None:
+    def __init__(self, site: Site, settings: Settings, pieces: Memo | None = None) -> None:
+        """``pieces``: the records' parts of the exports, kept from a run before (builder.incremental)."""
         self.site = site
         self.settings = settings
+        self.pieces = Memo() if pieces is None else pieces
         self.env = _environment()
         self.env.globals["md_in_html"] = settings.md_in_html
         self.env.globals["updated"] = settings.updated
@@ -192,7 +194,7 @@ class Renderer:
         would take a generated page's place.
         """
         site = self.site
-        jobs: list[Job] = export_jobs(site, self.settings.site_url, self.settings.site_name)
+        jobs: list[Job] = export_jobs(site, self.settings.site_url, self.settings.site_name, self.pieces)
 
         def one(path: str, make: Callable[[], str | bytes]) -> None:
             jobs.append(((path,), lambda: {path: make()}))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .addresses import Key
-from .dates import PartialDate
+from .dates import PartialDate, human_span
 from .entry import Entry
 from .errors import Problem, did_you_mean
 from .kinds import KINDS, reserved
@@ -46,6 +46,7 @@ class Relation:
     meetings: tuple[str, ...]
     issues: tuple[str, ...]
     record: Entry[Relationship] | None = None
+    spans: tuple[str, str] = ("", "")  # when the first and the last of the meetings were, as pages say it
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,9 @@ def _relations(
             continue
         shared = {i for m in mids for i in meetings[m].model.issues}
         shared |= stated.get(a, set()) & stated.get(b, set())
-        relations[rid] = Relation(rid, a, b, tuple(mids), tuple(sorted(shared)), recorded.get((a, b)))
+        spans = tuple(human_span(meetings[m].model.date, meetings[m].model.end_date) for m in (mids[:1] + mids[-1:]))
+        first_last = (spans[0], spans[-1]) if spans else ("", "")
+        relations[rid] = Relation(rid, a, b, tuple(mids), tuple(sorted(shared)), recorded.get((a, b)), first_last)
     return relations, problems
 
 

@@ -16,7 +16,6 @@ result read.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -39,17 +38,22 @@ def note(cell: Cell) -> None:
         _stack[-1].add(cell)
 
 
-@contextlib.contextmanager
-def reading() -> Iterator[set[Cell]]:
-    """Collect the cells read inside the block; they count as read by any enclosing block too."""
-    reads: set[Cell] = set()
-    _stack.append(reads)
-    try:
-        yield reads
-    finally:
+class reading:  # noqa: N801 - used as a function: with reading() as cells
+    """Collect the cells read inside the block; they count as read by any enclosing block too.
+
+    A class, not a generator: it is entered once per page and once per shared result made."""
+
+    __slots__ = ("reads",)
+
+    def __enter__(self) -> set[Cell]:
+        self.reads: set[Cell] = set()
+        _stack.append(self.reads)
+        return self.reads
+
+    def __exit__(self, *exc: object) -> None:
         _stack.pop()
         if _stack:
-            _stack[-1].update(reads)
+            _stack[-1].update(self.reads)
 
 
 class Reads(dict[K, V]):
@@ -90,6 +94,20 @@ class Reads(dict[K, V]):
     def __bool__(self) -> bool:
         note((self.name, KEYS))
         return super().__len__() > 0
+
+    def __reversed__(self) -> Iterator[K]:
+        note((self.name, KEYS))
+        return super().__reversed__()
+
+    def __eq__(self, other: object) -> bool:
+        note((self.name, ALL))
+        return super().__eq__(other)
+
+    __hash__ = None
+
+    def copy(self) -> dict[K, V]:
+        note((self.name, ALL))
+        return dict(super().items())
 
     def keys(self) -> dict_keys[K, V]:
         note((self.name, KEYS))
@@ -132,6 +150,43 @@ class ReadsSeq(tuple[T, ...]):
     def __bool__(self) -> bool:
         note((self.name, ALL))
         return super().__len__() > 0
+
+    def __contains__(self, item: object) -> bool:
+        note((self.name, ALL))
+        return super().__contains__(item)
+
+    def __reversed__(self) -> Iterator[T]:
+        note((self.name, ALL))
+        return reversed(tuple(super().__iter__()))
+
+    def index(self, *args: Any) -> int:
+        note((self.name, ALL))
+        return super().index(*args)
+
+    def count(self, value: Any) -> int:
+        note((self.name, ALL))
+        return super().count(value)
+
+
+def _noting_all(cls: type, base: type, names: tuple[str, ...]) -> None:
+    """Operators that read every entry: each notes (name, ALL), then does what ``base`` does."""
+    for op in names:
+        done = getattr(base, op)
+
+        def method(self: Any, *args: Any, _done: Any = done) -> Any:
+            note((self.name, ALL))
+            return _done(self, *args)
+
+        method.__name__ = op
+        setattr(cls, op, method)
+
+
+_noting_all(Reads, dict, ("__ne__", "__or__", "__ror__"))
+_noting_all(
+    ReadsSeq,
+    tuple,
+    ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__mul__", "__rmul__", "__hash__"),
+)
 
 
 class Memo(dict[Hashable, tuple[Any, frozenset[Cell]]]):

@@ -132,6 +132,7 @@ class Output:
 
     def __init__(self, out: Path) -> None:
         self.out = out
+        self._root = str(out)
         self.known, self.notes = read_manifest(out)
         self.present = existing_files(out)
         self._folders: set[Path] = set()
@@ -155,7 +156,7 @@ class Output:
         if stamp is None or rel not in self.present:
             return None
         try:
-            info = os.stat(self.out / rel)
+            info = os.stat(os.path.join(self._root, rel))
         except OSError:
             return None
         return Put(rel, stamp, False) if (info.st_size, info.st_mtime_ns) == stamp[:2] else None
@@ -172,6 +173,8 @@ class Output:
     def begin(self, planned: set[str]) -> None:
         """Record every file this run may write before writing any, so a run cut short is known."""
         self.refuse_foreign()
+        if planned <= self.known.keys():
+            return  # the manifest lists them all already
         try:
             save_manifest(self.out, {**dict.fromkeys(planned), **self.known})  # and no notes: this run may fail
         except OSError as exc:
