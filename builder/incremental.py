@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from .exports import EXPORTS
@@ -113,9 +113,19 @@ class Plan:
     kept: dict[int, Sequence[int]]  # job -> the cells it read, as numbers in the table of cells
 
 
-def changed_cells(cells: Sequence[Cell], digests: Sequence[str | None], now: Digests) -> set[int]:
-    """The numbers of the cells whose digest is not what it was."""
-    return {i for i, (cell, was) in enumerate(zip(cells, digests, strict=True)) if now(cell) != was}
+def changed_cells(
+    cells: Sequence[Cell], digests: Sequence[str | None], now: Digests, same: Collection[str]
+) -> set[int]:
+    """The numbers of the cells whose digest is not what it was; ``same``: tables that are
+    whole as they were, whose cells need no look."""
+    return {
+        i for i, (cell, was) in enumerate(zip(cells, digests, strict=True)) if cell[0] not in same and now(cell) != was
+    }
+
+
+def unchanged_tables(names: Iterable[str], before: Mapping[str, str | None], now: Digests) -> set[str]:
+    """The tables whose digest as a whole is what it was: none of their cells changed."""
+    return {name for name in names if before.get(name) is not None and before[name] == now((name, ALL))}
 
 
 def plan(
@@ -198,7 +208,9 @@ def render(
     pages, by as many workers as asked."""
     cells, reads = body.get("cells", []), body.get("reads", {})
     digests = Digests(site, files, updated)
-    changed = changed_cells(cells, body.get("digests", []), digests)
+    was = body.get("digests", [])
+    same = unchanged_tables({cell[0] for cell in cells}, body.get("tables", {}), digests)
+    changed = changed_cells(cells, was, digests, same)
     pieces = Pieces(body, changed)
     jobs = Renderer(tracked(site), settings, pieces).jobs()
     chosen = plan(jobs, reads, changed, output.as_written)
@@ -214,7 +226,9 @@ def render(
     fresh: dict[Hashable, frozenset[Cell]] = dict(zip(others, made, strict=True))
     fresh.update({("piece", key): read for key, (_, read) in pieces.items()})
     table, numbered = table_of(kept, fresh, cells)
-    body["cells"], body["digests"] = table, [digests(cell) for cell in table]
+    known = dict(zip(cells, was, strict=True))
+    body["cells"], body["digests"] = table, [known[c] if c[0] in same and c in known else digests(c) for c in table]
+    body["tables"] = {name: digests((name, ALL)) for name in {cell[0] for cell in table}}
     body["reads"] = {jobs[i][0]: read for i, read in numbered.items() if isinstance(i, int)}
     made_now = {key: value for key, (value, _) in pieces.items()}
     body["pieces"] = {

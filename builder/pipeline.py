@@ -194,15 +194,21 @@ def generate(
             if warn is not None:
                 warn(Problem(*fields))
         return WriteReport((), (), len(output.known))  # and no state is saved: it writes nothing
-    body = state.load_body(project.docs, head) if same and head else None
-    site, warnings, body = _analysed(project, strict, inputs, body)
+    with _collector_paused():
+        body = state.load_body(project.docs, head) if same and head else None
+        site, warnings, body = _analysed(project, strict, inputs, body)
     for warning in warnings:
         if warn is not None:
             warn(warning)
-    report = render(
-        site, settings(project, Reads(UPDATED, updated)), inputs.records, updated, output, body, workers, progress
-    )
-    state.save(project.docs, state.Head(inputs, updated, [dataclasses.astuple(w) for w in warnings]), body)
+    # The site lives until the run ends and holds no cycles: the collector need not walk it.
+    gc.freeze()
+    try:
+        report = render(
+            site, settings(project, Reads(UPDATED, updated)), inputs.records, updated, output, body, workers, progress
+        )
+        state.save(project.docs, state.Head(inputs, updated, [dataclasses.astuple(w) for w in warnings]), body)
+    finally:
+        gc.unfreeze()
     return report
 
 
@@ -256,7 +262,11 @@ def _analysed(
                 data = pickle.dumps((bare, site.refs[(entry.kind, entry.id)]), pickle.HIGHEST_PROTOCOL)
             records[entry.path] = (inputs.records[entry.path], data)
     advice = {rel: advice[rel] for rel in records if rel in advice}
-    reads = {} if body is None else {name: body[name] for name in ("cells", "digests", "reads", "pieces")}
+    reads = (
+        {}
+        if body is None
+        else {name: body[name] for name in ("cells", "digests", "reads", "pieces", "tables") if name in body}
+    )
     return site, warnings, {"records": records, "advice": advice, "aliased": aliased, **reads}
 
 
