@@ -262,11 +262,8 @@ def _analysed(
                 data = pickle.dumps((bare, site.refs[(entry.kind, entry.id)]), pickle.HIGHEST_PROTOCOL)
             records[entry.path] = (inputs.records[entry.path], data)
     advice = {rel: advice[rel] for rel in records if rel in advice}
-    reads = (
-        {}
-        if body is None
-        else {name: body[name] for name in ("cells", "digests", "reads", "pieces", "tables") if name in body}
-    )
+    names: tuple[str, ...] = ("cells", "digests", "reads", "pieces", "tables")  # what the pages read, from render
+    reads = {} if body is None else {name: body[name] for name in names if name in body}
     return site, warnings, {"records": records, "advice": advice, "aliased": aliased, **reads}
 
 
