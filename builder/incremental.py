@@ -218,9 +218,9 @@ def render(
     forget(output.out)  # until this run is done, the state describes no output
     local = [i for i, (paths, _) in enumerate(jobs) if paths in EXPORTS]  # all of them, in this process
     others = [i for i in chosen.run if jobs[i][0] not in EXPORTS]
-    puts, _ = run_jobs([jobs[i] for i in local], output, 1)
-    more, made = run_jobs([jobs[i] for i in others], output, workers, progress)
-    puts += more + [put for i in chosen.kept for path in jobs[i][0] for put in [output.as_written(path)] if put]
+    puts, made = run_jobs([jobs[i] for i in local + others], output, workers, progress, here=len(local))
+    made = made[len(local) :]
+    puts += [put for i in chosen.kept for path in jobs[i][0] for put in [output.as_written(path)] if put]
     kept: dict[Hashable, Sequence[int]] = {i: read for i, read in chosen.kept.items() if jobs[i][0] not in EXPORTS}
     kept.update({("piece", key): pieces.kept[key][1] for key in pieces.used})
     fresh: dict[Hashable, frozenset[Cell]] = dict(zip(others, made, strict=True))

@@ -75,25 +75,36 @@ Progress = Callable[[int, int], None]
 
 
 def run(
-    jobs: list[Job], output: Output, workers: int | None = None, progress: Progress | None = None
+    jobs: list[Job],
+    output: Output,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    here: int = 0,
 ) -> tuple[list[Put], list[frozenset[Cell]]]:
     """Make every job's files through ``output``; return what was put, in job order, and
     the cells each job read.
 
+    The first ``here`` jobs run in this process whatever ``workers`` says (what they keep
+    in memory outlives the run: builder.incremental's export parts).
     ``progress`` hears how far the run is after each chunk of jobs."""
     global _state
     workers = default_workers() if workers is None else workers
     _state = (jobs, output)
-    chunks = [list(range(start, min(start + CHUNK, len(jobs)))) for start in range(0, len(jobs), CHUNK)]
+    local = [list(range(start, min(start + CHUNK, here))) for start in range(0, here, CHUNK)]
+    chunks = [list(range(start, min(start + CHUNK, len(jobs)))) for start in range(here, len(jobs), CHUNK)]
+    rest = len(jobs) - here
     results: list[Result] = []
     try:
-        if workers <= 1 or len(jobs) < PARALLEL_FROM or not _forkable():
-            # in this process a refused write ends the run: the disk will refuse the next one too
-            results = _followed(map(_run, chunks), chunks, len(jobs), progress, stop=True)
+        # in this process a refused write ends the run: the disk will refuse the next one too
+        results = _followed(map(_run, local), local, here, None, stop=True)
+        if any(failed for _, failed, _ in results):
+            chunks = []  # the disk is full: the rest would fail too
+        if workers <= 1 or rest < PARALLEL_FROM or not _forkable():
+            results += _followed(map(_run, chunks), chunks, rest, progress, stop=True)
         else:
             # every worker's chunk is collected, failed or not, so what was written is known exactly
             with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
-                results = _followed(pool.imap(_run, chunks, chunksize=1), chunks, len(jobs), progress, stop=False)
+                results += _followed(pool.imap(_run, chunks, chunksize=1), chunks, rest, progress, stop=False)
     finally:
         _state = None
     puts = [put for chunk, _, _ in results for put in chunk]

@@ -20,16 +20,15 @@ import yaml
 
 from . import yaml12
 from .errors import Problem
-from .files import folder_problems, ignored, is_regular, linked_folder, page_files
+from .files import folder_problems, is_regular, linked_folder, page_files
 from .ids import ID_RE, slug
 from .kinds import KINDS
+from .layout import ignored
 from .models import MAX_ID_LENGTH
 from .raw import Path_, RawRecord, dotted
 
 _Loader: type = yaml12.Loader  # YAML 1.2, as editors read it: NO and yes are text, not booleans
 
-# the top folders that hold records: a knowledge base has at least one of them
-RECORD_TOPS = tuple(sorted({kind.folder.split("/")[0] for kind in KINDS.values()}))
 MAX_DEPTH = 12
 # PyYAML's C composer recurses once per level and crashes the interpreter (a segmentation
 # fault, no exception) somewhere past ten thousand levels. Every level needs one of these

@@ -27,7 +27,8 @@ from .history import last_changed
 from .incremental import UPDATED, render
 from .jobs import Progress
 from .kinds import KINDS
-from .load import RECORD_TOPS, load_all, load_file, record_names
+from .layout import RECORD_TOPS
+from .load import load_all, load_file, record_names
 from .raw import RawRecord
 from .render import Settings
 from .resolve import Site, resolve

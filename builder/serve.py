@@ -17,8 +17,8 @@ from typing import Any
 
 from . import engines
 from .errors import Problem
-from .fingerprint import stat_fingerprint
 from .pipeline import Project, generate
+from .state import fingerprint
 
 POLL_SECONDS = 0.3
 # A poll may take at most this share of one core: on a large knowledge base (a scan of
@@ -67,11 +67,11 @@ def regenerate(project: Project) -> bool:
 
 
 def _watch(project: Project, stop: threading.Event) -> None:
-    seen = stat_fingerprint(project.root)
+    seen = fingerprint(project.root, read=False)
     interval = POLL_SECONDS
     while not stop.wait(interval):
         start = time.perf_counter()
-        now = stat_fingerprint(project.root)
+        now = fingerprint(project.root, read=False)
         interval = max(POLL_SECONDS, (time.perf_counter() - start) / POLL_SHARE)
         if now != seen:
             seen = now

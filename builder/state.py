@@ -28,9 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .files import ignored
-from .kinds import KINDS
-from .load import RECORD_TOPS
+from .layout import FOLDERS, RECORD_TOPS, ignored
 
 STATE_VERSION = 1
 HEAD = ".summitry-state"
@@ -43,7 +41,7 @@ RACY_NS = 1_000_000_000
 
 Status = tuple[int, int, int, int]  # size, modification time, change time (ns), inode
 Seen = dict[str, tuple[Status, str, int]]  # path -> its status, digest, and when it was read (ns)
-_RECORD_FOLDERS = {kind.folder: name for name, kind in KINDS.items()}
+_RECORD_FOLDERS = {folder: name for name, folder in FOLDERS.items()}
 
 
 def _hash(data: bytes) -> str:
@@ -129,6 +127,13 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
     rest.append("mkdocs.yml\0" + scanner.digest("mkdocs.yml", str(root / "mkdocs.yml")))
     others = _hash("\n".join(rest).encode("utf-8", "surrogateescape"))
     return Inputs(records, others, scanner.seen)
+
+
+def fingerprint(root: Path, read: bool = True) -> str:
+    """One digest of every input, changed by any change to any content (without ``read``:
+    to any file's status, which is what the preview's watcher polls)."""
+    inputs = scan(root, (), None, read)
+    return _hash(repr(sorted(inputs.records.items())).encode() + inputs.others.encode())
 
 
 @dataclass
