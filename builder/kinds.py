@@ -267,8 +267,9 @@ def reserved(kind: str, rid: str) -> str | None:
 
     A record's page is <section>/<id>.md, its address <section>/<id>/: these ids would take
     the place of a page the builder makes in the section itself. Bare years are kept in every
-    section, for listings by year (meetings/2021/); ids are permanent addresses, so they are
-    reserved before those pages exist, not after records have taken them.
+    section, for listings by year (meetings/2021/, builder/years.py); ids are permanent
+    addresses, so they are reserved in sections that have no such pages yet too, not taken
+    back once records hold them.
     """
     section = KINDS[kind].pages
     if rid == "index":

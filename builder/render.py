@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ from .page import Page
 from .resolve import Cited, Site, pairs, relation_id
 from .statements import in_date_order, lead, tenure
 from .track import Memo
+from .years import TIMELINE_PAGE, year_jobs
 
 DESCRIPTION_LENGTH = 160
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
@@ -95,12 +96,6 @@ class Renderer:
             records = site.records[kind]
             return sorted(records, key=lambda rid: (records[rid].display_name.casefold(), rid))
 
-        def by_year(meetings: dict[str, Any]) -> list[tuple[int, list[str]]]:
-            years: dict[int, list[str]] = defaultdict(list)
-            for mid, entry in meetings.items():
-                years[entry.model.date.year].append(mid)
-            return sorted(years.items())
-
         def timeline(iid: str) -> list[tuple[Any, str, Any]]:
             """An issue's developments and the meetings that took it up, in date order."""
             items: list[tuple[Any, str, int, Any]] = [
@@ -152,7 +147,6 @@ class Renderer:
             "derived_from": derived_from,
             "participants": participants,
             "meeting_table": meeting_table,
-            "by_year": by_year,
             "cited_part": cited_part,
         }
 
@@ -199,10 +193,11 @@ class Renderer:
         def one(path: str, make: Callable[[], str | bytes]) -> None:
             jobs.append(((path,), lambda: {path: make()}))
 
-        one("timeline.md", lambda: self._render("timeline.md.j2", "timeline.md"))
+        one(TIMELINE_PAGE, lambda: self._render("timeline.md.j2", TIMELINE_PAGE))
         for section in KINDS.values():
             path = index_path(section.name)
             one(path, functools.partial(self._render, section.index_template, path))
+        jobs += year_jobs(self._render, site.meeting_years, site.timeline_years)
         for kind in KINDS:
             for rid in site.relations if kind == "relation" else site.records[kind]:
                 one(page_path((kind, rid)), functools.partial(self._record, kind, rid))

@@ -1,7 +1,7 @@
 """Resolve stage: check every reference between records, then derive what pages need.
 
 The output, a :class:`Site`, is everything the renderer needs and nothing it must compute:
-backlinks, leader pairs, neighbouring meetings, the timeline.
+backlinks, leader pairs, neighbouring meetings, the timeline and the listings by year.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .models import Citation, Issue, Leader, Meeting, Relationship, Source
 from .prosecheck import prose_problems
 from .quotes import Archive
 from .references import Reference, references
+from .years import by_year
 
 
 def _reserved_ids(entries: list[Entry[Any]]) -> Iterator[Problem]:
@@ -80,6 +81,8 @@ class Site:
     related: dict[str, tuple[str, ...]]  # issue ids, both directions
     pairs_of: dict[str, tuple[str, ...]]  # leader id -> relation ids
     leader_issues: dict[str, dict[str, tuple[str, ...]]]  # leader -> issue -> meetings taking it up
+    meeting_years: dict[int, tuple[str, ...]]  # year -> meeting ids in date order; years in order
+    timeline_years: dict[int, tuple[TimelineItem, ...]]  # the timeline's items by year, years in order
     link_kinds: dict[str, str] = field(default_factory=dict)  # id -> kind, for [[id]]
     refs: dict[Key, list[Reference]] = field(default_factory=dict)  # what each record names; no page reads it
 
@@ -381,12 +384,13 @@ def resolve(
     def by_id(d: dict[str, Any]) -> dict[str, Any]:
         return dict(sorted(d.items()))
 
+    timeline = _timeline(index["leader"], meetings, index["issue"])
     site = Site(
         records={kind: meetings if kind == "meeting" else by_id(index[kind]) for kind in KINDS},
         relations=relations,
         backlinks={k: tuple(sorted(v)) for k, v in sorted(backlinks.items())},
         cited={k: tuple(v) for k, v in sorted(cited.items())},
-        timeline=_timeline(index["leader"], meetings, index["issue"]),
+        timeline=timeline,
         neighbours=_neighbours(meetings),
         by_leader={k: tuple(v) for k, v in sorted(by_leader.items())},
         by_issue={k: tuple(v) for k, v in sorted(by_issue.items())},
@@ -396,6 +400,8 @@ def resolve(
             lid: {iid: tuple(mids) for iid, mids in sorted(issues.items())}
             for lid, issues in sorted(leader_issues.items())
         },
+        meeting_years=by_year((entry.model.date.year, mid) for mid, entry in meetings.items()),
+        timeline_years=by_year((item.date.year, item) for item in timeline),
         link_kinds={i: k for k in index for i in index[k]},
         refs=refs,
     )
