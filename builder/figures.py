@@ -118,21 +118,21 @@ def picture_timeline(
 
 def timeline_overview(site: Site, page: Page) -> str:
     """The timeline page's picture: every item, or past TIMELINE_MARKS a bar per year
-    (each a link to the year's page), which stays legible at any size."""
-    if len(site.timeline) <= TIMELINE_MARKS:
+    (each a link to the year's page), which stays legible at any size. Past TIMELINE_MARKS
+    it reads only the counts by year."""
+    total = sum(site.timeline_counts.values())
+    if total <= TIMELINE_MARKS:
         return picture_timeline(
             site, page, list(site.meetings), developments=True, listed="the years' pages, linked below, list them"
         )
     bars = [
         svg.Bar(
             str(year),
-            len(items),
+            n,
             relative(page_address(year_path(TIMELINE, year)), page_address(page.path)),
-            f"{year}: {len(items)} dated item{'s' if len(items) != 1 else ''}",
+            f"{year}: {n} dated item{'s' if n != 1 else ''}",
         )
-        for year, items in site.timeline_years.items()
+        for year, n in site.timeline_counts.items()
     ]
-    caption = (
-        f"{len(site.timeline)} dated items over {len(bars)} years, counted by year; each bar leads to its year's page."
-    )
+    caption = f"{total} dated items over {len(bars)} years, counted by year; each bar leads to its year's page."
     return figure(svg.bars_svg(bars, caption, "timeline-page"), caption)

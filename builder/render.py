@@ -197,7 +197,7 @@ class Renderer:
         for section in KINDS.values():
             path = index_path(section.name)
             one(path, functools.partial(self._render, section.index_template, path))
-        jobs += year_jobs(self._render, site.meeting_years, site.timeline_years)
+        jobs += year_jobs(self._render, site)
         for kind in KINDS:
             for rid in site.relations if kind == "relation" else site.records[kind]:
                 one(page_path((kind, rid)), functools.partial(self._record, kind, rid))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .addresses import Key
-from .dates import PartialDate, human_span
+from .dates import human_span
 from .entry import Entry
 from .errors import Problem, did_you_mean
 from .kinds import KINDS, reserved
@@ -22,7 +22,7 @@ from .models import Citation, Issue, Leader, Meeting, Relationship, Source
 from .prosecheck import prose_problems
 from .quotes import Archive
 from .references import Reference, references
-from .years import by_year
+from .timeline import TimelineItem, by_year, counts, timeline_items
 
 
 def _reserved_ids(entries: list[Entry[Any]]) -> Iterator[Problem]:
@@ -59,15 +59,6 @@ class Cited:
     citation: Citation
 
 
-@dataclass(frozen=True, order=True)
-class TimelineItem:
-    date: PartialDate
-    order: int  # meetings before developments before roles on the same date
-    key: Key
-    text: str  # Markdown (prose) for developments, plain title otherwise
-    prose: bool = False
-
-
 @dataclass(frozen=True)
 class Site:
     records: dict[str, dict[str, Entry[Any]]]  # kind -> id -> entry; meetings in date order, the rest by id
@@ -83,6 +74,8 @@ class Site:
     leader_issues: dict[str, dict[str, tuple[str, ...]]]  # leader -> issue -> meetings taking it up
     meeting_years: dict[int, tuple[str, ...]]  # year -> meeting ids in date order; years in order
     timeline_years: dict[int, tuple[TimelineItem, ...]]  # the timeline's items by year, years in order
+    meeting_counts: dict[int, int]  # year -> how many meetings (builder.timeline)
+    timeline_counts: dict[int, int]  # year -> how many dated items
     link_kinds: dict[str, str] = field(default_factory=dict)  # id -> kind, for [[id]]
     refs: dict[Key, list[Reference]] = field(default_factory=dict)  # what each record names; no page reads it
 
@@ -297,26 +290,6 @@ def _neighbours(meetings: dict[str, Entry[Meeting]]) -> dict[str, tuple[str | No
     return out
 
 
-def _timeline(
-    leaders: dict[str, Entry[Leader]], meetings: dict[str, Entry[Meeting]], issues: dict[str, Entry[Issue]]
-) -> tuple[TimelineItem, ...]:
-    items: list[TimelineItem] = []
-    for mid, entry in meetings.items():
-        items.append(TimelineItem(entry.model.date, 0, ("meeting", mid), entry.model.title))
-    for iid, issue in issues.items():
-        for dev in issue.model.developments:
-            items.append(TimelineItem(dev.date, 1, ("issue", iid), dev.text, prose=True))
-    for lid, leader in leaders.items():
-        for role in leader.model.roles:
-            if role.from_:
-                items.append(TimelineItem(role.from_, 2, ("leader", lid), f"{leader.model.name} becomes {role.title}"))
-            if role.ended:  # an end the sources leave open is not an event
-                items.append(
-                    TimelineItem(role.ended, 2, ("leader", lid), f"{leader.model.name} leaves office as {role.title}")
-                )
-    return tuple(sorted(items))
-
-
 References = dict[Key, list[Reference]]
 
 
@@ -384,7 +357,9 @@ def resolve(
     def by_id(d: dict[str, Any]) -> dict[str, Any]:
         return dict(sorted(d.items()))
 
-    timeline = _timeline(index["leader"], meetings, index["issue"])
+    timeline = timeline_items(index["leader"], meetings, index["issue"])
+    meeting_years = by_year((entry.model.date.year, mid) for mid, entry in meetings.items())
+    timeline_years = by_year((item.date.year, item) for item in timeline)
     site = Site(
         records={kind: meetings if kind == "meeting" else by_id(index[kind]) for kind in KINDS},
         relations=relations,
@@ -400,8 +375,10 @@ def resolve(
             lid: {iid: tuple(mids) for iid, mids in sorted(issues.items())}
             for lid, issues in sorted(leader_issues.items())
         },
-        meeting_years=by_year((entry.model.date.year, mid) for mid, entry in meetings.items()),
-        timeline_years=by_year((item.date.year, item) for item in timeline),
+        meeting_years=meeting_years,
+        timeline_years=timeline_years,
+        meeting_counts=counts(meeting_years),
+        timeline_counts=counts(timeline_years),
         link_kinds={i: k for k in index for i in index[k]},
         refs=refs,
     )

@@ -2,49 +2,42 @@
 
 At thousands of meetings a single listing is megabytes of Markdown that every edit
 rewrites. Each year is a page of its own (``meetings/2021.md``, ``timeline/2021.md``) that
-reads only that year's group from the Site; the section page lists the years and their
-counts. The section page keeps an element for each year with the id the old one-page
-listing gave that year's heading (``meetings/#2021``), which links to the year's page, so
-addresses readers kept still lead to the year.
+reads only that year's group from the Site, and which years there are (for its links to
+the years on either side); the section page reads only the counts. The section page keeps
+an element for each year with the id the old one-page listing gave that year's heading
+(``meetings/#2021``), which links to the year's page, so addresses readers kept still lead
+to the year.
 
-The grouping is derived once, in the resolve stage (:func:`by_year`); pages read it.
+The groups are derived once, in the resolve stage (builder.timeline); pages read them.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+import bisect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from .jobs import Job
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from .resolve import Site
 
 TIMELINE = "timeline"  # the timeline's year pages live in timeline/; its section page is timeline.md
 TIMELINE_PAGE = "timeline.md"
-
-
-def by_year(items: Iterable[tuple[int, T]]) -> dict[int, tuple[T, ...]]:
-    """Items grouped by year, the years in order, each year's items in the order given."""
-    groups: dict[int, list[T]] = defaultdict(list)
-    for year, item in items:
-        groups[year].append(item)
-    return {year: tuple(groups[year]) for year in sorted(groups)}
+LISTINGS = (  # folder, the Site's groups by year, template
+    ("meetings", "meeting_years", "meetings-year.md.j2"),
+    (TIMELINE, "timeline_years", "timeline-year.md.j2"),
+)
 
 
 @dataclass(frozen=True)
 class Year:
-    """One year's page: its year, the years with pages before and after it, and its paths."""
+    """One year's page: its year, and the years with pages before and after it."""
 
     year: int
     previous: int | None
     next: int | None
-    folder: str  # "meetings" or "timeline"
-
-    @property
-    def path(self) -> str:
-        return year_path(self.folder, self.year)
 
 
 def year_path(folder: str, year: int) -> str:
@@ -52,41 +45,35 @@ def year_path(folder: str, year: int) -> str:
     return f"{folder}/{year}.md"
 
 
-def years_of(folder: str, years: Iterable[int]) -> list[Year]:
-    """A :class:`Year` for each year (in order), knowing its neighbours among them."""
-    ordered = sorted(years)
-    return [
-        Year(y, ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None, folder)
-        for i, y in enumerate(ordered)
-    ]
+def year_of(groups: Mapping[int, Any], year: int) -> Year:
+    """``year`` among the years of ``groups`` (in order), knowing its neighbours."""
+    years = list(groups)
+    at = bisect.bisect_left(years, year)
+    return Year(year, years[at - 1] if at else None, years[at + 1] if at + 1 < len(years) else None)
 
 
 Render = Callable[..., str]  # (template, path, **context) -> the page's Markdown
 
 
-def year_jobs(render: Render, meeting_years: dict[int, Any], timeline_years: dict[int, Any]) -> list[Job]:
+def year_jobs(render: Render, site: Site) -> list[Job]:
     """A job for each year's page of the meetings and of the timeline, biggest years first.
 
-    Each job reads, as it renders, its year's group and which years there are (for the
-    years on either side), not every meeting: a page notes what it reads while it renders
-    (builder.track), so nothing it shows may be read before.
+    A job reads its year's group and the list of years when it runs, not before, so that
+    what it reads is noted as the page's (builder.track): not every meeting, nor the
+    other years' groups.
     """
-    pages: list[tuple[int, str, int, str, dict[int, Any]]] = []
-    for folder, template, table in (
-        ("meetings", "meetings-year.md.j2", meeting_years),
-        (TIMELINE, "timeline-year.md.j2", timeline_years),
-    ):
-        for year, group in dict.items(table):
-            pages.append((len(group), year_path(folder, year), year, template, table))
+    pages: list[tuple[int, str, Job]] = []
+    for folder, field, template in LISTINGS:
+        for year, group in getattr(site, field).items():
+            path = year_path(folder, year)
+            pages.append((len(group), path, _job(render, site, field, template, path, year)))
     pages.sort(key=lambda page: (-page[0], page[1]))
-    return [_job(render, path, year, template, table) for _, path, year, template, table in pages]
+    return [job for _, _, job in pages]
 
 
-def _job(render: Render, path: str, year: int, template: str, table: dict[int, Any]) -> Job:
-    folder = path.partition("/")[0]
-
+def _job(render: Render, site: Site, field: str, template: str, path: str, year: int) -> Job:
     def make() -> dict[str, str]:
-        (this,) = (y for y in years_of(folder, table) if y.year == year)
-        return {path: render(template, path, year=this, group=table[year])}
+        groups = getattr(site, field)
+        return {path: render(template, path, year=year_of(groups, year), group=groups[year])}
 
     return ((path,), make)
