@@ -95,16 +95,18 @@ def run(
     rest = len(jobs) - here
     results: list[Result] = []
     try:
-        # in this process a refused write ends the run: the disk will refuse the next one too
-        results = _followed(map(_run, local), local, here, None, stop=True)
-        if any(failed for _, failed, _ in results):
-            chunks = []  # the disk is full: the rest would fail too
         if workers <= 1 or rest < PARALLEL_FROM or not _forkable():
-            results += _followed(map(_run, chunks), chunks, rest, progress, stop=True)
+            # in this process a refused write ends the run: the disk will refuse the next one too
+            results = _followed(map(_run, local), local, here, None, stop=True)
+            if not any(failed for _, failed, _ in results):
+                results += _followed(map(_run, chunks), chunks, rest, progress, stop=True)
         else:
-            # every worker's chunk is collected, failed or not, so what was written is known exactly
+            # The workers start on the rest while this process makes its own jobs; every
+            # worker's chunk is collected, failed or not, so what was written is known exactly.
             with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
-                results += _followed(pool.imap(_run, chunks, chunksize=1), chunks, rest, progress, stop=False)
+                pending = pool.imap(_run, chunks, chunksize=1)
+                results = _followed(map(_run, local), local, here, None, stop=False)
+                results += _followed(pending, chunks, rest, progress, stop=False)
     finally:
         _state = None
     puts = [put for chunk, _, _ in results for put in chunk]
