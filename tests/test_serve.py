@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
+
+from builder.cli import main
+from builder.engines.changes import TRACE
 
 
 def _free_port() -> int:
@@ -42,7 +50,7 @@ def server(small: Path):
     yield from _serve(small)
 
 
-def _serve(root: Path, *options: str):
+def _serve(root: Path, *options: str, env: dict[str, str] | None = None):
     small = root
     port = _free_port()
     log = small.parent / "serve.log"
@@ -61,7 +69,7 @@ def _serve(root: Path, *options: str):
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         base = f"http://127.0.0.1:{port}/"
         try:
@@ -155,6 +163,118 @@ def test_serve_through_properdocs(small: Path) -> None:
         path = root / "leaders" / "gamma.yaml"
         path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
         _wait_for(lambda: "Joined the talks late." in (_get(base + "leaders/gamma/") or ""))
-        assert "regenerated: " in log.read_text()
+        _wait_for(lambda: "regenerated: " in log.read_text())  # the page may show before generate has ended
+    finally:
+        serving.close()
+
+
+# The preview against a clean build. What must differ between the two, and nothing else, is
+# normalised: the live-reload script the server adds to each HTML page it serves, and the
+# site's address, which serve sets to its own (as `mkdocs serve` does) for canonical links,
+# Open Graph URLs and the sitemap.
+RELOAD_SCRIPT = re.compile(r"<script>\s*var livereload = function.*?</script>(?=</body>)", re.S)
+
+
+def _settle(*files: Path, quiet: float = 2.0) -> None:
+    """Until none of ``files`` (the log, the trace) has grown for ``quiet`` seconds."""
+    last, since = None, time.monotonic()
+    while time.monotonic() - since < quiet:
+        sizes = [f.stat().st_size if f.exists() else 0 for f in files]
+        if sizes != last:
+            last, since = sizes, time.monotonic()
+        time.sleep(0.1)
+
+
+def _site(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _same_as_a_clean_build(root: Path, base: str, served: Path, tmp: Path) -> None:
+    clean = tmp / f"clean-{len(list(tmp.glob('clean-*')))}"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("build", "site"))
+    assert main(["build", "--root", str(clean)]) == 0
+    ours, theirs = _site(served), _site(clean / "site")
+    assert sorted(ours) == sorted(theirs)  # no page missing, none left over
+    deployed = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    for name, want in theirs.items():
+        got = ours[name]
+        if name.endswith(".html"):
+            url = base + ("" if name == "index.html" else name.removesuffix("index.html"))
+            got = RELOAD_SCRIPT.sub("", _get(url) or "", count=1).encode("utf-8")
+        elif name.endswith(".gz"):
+            got, want = gzip.decompress(got), gzip.decompress(want)
+        got = got.replace(base.encode(), deployed.encode())
+        assert got == want, name
+    index = json.loads(ours["search/search_index.json"])
+    assert index == json.loads(theirs["search/search_index.json"])  # as data, too
+    assert len(index["docs"]) > 30
+
+
+def _docs(root: Path) -> dict[str, bytes]:
+    return _site(root / "build" / "docs")
+
+
+def _rendered(trace: Path) -> list[str]:
+    lines = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+    assert [line["full"] for line in lines].count(True) == 1  # the first build only
+    return sorted({page for line in lines for page in line.get("rendered", ())})
+
+
+def test_the_preview_renders_only_what_changed_and_equals_a_clean_build(shipped: Path, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    serving = _serve(shipped, env={TRACE: str(trace)})
+    base, root, log = next(serving)
+    base += "summitry/"
+    meetings = root / "content" / "meetings"
+    try:
+        first = json.loads(trace.read_text(encoding="utf-8").splitlines()[0])
+        assert first["full"]
+        served = Path(first["site"])
+
+        def change(action: Callable[[], object], page: str, shows: str | None) -> tuple[list[str], list[str]]:
+            """Do ``action`` until ``page`` shows ``shows`` (None: until it is gone); the pages
+            the preview rendered for it, and those whose Markdown changed."""
+            _settle(log, trace)
+            before, done = _docs(root), len(trace.read_text(encoding="utf-8").splitlines())
+            action()
+            _wait_for(lambda: (_get(base + page) is None) if shows is None else shows in (_get(base + page) or ""))
+            _settle(log, trace)
+            after = _docs(root)
+            builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()[done:]]
+            assert builds and not any(b["full"] for b in builds), log.read_text()[-3000:]
+            rendered = sorted(page for b in builds for page in b["rendered"])
+            changed = sorted(n for n, data in after.items() if n.endswith(".md") and before.get(n) != data)
+            return rendered, changed
+
+        def edit(path: Path, old: str, new: str) -> Callable[[], object]:
+            return lambda: path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+        helsinki = meetings / "2018-helsinki-summit.yaml"
+        page = "meetings/2018-helsinki-summit/"
+        rendered, changed = change(
+            edit(helsinki, "title: Helsinki summit", "title: Helsinki talks"), page, "Helsinki talks"
+        )
+        assert rendered == changed  # each changed page once, and no other
+        assert "meetings/2018-helsinki-summit.md" in changed and "leaders/trump.md" in changed and len(changed) < 20
+        biden = root / "leaders" / "biden.yaml"
+        rendered, changed = change(
+            edit(biden, "He has often stressed", "He has long stressed"), "leaders/biden/", "long"
+        )
+        assert rendered == changed and "leaders/biden.md" in changed
+
+        osaka = meetings / "2019-06-osaka-g20.yaml"
+        text = (meetings / "2017-07-hamburg-g20.yaml").read_text(encoding="utf-8")
+        text = text.replace("First meeting, at the G20 summit in Hamburg", "At the G20 summit in Osaka")
+        rendered, changed = change(
+            lambda: osaka.write_text(text.replace("date: 2017-07", "date: 2019-06")),
+            "meetings/2019-06-osaka-g20/",
+            "Osaka",
+        )
+        assert rendered == changed and "meetings/2019-06-osaka-g20.md" in changed
+        _same_as_a_clean_build(root, base, served, tmp_path)
+
+        rendered, changed = change(osaka.unlink, "meetings/2019-06-osaka-g20/", None)
+        assert rendered == changed and "leaders/trump.md" in changed
+        _same_as_a_clean_build(root, base, served, tmp_path)
     finally:
         serving.close()
