@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -101,7 +102,7 @@ def _rounds(work: Path, record: Path, people: list[str], rounds: int, tag: str, 
             text = record.read_text(encoding="utf-8")
             written = page_md.stat().st_mtime
             saved = time.time()
-            record.write_text(text.replace("\ntitle: ", f"\ntitle: {marker} ", 1), encoding="utf-8")
+            record.write_text(re.sub(r"^title: ", f"title: {marker} ", text, count=1, flags=re.M), encoding="utf-8")
             shown = _shown(urls, marker)
             generated = page_md.stat().st_mtime
             assert generated != written, "generate did not write the meeting's page"

@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -86,10 +87,12 @@ def test_serve_reloads_on_record_change_without_looping(server) -> None:
     first = _get(page)
     assert first is not None and "Joined the talks in 2022." in first
     assert "livereload" in first  # the reload script is injected whatever click's version
+    epoch = _epoch(first)
 
     path = root / "leaders" / "gamma.yaml"
     path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
     _wait_for(lambda: "Joined the talks late." in (_get(page) or ""))
+    _wait_for(lambda: _reloads(base, epoch))  # a browser showing the page is told to reload
 
     # No loop: once settled, nothing is regenerated or rebuilt again.
     time.sleep(2)
@@ -99,6 +102,40 @@ def test_serve_reloads_on_record_change_without_looping(server) -> None:
     assert later.count("regenerated") == settled.count("regenerated") == 1
     assert settled.count("Building documentation") >= 2  # the first build, and one for the edit
     assert later.count("Building documentation") == settled.count("Building documentation")
+
+
+def _epoch(page: str) -> int:
+    """The site's version that the live-reload script in a served page knows."""
+    found = re.search(r"livereload\((\d+), \d+\);", page)
+    assert found, "no live-reload script in the page"
+    return int(found[1])
+
+
+def _reloads(base: str, epoch: int) -> bool:
+    """Whether the server tells a browser at ``epoch`` to reload (it answers a newer epoch
+    at once, and holds the request while there is none)."""
+    answer = _get(urljoin(base, f"/livereload/{epoch}/1"))
+    return answer is not None and int(answer) > epoch
+
+
+def test_plain_mkdocs_serve_reloads_with_the_click_installed(small: Path) -> None:
+    # mkdocs serve's hidden --livereload flag lost its default with click 8.2.2-8.3.x
+    # (mkdocs/mkdocs#4032): the script was no longer injected. Our docs with plain `mkdocs serve`.
+    assert main(["generate", "--root", str(small)]) == 0
+    port = _free_port()
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    with subprocess.Popen(command, cwd=small, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+        try:
+            page = f"http://127.0.0.1:{port}/leaders/gamma/"
+            _wait_for(lambda: _get(page) is not None)
+            epoch = _epoch(_get(page) or "")
+            markdown = small / "build" / "docs" / "leaders" / "gamma.md"
+            markdown.write_text(markdown.read_text(encoding="utf-8") + "\nEdited by hand.\n", encoding="utf-8")
+            _wait_for(lambda: "Edited by hand." in (_get(page) or ""))
+            _wait_for(lambda: _reloads(page, epoch))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def test_serve_reports_errors_and_keeps_the_last_good_site(server) -> None:
@@ -236,8 +273,10 @@ def test_the_preview_renders_only_what_changed_and_equals_a_clean_build(shipped:
             the preview rendered for it, and those whose Markdown changed."""
             _settle(log, trace)
             before, done = _docs(root), len(trace.read_text(encoding="utf-8").splitlines())
+            runs = log.read_text().count("regenerated: ")
             action()
-            _wait_for(lambda: (_get(base + page) is None) if shows is None else shows in (_get(base + page) or ""))
+            _wait_for(lambda: (_get(base + page) is None) if shows is None else shows in (_get(base + page) or ""), 60)
+            _wait_for(lambda: log.read_text().count("regenerated: ") > runs, 60)  # generate has ended
             _settle(log, trace)
             after = _docs(root)
             builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()[done:]]

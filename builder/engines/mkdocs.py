@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
 from ..errors import EngineFailed
@@ -63,14 +63,9 @@ class MkDocs:
         return log
 
     def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None], dirty: bool = False) -> None:
-        """Serve with MkDocs's live-reload server. Each save re-renders only the pages whose
-        Markdown changed (:class:`Preview`); ``dirty`` instead runs what `mkdocs serve --dirty`
-        does, plus the repair of the search index that a dirty build leaves partial (slower:
-        it makes every page's objects again; kept as the benchmark's baseline).
-        """
+        """Serve with MkDocs's live-reload server, rebuilding as :class:`Preview` does."""
         self._installed()
         load_config = self._module("config").load_config
-        server_class = self._module("livereload").LiveReloadServer
         log = self._log()
         site_dir = Path(tempfile.mkdtemp(prefix="summitry-serve-"))
 
@@ -87,23 +82,11 @@ class MkDocs:
         config.plugins.on_startup(command="serve", dirty=dirty)
         host, port = config.dev_addr
         mount_path = urlsplit(config.site_url or "/").path
-        serve_url = f"http://{host}:{port}{mount_path}"
-        preview: Preview | None = None
-
-        def builder(config: Any = None) -> None:
-            if preview is not None:
-                preview.build(config)
-                return
-            log.info("Building documentation...")
-            config = config or get_config()
-            config.site_url = serve_url
-            self._module("commands.build").build(config, serve_url=serve_url, dirty=True)
-            index.repair()
-
-        server = server_class(builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path)
-        index = SearchIndex(Path(config.docs_dir), site_dir)
-        if not dirty:
-            preview = Preview(self._module, server, get_config, serve_url, log)
+        preview = Preview(self._module, get_config, f"http://{host}:{port}{mount_path}", log, dirty)
+        server = self._module("livereload").LiveReloadServer(
+            builder=preview.build, host=host, port=port, root=str(site_dir), mount_path=mount_path
+        )
+        preview.server = server
 
         def error_page(code: int) -> bytes | None:
             page = site_dir / f"{code}.html"
@@ -111,14 +94,9 @@ class MkDocs:
 
         server.error_handler = error_page
         try:
-            config.site_url = serve_url
-            builder(config)
-            if preview is None or not preview.observe(config.docs_dir):
-                server.watch(config.docs_dir)
-            server.watch(str(config_file))
-            if preview is not None:
-                for path in preview.watched(config):
-                    server.watch(path)
+            preview.build(config)
+            for path in preview.listen():
+                server.watch(path)
             started()
             try:
                 server.serve()
@@ -127,8 +105,7 @@ class MkDocs:
             finally:
                 server.shutdown()
         finally:
-            if preview is not None:
-                preview.close()
+            preview.close()
             config.plugins.on_shutdown()
             shutil.rmtree(site_dir, ignore_errors=True)
 
@@ -162,36 +139,38 @@ def _named(item: Any) -> Iterator[str]:
 class Preview:
     """The builder of ``summitry serve``: a full build, then only the pages that changed.
 
-    The first build, and any after mkdocs.yml or the theme's overrides change, is MkDocs's
-    own, which this joins as its last plugin to keep what build() makes and then drops (the
-    Files, the navigation, the theme's environment) and each page's search entries. After
-    that a change in the docs folder sends only the changed pages through MkDocs's page
-    functions, with every plugin event they fire, smallest first. Pages are replaced whole,
-    so requests need not wait for the build, and browsers are told to reload as pages come.
-    A file added or removed outside the navigation is added to or removed from Files, and
-    the pages whose Markdown names it are rendered again (their links to it change), and the
-    sitemap and 404 page. What a full build would do differently beyond that (the navigation
-    changes, a docs file hides one of the theme's) is a full build.
+    ``dirty``: what `mkdocs serve --dirty` does instead, each build making every page's
+    objects again, plus the repair of the search index that such a build leaves partial
+    (the old way, kept as the benchmark's baseline).
+
+    The first build, and any after mkdocs.yml or the overrides change, is MkDocs's own, which
+    this joins as its last plugin to keep what build() makes and then drops: Files, the
+    navigation, the theme's environment, each page's search entries. After that only the
+    changed pages go through MkDocs's page functions (with the plugin events they fire),
+    smallest first, each replaced whole: requests need not wait, and browsers reload as
+    pages come. A file added or removed outside the navigation joins or leaves Files, and the
+    pages whose Markdown names it are rendered again, the sitemap and 404 page too. What a
+    full build would do differently beyond that (the navigation changes, a docs file hides
+    one of the theme's) is a full build.
     """
 
-    def __init__(self, module: Callable[[str], ModuleType], server: Any, get_config: Any, url: str, log: Any) -> None:
+    def __init__(self, module: Callable[[str], ModuleType], get_config: Any, url: str, log: Any, dirty: bool) -> None:
         self.mkdocs, self.structure = module("commands.build"), module("structure.files")
         self.page_class = module("structure.pages").Page
         self.utils: Any = module("utils")
         self.timestamp: Callable[[], int] = module("livereload")._timestamp
-        self.server, self.get_config, self.url, self.log = server, get_config, url, log
+        self.get_config, self.url, self.log, self.dirty = get_config, url, log, dirty
+        self.server: Any = None  # the live-reload server, whose builder this is
         self.ready = False  # False: the next build is a full one
-        self.config: Any = None
-        self.files: Any = None  # then the navigation, the theme's environment, Material's search plugin
-        self.nav: Any = None
-        self.env: Any = None
-        self.search: Any = None
+        # MkDocs's objects, kept from the last full build, and Material's search plugin
+        self.config = self.files = self.nav = self.env = self.search = cast(Any, None)
         self.entries: dict[str, list[Any]] = {}  # a page's src_uri -> its entries in the search index
         self.mark = 0  # how many of the plugin's entries have been given to a page
         self.doc_files: list[Any] = []
         self.seen: dict[str, Stamp] = {}  # the docs folder's files, as last rendered
         self.others: dict[str, Stamp] = {}  # mkdocs.yml, the overrides, `watch:`: a change is a full build
         self.watcher: Watcher | None = None
+        self.index: SearchIndex | None = None  # with ``dirty``
 
     # As the last plugin of a full build.
 
@@ -222,16 +201,17 @@ class Preview:
 
     # As the server's builder.
 
-    def watched(self, config: Any) -> list[str]:
-        """What a full build reads besides mkdocs.yml and the docs: the server watches it."""
-        return [str(path) for path in [*([config.theme.custom_dir] if config.theme.custom_dir else []), *config.watch]]
-
-    def observe(self, docs_dir: str) -> bool:
-        """Hear the docs folder's file events; False if only polling it will do."""
-        self.watcher = Watcher(docs_dir, self._wake)
-        if not self.watcher.start():
+    def listen(self) -> list[str]:
+        """Start hearing the docs folder's file events; what the server is to poll: what a
+        full build reads besides the docs, and the docs where no events are had (or used)."""
+        config, self.watcher = self.config, None if self.dirty else Watcher(self.config.docs_dir, self._wake)
+        if self.watcher is not None and not self.watcher.start():
             self.watcher = None
-        return self.watcher is not None
+        return [*self._read(), *([config.docs_dir] if self.watcher is None else [])]
+
+    def _read(self) -> list[str]:
+        """What a full build reads besides the docs: mkdocs.yml, the overrides, `watch:`."""
+        return [str(p) for p in (self.config.config_file_path, self.config.theme.custom_dir, *self.config.watch) if p]
 
     def close(self) -> None:
         if self.watcher is not None:
@@ -242,13 +222,17 @@ class Preview:
             self.server._want_rebuild = True
             self.server._rebuild_cond.notify_all()
 
-    def _others(self) -> dict[str, Stamp]:
-        return stamps_of([self.config.config_file_path, *self.watched(self.config)])
-
     def build(self, config: Any = None) -> None:
+        """The server's builder: what changed if it can, else a full build."""
         self.log.info("Building documentation...")
+        if self.dirty:
+            self.config = config = config or self.get_config()
+            config.site_url = self.url
+            self.mkdocs.build(config, serve_url=self.url, dirty=True)
+            self.index = self.index or SearchIndex(Path(config.docs_dir), Path(config.site_dir))
+            return self.index.repair()
         hints = self.watcher.take() if self.watcher is not None else set()
-        if self.ready and self._others() == self.others:
+        if self.ready and stamps_of(self._read()) == self.others:
             try:
                 return self._update(hints)
             except _Full as why:
@@ -258,35 +242,32 @@ class Preview:
                 raise
         start, self.ready = time.perf_counter(), False
         if self.config is not None:
-            self._hold()  # it clears the site: requests wait for it, as MkDocs has them do
+            self._epoch(new=True, show=False)  # it clears the site: requests wait for it, as MkDocs has them do
         self.config = config = config or self.get_config()
-        config.site_url, self.search = self.url, config.plugins.get("material/search")
+        config.site_url, self.search, ready = self.url, config.plugins.get("material/search"), supported(config)
+        if not ready:
+            self.log.info("Plugins other than search: each change is a full build.")
         config.plugins["summitry/preview"] = self
-        seen, others = stamps(config.docs_dir), self._others()  # before it reads them: a change meanwhile is seen next
+        seen, others = stamps(config.docs_dir), stamps_of(self._read())  # before it reads: a change meanwhile is seen
         self.mkdocs.build(config, serve_url=self.url)
-        self.seen, self.others, self.ready = seen, others, True
-        self._listed()
-        trace({"full": True, "site": config.site_dir, "seconds": round(time.perf_counter() - start, 3)})
-
-    def _listed(self) -> None:
+        self.seen, self.others, self.ready = seen, others, ready
         self.doc_files = list(self.files.documentation_pages(inclusion=self.structure.InclusionLevel.is_in_serve))
+        trace({"full": True, "site": config.site_dir, "seconds": round(time.perf_counter() - start, 3)})
 
     def _update(self, hints: set[str]) -> None:
         """The files that events named first, then whatever else a look at every file finds."""
         start, docs = time.perf_counter(), self.config.docs_dir
         report: dict[str, Any] = {"full": False, "at": time.time(), "rendered": [], "copied": [], "removed": []}
-        for step in range(2):
-            if step == 0:
-                now = {uri: stamp(os.path.join(docs, uri)) for uri in sorted(hints)}
-            else:
-                found: dict[str, Stamp | None] = {**stamps(docs)}
-                now = {**found, **dict.fromkeys(self.seen.keys() - found.keys())}
+        for named in (True, False):
+            now: dict[str, Stamp | None] = {uri: stamp(os.path.join(docs, uri)) for uri in hints}
+            if not named:
+                now = {**dict.fromkeys(self.seen), **stamps(docs)}  # what is not there is None
             changes = self._changes(now)
-            if step == 0:
-                self._release()
+            if named:
+                self._epoch(new=False, show=False)
             self._apply(now, changes, report)
         if report["rendered"] or report["copied"] or report["removed"]:
-            self._publish()
+            self._epoch(new=True, show=True)
             done = f"{len(report['rendered'])} pages rendered, {len(report['copied'])} files copied"
             self.log.info(f"{done}, {len(report['removed'])} removed in {time.perf_counter() - start:.2f} seconds")
         trace({**report, "seconds": round(time.perf_counter() - start, 3)})
@@ -295,16 +276,16 @@ class Preview:
         """The docs files changed, added and removed, as far as ``now`` tells."""
         config, changed, added, removed = self.config, [], [], []
         for uri, new in sorted(now.items()):
-            file = None if new == self.seen.get(uri) else self.files.get_file_from_path(uri)
-            if new == self.seen.get(uri) or (new is None and (file is None or file.src_dir != config.docs_dir)):
+            if new == self.seen.get(uri):
                 continue
+            file = self.files.get_file_from_path(uri)
+            own = file is not None and file.src_dir == config.docs_dir
             if new is None:
-                removed.append(file)
+                removed += [file] if own else []
             elif file is None:
-                file = self.structure.File(uri, config.docs_dir, config.site_dir, config.use_directory_urls)
-                self.structure.set_exclusions([file], config)
-                added.append(file)
-            elif file.src_dir != config.docs_dir:
+                added.append(self.structure.File(uri, config.docs_dir, config.site_dir, config.use_directory_urls))
+                self.structure.set_exclusions(added[-1:], config)
+            elif not own:
                 raise _Full(f"'{uri}' now hides the theme's file")
             else:
                 changed.append(file)
@@ -348,7 +329,7 @@ class Preview:
                 templates = self._render(file.page) or templates
                 report["rendered"].append(file.src_uri)
                 if time.perf_counter() - published >= PUBLISH_EVERY:
-                    self._publish()
+                    self._epoch(new=True, show=True)
                     published = time.perf_counter()
             for file in static:
                 file.copy_file(dirty=False)
@@ -392,7 +373,7 @@ class Preview:
         for file in [*ordered, *(f for f in self.files if f.src_dir != docs)]:
             self.files.remove(file)
             self.files.append(file)
-        self._listed()
+        self.doc_files = list(self.files.documentation_pages(inclusion=self.structure.InclusionLevel.is_in_serve))
 
     @contextmanager
     def _atomic(self) -> Iterator[None]:
@@ -404,19 +385,13 @@ class Preview:
         finally:
             self.utils.write_file, self.utils.copy_file = write, copy
 
-    # The live-reload server holds every request back while a build runs (visible epoch
-    # behind the wanted one), then has the browsers reload when the visible epoch moves on.
-
-    def _release(self) -> None:
-        with self.server._epoch_cond:
-            self.server._wanted_epoch = self.server._visible_epoch
-
-    def _publish(self) -> None:
-        with self.server._epoch_cond:
-            epoch = max(self.timestamp(), self.server._visible_epoch + 1)
-            self.server._wanted_epoch = self.server._visible_epoch = epoch
-            self.server._epoch_cond.notify_all()
-
-    def _hold(self) -> None:
-        with self.server._epoch_cond:
-            self.server._wanted_epoch = max(self.timestamp(), self.server._visible_epoch + 1)
+    def _epoch(self, new: bool, show: bool) -> None:
+        """The live-reload server holds requests back while the wanted epoch is ahead of the
+        visible one, and browsers reload when the visible one moves on. ``new`` starts an
+        epoch (else the visible one is wanted: requests go through); ``show`` makes it visible."""
+        server = self.server
+        with server._epoch_cond:
+            server._wanted_epoch = max(self.timestamp(), server._visible_epoch + 1) if new else server._visible_epoch
+            if show:
+                server._visible_epoch = server._wanted_epoch
+                server._epoch_cond.notify_all()
