@@ -317,3 +317,17 @@ def test_the_preview_renders_only_what_changed_and_equals_a_clean_build(shipped:
         _same_as_a_clean_build(root, base, served, tmp_path)
     finally:
         serving.close()
+
+
+def test_what_the_preview_cannot_do_page_by_page_is_a_full_build(small: Path, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    serving = _serve(small, env={TRACE: str(trace)})
+    base, root, log = next(serving)
+    try:
+        config = root / "mkdocs.yml"  # every page shows the site's name
+        config.write_text(config.read_text(encoding="utf-8").replace("site_name: Small", "site_name: Renamed"))
+        _wait_for(lambda: "Renamed" in (_get(base + "leaders/gamma/") or "") and "Renamed" in (_get(base) or ""), 60)
+        builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+        assert [b["full"] for b in builds].count(True) == 2, log.read_text()[-3000:]
+    finally:
+        serving.close()
