@@ -260,6 +260,8 @@ class Preview:
         report: dict[str, Any] = {"full": False, "at": time.time(), "rendered": [], "copied": [], "removed": []}
         for named in (True, False):
             now: dict[str, Stamp | None] = {uri: stamp(os.path.join(docs, uri)) for uri in hints}
+            if not named and self.server._want_rebuild:
+                break  # more events came: the next build, right after this one, looks at every file
             if not named:
                 now = {**dict.fromkeys(self.seen), **stamps(docs)}  # what is not there is None
             changes = self._changes(now)
