@@ -192,8 +192,9 @@ def test_serve_works_with_a_strict_configuration(shipped: Path) -> None:
         serving.close()
 
 
-def test_serve_through_properdocs(small: Path) -> None:
-    serving = _serve(small, "--engine", "properdocs")
+def test_serve_through_properdocs(small: Path, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    serving = _serve(small, "--engine", "properdocs", env={TRACE: str(trace)})
     base, root, log = next(serving)
     try:
         assert "Joined the talks in 2022." in (_get(base + "leaders/gamma/") or ""), log.read_text()[-2000:]
@@ -201,6 +202,8 @@ def test_serve_through_properdocs(small: Path) -> None:
         path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
         _wait_for(lambda: "Joined the talks late." in (_get(base + "leaders/gamma/") or ""))
         _wait_for(lambda: "regenerated: " in log.read_text())  # the page may show before generate has ended
+        builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+        assert any("leaders/gamma.md" in b.get("rendered", ()) for b in builds if not b["full"])  # page by page
     finally:
         serving.close()
 
