@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import logging
 import os
 import posixpath
@@ -20,10 +21,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
+from unittest import mock
 from urllib.parse import quote, urlsplit
 
 from ..errors import EngineFailed
@@ -65,15 +66,13 @@ class MkDocs:
     def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None], dirty: bool = False) -> None:
         """Serve with MkDocs's live-reload server, rebuilding as :class:`Preview` does."""
         self._installed()
-        load_config = self._module("config").load_config
-        log = self._log()
+        log, load = self._log(), self._module("config").load_config
         site_dir = Path(tempfile.mkdtemp(prefix="summitry-serve-"))
 
         def get_config() -> Any:
-            # Not strict: a dirty build always warns that it is one, which strict mode (as this
-            # repository's mkdocs.yml asks, for CI) would turn into an abort; and a preview
-            # shows a page with a broken link rather than no site at all.
-            return load_config(config_file=str(config_file), site_dir=str(site_dir), dev_addr=dev_addr, strict=False)
+            # Not strict, as mkdocs.yml is for CI: a dirty build warns that it is one, and a
+            # preview shows a page with a broken link rather than no page.
+            return load(config_file=str(config_file), site_dir=str(site_dir), dev_addr=dev_addr, strict=False)
 
         config = get_config()
         if not dirty and not supported(config):
@@ -123,11 +122,6 @@ def supported(config: Any) -> bool:
     return set(config.plugins) <= {"material/search"}
 
 
-def _last(method: Callable[..., Any]) -> Callable[..., Any]:
-    method.mkdocs_priority = -100  # type: ignore[attr-defined]  # MkDocs runs it after the others
-    return method
-
-
 def _named(item: Any) -> Iterator[str]:
     """The paths that the ``nav`` of mkdocs.yml names."""
     if isinstance(item, str):
@@ -139,19 +133,16 @@ def _named(item: Any) -> Iterator[str]:
 class Preview:
     """The builder of ``summitry serve``: a full build, then only the pages that changed.
 
-    ``dirty``: what `mkdocs serve --dirty` does instead, each build making every page's
-    objects again, plus the repair of the search index that such a build leaves partial
-    (the old way, kept as the benchmark's baseline).
-
-    The first build, and any after mkdocs.yml or the overrides change, is MkDocs's own, which
-    this joins as its last plugin to keep what build() makes and then drops: Files, the
-    navigation, the theme's environment, each page's search entries. After that only the
-    changed pages go through MkDocs's page functions (with the plugin events they fire),
-    smallest first, each replaced whole: requests need not wait, and browsers reload as
-    pages come. A file added or removed outside the navigation joins or leaves Files, and the
-    pages whose Markdown names it are rendered again, the sitemap and 404 page too. What a
-    full build would do differently beyond that (the navigation changes, a docs file hides
-    one of the theme's) is a full build.
+    A full build (the first, or after mkdocs.yml or the overrides change) is MkDocs's own,
+    which this joins as its last plugin to keep what build() makes and then drops: Files,
+    the navigation, the theme's environment, each page's search entries. Then only changed
+    pages go through MkDocs's page functions (and the plugin events they fire), smallest
+    first, each replaced whole: requests need not wait, and browsers reload as pages come.
+    A file added or removed outside the navigation joins or leaves Files, and the pages whose
+    Markdown names it are rendered again, the sitemap and 404 page too. Anything else a full
+    build would do differently (the navigation changes, a file hides one of the theme's) is
+    a full build. ``dirty``: `mkdocs serve --dirty` instead, each build making every page's
+    objects again, and the search index repaired after it (the benchmark's baseline).
     """
 
     def __init__(self, module: Callable[[str], ModuleType], get_config: Any, url: str, log: Any, dirty: bool) -> None:
@@ -164,7 +155,9 @@ class Preview:
         self.ready = False  # False: the next build is a full one
         # MkDocs's objects, kept from the last full build, and Material's search plugin
         self.config = self.files = self.nav = self.env = self.search = cast(Any, None)
-        self.entries: dict[str, list[Any]] = {}  # a page's src_uri -> its entries in the search index
+        self.entries: dict[str, str] = {}  # a page's src_uri -> its entries in the search index, as JSON
+        self.exact = False  # whether joining those makes the plugin's index, byte for byte
+        self.stale = False  # whether the search index misses the latest pages
         self.mark = 0  # how many of the plugin's entries have been given to a page
         self.doc_files: list[Any] = []
         self.seen: dict[str, Stamp] = {}  # the docs folder's files, as last rendered
@@ -174,29 +167,23 @@ class Preview:
 
     # As the last plugin of a full build.
 
-    def on_pre_build(self, *, config: Any) -> None:
-        self.entries, self.mark = {}, 0
-
-    @_last
     def on_files(self, files: Any, *, config: Any) -> Any:
         self.files = files
         return files
 
-    @_last
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
         self.nav = nav
         return nav
 
-    @_last
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         self.env = env
         return env
 
-    @_last
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         if self.search is not None:  # the plugin has just indexed the page
             entries = self.search.search_index.entries
-            self.entries[page.file.src_uri], self.mark = entries[self.mark :], len(entries)
+            new, self.mark = entries[self.mark :], len(entries)
+            self.entries[page.file.src_uri] = ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in new)
         return context
 
     # As the server's builder.
@@ -247,17 +234,23 @@ class Preview:
         config.site_url, self.search, ready = self.url, config.plugins.get("material/search"), supported(config)
         if not ready:
             self.log.info("Plugins other than search: each change is a full build.")
-        config.plugins["summitry/preview"] = self
+        config.plugins["summitry/preview"], self.entries, self.mark = self, {}, 0  # the plugin's index starts empty
         seen, others = stamps(config.docs_dir), stamps_of(self._read())  # before it reads: a change meanwhile is seen
         self.mkdocs.build(config, serve_url=self.url)
         self.seen, self.others, self.ready = seen, others, ready
         self.doc_files = list(self.files.documentation_pages(inclusion=self.structure.InclusionLevel.is_in_serve))
+        if self.search is not None:
+            self.exact = True
+            with open(self._index_file(), encoding="utf-8") as built:
+                self.exact = built.read() == self._index()
         trace({"full": True, "site": config.site_dir, "seconds": round(time.perf_counter() - start, 3)})
 
     def _update(self, hints: set[str]) -> None:
         """The files that events named first, then whatever else a look at every file finds."""
         start, docs = time.perf_counter(), self.config.docs_dir
         report: dict[str, Any] = {"full": False, "at": time.time(), "rendered": [], "copied": [], "removed": []}
+        if self.search is not None:
+            self.search.search_index.entries, self.mark = [], 0  # the plugin indexes the pages rendered now
         for named in (True, False):
             now: dict[str, Stamp | None] = {uri: stamp(os.path.join(docs, uri)) for uri in hints}
             if not named and self.server._want_rebuild:
@@ -272,6 +265,9 @@ class Preview:
             self._epoch(new=True, show=True)
             done = f"{len(report['rendered'])} pages rendered, {len(report['copied'])} files copied"
             self.log.info(f"{done}, {len(report['removed'])} removed in {time.perf_counter() - start:.2f} seconds")
+        if self.stale and not self.server._want_rebuild:  # else the next build, right after this one
+            write_atomic(self._index().encode("utf-8"), self._index_file())
+            self.stale, report["index"] = False, True
         trace({**report, "seconds": round(time.perf_counter() - start, 3)})
 
     def _changes(self, now: dict[str, Stamp | None]) -> tuple[list[Any], list[Any], list[Any]]:
@@ -326,7 +322,8 @@ class Preview:
         size = {**self.seen, **{uri: got for uri, got in now.items() if got is not None}}
         templates = bool(added or removed) or any(f.dest_uri in config.theme.static_templates for f in static)
         published = time.perf_counter()
-        with self._atomic():
+        # MkDocs's own writes, made whole: requests read the site while this build writes it
+        with mock.patch.multiple(self.utils, write_file=write_atomic, copy_file=copy_atomic):
             for file in sorted(pages.values(), key=lambda f: (size.get(f.src_uri, (0,))[0], f.src_uri)):
                 templates = self._render(file.page) or templates
                 report["rendered"].append(file.src_uri)
@@ -341,8 +338,7 @@ class Preview:
                     self.mkdocs._build_theme_template(name, self.env, self.files, config, self.nav)
                 for name in config.extra_templates:
                     self.mkdocs._build_extra_template(name, self.files, config, self.nav)
-            if (pages or removed) and self.search is not None:
-                self._write_index()
+            self.stale = self.search is not None and (self.stale or bool(pages or removed))
         for file in pages.values():
             file.page.validate_anchor_links(files=self.files, log_level=config.validation.links.anchors)
         for uri, got in now.items():
@@ -358,15 +354,23 @@ class Preview:
             raise _Full(f"the title of '{page.file.src_uri}', which the navigation shows, changed")
         return bool(page.meta != meta)
 
-    def _write_index(self) -> None:
-        """The index a full build writes: each page's entries, in the order of the pages."""
+    def _index_file(self) -> str:
+        return os.path.join(self.config.site_dir, "search", "search_index.json")
+
+    def _index(self) -> str:
+        """The search index a full build writes: each page's entries in the order of the pages,
+        joined as the plugin's json.dumps would (checked after each full build) or, if not,
+        given back to the plugin to write (which takes about a second at 20,000 pages)."""
         index = self.search.search_index
-        index.entries = [entry for file in self.doc_files for entry in self.entries.get(file.src_uri, ())]
+        docs = ",".join(filter(None, (self.entries.get(f.src_uri) for f in self.doc_files)))
+        config = {key: index.config[key] for key in ("lang", "separator", "pipeline", "fields")}
+        if self.exact:
+            return f'{{"config":{json.dumps(config, separators=(",", ":"), default=str)},"docs":[{docs}]}}'
+        index.entries = json.loads(f"[{docs}]")
         try:
-            data = index.generate_search_index(None)
+            return str(index.generate_search_index(None))
         finally:
-            index.entries, self.mark = [], 0  # the next pages' entries start afresh
-        write_atomic(data.encode("utf-8"), os.path.join(self.config.site_dir, "search", "search_index.json"))
+            index.entries, self.mark = [], 0
 
     def _reorder(self) -> None:
         """Files in the order get_files() walks the docs folder, then the theme's."""
@@ -376,16 +380,6 @@ class Preview:
             self.files.remove(file)
             self.files.append(file)
         self.doc_files = list(self.files.documentation_pages(inclusion=self.structure.InclusionLevel.is_in_serve))
-
-    @contextmanager
-    def _atomic(self) -> Iterator[None]:
-        """MkDocs's own writes, made whole: requests read the site while this build writes it."""
-        write, copy = self.utils.write_file, self.utils.copy_file
-        self.utils.write_file, self.utils.copy_file = write_atomic, copy_atomic
-        try:
-            yield
-        finally:
-            self.utils.write_file, self.utils.copy_file = write, copy
 
     def _epoch(self, new: bool, show: bool) -> None:
         """The live-reload server holds requests back while the wanted epoch is ahead of the
@@ -397,3 +391,7 @@ class Preview:
             if show:
                 server._visible_epoch = server._wanted_epoch
                 server._epoch_cond.notify_all()
+
+
+for _event in ("on_files", "on_nav", "on_env", "on_page_context"):
+    getattr(Preview, _event).mkdocs_priority = -100  # MkDocs runs them after every other plugin's
