@@ -2,8 +2,9 @@
 
 The floor is what no builder can do without (parse each record once), measured in the same
 run, so the figures are ratios that hold from one machine to another. Times a cold
-generate, no-op runs and a run after retitling one meeting, each as a separate process, as
-an editor runs them.
+generate, no-op runs and runs after retitling one meeting (five meetings, one at a time),
+each as a separate process, as an editor runs them, with the peak memory of the largest
+process.
 
     python bench/generate.py /tmp/kb --meetings 10000
     python bench/floor.py /tmp/kb
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -22,8 +24,6 @@ import yaml
 
 from builder.kinds import KINDS
 
-SUMMITRY = Path(sys.executable).parent / "summitry"
-
 
 def floor(files: list[Path]) -> float:
     start = time.perf_counter()
@@ -32,12 +32,29 @@ def floor(files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def timed(*args: str) -> tuple[float, str]:
+def timed(*args: str) -> tuple[float, str, int]:
+    """Seconds, what it printed, and the peak memory (MiB) of its largest process."""
     start = time.perf_counter()
-    done = subprocess.run([str(SUMMITRY), *args], capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-c", _LAUNCH, *args], capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(done.stderr)
-    return time.perf_counter() - start, done.stdout.strip()
+    peak = int(done.stderr.rstrip().rpartition("\n")[2].removeprefix("peak KiB "))
+    return seconds, done.stdout.strip(), peak // 1024
+
+
+# summitry's command line, then the peak memory of its largest process (itself or a worker)
+_LAUNCH = """
+import resource, sys
+from builder.cli import main
+sys.argv[0] = "summitry"
+try:
+    code = main()
+finally:
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(f"peak KiB {peak}", file=sys.stderr)
+sys.exit(code)
+"""
 
 
 def main() -> None:
@@ -48,18 +65,23 @@ def main() -> None:
     base = min(floor(files) for _ in range(3))
     print(f"{len(files):,} records; floor (CSafeLoader, every record, best of 3): {base:.2f} s")
 
-    def row(what: str, seconds: float, said: str = "") -> None:
-        print(f"| {what} | {seconds:.2f} s | {seconds / base:.2f}x | {said} |")
+    def row(what: str, seconds: float, said: str = "", peak: int = 0) -> None:
+        print(f"| {what} | {seconds:.2f} s | {seconds / base:.2f}x | {peak} | {said} |", flush=True)
 
-    print("| Run | Time | Floor | Output |\n|---|---|---|---|")
+    print("| Run | Time | Ratio to the floor | Peak MiB | Output |\n|---|---|---|---|---|")
     row("check", *timed("check", "--root", str(root)))
     shutil.rmtree(root / "build", ignore_errors=True)
     row("generate from nothing", *timed("generate", "--root", str(root)))
     for _ in range(3):
         row("generate, nothing changed", *timed("generate", "--root", str(root)))
-    meeting = sorted((root / "content/meetings").glob("*.yaml"))[len(files) // 2 % 1000]
-    meeting.write_text(meeting.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1), encoding="utf-8")
-    row("generate, one meeting retitled", *timed("generate", "--root", str(root)))
+    meetings = sorted((root / "content/meetings").glob("*.yaml"))
+    edits = []
+    for n in range(5):
+        meeting = meetings[(len(meetings) // 2 + 97 * n) % len(meetings)]
+        meeting.write_text(meeting.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1), "utf-8")
+        edits.append(timed("generate", "--root", str(root)))
+        row(f"generate, one meeting retitled ({n + 1})", *edits[-1])
+    row("generate, one meeting retitled, median of 5", statistics.median(e[0] for e in edits))
 
 
 if __name__ == "__main__":

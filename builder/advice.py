@@ -199,10 +199,39 @@ def advise_entry(entry: Entry[Any], name_of: NameOf) -> Iterator[Problem]:
                 yield entry.problem(tloc, message)
 
 
-def advise(site: Site) -> list[Problem]:
-    """Every piece of advice on the knowledge base, by file and line."""
+def _naming(site: Site, named: dict[str, str], rid: str) -> str:
+    """The name a [[link]] shows, noted in ``named``: advice given with it holds while it does."""
+    named[rid] = site.name_of(rid)
+    return named[rid]
+
+
+Advised = dict[str, tuple[str, tuple[tuple[str, str], ...], tuple[Problem, ...]]]
+"""A record file -> the digest it had, the names its [[links]] had, and the advice given then."""
+
+
+def advise(
+    site: Site,
+    known: Advised | None = None,
+    digests: dict[str, str] | None = None,
+    placed: Callable[[Entry[Any]], Entry[Any]] | None = None,
+) -> list[Problem]:
+    """Every piece of advice on the knowledge base, by file and line.
+
+    ``known`` (from a run before, updated here) spares the advice on a record whose file
+    has the digest it had (``digests``) and whose [[links]] name what they named.
+    ``placed`` gives a record with where its values are written, when it lacks them."""
     out: list[Problem] = []
     for records in site.records.values():
         for entry in records.values():
-            out += advise_entry(entry, site.name_of)
+            digest = (digests or {}).get(entry.path, "")
+            if known is not None and digest:
+                was = known.get(entry.path)
+                if was and was[0] == digest and all(site.name_of(rid) == name for rid, name in was[1]):
+                    out += was[2]
+                    continue
+            named: dict[str, str] = {}
+            found = tuple(advise_entry(placed(entry) if placed else entry, functools.partial(_naming, site, named)))
+            out += found
+            if known is not None and digest:
+                known[entry.path] = (digest, tuple(sorted(named.items())), found)
     return sorted(out)

@@ -7,20 +7,23 @@ one run to the next (no timestamps of the build): the same records give the same
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .addresses import record_address
 from .dates import PartialDate
 from .jobs import Job
-from .kinds import KINDS
+from .kinds import KINDS, Kind
 from .markdown import plain
 from .models import Citation, Position, Relationship, Role
 from .resolve import Site
 from .statements import in_date_order
+from .track import Memo
 
 DATA_DIR = "data"
 # Validation refuses control characters in records; these keep each format whole even so.
@@ -81,99 +84,124 @@ def _relationship(m: Relationship) -> dict[str, Any]:
     }
 
 
+def _leader(site: Site, lid: str) -> dict[str, Any]:
+    m = site.leaders[lid].model
+    return {
+        "id": lid,
+        "url": _address("leader", lid),
+        "name": m.name,
+        "country": m.country,
+        "roles": [_role(r) for r in m.roles],
+        "summary": m.summary,
+        "wikidata": m.wikidata,
+        "meetings": [_ref("meeting", mid) for mid in site.by_leader.get(lid, ())],
+        "relations": [_ref("relation", rid) for rid in site.pairs_of.get(lid, ())],
+        "citations": _citations(m.citations),
+    }
+
+
+def _meeting(site: Site, mid: str) -> dict[str, Any]:
+    m = site.meetings[mid].model
+    return {
+        "id": mid,
+        "url": _address("meeting", mid),
+        "title": m.title,
+        "date": _date(m.date),
+        "end_date": _date(m.end_date),
+        "kind": m.kind,
+        "location": m.location,
+        "location_wikidata": m.location_wikidata,
+        "participants": [_ref("leader", lid) for lid in m.participants],
+        "issues": [_ref("issue", iid) for iid in m.issues],
+        "summary": m.summary,
+        "outcomes": m.outcomes,
+        "citations": _citations(m.citations),
+    }
+
+
+def _issue(site: Site, iid: str) -> dict[str, Any]:
+    m = site.issues[iid].model
+    return {
+        "id": iid,
+        "url": _address("issue", iid),
+        "title": m.title,
+        "summary": m.summary,
+        "wikidata": m.wikidata,
+        "related": [_ref("issue", other) for other in site.related.get(iid, ())],
+        "meetings": [_ref("meeting", mid) for mid in site.by_issue.get(iid, ())],
+        "developments": [
+            {"date": _date(d.date), "text": d.text, "citations": _citations(d.citations)} for d in m.developments
+        ],
+        "positions": [
+            {"leader": _ref("leader", lid), **_statement(p)}
+            for lid, statements in m.positions.items()
+            for p in in_date_order(statements)
+        ],
+        "citations": _citations(m.citations),
+    }
+
+
+def _source(site: Site, sid: str) -> dict[str, Any]:
+    m = site.sources[sid].model
+    return {
+        "id": sid,
+        "url": _address("source", sid),
+        "title": m.title,
+        "author": m.author,
+        "publisher": m.publisher,
+        "address": m.url,
+        "published": _date(m.published),
+        "genre": m.genre,
+        "note": m.note,
+        "accessed": _date(m.accessed),
+        "archive_url": m.archive_url,
+        "archive": m.archive,
+        "wikidata": m.wikidata,
+    }
+
+
+def _relation(site: Site, rid: str) -> dict[str, Any]:
+    r = site.relations[rid]
+    return {
+        "id": rid,
+        "url": _address("relation", rid),
+        "leaders": [_ref("leader", r.a), _ref("leader", r.b)],
+        "meetings": [_ref("meeting", mid) for mid in r.meetings],
+        "issues": [_ref("issue", i) for i in r.issues],
+        **(_relationship(r.record.model) if r.record else {"summary": None, "themes": [], "outlook": []}),
+    }
+
+
+ABOUT = "Summitry knowledge base; every url is relative to the site's root address."
+# each section of the JSON: the ids it lists, and one record's data
+_SECTIONS: dict[str, tuple[Callable[[Site], Iterable[str]], Callable[[Site, str], dict[str, Any]]]] = {
+    "leaders": (lambda site: site.leaders, _leader),
+    "meetings": (lambda site: site.meetings, _meeting),
+    "issues": (lambda site: site.issues, _issue),
+    "sources": (lambda site: site.sources, _source),
+    "relations": (lambda site: site.relations, _relation),
+}
+
+
 def as_data(site: Site) -> dict[str, Any]:
     """Every record, resolved: references as ids with their addresses, dates with their precision."""
-    leaders = [
-        {
-            "id": lid,
-            "url": _address("leader", lid),
-            "name": m.name,
-            "country": m.country,
-            "roles": [_role(r) for r in m.roles],
-            "summary": m.summary,
-            "wikidata": m.wikidata,
-            "meetings": [_ref("meeting", mid) for mid in site.by_leader.get(lid, ())],
-            "relations": [_ref("relation", rid) for rid in site.pairs_of.get(lid, ())],
-            "citations": _citations(m.citations),
-        }
-        for lid, m in ((lid, e.model) for lid, e in site.leaders.items())
-    ]
-    meetings = [
-        {
-            "id": mid,
-            "url": _address("meeting", mid),
-            "title": m.title,
-            "date": _date(m.date),
-            "end_date": _date(m.end_date),
-            "kind": m.kind,
-            "location": m.location,
-            "location_wikidata": m.location_wikidata,
-            "participants": [_ref("leader", lid) for lid in m.participants],
-            "issues": [_ref("issue", iid) for iid in m.issues],
-            "summary": m.summary,
-            "outcomes": m.outcomes,
-            "citations": _citations(m.citations),
-        }
-        for mid, m in ((mid, e.model) for mid, e in site.meetings.items())
-    ]
-    issues = [
-        {
-            "id": iid,
-            "url": _address("issue", iid),
-            "title": m.title,
-            "summary": m.summary,
-            "wikidata": m.wikidata,
-            "related": [_ref("issue", other) for other in site.related.get(iid, ())],
-            "meetings": [_ref("meeting", mid) for mid in site.by_issue.get(iid, ())],
-            "developments": [
-                {"date": _date(d.date), "text": d.text, "citations": _citations(d.citations)} for d in m.developments
-            ],
-            "positions": [
-                {"leader": _ref("leader", lid), **_statement(p)}
-                for lid, statements in m.positions.items()
-                for p in in_date_order(statements)
-            ],
-            "citations": _citations(m.citations),
-        }
-        for iid, m in ((iid, e.model) for iid, e in site.issues.items())
-    ]
-    sources = [
-        {
-            "id": sid,
-            "url": _address("source", sid),
-            "title": m.title,
-            "author": m.author,
-            "publisher": m.publisher,
-            "address": m.url,
-            "published": _date(m.published),
-            "genre": m.genre,
-            "note": m.note,
-            "accessed": _date(m.accessed),
-            "archive_url": m.archive_url,
-            "archive": m.archive,
-            "wikidata": m.wikidata,
-        }
-        for sid, m in ((sid, e.model) for sid, e in site.sources.items())
-    ]
-    relations = [
-        {
-            "id": rid,
-            "url": _address("relation", rid),
-            "leaders": [_ref("leader", r.a), _ref("leader", r.b)],
-            "meetings": [_ref("meeting", mid) for mid in r.meetings],
-            "issues": [_ref("issue", i) for i in r.issues],
-            **(_relationship(r.record.model) if r.record else {"summary": None, "themes": [], "outlook": []}),
-        }
-        for rid, r in site.relations.items()
-    ]
-    return {
-        "about": "Summitry knowledge base; every url is relative to the site's root address.",
-        "leaders": leaders,
-        "meetings": meetings,
-        "issues": issues,
-        "sources": sources,
-        "relations": relations,
-    }
+    return {"about": ABOUT, **{name: [one(site, rid) for rid in ids(site)] for name, (ids, one) in _SECTIONS.items()}}
+
+
+def _json_file(site: Site, pieces: Memo) -> str:
+    """The data with one record per line: diffable, and written by json's C encoder (an
+    ``indent`` would switch it to the pure Python one, ten times slower here). Each line is
+    made once per record and kept in ``pieces`` while what it read is unchanged."""
+
+    def line(name: str, rid: str) -> str:
+        return json.dumps(_SECTIONS[name][1](site, rid), ensure_ascii=False)
+
+    parts = [f"{json.dumps('about')}: {json.dumps(ABOUT, ensure_ascii=False)}"]
+    between = ",\n  "
+    for name, (ids, _) in _SECTIONS.items():
+        rows = [pieces.get_or_make(("json", name, rid), functools.partial(line, name, rid)) for rid in ids(site)]
+        parts.append(f"{json.dumps(name)}: [\n  {between.join(rows)}\n ]" if rows else f"{json.dumps(name)}: []")
+    return "{\n " + ",\n ".join(parts) + "\n}\n"
 
 
 def _csv_value(value: Any) -> Any:
@@ -184,23 +212,26 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
+def _csv_line(values: list[Any]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([[_csv_value(v) for v in row] for row in rows])
+    csv.writer(out, lineterminator="\n").writerow([_csv_value(v) for v in values])
     return out.getvalue()
 
 
-def as_csv(site: Site) -> dict[str, str]:
+def as_csv(site: Site, pieces: Memo | None = None) -> dict[str, str]:
     """One table per kind, with the columns its kind declares and the page's address last;
-    lists of ids are joined with ';'."""
+    lists of ids are joined with ';'. Each row is kept in ``pieces`` while what it read is unchanged."""
+    pieces = Memo() if pieces is None else pieces
     tables = {}
     for kind in KINDS.values():
         ids = site.relations if kind.name == "relation" else site.records[kind.name]
-        header = [c.header for c in kind.columns] + ["url"]
-        rows = [[c.value(site, rid) for c in kind.columns] + [_address(kind.name, rid)] for rid in ids]
-        tables[f"{kind.plural}.csv"] = _csv(header, rows)
+
+        def row(kind: Kind, rid: str) -> str:
+            return _csv_line([c.value(site, rid) for c in kind.columns] + [_address(kind.name, rid)])
+
+        header = _csv_line([c.header for c in kind.columns] + ["url"])
+        rows = [pieces.get_or_make(("csv", kind.name, rid), functools.partial(row, kind, rid)) for rid in ids]
+        tables[f"{kind.plural}.csv"] = header + "".join(rows)
     return tables
 
 
@@ -224,18 +255,19 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def as_ical(site: Site, base: str) -> str:
+def as_ical(site: Site, base: str, pieces: Memo | None = None) -> str:
     """Meetings as all-day events. A date known only to the month or the year is an event
     over that whole month or year, and its description says how precise the date is."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Summitry//Summitry knowledge base//EN", "CALSCALE:GREGORIAN"]
-    for mid, entry in site.meetings.items():
-        m = entry.model
+    pieces = Memo() if pieces is None else pieces
+
+    def event(mid: str) -> str:
+        m = site.meetings[mid].model
         first, after = m.date.first_day(), (m.end_date or m.date).day_after()
         precision = (
             "" if m.date.precision == "day" else f"Date known only to the {m.date.precision}: {m.date.human()}. "
         )
         who = ", ".join(site.leaders[lid].display_name for lid in m.participants)
-        lines += [
+        lines = [
             "BEGIN:VEVENT",
             f"UID:{mid}@summitry",
             # the meeting's first day stands for the stamp, so the file depends on the records alone
@@ -249,7 +281,14 @@ def as_ical(site: Site, base: str) -> str:
         if m.location:
             lines.append(f"LOCATION:{_ical_text(m.location)}")
         lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
+        return _ical_lines(lines)
+
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Summitry//Summitry knowledge base//EN", "CALSCALE:GREGORIAN"]
+    events = [pieces.get_or_make(("ics", base, mid), functools.partial(event, mid)) for mid in site.meetings]
+    return _ical_lines(head) + "".join(events) + _ical_lines(["END:VCALENDAR"])
+
+
+def _ical_lines(lines: list[str]) -> str:
     return "".join(_fold(_NOT_IN_ICAL.sub("", line)) + "\r\n" for line in lines)
 
 
@@ -261,14 +300,29 @@ def _xml_attr(text: str) -> str:
     return quoteattr(_NOT_IN_XML.sub("", text))
 
 
-def as_atom(site: Site, base: str, title: str) -> str:
+def as_atom(site: Site, base: str, title: str, pieces: Memo | None = None) -> str:
     """The meetings, newest first. A meeting's 'updated' is its first possible day."""
-    meetings = list(reversed(list(site.meetings.items())))
+    pieces = Memo() if pieces is None else pieces
+    meetings = list(reversed(site.meetings))
 
     def stamp(date: PartialDate) -> str:
         return f"{date.first_day().isoformat()}T00:00:00Z"
 
-    updated = stamp(meetings[0][1].model.date) if meetings else "1970-01-01T00:00:00Z"
+    def entry(mid: str) -> str:
+        m = site.meetings[mid].model
+        who = ", ".join(site.leaders[lid].display_name for lid in m.participants)
+        lines = [
+            "  <entry>",
+            f"    <title>{_xml(m.title)} ({_xml(m.date.human())})</title>",
+            f"    <id>{_xml(base)}{_address('meeting', mid)}</id>",
+            f"    <link href={_xml_attr(base + _address('meeting', mid))}/>",
+            f"    <updated>{stamp(m.date)}</updated>",
+            f"    <summary>{_xml(who)}: {_xml(plain(m.summary, site.name_of, 1000))}</summary>",
+            "  </entry>",
+        ]
+        return "\n".join(lines) + "\n"
+
+    updated = stamp(site.meetings[meetings[0]].model.date) if meetings else "1970-01-01T00:00:00Z"
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -279,55 +333,33 @@ def as_atom(site: Site, base: str, title: str) -> str:
         f"  <updated>{updated}</updated>",
         "  <author><name>Summitry</name></author>",
     ]
-    for mid, entry in meetings:
-        m = entry.model
-        who = ", ".join(site.leaders[lid].display_name for lid in m.participants)
-        out += [
-            "  <entry>",
-            f"    <title>{_xml(m.title)} ({_xml(m.date.human())})</title>",
-            f"    <id>{_xml(base)}{_address('meeting', mid)}</id>",
-            f"    <link href={_xml_attr(base + _address('meeting', mid))}/>",
-            f"    <updated>{stamp(m.date)}</updated>",
-            f"    <summary>{_xml(who)}: {_xml(plain(m.summary, site.name_of, 1000))}</summary>",
-            "  </entry>",
-        ]
-    out.append("</feed>")
-    return "\n".join(out) + "\n"
-
-
-def _json(data: dict[str, Any]) -> str:
-    """The data with one record per line: diffable, and written by json's C encoder (an
-    ``indent`` would switch it to the pure Python one, ten times slower here)."""
-    parts = []
-    for key, value in data.items():
-        head = json.dumps(key)
-        if isinstance(value, list) and value:
-            rows = ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in value)
-            parts.append(f"{head}: [\n  {rows}\n ]")
-        else:
-            parts.append(f"{head}: {json.dumps(value, ensure_ascii=False)}")
-    return "{\n " + ",\n ".join(parts) + "\n}\n"
+    entries = [pieces.get_or_make(("atom", base, mid), functools.partial(entry, mid)) for mid in meetings]
+    return "\n".join(out) + "\n" + "".join(entries) + "</feed>\n"
 
 
 CSV_FILES = tuple(f"{DATA_DIR}/{kind.plural}.csv" for kind in KINDS.values())
+EXPORTS = ((f"{DATA_DIR}/summitry.json",), CSV_FILES, (f"{DATA_DIR}/meetings.ics",), (f"{DATA_DIR}/meetings.atom",))
+"""The files of each export job, in the order of :func:`export_jobs`: the first jobs of a run."""
 
 
-def export_jobs(site: Site, base: str, title: str) -> list[Job]:
+def export_jobs(site: Site, base: str, title: str, pieces: Memo | None = None) -> list[Job]:
     """Every export as a job (its files, a function making them), so they can run in parallel:
     data/summitry.json, data/*.csv, data/meetings.ics, data/meetings.atom.
 
     ``base`` is the site's address (site_url), ending in '/'; without one, addresses in the
-    calendar and the feed stay relative to the site.
+    calendar and the feed stay relative to the site. ``pieces`` keeps each record's part
+    of each file (from a run before, where what it read is unchanged; builder.incremental).
     """
+    pieces = Memo() if pieces is None else pieces
 
     def csvs() -> dict[str, str]:
-        files = {f"{DATA_DIR}/{name}": text for name, text in as_csv(site).items()}
+        files = {f"{DATA_DIR}/{name}": text for name, text in as_csv(site, pieces).items()}
         assert tuple(files) == CSV_FILES, files.keys()
         return files
 
     return [
-        ((f"{DATA_DIR}/summitry.json",), lambda: {f"{DATA_DIR}/summitry.json": _json(as_data(site))}),
+        ((f"{DATA_DIR}/summitry.json",), lambda: {f"{DATA_DIR}/summitry.json": _json_file(site, pieces)}),
         (CSV_FILES, csvs),
-        ((f"{DATA_DIR}/meetings.ics",), lambda: {f"{DATA_DIR}/meetings.ics": as_ical(site, base)}),
-        ((f"{DATA_DIR}/meetings.atom",), lambda: {f"{DATA_DIR}/meetings.atom": as_atom(site, base, title)}),
+        ((f"{DATA_DIR}/meetings.ics",), lambda: {f"{DATA_DIR}/meetings.ics": as_ical(site, base, pieces)}),
+        ((f"{DATA_DIR}/meetings.atom",), lambda: {f"{DATA_DIR}/meetings.atom": as_atom(site, base, title, pieces)}),
     ]

@@ -11,10 +11,12 @@ import html
 from collections.abc import Sequence
 
 from . import svg
+from .addresses import page_address, relative
 from .dates import human_span
 from .markdown import plain
 from .page import Page
 from .resolve import Site
+from .years import TIMELINE, year_path
 
 GRAPH_LEADERS = 40  # leaders drawn at most in a graph of who met whom
 TIMELINE_MARKS = 600  # dated items drawn one by one at most on the timeline page
@@ -76,7 +78,12 @@ def graph(site: Site, page: Page, center: str | None = None) -> str:
 
 
 def picture_timeline(
-    site: Site, page: Page, mids: Sequence[str], iid: str | None = None, developments: bool = False
+    site: Site,
+    page: Page,
+    mids: Sequence[str],
+    iid: str | None = None,
+    developments: bool = False,
+    listed: str = "the list below gives the same",
 ) -> str:
     """Meetings (and an issue's developments, or all of them) on a time axis."""
     if len(mids) < 2 and not iid and not developments:
@@ -105,23 +112,27 @@ def picture_timeline(
             )
     if len(marks) < 2:  # one mark on an axis tells nothing the list does not
         return ""
-    caption = f"Time line of {len(marks)} dated items; the list below gives the same."
+    caption = f"Time line of {len(marks)} dated items; {listed}."
     return figure(svg.timeline_svg(marks, caption, "timeline-" + (iid or "page")), caption)
 
 
 def timeline_overview(site: Site, page: Page) -> str:
     """The timeline page's picture: every item, or past TIMELINE_MARKS a bar per year
-    (each a link to the year's section below), which stays legible at any size."""
+    (each a link to the year's page), which stays legible at any size."""
     if len(site.timeline) <= TIMELINE_MARKS:
-        return picture_timeline(site, page, list(site.meetings), developments=True)
-    years: dict[int, int] = {}
-    for item in site.timeline:
-        years[item.date.year] = years.get(item.date.year, 0) + 1
+        return picture_timeline(
+            site, page, list(site.meetings), developments=True, listed="the years' pages, linked below, list them"
+        )
     bars = [
-        svg.Bar(str(year), n, f"#{year}", f"{year}: {n} dated item{'s' if n != 1 else ''}")
-        for year, n in sorted(years.items())
+        svg.Bar(
+            str(year),
+            len(items),
+            relative(page_address(year_path(TIMELINE, year)), page_address(page.path)),
+            f"{year}: {len(items)} dated item{'s' if len(items) != 1 else ''}",
+        )
+        for year, items in site.timeline_years.items()
     ]
     caption = (
-        f"{len(site.timeline)} dated items over {len(bars)} years, counted by year; each bar leads to its year below."
+        f"{len(site.timeline)} dated items over {len(bars)} years, counted by year; each bar leads to its year's page."
     )
     return figure(svg.bars_svg(bars, caption, "timeline-page"), caption)

@@ -18,22 +18,11 @@ from pathlib import Path
 
 from .errors import Problem, ValidationFailed
 from .kinds import KINDS
+from .layout import ignored
 
 PAGES_DIR = "content/pages"
 CONTENT_FOLDERS = tuple(sorted({"content", PAGES_DIR, *(kind.folder for kind in KINDS.values())}))
 _PAGES_ONLY = "hand-written pages and their files must be files or folders, not symbolic links"
-
-# Editors keep their own files beside the one being edited: Emacs a lock '.#name.yaml' (often
-# a dangling link) and an autosave '#name.yaml#', vim '.name.yaml.swp', many a backup
-# 'name.yaml~', JetBrains 'name.yaml___jb_tmp___'. Those, and hidden files, are never records
-# or pages, and saving in an editor must not break a check or start a rebuild.
-_EDITOR_PREFIXES = (".", "#")
-_EDITOR_SUFFIXES = ("~", "#", ".swp", ".swo", ".swx", "___jb_tmp___", "___jb_old___")
-
-
-def ignored(name: str) -> bool:
-    """Whether a file or folder name is hidden or an editor's own file, not content."""
-    return name.startswith(_EDITOR_PREFIXES) or name.endswith(_EDITOR_SUFFIXES)
 
 
 def linked_folder(root: Path, rel: str) -> str | None:

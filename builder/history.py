@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .kinds import KINDS
+from .layout import FOLDERS
 
 _MARK = "\x1e"  # starts each commit's line in the log; no file name holds it
 
@@ -14,7 +14,7 @@ def last_changed(root: Path) -> dict[str, str]:
     """``{'leaders/putin.yaml': '2026-11-30', ...}``: the commit date (YYYY-MM-DD) of the latest
     commit that touched each record file, by path from ``root``. Empty outside a git work tree
     or without git: pages then carry no date rather than a made-up one."""
-    folders = sorted({kind.folder for kind in KINDS.values()})
+    folders = sorted(FOLDERS.values())
     command = ["git", "log", f"--format={_MARK}%cs", "--name-only", "--no-renames", "--relative", "--", *folders]
     try:
         result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)

@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
 
+from .track import Cell, reading
 from .write import Output, Put, write_failed
 
 Job = tuple[tuple[str, ...], Callable[[], Mapping[str, str | bytes]]]
@@ -33,23 +34,28 @@ def default_workers() -> int:
 
 
 Failure = tuple[str, OSError]  # the file the system refused to write, and why
+Result = tuple[list[Put], Failure | None, list[frozenset[Cell]]]
+"""What was put, the write that failed if one did, and what each job read (builder.track)."""
 
 
-def _run(indices: list[int]) -> tuple[list[Put], Failure | None]:
+def _run(indices: list[int]) -> Result:
     """Put the jobs' files until one cannot be written (a full disk): what was put, and that."""
     assert _state is not None
     jobs, output = _state
     puts = []
+    reads: list[frozenset[Cell]] = []
     for i in indices:
         paths, make = jobs[i]
-        files = make()
+        with reading() as cells:
+            files = make()
+        reads.append(frozenset(cells))
         assert tuple(files) == paths, (paths, tuple(files))
         for rel, data in files.items():
             try:
                 puts.append(output.put(rel, data.encode("utf-8") if isinstance(data, str) else data))
             except OSError as exc:
-                return puts, (rel, exc)
-    return puts, None
+                return puts, (rel, exc), reads
+    return puts, None, reads
 
 
 def _worker_start() -> None:
@@ -68,39 +74,53 @@ Progress = Callable[[int, int], None]
 """Told (jobs done, jobs in all) as the work goes on."""
 
 
-def run(jobs: list[Job], output: Output, workers: int | None = None, progress: Progress | None = None) -> list[Put]:
-    """Make every job's files through ``output``; return what was put, in job order.
+def run(
+    jobs: list[Job],
+    output: Output,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    here: int = 0,
+) -> tuple[list[Put], list[frozenset[Cell]]]:
+    """Make every job's files through ``output``; return what was put, in job order, and
+    the cells each job read.
 
+    The first ``here`` jobs run in this process whatever ``workers`` says (what they keep
+    in memory outlives the run: builder.incremental's export parts).
     ``progress`` hears how far the run is after each chunk of jobs."""
     global _state
     workers = default_workers() if workers is None else workers
     _state = (jobs, output)
-    chunks = [list(range(start, min(start + CHUNK, len(jobs)))) for start in range(0, len(jobs), CHUNK)]
-    results: list[tuple[list[Put], Failure | None]] = []
+    local = [list(range(start, min(start + CHUNK, here))) for start in range(0, here, CHUNK)]
+    chunks = [list(range(start, min(start + CHUNK, len(jobs)))) for start in range(here, len(jobs), CHUNK)]
+    rest = len(jobs) - here
+    results: list[Result] = []
     try:
-        if workers <= 1 or len(jobs) < PARALLEL_FROM or not _forkable():
-            # in this process a refused write ends the run: the disk will refuse the next one too
-            results = _followed(map(_run, chunks), chunks, len(jobs), progress, stop=True)
+        # in this process a refused write ends the run: the disk will refuse the next one too
+        results = _followed(map(_run, local), local, here, None, stop=True)
+        if any(failed for _, failed, _ in results):
+            chunks = []  # the disk is full: the rest would fail too
+        if workers <= 1 or rest < PARALLEL_FROM or not _forkable():
+            results += _followed(map(_run, chunks), chunks, rest, progress, stop=True)
         else:
             # every worker's chunk is collected, failed or not, so what was written is known exactly
             with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
-                results = _followed(pool.imap(_run, chunks, chunksize=1), chunks, len(jobs), progress, stop=False)
+                results += _followed(pool.imap(_run, chunks, chunksize=1), chunks, rest, progress, stop=False)
     finally:
         _state = None
-    puts = [put for chunk, _ in results for put in chunk]
-    if failure := next((failed for _, failed in results if failed), None):
+    puts = [put for chunk, _, _ in results for put in chunk]
+    if failure := next((failed for _, failed, _ in results if failed), None):
         total = sum(len(paths) for paths, _ in jobs)
         raise write_failed(output.out, failure[0], failure[1], puts, total) from failure[1]
-    return puts
+    return puts, [cells for _, _, read in results for cells in read]
 
 
 def _followed(
-    done: Iterator[tuple[list[Put], Failure | None]],
+    done: Iterator[Result],
     chunks: list[list[int]],
     total: int,
     progress: Progress | None,
     stop: bool,
-) -> list[tuple[list[Put], Failure | None]]:
+) -> list[Result]:
     """The chunks' results in order, telling ``progress`` after each (``stop``: until one fails)."""
     results = []
     count = 0

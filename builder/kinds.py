@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .entry import Entry
 from .errors import Problem
 from .ids import slug
+from .layout import FOLDERS
 from .models import Issue, Leader, Meeting, Record, Relationship, Source
 from .statements import role_text
 
@@ -125,7 +126,7 @@ LEADER = Kind(
     name="leader",
     plural="leaders",
     model=Leader,
-    folder="leaders",
+    folder=FOLDERS["leader"],
     pages="leaders",
     checks=(_role_dates,),
     columns=(
@@ -144,7 +145,7 @@ MEETING = Kind(
     name="meeting",
     plural="meetings",
     model=Meeting,
-    folder="content/meetings",
+    folder=FOLDERS["meeting"],
     pages="meetings",
     refs=(Ref("participants", "leader"), Ref("issues", "issue")),
     unique=("participants", "issues"),
@@ -178,7 +179,7 @@ ISSUE = Kind(
     name="issue",
     plural="issues",
     model=Issue,
-    folder="content/issues",
+    folder=FOLDERS["issue"],
     pages="issues",
     refs=(Ref("related", "issue"), Ref("positions", "leader", keys=True)),
     unique=("related",),
@@ -200,7 +201,7 @@ SOURCE = Kind(
     name="source",
     plural="sources",
     model=Source,
-    folder="content/sources",
+    folder=FOLDERS["source"],
     pages="sources",
     columns=(
         Column("id", lambda s, i: i),
@@ -236,7 +237,7 @@ RELATION = Kind(
     name="relation",
     plural="relations",
     model=Relationship,
-    folder="content/relations",
+    folder=FOLDERS["relation"],
     pages="relations",
     columns=(
         Column("id", lambda s, i: i),
@@ -266,8 +267,9 @@ def reserved(kind: str, rid: str) -> str | None:
 
     A record's page is <section>/<id>.md, its address <section>/<id>/: these ids would take
     the place of a page the builder makes in the section itself. Bare years are kept in every
-    section, for listings by year (meetings/2021/); ids are permanent addresses, so they are
-    reserved before those pages exist, not after records have taken them.
+    section, for listings by year (meetings/2021/, builder/years.py); ids are permanent
+    addresses, so they are reserved in sections that have no such pages yet too, not taken
+    back once records hold them.
     """
     section = KINDS[kind].pages
     if rid == "index":

@@ -20,16 +20,15 @@ import yaml
 
 from . import yaml12
 from .errors import Problem
-from .files import folder_problems, ignored, is_regular, linked_folder, page_files
+from .files import folder_problems, is_regular, linked_folder, page_files
 from .ids import ID_RE, slug
 from .kinds import KINDS
+from .layout import ignored
 from .models import MAX_ID_LENGTH
 from .raw import Path_, RawRecord, dotted
 
 _Loader: type = yaml12.Loader  # YAML 1.2, as editors read it: NO and yes are text, not booleans
 
-# the top folders that hold records: a knowledge base has at least one of them
-RECORD_TOPS = tuple(sorted({kind.folder.split("/")[0] for kind in KINDS.values()}))
 MAX_DEPTH = 12
 # PyYAML's C composer recurses once per level and crashes the interpreter (a segmentation
 # fault, no exception) somewhere past ten thousand levels. Every level needs one of these
@@ -273,21 +272,26 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     return (record if not problems else None), problems + more
 
 
-def discover(root: Path) -> dict[str, list[Path]]:
-    """Every record file of every kind, sorted, so that output never depends on disk order."""
-    found: dict[str, list[Path]] = {}
+def record_names(root: Path) -> dict[str, list[str]]:
+    """The file name of every record of every kind, sorted ('.yaml' first), so that output
+    never depends on disk order."""
+    found: dict[str, list[str]] = {}
     for kind in KINDS:
-        folder = root / KINDS[kind].folder
-        names = (
-            sorted(
-                e.name for e in os.scandir(folder) if e.name.lower().endswith((".yaml", ".yml")) and not ignored(e.name)
+        try:
+            names = sorted(
+                e.name
+                for e in os.scandir(root / KINDS[kind].folder)
+                if e.name.lower().endswith((".yaml", ".yml")) and not ignored(e.name)
             )
-            if folder.is_dir()
-            else []
-        )
-        found[kind] = [folder / name for name in names if name.endswith(".yaml")]
-        found[kind] += [folder / name for name in names if not name.endswith(".yaml")]
+        except (FileNotFoundError, NotADirectoryError):
+            names = []
+        found[kind] = [n for n in names if n.endswith(".yaml")] + [n for n in names if not n.endswith(".yaml")]
     return found
+
+
+def discover(root: Path) -> dict[str, list[Path]]:
+    """Every record file of every kind, in the order of :func:`record_names`."""
+    return {kind: [root / KINDS[kind].folder / n for n in names] for kind, names in record_names(root).items()}
 
 
 def load_all(root: Path) -> tuple[list[RawRecord], list[Problem]]:

@@ -8,16 +8,17 @@ from .addresses import Key, page_address, page_path, record_address, relative
 from .markdown import prose, text
 from .models import Citation
 from .resolve import Site
+from .track import Memo
 
 
 class Page:
     """Helpers for one page being rendered: links relative to it, and its footnotes."""
 
-    def __init__(self, path: str, site: Site, links: dict[tuple[str, Key], str] | None = None) -> None:
+    def __init__(self, path: str, site: Site, links: Memo | None = None) -> None:
         self.path = path
         self.site = site
         self._here = path.rpartition("/")[0]
-        self._links = links if links is not None else {}  # shared by pages: (folder, key) -> link
+        self._links = links if links is not None else Memo()  # shared by pages: (folder, key) -> link
         self._notes: dict[tuple[str, str | None, str | None], int] = {}
 
     def url(self, target: str | Key) -> str:
@@ -40,10 +41,7 @@ class Page:
         if label:
             return f"[{text(label)}]({self.url(key)})"
         # The same record linked from the same folder is the same text on every page.
-        cached = self._links.get((self._here, key))
-        if cached is None:
-            cached = self._links[(self._here, key)] = f"[{text(self.name(key))}]({self.url(key)})"
-        return cached
+        return self._links.get_or_make((self._here, key), lambda: f"[{text(self.name(key))}]({self.url(key)})")
 
     def prose(self, value: str, inline: bool = False) -> str:
         def wiki(rid: str, label: str | None) -> str:

@@ -8,26 +8,33 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from . import engines
-from .advice import advise
+from . import engines, state
+from .advice import Advised, advise
 from .aliases import alias_table, canonicalize
 from .engines import SiteConfig, site_config
+from .entry import Entry
 from .errors import EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
 from .files import read_pages
-from .fingerprint import fingerprint
 from .history import last_changed
+from .incremental import UPDATED, render
 from .jobs import Progress
-from .jobs import run as run_jobs
-from .load import RECORD_TOPS, discover, load_all
+from .kinds import KINDS
+from .layout import RECORD_TOPS
+from .load import load_all, load_file, record_names
 from .raw import RawRecord
-from .render import Renderer, Settings
+from .render import Settings
 from .resolve import Site, resolve
 from .sitedir import BuildReport, built_from, note_built, scratch, swap, sweep
+from .state import record_kind
+from .track import Reads
 from .validate import validate
 from .write import Output, WriteReport
 
@@ -83,19 +90,32 @@ class Project:
 Warn = Callable[[Problem], None]
 
 
-def assemble(root: Path, raws: list[RawRecord]) -> tuple[Site | None, list[Problem], list[Problem]]:
-    """Validate, apply old ids, resolve: (the site if all is well, problems, warnings)."""
-    entries, problems = validate(raws)
+def assemble(
+    root: Path, raws: list[RawRecord], entries: list[Entry[Any]] | None = None, **known: Any
+) -> tuple[Site | None, list[Problem], list[Problem]]:
+    """Validate, apply old ids, resolve: (the site if all is well, problems, warnings).
+
+    ``entries``: records validated before, which join the ``raws`` validated now; ``known``
+    goes to :func:`resolve` (what need not be checked again)."""
+    fresh, problems = validate(raws)
+    entries = _in_file_order(root, [*(entries or []), *fresh])
     # A record that exists but failed must not also be reported as "unknown" wherever it is named.
     valid = {(e.kind, e.id) for e in entries}
-    broken = {kind: {p.stem for p in paths if (kind, p.stem) not in valid} for kind, paths in discover(root).items()}
+    stems = {kind: [n.rpartition(".")[0] for n in names] for kind, names in record_names(root).items()}
+    broken = {kind: {stem for stem in found if (kind, stem) not in valid} for kind, found in stems.items()}
     for raw in raws:  # records not on disk yet (summitry new) are known too
         broken.setdefault(raw.kind, set())
     table, found = alias_table(entries)
     problems += found
     entries, warnings = canonicalize(entries, table)
-    site, found = resolve(root, entries, broken)
+    site, found = resolve(root, entries, broken, **known)
     return site, problems + found, warnings
+
+
+def _in_file_order(root: Path, entries: list[Entry[Any]]) -> list[Entry[Any]]:
+    """Records in the order of their files, kind by kind, however they were read."""
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    return sorted(entries, key=lambda e: (order[e.kind], e.path.endswith(".yaml") is False, e.path))
 
 
 @contextlib.contextmanager
@@ -144,7 +164,7 @@ def settings(project: Project, updated: dict[str, str] | None = None) -> Setting
         edit_base, site_url, site_name = config.edit_base, config.site_url, config.site_name
         md_in_html = bool({"md_in_html", "markdown.extensions.md_in_html"}.intersection(config.extensions))
     pages = read_pages(project.root)
-    return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html, updated or {})
+    return Settings(edit_base, site_url, site_name, tuple(pages), md_in_html, {} if updated is None else updated)
 
 
 def generate(
@@ -154,31 +174,107 @@ def generate(
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> WriteReport:
-    """Check everything, then render every page and write only what changed.
+    """Check everything, then render the pages a change touches and write only what changed.
 
     ``workers``: processes rendering pages (default: one per core; 1 renders in this one).
     ``progress`` hears how many of the pages are done as rendering goes on.
+    What the last run left (builder.state) spares parsing unchanged records and rendering
+    pages that read nothing that changed (builder.incremental); without it, or in any doubt,
+    everything is read and rendered.
     """
-    # The settings too: an !ENV value in mkdocs.yml changes with the environment, not the file.
-    updated = last_changed(project.root)  # a commit changes no file, but it changes these dates
-    inputs = fingerprint(project.root, "generate", strict, _site_config(project), sorted(updated.items()))
     output = Output(project.docs)
-    if output.notes.get("inputs") == inputs and output.intact():
+    head = state.load_head(project.docs)
+    # The settings too: an !ENV value in mkdocs.yml changes with the environment, not the file.
+    inputs = state.scan(project.root, ("generate", strict, _site_config(project)), head.inputs.seen if head else None)
+    updated = last_changed(project.root)  # a commit changes no file, but it changes these dates
+    same = head is not None and head.inputs.others == inputs.others
+    if same and head and head.inputs.records == inputs.records and head.updated == updated and output.intact():
         # Nothing read has changed and nothing written was touched: the output is what a
         # run would make. Its warnings are told again, as a run would.
-        for fields in output.notes.get("warnings", []):
+        for fields in head.warnings:
             if warn is not None:
                 warn(Problem(*fields))
-        return WriteReport((), (), len(output.known))
-    warnings: list[Problem] = []
-    site = check(project, strict, warnings.append)
+        return WriteReport((), (), len(output.known))  # and no state is saved: it writes nothing
+    with _collector_paused():
+        body = state.load_body(project.docs, head) if same and head else None
+        site, warnings, body = _analysed(project, strict, inputs, body)
     for warning in warnings:
         if warn is not None:
             warn(warning)
-    jobs = Renderer(site, settings(project, updated)).jobs()
-    output.begin({path for paths, _ in jobs for path in paths})
-    notes = {"inputs": inputs, "warnings": [dataclasses.astuple(w) for w in warnings]}
-    return output.finish(run_jobs(jobs, output, workers, progress), notes)
+    # The site lives until the run ends and holds no cycles: the collector need not walk it.
+    gc.freeze()
+    try:
+        report = render(
+            site, settings(project, Reads(UPDATED, updated)), inputs.records, updated, output, body, workers, progress
+        )
+        state.save(project.docs, state.Head(inputs, updated, [dataclasses.astuple(w) for w in warnings]), body)
+    finally:
+        gc.unfreeze()
+    return report
+
+
+def _analysed(
+    project: Project, strict: bool, inputs: state.Inputs, body: dict[str, Any] | None
+) -> tuple[Site, list[Problem], dict[str, Any]]:
+    """Check every record, parsing only those whose files changed since ``body``; raise
+    every problem at once. Returns the site, the warnings, and the body to keep."""
+    root = project.root
+    before: dict[str, tuple[str, bytes]] = body["records"] if body else {}
+    kept = {rel: data for rel, (digest, data) in before.items() if inputs.records.get(rel) == digest}
+    with _collector_paused():
+        if body is None:
+            raws, problems = load_all(root)
+        else:
+            raws, problems = [], []
+            for rel in inputs.records.keys() - kept.keys():  # the scan found every record file
+                record, found = load_file(root, root / rel, str(record_kind(rel)))
+                problems += found
+                raws += [record] if record else []
+        if body is not None and (body["aliased"] or any(r.data.get("aliases") for r in raws)):
+            # Old ids rewrite other records' references as they are read: no record is as cached.
+            return _analysed(project, strict, inputs, None)
+        old = {rel: pickle.loads(data) for rel, data in kept.items()}
+        entries = [entry for entry, _ in old.values()]
+        # What passed before needs no second check of what depends on it alone, unless a
+        # source changed: its archive is what quotes are checked against.
+        changed = (before.keys() - kept.keys()) | {r.path for r in raws}
+        same = not any(record_kind(rel) == "source" for rel in changed)
+        checked = {(e.kind, e.id) for e in entries} if same else set()
+        refs = {(e.kind, e.id): r for e, r in old.values()} if same else {}
+        site, found, warnings = assemble(root, raws, entries, checked=checked, known=refs)
+        aliased = bool(site and any(e.model.aliases for kind in site.records.values() for e in kind.values()))
+    problems += found
+    if strict:
+        problems += warnings
+    if body is not None and any(p.path in kept for p in problems):
+        # A record read from the state was kept without where its values are written: a
+        # run from the files tells exactly where the problem is.
+        return _analysed(project, strict, inputs, None)
+    if problems or site is None:
+        raise ValidationFailed(problems)
+    advice: Advised = body["advice"] if body else {}
+    warnings += advise(site, advice, inputs.records, functools.partial(_placed, root))
+    records: dict[str, tuple[str, bytes]] = {}
+    for table in site.records.values():
+        for entry in table.values():
+            data = kept.get(entry.path)
+            if data is None or not same:
+                bare = Entry(RawRecord(entry.kind, entry.id, entry.path, {}, {}), entry.model)
+                data = pickle.dumps((bare, site.refs[(entry.kind, entry.id)]), pickle.HIGHEST_PROTOCOL)
+            records[entry.path] = (inputs.records[entry.path], data)
+    advice = {rel: advice[rel] for rel in records if rel in advice}
+    names: tuple[str, ...] = ("cells", "digests", "reads", "pieces", "tables")  # what the pages read, from render
+    reads = {} if body is None else {name: body[name] for name in names if name in body}
+    return site, warnings, {"records": records, "advice": advice, "aliased": aliased, **reads}
+
+
+def _placed(root: Path, entry: Entry[Any]) -> Entry[Any]:
+    """The record with where each of its values is written, read again if it came from the state."""
+    if entry.raw.positions:
+        return entry
+    raw, _ = load_file(root, root / entry.path, entry.kind)
+    assert raw is not None, entry.path  # its digest is the one it had when it was read and passed
+    return Entry(raw, entry.model)
 
 
 ENGINES = engines.names()

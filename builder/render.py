@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +19,7 @@ import frontmatter
 import jinja2
 
 from . import figures
-from .addresses import Key, index_path, page_path, record_address
+from .addresses import index_path, page_path, record_address
 from .dates import human_span
 from .errors import SummitryError
 from .exports import export_jobs
@@ -32,6 +32,8 @@ from .markdown import front_matter, link_target, plain, text
 from .page import Page
 from .resolve import Cited, Site, pairs, relation_id
 from .statements import in_date_order, lead, tenure
+from .track import Memo
+from .years import TIMELINE_PAGE, year_jobs
 
 DESCRIPTION_LENGTH = 160
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
@@ -74,13 +76,15 @@ def _environment() -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, site: Site, settings: Settings) -> None:
+    def __init__(self, site: Site, settings: Settings, pieces: Memo | None = None) -> None:
+        """``pieces``: the records' parts of the exports, kept from a run before (builder.incremental)."""
         self.site = site
         self.settings = settings
+        self.pieces = Memo() if pieces is None else pieces
         self.env = _environment()
         self.env.globals["md_in_html"] = settings.md_in_html
         self.env.globals["updated"] = settings.updated
-        self._links: dict[tuple[str, Key], str] = {}
+        self._links = Memo()
         self.linked_data = LinkedData(site, settings.site_url)
         self.helpers = self._helpers()
 
@@ -91,12 +95,6 @@ class Renderer:
             """Index pages list records by what readers see (name or title), then id."""
             records = site.records[kind]
             return sorted(records, key=lambda rid: (records[rid].display_name.casefold(), rid))
-
-        def by_year(meetings: dict[str, Any]) -> list[tuple[int, list[str]]]:
-            years: dict[int, list[str]] = defaultdict(list)
-            for mid, entry in meetings.items():
-                years[entry.model.date.year].append(mid)
-            return sorted(years.items())
 
         def timeline(iid: str) -> list[tuple[Any, str, Any]]:
             """An issue's developments and the meetings that took it up, in date order."""
@@ -109,20 +107,19 @@ class Renderer:
         def participants(m: Any, page: Page, but: str | None = None) -> str:
             return ", ".join(page.link(("leader", lid)) for lid in m.participants if lid != but)
 
-        rows: dict[tuple[str, str, str | None], str] = {}
+        rows = Memo()
+
+        def row(page: Page, mid: str, but: str | None) -> str:
+            m = site.meetings[mid].model
+            place = text(m.location) if m.location else "—"
+            when = human_span(m.date, m.end_date)
+            return f"| {when} | {page.link(('meeting', mid))} | {participants(m, page, but)} | {place} |\n"
 
         def meeting_table(mids: Iterable[str], page: Page, but: str | None = None) -> str:
             """A table of meetings; a meeting's row is the same wherever the same folder lists it."""
             out = [f"| Date | Meeting | {'With' if but else 'Participants'} | Place |\n|---|---|---|---|\n"]
             for mid in mids:
-                row = rows.get((page._here, mid, but))
-                if row is None:
-                    m = site.meetings[mid].model
-                    place = text(m.location) if m.location else "—"
-                    when = human_span(m.date, m.end_date)
-                    row = f"| {when} | {page.link(('meeting', mid))} | {participants(m, page, but)} | {place} |\n"
-                    rows[(page._here, mid, but)] = row
-                out.append(row)
+                out.append(rows.get_or_make((page._here, mid, but), functools.partial(row, page, mid, but)))
             return "".join(out)
 
         def derived_from(rel: Any) -> str:
@@ -150,7 +147,6 @@ class Renderer:
             "derived_from": derived_from,
             "participants": participants,
             "meeting_table": meeting_table,
-            "by_year": by_year,
             "cited_part": cited_part,
         }
 
@@ -192,15 +188,16 @@ class Renderer:
         would take a generated page's place.
         """
         site = self.site
-        jobs: list[Job] = export_jobs(site, self.settings.site_url, self.settings.site_name)
+        jobs: list[Job] = export_jobs(site, self.settings.site_url, self.settings.site_name, self.pieces)
 
         def one(path: str, make: Callable[[], str | bytes]) -> None:
             jobs.append(((path,), lambda: {path: make()}))
 
-        one("timeline.md", lambda: self._render("timeline.md.j2", "timeline.md"))
+        one(TIMELINE_PAGE, lambda: self._render("timeline.md.j2", TIMELINE_PAGE))
         for section in KINDS.values():
             path = index_path(section.name)
             one(path, functools.partial(self._render, section.index_template, path))
+        jobs += year_jobs(self._render, site.meeting_years, site.timeline_years)
         for kind in KINDS:
             for rid in site.relations if kind == "relation" else site.records[kind]:
                 one(page_path((kind, rid)), functools.partial(self._record, kind, rid))

@@ -1,7 +1,7 @@
 """Resolve stage: check every reference between records, then derive what pages need.
 
 The output, a :class:`Site`, is everything the renderer needs and nothing it must compute:
-backlinks, leader pairs, neighbouring meetings, the timeline.
+backlinks, leader pairs, neighbouring meetings, the timeline and the listings by year.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .addresses import Key
-from .dates import PartialDate
+from .dates import PartialDate, human_span
 from .entry import Entry
 from .errors import Problem, did_you_mean
 from .kinds import KINDS, reserved
@@ -22,6 +22,7 @@ from .models import Citation, Issue, Leader, Meeting, Relationship, Source
 from .prosecheck import prose_problems
 from .quotes import Archive
 from .references import Reference, references
+from .years import by_year
 
 
 def _reserved_ids(entries: list[Entry[Any]]) -> Iterator[Problem]:
@@ -46,6 +47,7 @@ class Relation:
     meetings: tuple[str, ...]
     issues: tuple[str, ...]
     record: Entry[Relationship] | None = None
+    spans: tuple[str, str] = ("", "")  # when the first and the last of the meetings were, as pages say it
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,10 @@ class Site:
     related: dict[str, tuple[str, ...]]  # issue ids, both directions
     pairs_of: dict[str, tuple[str, ...]]  # leader id -> relation ids
     leader_issues: dict[str, dict[str, tuple[str, ...]]]  # leader -> issue -> meetings taking it up
+    meeting_years: dict[int, tuple[str, ...]]  # year -> meeting ids in date order; years in order
+    timeline_years: dict[int, tuple[TimelineItem, ...]]  # the timeline's items by year, years in order
     link_kinds: dict[str, str] = field(default_factory=dict)  # id -> kind, for [[id]]
+    refs: dict[Key, list[Reference]] = field(default_factory=dict)  # what each record names; no page reads it
 
     @property
     def leaders(self) -> dict[str, Entry[Leader]]:
@@ -139,6 +144,7 @@ def _check_references(
     index: dict[str, dict[str, Entry[Any]]],
     archives: dict[str, Archive],
     broken: dict[str, set[str]],
+    checked: Collection[Key] = (),
 ) -> tuple[dict[Key, set[Key]], list[Problem]]:
     """Every reference must name one record; collect them, inverted, as backlinks.
 
@@ -172,7 +178,7 @@ def _check_references(
                     problems.append(entry.problem(ref.loc, f"unknown {ref.kind} '{ref.target}'{hint}", ref.is_key))
                     continue
                 target = (ref.kind, ref.target)
-            if ref.citation is not None and ref.citation.quote and ref.target in archives:
+            if ref.citation is not None and ref.citation.quote and ref.target in archives and here not in checked:
                 archive = archives[ref.target]
                 if ref.citation.quote not in archive:
                     problems.append(
@@ -273,7 +279,9 @@ def _relations(
             continue
         shared = {i for m in mids for i in meetings[m].model.issues}
         shared |= stated.get(a, set()) & stated.get(b, set())
-        relations[rid] = Relation(rid, a, b, tuple(mids), tuple(sorted(shared)), recorded.get((a, b)))
+        spans = tuple(human_span(meetings[m].model.date, meetings[m].model.end_date) for m in (mids[:1] + mids[-1:]))
+        first_last = (spans[0], spans[-1]) if spans else ("", "")
+        relations[rid] = Relation(rid, a, b, tuple(mids), tuple(sorted(shared)), recorded.get((a, b)), first_last)
     return relations, problems
 
 
@@ -309,18 +317,31 @@ def _timeline(
     return tuple(sorted(items))
 
 
+References = dict[Key, list[Reference]]
+
+
 def resolve(
-    root: Path, entries: list[Entry[Any]], broken: dict[str, set[str]] | None = None
+    root: Path,
+    entries: list[Entry[Any]],
+    broken: dict[str, set[str]] | None = None,
+    checked: Collection[Key] = (),
+    known: References | None = None,
 ) -> tuple[Site | None, list[Problem]]:
+    """Check every reference, then derive the site.
+
+    ``checked``: records that passed a run before, read from the same bytes, with the same
+    archives and mkdocs.yml; what depends on nothing else (their prose, their quotes) is not
+    checked again. ``known``: their references, from that run (builder.incremental)."""
     index: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
     for entry in entries:
         index[entry.kind][entry.id] = entry
     archives, problems = _archives(root, index["source"])
     problems += _reserved_ids(entries)
-    refs = {(entry.kind, entry.id): list(references(entry)) for entry in entries}
-    backlinks, found = _check_references(entries, refs, index, archives, broken or {})
+    known = known or {}
+    refs = {key: known.get(key) or list(references(entry)) for entry in entries for key in [(entry.kind, entry.id)]}
+    backlinks, found = _check_references(entries, refs, index, archives, broken or {}, checked)
     problems += found
-    problems += prose_problems(root, entries)
+    problems += prose_problems(root, (e for e in entries if (e.kind, e.id) not in checked))
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
     relations, found = _relations(
         index["leader"], meetings, index["issue"], index["relation"], (broken or {}).get("leader", set())
@@ -363,12 +384,13 @@ def resolve(
     def by_id(d: dict[str, Any]) -> dict[str, Any]:
         return dict(sorted(d.items()))
 
+    timeline = _timeline(index["leader"], meetings, index["issue"])
     site = Site(
         records={kind: meetings if kind == "meeting" else by_id(index[kind]) for kind in KINDS},
         relations=relations,
         backlinks={k: tuple(sorted(v)) for k, v in sorted(backlinks.items())},
         cited={k: tuple(v) for k, v in sorted(cited.items())},
-        timeline=_timeline(index["leader"], meetings, index["issue"]),
+        timeline=timeline,
         neighbours=_neighbours(meetings),
         by_leader={k: tuple(v) for k, v in sorted(by_leader.items())},
         by_issue={k: tuple(v) for k, v in sorted(by_issue.items())},
@@ -378,6 +400,9 @@ def resolve(
             lid: {iid: tuple(mids) for iid, mids in sorted(issues.items())}
             for lid, issues in sorted(leader_issues.items())
         },
+        meeting_years=by_year((entry.model.date.year, mid) for mid, entry in meetings.items()),
+        timeline_years=by_year((item.date.year, item) for item in timeline),
         link_kinds={i: k for k in index for i in index[k]},
+        refs=refs,
     )
     return site, []

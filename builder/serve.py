@@ -23,9 +23,9 @@ from typing import Any
 from . import engines
 from .engines.changes import Watcher
 from .errors import Problem
-from .fingerprint import BUILDER, stat_fingerprint
-from .load import RECORD_TOPS
+from .layout import RECORD_TOPS
 from .pipeline import Project, generate
+from .state import BUILDER, fingerprint
 
 POLL_SECONDS = 0.3
 # A poll may take at most this share of one core: on a large knowledge base (a scan of
@@ -114,7 +114,7 @@ def _watch(project: Project, stop: threading.Event) -> None:
     tops = tuple((str(project.root / top), True) for top in RECORD_TOPS if (project.root / top).is_dir())
     events = Watcher(root, woken.set, recursive=False, also=tops)  # the root itself for mkdocs.yml
     share = POLL_SHARE / EVENTS_SPARE if events.start() else POLL_SHARE
-    seen = stat_fingerprint(project.root)
+    seen = fingerprint(project.root, read=False)
     interval = POLL_SECONDS
     child = Child(project)
     try:
@@ -125,7 +125,7 @@ def _watch(project: Project, stop: threading.Event) -> None:
             woken.clear()
             events.take()
             start = time.perf_counter()
-            now = stat_fingerprint(project.root)
+            now = fingerprint(project.root, read=False)
             interval = max(POLL_SECONDS, (time.perf_counter() - start) / share)
             if now != seen and not stop.is_set():
                 seen = now

@@ -38,6 +38,7 @@ class WriteReport:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     unchanged: int
+    rendered: tuple[str, ...] = ()  # the files made again this run (the rest read nothing that changed)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class Output:
 
     def __init__(self, out: Path) -> None:
         self.out = out
+        self._root = str(out)
         self.known, self.notes = read_manifest(out)
         self.present = existing_files(out)
         self._folders: set[Path] = set()
@@ -148,6 +150,17 @@ class Output:
                 return False
         return True
 
+    def as_written(self, rel: str) -> Put | None:
+        """The file as the last run wrote it (its size and modification time as recorded), or None."""
+        stamp = self.known.get(rel)
+        if stamp is None or rel not in self.present:
+            return None
+        try:
+            info = os.stat(os.path.join(self._root, rel))
+        except OSError:
+            return None
+        return Put(rel, stamp, False) if (info.st_size, info.st_mtime_ns) == stamp[:2] else None
+
     def refuse_foreign(self) -> None:
         foreign = sorted(self.present - self.known.keys())
         if foreign:
@@ -160,6 +173,8 @@ class Output:
     def begin(self, planned: set[str]) -> None:
         """Record every file this run may write before writing any, so a run cut short is known."""
         self.refuse_foreign()
+        if planned <= self.known.keys():
+            return  # the manifest lists them all already
         try:
             save_manifest(self.out, {**dict.fromkeys(planned), **self.known})  # and no notes: this run may fail
         except OSError as exc:

@@ -72,6 +72,15 @@ def copy_shipped(dest: Path) -> Path:
     return dest
 
 
+# The year headings' ids the one-page listings of the meetings and of the timeline gave on
+# the shipped knowledge base (read from a build before the listings were split by year):
+# addresses readers may have kept, each of which must still lead to its year's page.
+OLD_YEAR_ANCHORS = [
+    *(f"meetings/#{year}" for year in (2021, 2018, 2017)),
+    *(f"timeline/#{year}" for year in (2014, 2016, 2017, 2018, 2021, 2023)),
+]
+
+
 @pytest.fixture
 def shipped(tmp_path: Path) -> Path:
     """A scratch copy of the shipped knowledge base, for tests that change it."""

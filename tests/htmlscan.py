@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 
 @dataclass
@@ -59,3 +60,17 @@ def scan_text(html: str) -> Page:
     scanner = _Scanner()
     scanner.feed(html)
     return scanner.page
+
+
+def old_anchor_lands(site: Path, address: str) -> Path:
+    """Where a reader who kept ``address`` (``meetings/#2021``) is taken: the page behind the
+    first link after the element with that id. Fails if the page, the id or the link is missing."""
+    page, _, fragment = address.partition("#")
+    elements = scan(site / page / "index.html").elements
+    at = next(i for i, (_, attrs) in enumerate(elements) if attrs.get("id") == fragment)
+    href = next(attrs["href"] for tag, attrs in elements[at:] if tag == "a" and "href" in attrs)
+    target = urljoin("http://site/" + page, href).removeprefix("http://site/")
+    assert "#" not in target and target.endswith("/"), (address, href)
+    found = site / target / "index.html"
+    assert found.is_file(), (address, href)
+    return found

@@ -49,7 +49,7 @@ def test_a_long_render_reports_every_tenth(tmp_path: Path, capsys: pytest.Captur
     output = Output(tmp_path / "docs")
     output.begin({f"p{i}.md" for i in range(total)})
     heard: list[tuple[int, int]] = []
-    puts = run(jobs, output, workers=1, progress=lambda done, all_: heard.append((done, all_)))
+    puts, _ = run(jobs, output, workers=1, progress=lambda done, all_: heard.append((done, all_)))
     assert len(puts) == total
     assert heard == [(n * CHUNK, total) for n in range(1, 26)]
     say = _Progress()

@@ -142,14 +142,16 @@ def test_new_meeting_from_flags_passes_check_at_once(shipped: Path, run) -> None
     ]
     assert run("check", "--root", shipped).code == 0
     assert run("generate", "--root", shipped).code == 0
-    # it appears where it should: both leaders, their relation, the issue, the timeline
+    # it appears where it should: both leaders, their relation, the issue, and its year's
+    # pages of the meetings and of the timeline
     docs = shipped / "build/docs"
     for page in [
         "leaders/biden.md",
         "leaders/putin.md",
         "relations/biden-putin.md",
         "issues/ukraine.md",
-        "timeline.md",
+        "meetings/2021.md",
+        "timeline/2021.md",
     ]:
         assert "2021-06-16-second-geneva-talks.md" in (docs / page).read_text(), page
 

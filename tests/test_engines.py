@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import copy_shipped
-from htmlscan import scan
+from conftest import OLD_YEAR_ANCHORS, copy_shipped
+from htmlscan import old_anchor_lands, scan
 
 from builder.cli import main
 from builder.linkcheck import broken_links
@@ -34,6 +34,13 @@ def test_every_link_holds_under_zensical(zensical_site: Path) -> None:
     base = urlsplit(yaml.safe_load((zensical_site / "mkdocs.yml").read_text())["site_url"]).path
     checked, broken = broken_links(zensical_site / "site", base)
     assert checked > 500 and not broken
+
+
+def test_old_year_anchors_lead_to_the_years_pages_under_zensical(zensical_site: Path) -> None:
+    site = zensical_site / "site"
+    for address in OLD_YEAR_ANCHORS:
+        section, _, year = address.partition("/#")
+        assert old_anchor_lands(site, address) == site / section / year / "index.html"
 
 
 def test_zensical_keeps_our_edit_button_pictures_and_footnotes(zensical_site: Path) -> None:

@@ -22,8 +22,8 @@ import test_errors
 from test_errors import ALPHA, RIVERTON, _apply
 
 from builder import exports, write
-from builder.fingerprint import fingerprint, stat_fingerprint
 from builder.pipeline import Project, check
+from builder.state import fingerprint
 
 MEETING = "content/meetings/2020-03-03-riverton-talks.yaml"
 M = "content/meetings/2020-03-03-riverton-talks.yaml:{}: meeting '2020-03-03-riverton-talks': field "
@@ -324,9 +324,9 @@ def test_fingerprint_follows_content_and_never_a_link(small: Path, tmp_path: Pat
 
 
 def test_the_watcher_sees_an_edit_that_keeps_size_and_time(small: Path) -> None:
-    before = stat_fingerprint(small)
+    before = fingerprint(small, read=False)
     _same_size_edit(small / MEETING, "Riverton talks", "Riverton feast")
-    assert stat_fingerprint(small) != before
+    assert fingerprint(small, read=False) != before
 
 
 class _DiskFills:
@@ -385,8 +385,10 @@ import sys
 from builder import jobs, write
 from builder.cli import main
 from test_inputs_hardening import _DiskFills
+from builder.exports import EXPORTS
 jobs.PARALLEL_FROM, jobs.CHUNK = 10, 4  # the small site's pages, in chunks, in two workers
-disk = write.open = _DiskFills(room=1 + 6)  # the manifest, then each worker (a copy of this) 6 pages
+# the manifest, the exports (made in this process), then each worker (a copy of this) 6 pages
+disk = write.open = _DiskFills(room=1 + sum(map(len, EXPORTS)) + 6)
 code = main(["generate", "--root", sys.argv[1], "--jobs", "2"])
 print(code, disk.room)
 """
@@ -404,6 +406,7 @@ def test_disk_full_in_worker_processes(small: Path, run) -> None:
     )
     assert done.stdout.split() == ["1", "6"], (done.stdout, done.stderr)  # the pages were put in the workers
     (line,) = done.stderr.splitlines()
-    assert ": disk full (No space left on device); 12 of " in line
-    assert len(_files(small / "build/docs")) == 12
+    written = sum(map(len, exports.EXPORTS)) + 12
+    assert f": disk full (No space left on device); {written} of " in line
+    assert len(_files(small / "build/docs")) == written
     assert run("generate", "--root", small).code == 0

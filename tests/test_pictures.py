@@ -179,8 +179,9 @@ def test_very_long_history_is_drawn_as_a_bar_per_year(tmp_path: Path) -> None:
     (picture,) = _svgs(page)
     assert picture.find(f"{SVG}title").text.startswith("700 dated items over ")
     links = _links(picture)
-    years = {line[3:] for line in page.splitlines() if line.startswith("## ")}
-    # one bar per year of the page, each leading to that year's section
-    assert sorted(links) == sorted(f"#{year}" for year in years)
+    years = {p.stem for p in (tmp_path / "build/docs/timeline").glob("*.md")}
+    # one bar per year's page, each leading to it (the picture's links are final addresses)
+    assert sorted(links) == sorted(f"{year}/" for year in years)
+    assert all(f"[{year}](timeline/{year}.md)" in page for year in years)
     titles = [a.find(f"{SVG}title").text for a in picture.iter(f"{SVG}a")]
     assert sum(int(t.split(": ")[1].split(" ")[0]) for t in titles) == 700

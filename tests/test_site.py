@@ -232,7 +232,8 @@ def test_pictures_stay_out_of_the_search_index(built: Path) -> None:
     assert docs["#who-met-whom"] == ""  # the home page's section holds only the graph
     assert "Putin" in docs["#latest-meetings"]
     timeline = {loc: text for loc, text in docs.items() if loc.startswith("timeline/")}
-    assert "timeline/#2018" in timeline  # the years are found; their listings and picture are not
+    assert "timeline/2018/" in timeline  # the years' pages are found; their listings and the picture are not
+    assert "2018" in timeline["timeline/"]  # the section page's table of years is
     assert not [text for text in timeline.values() if "Time line of" in text or "Helsinki" in text]
 
 
