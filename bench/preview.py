@@ -1,17 +1,24 @@
-"""How long from saving a record to the browser being able to show the change.
+"""How long from saving a record to the served pages showing the change.
 
-Runs `summitry serve` on a scratch copy of a knowledge base and, for each round, edits a
-meeting's YAML record and times until the served page carries the edit. The baseline, in
-the same run and the same server, is MkDocs alone: a direct edit of the generated Markdown
-page, which skips our watcher and generate step. The ratio is what Summitry adds.
+Runs `summitry serve` on a scratch copy of a knowledge base and, for each round, retitles a
+meeting in its YAML record and times until the meeting's page and each participant's page
+(which lists the meeting by its title) are served with the new title. The baseline, in the
+same run, on the same copy and with the same edits, is `summitry serve --dirty`: MkDocs's
+own dirty build on each change (every page's objects made again), with the search index
+repaired after it, as serve rebuilt before the preview rendered only the changed pages.
 
-    python bench/preview.py [--root DIR] [--rounds N]
+Both ways run the same generate, which writes the changed Markdown, so the figures are
+also split at the moment generate wrote the meeting's Markdown page (its modification
+time): before it is generate's share, after it the engine's.
+
+    python bench/preview.py [--root DIR] [--rounds N] [--meeting ID]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -26,23 +33,85 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+POLL = 0.05  # seconds between two looks at the same page
 
 
 def _get(url: str) -> str:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=30) as response:
             return response.read().decode("utf-8")
     except OSError:
         return ""
 
 
-def _until(url: str, marker: str, timeout: float = 120.0) -> float:
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        if marker in _get(url):
-            return time.perf_counter() - start
-        time.sleep(0.02)
-    raise TimeoutError(f"{marker!r} did not appear at {url} within {timeout} s")
+def _until(url: str, marker: str, timeout: float) -> None:
+    start = time.monotonic()
+    while marker not in _get(url):
+        if time.monotonic() - start > timeout:
+            raise TimeoutError(f"{marker!r} did not appear at {url} within {timeout} s")
+        time.sleep(POLL)
+
+
+def _shown(urls: list[str], marker: str, timeout: float = 600.0) -> list[float]:
+    """When (time.time()) each of ``urls`` first served ``marker``, looking at them in turn."""
+    seen: dict[str, float] = {}
+    start = time.monotonic()
+    while len(seen) < len(urls):
+        for url in urls:
+            if url not in seen and marker in _get(url):
+                seen[url] = time.time()
+        if time.monotonic() - start > timeout:
+            raise TimeoutError(f"{marker!r} did not appear at {sorted(set(urls) - seen.keys())} within {timeout} s")
+        time.sleep(POLL / len(urls))
+    return [seen[url] for url in urls]
+
+
+def _quiet(log: Path, seconds: float = 2.0) -> None:
+    """Until the server's log has not grown for ``seconds``: its builds are over."""
+    last, since = -1, time.monotonic()
+    while time.monotonic() - since < seconds:
+        size = log.stat().st_size
+        if size != last:
+            last, since = size, time.monotonic()
+        time.sleep(0.1)
+
+
+def _rounds(work: Path, record: Path, people: list[str], rounds: int, tag: str, *options: str) -> list[list[float]]:
+    """Serve ``work`` (with ``options``) and retitle ``record`` ``rounds`` times: for each,
+    seconds from the save to generate's write and to each page showing the edit."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # MkDocs serves under the path of site_url, if it has one
+    site_url = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or "/"
+    base = f"http://127.0.0.1:{port}{urllib.parse.urlsplit(site_url).path.rstrip('/')}/"
+    urls = [base + f"meetings/{record.stem}/", *(base + f"leaders/{p}/" for p in people)]
+    page_md = work / "build/docs/meetings" / f"{record.stem}.md"
+    log = work.parent / f"serve-{tag}.log"
+    command = [sys.executable, "-m", "builder.cli", "serve", "--root", str(work), "--dev-addr", f"127.0.0.1:{port}"]
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [*command, *options], stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
+    figures = []
+    try:
+        _until(urls[0], "</html>", timeout=3600)  # the first full build: minutes at 10,000 meetings
+        for n in range(rounds):
+            _quiet(log)
+            marker = f"retitled-{tag}-{n}"
+            text = record.read_text(encoding="utf-8")
+            written = page_md.stat().st_mtime
+            saved = time.time()
+            record.write_text(re.sub(r"^title: ", f"title: {marker} ", text, count=1, flags=re.M), encoding="utf-8")
+            shown = _shown(urls, marker)
+            generated = page_md.stat().st_mtime
+            assert generated != written, "generate did not write the meeting's page"
+            figures.append([generated - saved, *(t - saved for t in shown)])
+            _quiet(log)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return figures
 
 
 def main() -> None:
@@ -56,44 +125,33 @@ def main() -> None:
     shutil.copytree(args.root, work, ignore=shutil.ignore_patterns("build", "site", ".git", ".venv", "bench"))
     meetings = sorted((work / "content/meetings").glob("*.yaml"))
     record = next(p for p in meetings if p.stem == args.meeting) if args.meeting else meetings[0]
-    page_md = work / "build/docs/meetings" / f"{record.stem}.md"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    # MkDocs serves under the path of site_url, if it has one
-    site_url = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or "/"
-    base = urllib.parse.urlsplit(site_url).path.rstrip("/")
-    url = f"http://127.0.0.1:{port}{base}/meetings/{record.stem}/"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "builder.cli", "serve", "--root", str(work), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    participants = yaml.safe_load(record.read_text(encoding="utf-8"))["participants"]
     try:
-        _until(url, "</html>", timeout=1800)  # the first full build: minutes at 10,000 meetings
-        ours, engine = [], []
-        for n in range(args.rounds):
-            marker = f"benchmark-edit-{n}"
-            text = record.read_text(encoding="utf-8")
-            record.write_text(text.replace("\nsummary: ", f"\nsummary: {marker} ", 1), encoding="utf-8")
-            ours.append(_until(url, marker))
-            time.sleep(1.0)  # let the rebuild settle before the baseline edit
-            marker = f"engine-only-edit-{n}"
-            page_md.write_text(page_md.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
-            engine.append(_until(url, marker))
-            time.sleep(1.0)
+        ours = _rounds(work, record, participants, args.rounds, "pages")
+        dirty = _rounds(work, record, participants, args.rounds, "dirty", "--dirty")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         shutil.rmtree(work.parent, ignore_errors=True)
 
-    records = sum(1 for _ in (args.root / "content/meetings").glob("*.yaml"))
-    print(f"knowledge base: {args.root} ({records} meetings), {args.rounds} rounds, python {sys.version.split()[0]}")
-    print(f"{'what':44} {'median s':>9} {'max s':>7}")
-    print(f"{'save a YAML record -> page served (summitry)':44} {statistics.median(ours):9.2f} {max(ours):7.2f}")
-    print(f"{'edit generated Markdown -> served (MkDocs)':44} {statistics.median(engine):9.2f} {max(engine):7.2f}")
-    print(f"ratio summitry / MkDocs alone: {statistics.median(ours) / statistics.median(engine):.2f}")
+    def median(runs: list[list[float]], column: slice | int, since_generate: bool) -> float:
+        values = [max(r[column]) if isinstance(column, slice) else r[column] for r in runs]
+        return statistics.median(v - r[0] if since_generate else v for v, r in zip(values, runs, strict=True))
+
+    count = len(meetings)
+    print(f"knowledge base: {args.root} ({count} meetings), meeting {record.stem}, {len(participants)} participants")
+    print(f"{args.rounds} rounds each, python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(f"{'median seconds from saving the record':52} {'preview':>8} {'--dirty':>8} {'ratio':>6}")
+    rows = [
+        ("until generate has written the meeting's page", 0, False),
+        ("until the meeting's page shows the new title", 1, False),
+        ("until every participant's page shows it", slice(2, None), False),
+        ("  of which after generate: the meeting's page", 1, True),
+        ("  of which after generate: every participant's", slice(2, None), True),
+    ]
+    for label, column, since in rows:
+        a, b = median(ours, column, since), median(dirty, column, since)
+        print(f"{label:52} {a:8.2f} {b:8.2f} {a / b:6.2f}")
+    worst = max(max(r[1:]) for r in ours)
+    print(f"slowest page in any preview round: {worst:.2f} s after the save")
 
 
 if __name__ == "__main__":

@@ -148,7 +148,7 @@ def _cmd_schema(project: Project, args: argparse.Namespace) -> int:
 def _cmd_serve(project: Project, args: argparse.Namespace) -> int:
     from .serve import serve  # imports MkDocs' server only when serving
 
-    serve(project, args.dev_addr, args.engine)
+    serve(project, args.dev_addr, args.engine, args.dirty)
     return 0
 
 
@@ -285,6 +285,11 @@ def parser() -> argparse.ArgumentParser:
             )
         if name == "serve":
             cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
+            cmd.add_argument(
+                "--dirty",
+                action="store_true",
+                help="rebuild with MkDocs's own dirty builds instead of rendering only the changed pages (slower)",
+            )
     return top
 
 

@@ -4,6 +4,11 @@ The engine watches build/docs and reloads the browser; we watch the records and 
 Generate writes only pages whose bytes changed and the engine never writes into build/docs,
 so a save causes one rebuild and no loop. A record with an error is reported in the
 terminal and nothing is written, so the last good site stays up.
+
+A save is heard from the system's file events where there are any (polling, slower and
+dearer on a large knowledge base, stays as the fallback), and generate runs in a child
+that started, and imported the builder, before the save: Python's start and the builder's
+imports are most of a second, which a preview should not wait for.
 """
 
 from __future__ import annotations
@@ -16,38 +21,75 @@ import time
 from typing import Any
 
 from . import engines
+from .engines.changes import Watcher
 from .errors import Problem
+from .layout import RECORD_TOPS
 from .pipeline import Project, generate
-from .state import fingerprint
+from .state import BUILDER, fingerprint
 
 POLL_SECONDS = 0.3
 # A poll may take at most this share of one core: on a large knowledge base (a scan of
 # 11,000 files takes tens of milliseconds) the interval grows instead.
 POLL_SHARE = 0.1
+EVENTS_SPARE = 10  # where file events wake the watcher, polling (for what they miss) is this much rarer
+SETTLE_SECONDS = 0.03  # after an event, until the writes stop coming
 
 
 def _problem(fields: dict[str, Any]) -> Problem:
     return Problem(**{name: fields[name] for name in Problem.__dataclass_fields__ if name in fields})
 
 
-def regenerate(project: Project) -> bool:
+class Child:
+    """A ``generate --format json`` run in a child process, started ahead: it imports the
+    builder, then waits for :meth:`run`. One that holds code older than the builder's
+    files now is not used, so that an edit of the builder is run with the new code."""
+
+    def __init__(self, project: Project) -> None:
+        self.code = _code()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "builder.serve", "--root", str(project.root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def fresh(self) -> bool:
+        return self.code == _code()
+
+    def run(self) -> tuple[int, str, str]:
+        out, err = self.process.communicate("go\n")
+        return self.process.returncode, out, err
+
+    def close(self) -> None:
+        """End it unused: it holds nothing but imported modules."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+
+
+def _code() -> list[tuple[str, int]]:
+    return sorted((str(p), p.stat().st_mtime_ns) for p in BUILDER.rglob("*") if "__pycache__" not in p.parts)
+
+
+def regenerate(project: Project, child: Child | None = None) -> bool:
     """One generate run for the watcher, in a child process: never raises, so serving goes on.
 
     A child can render with a worker per core (a process running threads, as this one
     does, renders alone), and gives its memory back when it ends. It reports as JSON
-    (``generate --format json``), which is told here in the terminal.
+    (``generate --format json``), which is told here in the terminal. ``child``: one
+    started ahead, if it is still fresh.
     """
-    done = subprocess.run(
-        [sys.executable, "-m", "builder.cli", "generate", "--format", "json", "--root", str(project.root)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    sys.stderr.write(done.stderr)
+    if child is None or not child.fresh():
+        if child is not None:
+            child.close()
+        child = Child(project)
+    code, out, err = child.run()
+    sys.stderr.write(err)
     try:
-        result = json.loads(done.stdout)
+        result = json.loads(out)
     except json.JSONDecodeError:
-        result = {"ok": False, "error": f"generate ended with status {done.returncode} and no report"}
+        result = {"ok": False, "error": f"generate ended with status {code} and no report"}
     for fields in result.get("warnings", []):
         print(f"warning: {_problem(fields)}", file=sys.stderr)
     if not result.get("ok"):
@@ -67,24 +109,55 @@ def regenerate(project: Project) -> bool:
 
 
 def _watch(project: Project, stop: threading.Event) -> None:
+    woken = threading.Event()
+    root = str(project.root)
+    tops = tuple((str(project.root / top), True) for top in RECORD_TOPS if (project.root / top).is_dir())
+    events = Watcher(root, woken.set, recursive=False, also=tops)  # the root itself for mkdocs.yml
+    share = POLL_SHARE / EVENTS_SPARE if events.start() else POLL_SHARE
     seen = fingerprint(project.root, read=False)
     interval = POLL_SECONDS
-    while not stop.wait(interval):
-        start = time.perf_counter()
-        now = fingerprint(project.root, read=False)
-        interval = max(POLL_SECONDS, (time.perf_counter() - start) / POLL_SHARE)
-        if now != seen:
-            seen = now
-            regenerate(project)  # a save during the run differs from `seen`: the next poll runs again
+    child = Child(project)
+    try:
+        while not stop.is_set():
+            if woken.wait(interval):
+                while woken.wait(SETTLE_SECONDS):  # an editor's save may be several writes
+                    woken.clear()
+            woken.clear()
+            events.take()
+            start = time.perf_counter()
+            now = fingerprint(project.root, read=False)
+            interval = max(POLL_SECONDS, (time.perf_counter() - start) / share)
+            if now != seen and not stop.is_set():
+                seen = now
+                regenerate(project, child)  # a save during the run differs from `seen`: the next look runs again
+                child = Child(project)
+    finally:
+        events.stop()
+        child.close()
 
 
-def serve(project: Project, dev_addr: str, engine: str = "mkdocs") -> None:
-    """Generate, then serve with the engine's live reload while a watcher regenerates."""
+def _child(argv: list[str]) -> int:
+    """The child of :class:`Child`: the builder imported, generate waits for a line on stdin."""
+    from .cli import main
+
+    if not sys.stdin.readline():
+        return 0
+    return main(["generate", "--format", "json", *argv])
+
+
+def serve(project: Project, dev_addr: str, engine: str = "mkdocs", dirty: bool = False) -> None:
+    """Generate, then serve with the engine's live reload while a watcher regenerates.
+
+    ``dirty``: the engine rebuilds with its own dirty builds (the benchmark's baseline)."""
     adapter = engines.engine(engine)
     generate(project)  # the first run must succeed: there is no last good site to show yet
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(project, stop), daemon=True, name="summitry-watch")
     try:
-        adapter.serve(project.config_file, dev_addr, watcher.start)
+        adapter.serve(project.config_file, dev_addr, watcher.start, dirty)
     finally:
         stop.set()
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1:]))

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
+import yaml
+
+from builder.cli import main
+from builder.engines.changes import TRACE
 
 
 def _free_port() -> int:
@@ -42,7 +51,7 @@ def server(small: Path):
     yield from _serve(small)
 
 
-def _serve(root: Path, *options: str):
+def _serve(root: Path, *options: str, env: dict[str, str] | None = None):
     small = root
     port = _free_port()
     log = small.parent / "serve.log"
@@ -61,7 +70,7 @@ def _serve(root: Path, *options: str):
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         base = f"http://127.0.0.1:{port}/"
         try:
@@ -78,10 +87,12 @@ def test_serve_reloads_on_record_change_without_looping(server) -> None:
     first = _get(page)
     assert first is not None and "Joined the talks in 2022." in first
     assert "livereload" in first  # the reload script is injected whatever click's version
+    epoch = _epoch(first)
 
     path = root / "leaders" / "gamma.yaml"
     path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
     _wait_for(lambda: "Joined the talks late." in (_get(page) or ""))
+    _wait_for(lambda: _reloads(base, epoch))  # a browser showing the page is told to reload
 
     # No loop: once settled, nothing is regenerated or rebuilt again.
     time.sleep(2)
@@ -91,6 +102,40 @@ def test_serve_reloads_on_record_change_without_looping(server) -> None:
     assert later.count("regenerated") == settled.count("regenerated") == 1
     assert settled.count("Building documentation") >= 2  # the first build, and one for the edit
     assert later.count("Building documentation") == settled.count("Building documentation")
+
+
+def _epoch(page: str) -> int:
+    """The site's version that the live-reload script in a served page knows."""
+    found = re.search(r"livereload\((\d+), \d+\);", page)
+    assert found, "no live-reload script in the page"
+    return int(found[1])
+
+
+def _reloads(base: str, epoch: int) -> bool:
+    """Whether the server tells a browser at ``epoch`` to reload (it answers a newer epoch
+    at once, and holds the request while there is none)."""
+    answer = _get(urljoin(base, f"/livereload/{epoch}/1"))
+    return answer is not None and int(answer) > epoch
+
+
+def test_plain_mkdocs_serve_reloads_with_the_click_installed(small: Path) -> None:
+    # mkdocs serve's hidden --livereload flag lost its default with click 8.2.2-8.3.x
+    # (mkdocs/mkdocs#4032): the script was no longer injected. Our docs with plain `mkdocs serve`.
+    assert main(["generate", "--root", str(small)]) == 0
+    port = _free_port()
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    with subprocess.Popen(command, cwd=small, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+        try:
+            page = f"http://127.0.0.1:{port}/leaders/gamma/"
+            _wait_for(lambda: _get(page) is not None)
+            epoch = _epoch(_get(page) or "")
+            markdown = small / "build" / "docs" / "leaders" / "gamma.md"
+            markdown.write_text(markdown.read_text(encoding="utf-8") + "\nEdited by hand.\n", encoding="utf-8")
+            _wait_for(lambda: "Edited by hand." in (_get(page) or ""))
+            _wait_for(lambda: _reloads(page, epoch))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def test_serve_reports_errors_and_keeps_the_last_good_site(server) -> None:
@@ -147,14 +192,145 @@ def test_serve_works_with_a_strict_configuration(shipped: Path) -> None:
         serving.close()
 
 
-def test_serve_through_properdocs(small: Path) -> None:
-    serving = _serve(small, "--engine", "properdocs")
+def test_serve_through_properdocs(small: Path, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    serving = _serve(small, "--engine", "properdocs", env={TRACE: str(trace)})
     base, root, log = next(serving)
     try:
         assert "Joined the talks in 2022." in (_get(base + "leaders/gamma/") or ""), log.read_text()[-2000:]
         path = root / "leaders" / "gamma.yaml"
         path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
         _wait_for(lambda: "Joined the talks late." in (_get(base + "leaders/gamma/") or ""))
-        assert "regenerated: " in log.read_text()
+        _wait_for(lambda: "regenerated: " in log.read_text())  # the page may show before generate has ended
+        builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+        assert any("leaders/gamma.md" in b.get("rendered", ()) for b in builds if not b["full"])  # page by page
+    finally:
+        serving.close()
+
+
+# The preview against a clean build. What must differ between the two, and nothing else, is
+# normalised: the live-reload script the server adds to each HTML page it serves, and the
+# site's address, which serve sets to its own (as `mkdocs serve` does) for canonical links,
+# Open Graph URLs and the sitemap.
+RELOAD_SCRIPT = re.compile(r"<script>\s*var livereload = function.*?</script>(?=</body>)", re.S)
+
+
+def _settle(*files: Path, quiet: float = 2.0) -> None:
+    """Until none of ``files`` (the log, the trace) has grown for ``quiet`` seconds."""
+    last, since = None, time.monotonic()
+    while time.monotonic() - since < quiet:
+        sizes = [f.stat().st_size if f.exists() else 0 for f in files]
+        if sizes != last:
+            last, since = sizes, time.monotonic()
+        time.sleep(0.1)
+
+
+def _site(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _same_as_a_clean_build(root: Path, base: str, served: Path, tmp: Path) -> None:
+    clean = tmp / f"clean-{len(list(tmp.glob('clean-*')))}"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("build", "site"))
+    assert main(["build", "--root", str(clean)]) == 0
+    ours, theirs = _site(served), _site(clean / "site")
+    assert sorted(ours) == sorted(theirs)  # no page missing, none left over
+    deployed = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    for name, want in theirs.items():
+        got = ours[name]
+        if name.endswith(".html"):
+            url = base + ("" if name == "index.html" else name.removesuffix("index.html"))
+            got = RELOAD_SCRIPT.sub("", _get(url) or "", count=1).encode("utf-8")
+        elif name.endswith(".gz"):
+            got, want = gzip.decompress(got), gzip.decompress(want)
+        got = got.replace(base.encode(), deployed.encode())
+        assert got == want, name
+    index = json.loads(ours["search/search_index.json"])
+    assert index == json.loads(theirs["search/search_index.json"])  # as data, too
+    assert len(index["docs"]) > 30
+
+
+def _docs(root: Path) -> dict[str, bytes]:
+    return _site(root / "build" / "docs")
+
+
+def _rendered(trace: Path) -> list[str]:
+    lines = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+    assert [line["full"] for line in lines].count(True) == 1  # the first build only
+    return sorted({page for line in lines for page in line.get("rendered", ())})
+
+
+def test_the_preview_renders_only_what_changed_and_equals_a_clean_build(shipped: Path, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    serving = _serve(shipped, env={TRACE: str(trace)})
+    base, root, log = next(serving)
+    base += "summitry/"
+    meetings = root / "content" / "meetings"
+    try:
+        first = json.loads(trace.read_text(encoding="utf-8").splitlines()[0])
+        assert first["full"]
+        served = Path(first["site"])
+
+        def change(action: Callable[[], object], page: str, shows: str | None) -> tuple[list[str], list[str]]:
+            """Do ``action`` until ``page`` shows ``shows`` (None: until it is gone); the pages
+            the preview rendered for it, and those whose Markdown changed."""
+            _settle(log, trace)
+            before, done = _docs(root), len(trace.read_text(encoding="utf-8").splitlines())
+            runs = log.read_text().count("regenerated: ")
+            action()
+            _wait_for(lambda: (_get(base + page) is None) if shows is None else shows in (_get(base + page) or ""), 60)
+            _wait_for(lambda: log.read_text().count("regenerated: ") > runs, 60)  # generate has ended
+            _settle(log, trace)
+            after = _docs(root)
+            builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()[done:]]
+            assert builds and not any(b["full"] for b in builds), log.read_text()[-3000:]
+            rendered = sorted(page for b in builds for page in b["rendered"])
+            changed = sorted(n for n, data in after.items() if n.endswith(".md") and before.get(n) != data)
+            return rendered, changed
+
+        def edit(path: Path, old: str, new: str) -> Callable[[], object]:
+            return lambda: path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+        helsinki = meetings / "2018-helsinki-summit.yaml"
+        page = "meetings/2018-helsinki-summit/"
+        rendered, changed = change(
+            edit(helsinki, "title: Helsinki summit", "title: Helsinki talks"), page, "Helsinki talks"
+        )
+        assert rendered == changed  # each changed page once, and no other
+        assert "meetings/2018-helsinki-summit.md" in changed and "leaders/trump.md" in changed and len(changed) < 20
+        biden = root / "leaders" / "biden.yaml"
+        rendered, changed = change(
+            edit(biden, "He has often stressed", "He has long stressed"), "leaders/biden/", "long"
+        )
+        assert rendered == changed and "leaders/biden.md" in changed
+
+        osaka = meetings / "2019-06-osaka-g20.yaml"
+        text = (meetings / "2017-07-hamburg-g20.yaml").read_text(encoding="utf-8")
+        text = text.replace("First meeting, at the G20 summit in Hamburg", "At the G20 summit in Osaka")
+        rendered, changed = change(
+            lambda: osaka.write_text(text.replace("date: 2017-07", "date: 2019-06")),
+            "meetings/2019-06-osaka-g20/",
+            "Osaka",
+        )
+        assert rendered == changed and "meetings/2019-06-osaka-g20.md" in changed
+        _same_as_a_clean_build(root, base, served, tmp_path)
+
+        rendered, changed = change(osaka.unlink, "meetings/2019-06-osaka-g20/", None)
+        assert rendered == changed and "leaders/trump.md" in changed
+        _same_as_a_clean_build(root, base, served, tmp_path)
+    finally:
+        serving.close()
+
+
+def test_what_the_preview_cannot_do_page_by_page_is_a_full_build(small: Path, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    serving = _serve(small, env={TRACE: str(trace)})
+    base, root, log = next(serving)
+    try:
+        config = root / "mkdocs.yml"  # every page shows the site's name
+        config.write_text(config.read_text(encoding="utf-8").replace("site_name: Small", "site_name: Renamed"))
+        _wait_for(lambda: "Renamed" in (_get(base + "leaders/gamma/") or "") and "Renamed" in (_get(base) or ""), 60)
+        builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+        assert [b["full"] for b in builds].count(True) == 2, log.read_text()[-3000:]
     finally:
         serving.close()

@@ -42,8 +42,10 @@ class Engine(Protocol):
         not override the command line; ``echo`` hears each line the engine prints, as it prints it."""
         ...
 
-    def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None]) -> None:
-        """Serve the site with live reload until interrupted; ``started`` runs once it is up."""
+    def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None], dirty: bool = False) -> None:
+        """Serve the site with live reload until interrupted; ``started`` runs once it is up.
+
+        ``dirty``: rebuild with the engine's own dirty builds, not only the changed pages."""
         ...
 
 

@@ -43,7 +43,7 @@ class Zensical:
         finally:
             child.unlink(missing_ok=True)
 
-    def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None]) -> None:
+    def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None], dirty: bool = False) -> None:
         raise EngineFailed("summitry serve runs MkDocs or ProperDocs; for Zensical, run `zensical serve`")
 
 
