@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from builder.kinds import KINDS
+from builder.records.kinds import KINDS
 
 
 def floor(files: list[Path]) -> float:

@@ -15,9 +15,9 @@ import random
 import time
 from pathlib import Path
 
-from builder.passages import find
-from builder.quotes import Archive
-from builder.sentences import split
+from builder.authoring.quote import find
+from builder.authoring.sentences import split
+from builder.resolve.quotes import Archive
 
 REPO = Path(__file__).resolve().parent.parent
 PLANTED = "In the end they recalled their summit in Geneva in June 2021, when both leaders met for hours."

@@ -12,10 +12,10 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
-from .json_schema import SCHEMA_DIR, write_schemas
-from .new import ASKS, create
-from .pipeline import ENGINES, Project, build, check, generate
+from builder.authoring.new import ASKS, create
+from builder.errors import NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
+from builder.pipeline import ENGINES, Project, build, check, generate
+from builder.render.json_schema import SCHEMA_DIR, write_schemas
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2  # as argparse exits on a bad command line
@@ -125,7 +125,7 @@ def _cmd_new(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_draft(project: Project, args: argparse.Namespace) -> int:
-    from .draft import draft, table
+    from builder.authoring.draft import draft, table
 
     findings, written = draft(project.root, args.source, args.out)
     print("\n".join([*table(findings), *written]))
@@ -133,7 +133,7 @@ def _cmd_draft(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_quote(project: Project, args: argparse.Namespace) -> int:
-    from .passages import quote_lines
+    from builder.authoring.quote import quote_lines
 
     print("\n".join(quote_lines(project, args.source, args.words, args.limit)))
     return 0
@@ -146,7 +146,7 @@ def _cmd_schema(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(project: Project, args: argparse.Namespace) -> int:
-    from .serve import serve  # imports MkDocs' server only when serving
+    from builder.serve import serve  # imports MkDocs' server only when serving
 
     serve(project, args.dev_addr, args.engine, args.dirty)
     return 0

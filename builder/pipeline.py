@@ -16,27 +16,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import engines, state
-from .advice import Advised, advise
-from .aliases import alias_table, canonicalize
-from .engines import SiteConfig, site_config
-from .entry import Entry
-from .errors import EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
-from .files import read_pages
-from .history import last_changed
-from .incremental import UPDATED, render
-from .jobs import Progress
-from .kinds import KINDS
-from .layout import RECORD_TOPS
-from .load import load_all, load_file, record_names
-from .raw import RawRecord
-from .render import Settings
-from .resolve import Site, resolve
-from .sitedir import BuildReport, built_from, note_built, scratch, swap, sweep
-from .state import record_kind
-from .track import Reads
-from .validate import validate
-from .write import Output, WriteReport
+from builder import engines
+from builder.engines import SiteConfig, site_config
+from builder.engines.site_folder import BuildReport, built_from, note_built, scratch, swap, sweep
+from builder.errors import ChangedDuringRun, EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
+from builder.incremental import state
+from builder.incremental.output import Output, WriteReport
+from builder.incremental.rerender import UPDATED, render
+from builder.incremental.state import record_kind
+from builder.incremental.workers import Progress
+from builder.records.folders import RECORD_TOPS
+from builder.records.hand_written import read_pages
+from builder.records.history import last_changed
+from builder.records.kinds import KINDS
+from builder.records.load import load_all, load_file, record_names
+from builder.records.raw_record import RawRecord
+from builder.records.valid_record import Entry
+from builder.records.validate import validate
+from builder.render.pages import Settings
+from builder.render.track import Reads
+from builder.resolve.advice import Advised, advise
+from builder.resolve.aliases import alias_table, canonicalize
+from builder.resolve.site import Site, resolve
 
 DOCS_DIR = Path("build/docs")
 SITE_DIR = Path("site")
@@ -273,7 +274,8 @@ def _placed(root: Path, entry: Entry[Any]) -> Entry[Any]:
     if entry.raw.positions:
         return entry
     raw, _ = load_file(root, root / entry.path, entry.kind)
-    assert raw is not None, entry.path  # its digest is the one it had when it was read and passed
+    if raw is None:  # it passed when this run read it: it changed or went since
+        raise ChangedDuringRun(f"{entry.path} changed while summitry was reading it; run the command again")
     return Entry(raw, entry.model)
 
 

@@ -20,12 +20,12 @@ import threading
 import time
 from typing import Any
 
-from . import engines
-from .engines.changes import Watcher
-from .errors import Problem
-from .layout import RECORD_TOPS
-from .pipeline import Project, generate
-from .state import BUILDER, fingerprint
+from builder import engines
+from builder.engines.changes import Watcher
+from builder.errors import Problem
+from builder.incremental.state import BUILDER, fingerprint
+from builder.pipeline import Project, generate
+from builder.records.folders import RECORD_TOPS
 
 POLL_SECONDS = 0.3
 # A poll may take at most this share of one core: on a large knowledge base (a scan of
@@ -138,7 +138,7 @@ def _watch(project: Project, stop: threading.Event) -> None:
 
 def _child(argv: list[str]) -> int:
     """The child of :class:`Child`: the builder imported, generate waits for a line on stdin."""
-    from .cli import main
+    from builder.cli import main
 
     if not sys.stdin.readline():
         return 0

@@ -27,6 +27,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+MARKERS = {
+    "browser": "drives Chromium through Playwright",
+    "serve": "runs summitry serve or mkdocs serve and waits on it",
+    "slow": "builds a wheel, a virtual environment or a large knowledge base",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, what in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {what}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser and serve tests are marked by what they use, so the quick loop can leave them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if item.path.name == "test_serve.py":
+            item.add_marker(pytest.mark.serve)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Under CI a skipped test is a failure: what needs a browser or a tool must run there."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

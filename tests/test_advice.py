@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.advice import _same, meaningful, shared, superlatives, unsupported_superlatives
+from builder.resolve.advice import _same, meaningful, shared, superlatives, unsupported_superlatives
 
 TRADE = """title: Trade
 summary: The oldest quarrel on the river.

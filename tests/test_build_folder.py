@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from builder.sitedir import MARKER, PREFIX
+from builder.engines.site_folder import MARKER, PREFIX
 
 
 def _dead_pid() -> int:

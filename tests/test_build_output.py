@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from builder.cli import _Progress
-from builder.jobs import CHUNK, run
-from builder.write import Output
+from builder.incremental.output import Output
+from builder.incremental.workers import CHUNK, run
 
 BROKEN_LINK = "---\ntitle: About\n---\n\n# About\n\n[gone](missing.md)\n"
 

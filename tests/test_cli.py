@@ -44,7 +44,7 @@ def test_installed_console_script_runs() -> None:
 
 
 def test_readme_record_reference_is_the_generated_one() -> None:
-    from builder.field_docs import reference_markdown
+    from builder.render.field_reference import reference_markdown
 
     section = README.split("## Record reference\n\n", 1)[1]
     intro, tables = section.split("\n\n", 1)

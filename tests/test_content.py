@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from builder import advice
-from builder.quotes import Archive
+from builder.resolve import advice
+from builder.resolve.quotes import Archive
 
 REPO = Path(__file__).parent.parent
 SOURCES = REPO / "content" / "sources"

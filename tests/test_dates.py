@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from builder.dates import PartialDate, human_span
+from builder.records.dates import PartialDate, human_span
 
 
 @pytest.mark.parametrize(

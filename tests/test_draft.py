@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.dates import PartialDate
-from builder.passages import find
-from builder.quotes import fold
-from builder.sentences import find_dates, split
+from builder.authoring.quote import find
+from builder.authoring.sentences import find_dates, split
+from builder.records.dates import PartialDate
+from builder.resolve.quotes import fold
 
 FIXTURE = Path(__file__).parent / "fixtures" / "draft"
 ARTICLE = "northland-wire"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.json_schema import modeline, schema_texts
-from builder.kinds import KINDS
+from builder.records.kinds import KINDS
+from builder.render.json_schema import modeline, schema_texts
 
 REPO = Path(__file__).parent.parent
 KIND_DIRS = {kind: KINDS[kind].folder for kind in KINDS}

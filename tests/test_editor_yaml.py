@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from lsp import SERVER, YamlServer
 
-from builder.json_schema import modeline
-from builder.kinds import KINDS
+from builder.records.kinds import KINDS
+from builder.render.json_schema import modeline
 
 REPO = Path(__file__).parent.parent
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
-from builder.engines.config import Opaque, load, site_config
 from builder.pipeline import Project
+from builder.records.site_config import Opaque, load, site_config
 from builder.serve import regenerate
 
 RECIPE = """\

@@ -607,9 +607,9 @@ def test_huge_file_is_refused_without_reading_it(small: Path, run) -> None:
 
 
 def test_quoting_is_the_fix_only_where_the_quoted_value_is_a_choice() -> None:
-    from builder.kinds import KINDS
-    from builder.raw import RawRecord
-    from builder.validate import _message
+    from builder.records.kinds import KINDS
+    from builder.records.raw_record import RawRecord
+    from builder.records.validate import _message
 
     raw = RawRecord("meeting", "m", "content/meetings/m.yaml", {}, {}, {("kind",): "no"})
 
@@ -624,7 +624,7 @@ def test_quoting_is_the_fix_only_where_the_quoted_value_is_a_choice() -> None:
 def test_two_pages_at_one_place_are_refused_even_past_the_checks(small: Path) -> None:
     from builder.errors import SummitryError
     from builder.pipeline import Project, check, settings
-    from builder.render import Renderer
+    from builder.render.pages import Renderer
 
     project = Project(small)
     site = check(project)

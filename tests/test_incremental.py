@@ -1,6 +1,6 @@
 """Incremental generate: what an edit renders again, and that it is what a run from nothing makes.
 
-The state a run leaves (builder.state) is an optimisation: every test here compares the
+The state a run leaves (builder.incremental.state) is an optimisation: every test here compares the
 output of runs that used it with the output of a run that had none, byte for byte.
 """
 
@@ -19,10 +19,10 @@ import pytest
 import yaml
 from conftest import REPO, copy_shipped
 
-from builder import state
 from builder.errors import ValidationFailed
+from builder.incremental import state
+from builder.incremental.output import WriteReport
 from builder.pipeline import Project, generate
-from builder.write import WriteReport
 
 Edit = Callable[[Path, random.Random], str]
 

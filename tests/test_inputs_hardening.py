@@ -21,9 +21,10 @@ import pytest
 import test_errors
 from test_errors import ALPHA, RIVERTON, _apply
 
-from builder import exports, write
+from builder.incremental import output as write
+from builder.incremental.state import fingerprint
 from builder.pipeline import Project, check
-from builder.state import fingerprint
+from builder.render import exports
 
 MEETING = "content/meetings/2020-03-03-riverton-talks.yaml"
 M = "content/meetings/2020-03-03-riverton-talks.yaml:{}: meeting '2020-03-03-riverton-talks': field "
@@ -330,7 +331,7 @@ def test_the_watcher_sees_an_edit_that_keeps_size_and_time(small: Path) -> None:
 
 
 class _DiskFills:
-    """builder.write's ``open``, failing with ENOSPC once ``room`` files have been opened for writing."""
+    """builder.incremental.output's ``open``, failing with ENOSPC once ``room`` files have been opened for writing."""
 
     def __init__(self, room: int) -> None:
         self.room = room
@@ -382,9 +383,10 @@ def test_disk_full_in_the_manifest_before_any_page(small: Path, run, monkeypatch
 
 WORKERS_FILL_THE_DISK = """
 import sys
-from builder import jobs, write
+from builder.incremental import workers as jobs
+from builder.incremental import output as write
 from builder.cli import main
-from builder.exports import EXPORTS
+from builder.render.exports import EXPORTS
 from test_inputs_hardening import _DiskFills
 jobs.PARALLEL_FROM, jobs.CHUNK = 10, 4  # the small site's pages, in chunks, in two workers
 # Room for the manifest, the exports (made in this process) and 3 more; each worker (a copy

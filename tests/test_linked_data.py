@@ -10,9 +10,9 @@ import yaml
 from htmlscan import scan
 from jsonld_check import check_required, expand, page_jsonld, values
 
-from builder.kinds import KINDS
-from builder.linked_data import script_text
 from builder.pipeline import Project, check
+from builder.records.kinds import KINDS
+from builder.render.json_ld import script_text
 
 TYPES = {
     "leader": "Person",

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder import yaml12
 from builder.cli import main
-from builder.kinds import KINDS
+from builder.records import yaml12
+from builder.records.kinds import KINDS
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

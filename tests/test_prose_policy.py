@@ -1,4 +1,4 @@
-"""The prose policy (builder/markdown.py), case by case: what is an error, with the exact
+"""The prose policy (builder/resolve/prose.py), case by case: what is an error, with the exact
 message and nothing written, and what is shown as text, with the exact HTML the site shows."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 import yaml
 from test_errors import RIVERTON, _apply
 
-from builder.prosecheck import MKDOCS_BUILTINS, parser, refused, site_extensions
+from builder.resolve.prose_check import MKDOCS_BUILTINS, parser, refused, site_extensions
 
 MEETING = "content/meetings/2020-03-03-riverton-talks.yaml"
 WHERE = "content/meetings/2020-03-03-riverton-talks.yaml:8:10: meeting '2020-03-03-riverton-talks': field 'summary': "
@@ -237,9 +237,9 @@ def test_allowed_markdown_passes_the_check() -> None:
 
 def test_check_reports_what_the_escaper_would_let_through(small: Path, run, monkeypatch) -> None:
     """Were the escaper to miss something, check reports it, located, and writes nothing."""
-    import builder.prosecheck
+    import builder.resolve.prose_check
 
-    monkeypatch.setattr(builder.prosecheck, "convert", lambda value, link, inline=False: (value, []))
+    monkeypatch.setattr(builder.resolve.prose_check, "convert", lambda value, link, inline=False: (value, []))
     _apply(small, _summary("Fine.\n\n# Heading"))
     result = run("generate", "--root", small)
     assert result.code == 1

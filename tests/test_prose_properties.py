@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from builder.cli import main
-from builder.markdown import LINK_RE, convert, prose, text
-from builder.prosecheck import site_extensions
+from builder.resolve.prose import LINK_RE, convert, prose, text
+from builder.resolve.prose_check import site_extensions
 
 REPO = Path(__file__).parent.parent
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -228,7 +228,7 @@ def _knowledge_base(root: Path, payloads: list[str]) -> None:
 
 def _articles(site: Path) -> dict[str, str]:
     """Each page's article, without its pictures: their labels carry prose as plain text,
-    escaped by builder/figures.py and tested with hostile text in tests/test_hostile_text.py."""
+    escaped by builder/render/pictures.py and tested with hostile text in tests/test_hostile_text.py."""
     pages = {}
     marker = '<article class="md-content__inner md-typeset">'
     for page in sorted(site.rglob("index.html")):

@@ -11,7 +11,7 @@ import yaml
 from htmlscan import scan, visible_text
 
 from builder.pipeline import Project, check
-from builder.quotes import fold
+from builder.resolve.quotes import fold
 
 REPO = Path(__file__).parent.parent
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.track import ALL, KEYS, Memo, Reads, ReadsSeq, reading
+from builder.render.track import ALL, KEYS, Memo, Reads, ReadsSeq, reading
 
 # What a page never does to the site's tables: change them.
 MUTATORS = {"__setitem__", "__delitem__", "__ior__", "clear", "pop", "popitem", "setdefault", "update"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.write import MANIFEST
+from builder.incremental.output import MANIFEST
 
 
 def _mtimes(folder: Path) -> dict[str, int]:
@@ -79,7 +79,7 @@ def test_foreign_file_in_the_way_of_a_page_is_not_overwritten(small: Path, run) 
 
 
 def test_interrupted_run_recovers(small: Path, run, monkeypatch) -> None:
-    import builder.write as write
+    import builder.incremental.output as write
 
     calls = {"n": 0}
     real = write.Output.put
@@ -172,7 +172,7 @@ def test_warnings_are_told_again_when_the_run_is_skipped(small: Path, run) -> No
 
 
 def test_workers_make_the_same_pages(small: Path, run, monkeypatch) -> None:
-    import builder.jobs as jobs
+    import builder.incremental.workers as jobs
 
     monkeypatch.setattr(jobs, "PARALLEL_FROM", 1)
     monkeypatch.setattr(jobs, "CHUNK", 3)

@@ -14,8 +14,8 @@ from conftest import OLD_YEAR_ANCHORS
 from htmlscan import old_anchor_lands
 
 from builder.pipeline import Project, check, generate
-from builder.timeline import by_year
-from builder.years import year_of
+from builder.render.year_pages import year_of
+from builder.resolve.timeline import by_year
 
 OLD_OTHER = ["meetings/#meetings", "timeline/#timeline", "timeline/#timeline-page"]  # the title, the picture
 
@@ -215,7 +215,7 @@ def test_a_page_is_the_same_whichever_pages_were_rendered_before_it(built: Path)
     # Pages share caches of links and table rows, and worker processes render them in chunks:
     # the order must not show in the bytes.
     from builder.pipeline import settings
-    from builder.render import Renderer
+    from builder.render.pages import Renderer
 
     site = check(Project(built))
 

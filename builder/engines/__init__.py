@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import EngineFailed, SummitryError
-from .config import SiteConfig, site_config
+from builder.errors import EngineFailed, SummitryError
+from builder.records.site_config import SiteConfig, site_config
 
 __all__ = ["BuildResult", "Echo", "Engine", "SiteConfig", "engine", "names", "run", "site_config"]
 
@@ -72,8 +72,7 @@ def run(
             text=True,
             errors="replace",
         ) as process:
-            assert process.stdout is not None
-            for line in process.stdout:
+            for line in process.stdout or ():  # stdout=PIPE: always a stream
                 lines.append(line.rstrip("\n"))
                 if echo is not None:
                     echo(lines[-1])
@@ -91,11 +90,11 @@ def names() -> tuple[str, ...]:
 def engine(name: str) -> Engine:
     """The adapter of the engine called ``name``."""
     if name in ("mkdocs", "properdocs"):
-        from .mkdocs import MkDocs
+        from builder.engines.mkdocs import MkDocs
 
         return MkDocs(name)
     if name == "zensical":
-        from .zensical import Zensical
+        from builder.engines.zensical import Zensical
 
         return Zensical()
     raise SummitryError(f"unknown engine '{name}': use one of {', '.join(names())}")

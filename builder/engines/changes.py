@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..addresses import page_address
-from ..write import existing_files
+from builder.incremental.output import existing_files
+from builder.render.addresses import page_address
 
 Stamp = tuple[int, int, int]
 TRACE = "SUMMITRY_SERVE_TRACE"  # a file to which each preview build adds a line of JSON (tests, bench)

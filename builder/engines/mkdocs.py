@@ -27,9 +27,20 @@ from typing import Any, cast
 from unittest import mock
 from urllib.parse import quote, urlsplit
 
-from ..errors import EngineFailed
-from . import BuildResult, Echo, run
-from .changes import SearchIndex, Stamp, Watcher, copy_atomic, remove, stamp, stamps, stamps_of, trace, write_atomic
+from builder.engines import BuildResult, Echo, run
+from builder.engines.changes import (
+    SearchIndex,
+    Stamp,
+    Watcher,
+    copy_atomic,
+    remove,
+    stamp,
+    stamps,
+    stamps_of,
+    trace,
+    write_atomic,
+)
+from builder.errors import EngineFailed
 
 
 class MkDocs:

@@ -14,8 +14,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import EngineFailed
-from . import BuildResult, Echo, run
+from builder.engines import BuildResult, Echo, run
+from builder.errors import EngineFailed
 
 ENGINE_CONFIG = ".summitry-engine.yml"
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")

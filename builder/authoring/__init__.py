@@ -1,0 +1,1 @@
+"""Help for editors: ``summitry new``, ``summitry draft`` and ``summitry quote``."""

@@ -1,0 +1,370 @@
+"""``summitry draft``: read a source's archived text and propose the meetings it reports.
+
+Each sentence that names a leader or speaks of a meeting is read by the rules of cues.py
+and sentences.py and ends in one of three outcomes: a proposed meeting record (written
+under drafts/, never into leaders/ or content/), a meeting the knowledge base already
+holds, or set aside, always with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from builder.authoring import cues as read
+from builder.authoring.new import record_data, record_text
+from builder.authoring.sentences import DateMention, Sentence, clauses, find_dates, split
+from builder.errors import SummitryError
+from builder.pipeline import Project, assemble, check
+from builder.records.dates import PartialDate, human_span
+from builder.records.kinds import KINDS, MEETING
+from builder.records.load import load_all, parse_yaml
+from builder.records.models import Meeting
+from builder.resolve.site import Site
+
+PROPOSED, RECORDED, SET_ASIDE = "proposed", "recorded", "set aside"
+_REMOTE = {"call", "virtual"}
+
+
+@dataclass
+class Finding:
+    sentence: Sentence
+    outcome: str
+    why: str
+    record: str = ""  # the candidate's id, or the recorded meeting's
+    fields: dict[str, Any] = field(default_factory=dict)  # a candidate's record, in field order
+
+
+@dataclass(frozen=True)
+class _Event:
+    participants: frozenset[str]
+    date: PartialDate
+    end_date: PartialDate | None
+    kind: str
+    location: str | None
+
+
+def _overlap(a: _Event, b: _Event) -> bool:
+    return (
+        a.date.first_day() <= (b.end_date or b.date).last_day()
+        and b.date.first_day() <= (a.end_date or a.date).last_day()
+    )
+
+
+def same_event(a: _Event, b: _Event) -> bool:
+    """Whether two reports may be of one meeting: in person both (a summit, talks or a
+    meeting on the sidelines), or both calls or both video meetings; and the same leaders at
+    compatible dates, or at least two of them at the same place in the same year; never two
+    meetings in different places."""
+    if (a.kind in _REMOTE or b.kind in _REMOTE) and a.kind != b.kind:
+        return False  # a call is not the video meeting of the same month
+    if a.location and b.location:
+        here, there = a.location.casefold(), b.location.casefold()
+        if here not in there and there not in here:
+            return False  # Buenos Aires in December 2018 is not the Helsinki summit of 2018
+        if a.date.year == b.date.year and len(a.participants & b.participants) >= 2:
+            return True
+    return a.participants == b.participants and _overlap(a, b)
+
+
+def _recorded(site: Site) -> list[tuple[str, _Event]]:
+    events = []
+    for mid, entry in site.meetings.items():
+        m: Meeting = entry.model
+        events.append((mid, _Event(frozenset(m.participants), m.date, m.end_date, m.kind, m.location)))
+    return events
+
+
+def _who(ids: list[str]) -> str:
+    links = [f"[[{i}]]" for i in ids]
+    return links[0] if len(links) == 1 else ", ".join(links[:-1]) + " and " + links[-1]
+
+
+def title_of(kind: str, place: str | None, event: str | None) -> str:
+    if kind == "summit":
+        return f"{place} summit" if place else "Summit"
+    if kind == "sidelines":
+        return " ".join(filter(None, [event or "Sidelines", "meeting", f"in {place}" if place else ""]))
+    if kind == "call":
+        return "Phone call"
+    if kind == "virtual":
+        return "Virtual meeting"
+    return f"Meeting in {place}" if place else "Meeting"
+
+
+def summary_of(kind: str, ids: list[str], place: str | None, event: str | None, when: str) -> str:
+    """A neutral one-line summary in the project's words, for the editor to rewrite."""
+    where = f" in {place}" if place else ""
+    if kind == "call":
+        return f"Telephone call between {_who(ids)}, {when}."
+    if kind == "virtual":
+        return f"Video meeting of {_who(ids)}, {when}."
+    if kind == "sidelines":
+        larger = f"the {event}" if event else "a larger gathering"
+        return f"Meeting of {_who(ids)} on the sidelines of {larger}{where}, {when}."
+    return f"{'Summit' if kind == 'summit' else 'Meeting'} of {_who(ids)}{where}, {when}."
+
+
+@dataclass
+class _Context:
+    names: read.Names
+    leader_words: set[str]
+    sentences: list[Sentence]  # a sentence, or one of its clauses where each reports an event
+    wholes: list[Sentence]  # the sentence each of those is or is part of
+    named: list[list[read.Named]]
+    dates: list[list[DateMention]]
+
+
+def _named_ids(found: list[read.Named]) -> list[str]:
+    out: list[str] = []
+    for n in found:
+        if len(n.ids) == 1 and n.ids[0] not in out:
+            out.append(n.ids[0])
+    return out
+
+
+def _look_back(ctx: _Context, index: int, have: list[str], want: int) -> list[str] | None:
+    """Leaders named before sentence ``index`` in its paragraph, nearest first, until ``want``
+    others than ``have`` are found; None if the nearest sentence that gets there names too many."""
+    others: list[str] = []
+    for i in range(index - 1, -1, -1):
+        if ctx.sentences[i].paragraph != ctx.sentences[index].paragraph:
+            break
+        for lid in _named_ids(ctx.named[i]):
+            if lid not in have and lid not in others:
+                others.append(lid)
+        if len(others) >= want:
+            return others if len(others) == want else None
+    return None
+
+
+def _participants(ctx: _Context, index: int) -> tuple[list[str], str]:
+    """The sentence's leaders, with 'they' or 'him' resolved where that is unambiguous;
+    or fewer than two, and the reason."""
+    text, found = ctx.sentences[index].text, ctx.named[index]
+    ambiguous = [n for n in found if len(n.ids) > 1]
+    ids = _named_ids(found)
+    if len(ids) >= 2:
+        return ids, ""
+    reference = read.GROUP.search(text) or (read.OTHER.search(text) if ids else None)
+    if reference is not None:
+        more = _look_back(ctx, index, ids, 2 - len(ids))
+        if more is not None:
+            return ids + more, f"'{reference.group(0)}' read as {', '.join(more)}"
+        return ids, f"cannot tell which leaders '{reference.group(0)}' means"
+    if ambiguous:
+        return ids, f"'{ambiguous[0].text}' may name {' or '.join(ambiguous[0].ids)}"
+    if ids:
+        return ids, f"names one leader ({ids[0]})"
+    return ids, "names no leader"
+
+
+def _pick_date(mentions: list[DateMention], at: int) -> DateMention | None:
+    """The meeting's date: after the meeting word if one is there, else before it; the most
+    precise there ("met in July 2017, two years after the 2015 crisis"), the nearest of equals."""
+
+    def rank(m: DateMention) -> int:
+        return 0 if m.date is None else {"year": 1, "month": 2, "day": 3}[m.date.precision]
+
+    after = [m for m in mentions if m.start >= at]
+    if after:
+        return max(after, key=lambda m: (rank(m), -m.start))
+    return max(mentions, key=lambda m: (rank(m), m.start)) if mentions else None
+
+
+def _pick_place(found: list[tuple[int, str]], at: int) -> str | None:
+    after = [p for s, p in found if s >= at]
+    before = [p for s, p in found if s < at]
+    return after[0] if after else (before[-1] if before else None)
+
+
+def _read_sentence(ctx: _Context, index: int, source: str) -> Finding | None:
+    sentence = ctx.wholes[index]
+    text = ctx.sentences[index].text
+    words = read.cues(text, ctx.named[index])
+    if not words and not ctx.named[index]:
+        return None
+    held = [c for c in words if c.status == "held"]
+    if not held:
+        ids = _named_ids(ctx.named[index])
+        if not words:
+            why = "no wording of a meeting" if len(ids) >= 2 else f"names one leader ({ids[0]})" if ids else ""
+            return Finding(sentence, SET_ASIDE, why or _participants(ctx, index)[1])
+        c = next((c for s in ("cancelled", "denied", "planned", "proxy") for c in words if c.status == s), words[0])
+        why = {
+            "cancelled": f"a meeting that was cancelled ('{c.marker}')",
+            "denied": f"a meeting that did not happen ('{c.marker} ... {c.text}')",
+            "planned": f"a planned or hypothetical meeting ('{c.marker} ... {c.text}')",
+            "proxy": f"a meeting of others than the leaders ('{c.marker} ... {c.text}')",
+            "general": f"meetings in general, not one event ('{c.marker or c.text}')",
+        }[c.status]
+        return Finding(sentence, SET_ASIDE, why)
+    ids, note = _participants(ctx, index)
+    if len(ids) < 2:
+        return Finding(sentence, SET_ASIDE, note)
+    cue = held[0]
+    mention = _pick_date(ctx.dates[index], cue.start)
+    if mention is None:
+        return Finding(sentence, SET_ASIDE, "no date in the sentence")
+    if mention.date is None:
+        phrase = text[mention.start : mention.end]
+        return Finding(sentence, SET_ASIDE, f"'{phrase}' with no explicit date before it to count from")
+    kind, event = read.kind_of(text)
+    place = None if kind in _REMOTE else _pick_place(read.places(text, ctx.leader_words), cue.start)
+    if kind == "bilateral" and place is None and cue.text.lower().startswith(("spoke", "talked")):
+        kind = "call"  # "spoke with Putin", nowhere: on the telephone, as a rule
+    start = sentence.start
+    if not mention.explicit and not any(m.explicit for m in ctx.dates[index]) and index > 0:
+        start = ctx.wholes[index - 1].start  # the date is counted from the previous sentence
+    title = title_of(kind, place, event)
+    when = human_span(mention.date, mention.end_date)
+    fields: dict[str, Any] = {"title": title, "date": mention.date.iso()}
+    if mention.end_date:
+        fields["end_date"] = mention.end_date.iso()
+    fields |= {"kind": kind, "location": place, "participants": ids}
+    fields["summary"] = summary_of(kind, ids, place, event, when)
+    fields["citations"] = [{"source": source, "quote": (start, sentence.end)}]
+    if fields["location"] is None:
+        del fields["location"]
+    why = f"'{cue.text}': {', '.join(ids)}; {when}; {kind}" + (f"; {place}" if place else "")
+    return Finding(sentence, PROPOSED, why + (f" ({note})" if note else ""), fields=fields)
+
+
+def _event(fields: dict[str, Any]) -> _Event:
+    end = PartialDate.parse(fields["end_date"]) if "end_date" in fields else None
+    return _Event(
+        frozenset(fields["participants"]),
+        PartialDate.parse(fields["date"]),
+        end,
+        fields["kind"],
+        fields.get("location"),
+    )
+
+
+def _reports_event(names: read.Names, text: str) -> bool:
+    return bool(find_dates(text)) and any(c.status == "held" for c in read.cues(text, names.find(text)))
+
+
+def propose(site: Site, source: str, text: str) -> list[Finding]:
+    """Every finding of the text, in its order; candidates get ids and verbatim quotes."""
+    names = read.Names({lid: e.model.name for lid, e in site.leaders.items()})
+    sentences, wholes = [], []
+    for whole in split(text):
+        for part in clauses(whole, lambda t: _reports_event(names, t)):
+            sentences.append(part)
+            wholes.append(whole)
+    named = [names.find(s.text) for s in sentences]
+    dates: list[list[DateMention]] = []
+    for i, s in enumerate(sentences):
+        dates.append(find_dates(s.text, dates[i - 1] if i else None))
+    ctx = _Context(names, names.words(), sentences, wholes, named, dates)
+    recorded = _recorded(site)
+    taken = set(site.meetings)
+    drafted: list[tuple[str, _Event]] = []
+    findings = []
+    for i in range(len(sentences)):
+        finding = _read_sentence(ctx, i, source)
+        if finding is None:
+            continue
+        findings.append(finding)
+        if finding.outcome != PROPOSED:
+            continue
+        event = _event(finding.fields)
+        match = next((mid for mid, known in recorded if same_event(event, known)), None)
+        if match is not None:
+            finding.outcome, finding.record, finding.fields = RECORDED, match, {}
+            finding.why = f"already recorded as {match}: cite this source there"
+            continue
+        twin = next((did for did, known in drafted if same_event(event, known)), None)
+        if twin is not None:
+            finding.outcome, finding.record, finding.fields = SET_ASIDE, twin, {}
+            finding.why = f"the same event as {twin}, proposed above: cite it there too"
+            continue
+        a, b = finding.fields["citations"][0].pop("quote")
+        finding.fields["citations"][0]["quote"] = text[a:b]
+        base = MEETING.default_id(finding.fields)  # type: ignore[misc]
+        rid, n = base, 2
+        while rid in taken:
+            rid, n = f"{base}-{n}", n + 1
+        taken.add(rid)
+        finding.record = rid
+        drafted.append((rid, event))
+    return findings
+
+
+def archived_text(site: Site, root: Path, source: str) -> str:
+    if source not in site.sources:
+        raise SummitryError(f"unknown source '{source}': no content/sources/{source}.yaml")
+    archive = site.sources[source].model.archive
+    if archive is None:
+        raise SummitryError(f"source '{source}' has no archived text to read (its record names no archive)")
+    return (root / "content" / "sources" / archive).read_text(encoding="utf-8-sig")
+
+
+DRAFT_NOTE = "# DRAFT: rewrite in your own words"
+
+
+def record_file(finding: Finding, source: str) -> str:
+    """The candidate as a record file that passes check once moved into content/meetings/."""
+    values = {k: v for k, v in finding.fields.items() if k != "citations"}
+    values |= {"source": source, "quote": finding.fields["citations"][0]["quote"]}
+    text = record_text("meeting", record_data("meeting", values))
+    head, _, body = text.partition("\n")
+    note = (
+        f"# Drafted by summitry draft from {source}, line {finding.sentence.line}. Check each field against\n"
+        "# the source, add issues and outcomes, then move this file into content/meetings/.\n"
+    )
+    return head + "\n" + note + body.replace("\nsummary:", f"\n{DRAFT_NOTE}\nsummary:", 1)
+
+
+def _checked(root: Path, findings: list[Finding], source: str) -> dict[str, str]:
+    """Each candidate's file text, checked against the knowledge base as if it were in
+    content/meetings/; one that would not pass is set aside with the problem."""
+    texts, records = {}, []
+    for f in findings:
+        if f.outcome == PROPOSED:
+            texts[f.record] = record_file(f, source)
+            _, raw, problems = parse_yaml(texts[f.record], f"{MEETING.folder}/{f.record}.yaml", "meeting", f.record)
+            if raw is not None:
+                records.append(raw)
+    raws, _ = load_all(root)
+    _, problems, _ = assemble(root, [*raws, *records])
+    for f in findings:
+        mine = [p for p in problems if f.outcome == PROPOSED and p.path == f"{MEETING.folder}/{f.record}.yaml"]
+        if mine:
+            f.outcome, f.why, f.fields = SET_ASIDE, f"would not pass check: {mine[0].field}: {mine[0].message}", {}
+            del texts[f.record]
+    return texts
+
+
+def draft(root: Path, source: str, out: Path | None) -> tuple[list[Finding], list[str]]:
+    """Propose, check and write the candidates; return the findings and what was written."""
+    site = check(Project(root))
+    text = archived_text(site, root, source)
+    folder = (out if out is not None else root / "drafts" / source).resolve()
+    for kept in (KINDS["leader"].folder, "content"):
+        if folder.is_relative_to((root / kept).resolve()):
+            raise SummitryError(f"--out {folder} is inside {kept}/: drafts are never written there")
+    findings = propose(site, source, text)
+    texts = _checked(root, findings, source)
+    notes = []
+    for rid, body in texts.items():
+        path = folder / f"{rid}.yaml"
+        shown = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+        if path.exists():
+            notes.append(f"kept {shown}: it exists (delete it to draft it again)")
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(body)
+        notes.append(f"wrote {shown}")
+    return findings, notes
+
+
+def table(findings: list[Finding]) -> list[str]:
+    """One line per finding, columns aligned: where, outcome, record, why, the sentence."""
+    rows = [("line", "outcome", "record", "why", "sentence")]
+    rows += [(str(f.sentence.line), f.outcome, f.record or "-", f.why, f.sentence.text) for f in findings]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4] for r in rows]

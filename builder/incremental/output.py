@@ -1,0 +1,217 @@
+"""Write stage: put rendered pages on disk, touching only what changed and what we wrote.
+
+A manifest beside the output folder lists every file the builder wrote, with the size,
+modification time and digest it had when written. A file in the output that the manifest
+does not list is someone else's: the builder refuses to overwrite or remove it and stops
+before writing anything.
+
+A page whose digest, size and modification time are as recorded is left alone without
+being read (as make and git do); any other existing page is read and compared. A changed
+page is written to a temporary file and renamed into place, so a reader never sees half
+of it. A new page is written in place: the manifest lists it before it is written, so a
+run cut short leaves nothing the next run will not check and finish.
+
+Pages may be put from several processes (see :mod:`builder.jobs`); each put returns what
+the manifest needs, and the parent process saves it once at the end.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from builder.errors import WriteFailed, WriteRefused
+
+MANIFEST = ".summitry-manifest.json"
+MANIFEST_VERSION = 2
+
+Stamp = tuple[int, int, str]  # size, modification time (ns), digest
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+    rendered: tuple[str, ...] = ()  # the files made again this run (the rest read nothing that changed)
+
+
+@dataclass(frozen=True)
+class Put:
+    """One output file after a run: where it is, its stamp, and whether this run wrote it."""
+
+    rel: str
+    stamp: Stamp
+    written: bool
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _manifest_path(out: Path) -> Path:
+    return out.parent / MANIFEST
+
+
+def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any]]:
+    """What the builder wrote last time (path -> stamp, None if not known), and what else it noted."""
+    path = _manifest_path(out)
+    if not path.exists():
+        return {}, {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data.pop("files", [])
+        if isinstance(files, list):  # the first manifest format: paths only
+            return dict.fromkeys(map(str, files)), {}
+        return {str(rel): (tuple(stamp) if stamp else None) for rel, stamp in files.items()}, data
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError) as exc:
+        raise WriteRefused(
+            f"{path}: unreadable manifest ({exc}); delete {out} and the manifest to start afresh"
+        ) from exc
+
+
+def write_failed(out: Path, rel: str | None, exc: OSError, puts: list[Put] | None, total: int) -> WriteFailed:
+    """The one line that says what the system refused, and what was and was not written
+    (``puts`` None: the refusal came before anything was)."""
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    where = out / rel if rel else out
+    what = f"{where}: {'disk full' if full else 'cannot write'} ({exc.strerror or exc})"
+    if puts is None:
+        return WriteFailed(f"{what}; nothing was written")
+    written = sum(p.written for p in puts)
+    unchanged, left = len(puts) - written, total - len(puts)
+    return WriteFailed(
+        f"{what}; {written} of {total} files written, {unchanged} unchanged, {left} not written. "
+        f"{_manifest_path(out)} lists every file of this run: the next run checks them and finishes the rest"
+    )
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def save_manifest(out: Path, files: dict[str, Stamp | None], extra: dict[str, Any] | None = None) -> None:
+    body = {"version": MANIFEST_VERSION, "files": dict(sorted(files.items())), **(extra or {})}
+    path = _manifest_path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, (json.dumps(body, separators=(",", ":")) + "\n").encode("utf-8"))
+
+
+def existing_files(out: Path) -> set[str]:
+    """Every file (or link) under ``out``, as a path relative to it."""
+    found: set[str] = set()
+    stack = [(out, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((Path(entry.path), prefix + entry.name + "/"))
+            else:
+                found.add(prefix + entry.name)
+    return found
+
+
+class Output:
+    """The output folder during one run: what is there, what is ours, and how to put a page."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self._root = str(out)
+        self.known, self.notes = read_manifest(out)
+        self.present = existing_files(out)
+        self._folders: set[Path] = set()
+
+    def intact(self) -> bool:
+        """Whether the folder holds exactly what the last run wrote, as it wrote it."""
+        if self.present != self.known.keys():
+            return False
+        for rel, stamp in self.known.items():
+            try:
+                info = os.stat(self.out / rel)
+            except OSError:
+                return False
+            if stamp is None or (info.st_size, info.st_mtime_ns) != stamp[:2]:
+                return False
+        return True
+
+    def as_written(self, rel: str) -> Put | None:
+        """The file as the last run wrote it (its size and modification time as recorded), or None."""
+        stamp = self.known.get(rel)
+        if stamp is None or rel not in self.present:
+            return None
+        try:
+            info = os.stat(os.path.join(self._root, rel))
+        except OSError:
+            return None
+        return Put(rel, stamp, False) if (info.st_size, info.st_mtime_ns) == stamp[:2] else None
+
+    def refuse_foreign(self) -> None:
+        foreign = sorted(self.present - self.known.keys())
+        if foreign:
+            listed = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+            raise WriteRefused(
+                f"{self.out} holds files summitry did not write ({listed}); it never overwrites or removes them. "
+                f"Move them out of {self.out} (hand-written pages belong in content/pages/) and run again."
+            )
+
+    def begin(self, planned: set[str]) -> None:
+        """Record every file this run may write before writing any, so a run cut short is known."""
+        self.refuse_foreign()
+        if planned <= self.known.keys():
+            return  # the manifest lists them all already
+        try:
+            save_manifest(self.out, {**dict.fromkeys(planned), **self.known})  # and no notes: this run may fail
+        except OSError as exc:
+            raise write_failed(self.out, None, exc, None, len(planned)) from exc
+
+    def put(self, rel: str, data: bytes) -> Put:
+        """Make the file at ``rel`` hold ``data``; write only if it does not already."""
+        path = self.out / rel
+        new = digest(data)
+        if rel in self.present:
+            stamp = self.known.get(rel)
+            st = path.stat()
+            if stamp == (st.st_size, st.st_mtime_ns, new) or (st.st_size == len(data) and path.read_bytes() == data):
+                return Put(rel, (st.st_size, st.st_mtime_ns, new), False)
+            _atomic_write(path, data)
+        else:
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
+            with open(path, "wb") as handle:
+                handle.write(data)
+        st = path.stat()
+        return Put(rel, (st.st_size, st.st_mtime_ns, new), True)
+
+    def finish(self, puts: list[Put], extra: dict[str, Any] | None = None) -> WriteReport:
+        """Remove our files that no page produced any more, and save the manifest."""
+        produced = {p.rel for p in puts}
+        stale = sorted((self.known.keys() & self.present) - produced)
+        try:
+            for rel in stale:
+                (self.out / rel).unlink()
+                parent = (self.out / rel).parent
+                while parent != self.out and not any(parent.iterdir()):
+                    parent.rmdir()
+                    parent = parent.parent
+            save_manifest(self.out, {p.rel: p.stamp for p in puts}, extra)
+        except OSError as exc:
+            raise write_failed(self.out, None, exc, puts, len(puts)) from exc
+        written = tuple(sorted(p.rel for p in puts if p.written))
+        return WriteReport(written, tuple(stale), len(puts) - len(written))

@@ -1,0 +1,240 @@
+"""Which pages a change touches: the cells each page read (builder.track), and their digests.
+
+After a run, every cell some page read is kept with a digest of its value. The next run
+resolves the site anew (from cached records where their files did not change) and computes
+the digest of each of those cells again; a page is rendered again when one of the cells it
+read has a new digest, when it is new, or when its file in the output is not as written.
+Every other page is the page it was: rendering is a function of what it reads.
+
+A record's cell has the digest of its file's bytes; a derived table's cell, of its value
+(with each record in it standing for its file's digest), so that a change to a meeting's
+title does not touch a page that only lists which meetings a leader had.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from builder.incremental.output import Output, WriteReport
+from builder.incremental.state import forget
+from builder.incremental.workers import Progress
+from builder.incremental.workers import run as run_jobs
+from builder.records.kinds import KINDS
+from builder.render.exports import EXPORTS
+from builder.render.pages import Renderer, Settings
+from builder.render.track import ALL, KEYS, Cell, Memo, Reads, ReadsSeq
+from builder.resolve.site import Relation, Site
+
+T = TypeVar("T")
+UPDATED = "updated"  # the dates of the records' last commits: settings, not the site
+# Every other table's digest is of its repr: ids, dates, text, and dataclasses and models of
+# them, whose repr shows every field. Only a relation holds a record (its entry), which
+# stands for its file's digest: an entry read from the state has no raw data to show.
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+
+
+def tracked(site: Site) -> Site:
+    """The same site, with every table noting what is read of it."""
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(site):
+        value = getattr(site, f.name)
+        if f.name == "records":
+            fields[f.name] = {kind: Reads(kind, records) for kind, records in value.items()}
+        elif isinstance(value, dict):
+            fields[f.name] = Reads(f.name, value)
+        elif isinstance(value, tuple):
+            fields[f.name] = ReadsSeq(f.name, value)
+    return dataclasses.replace(site, **fields)
+
+
+class Digests:
+    """The digest of any cell of one resolved site, each computed once."""
+
+    def __init__(self, site: Site, files: Mapping[str, str], updated: Mapping[str, str]) -> None:
+        self.site, self.files, self.updated = site, files, updated
+        self._done: dict[Cell, str | None] = {}
+
+    def __call__(self, cell: Cell) -> str | None:
+        try:
+            return self._done[cell]
+        except KeyError:
+            made = self._done[cell] = self._make(cell)
+            return made
+
+    def _table(self, name: str) -> Any:
+        if name in KINDS:
+            return self.site.records[name]
+        if name == UPDATED:
+            return self.updated
+        return getattr(self.site, name, None)
+
+    def _make(self, cell: Cell) -> str | None:
+        name, key = cell
+        table = self._table(name)
+        if table is None:
+            return None
+        if name in KINDS:  # a record is its file
+            if key == KEYS:
+                return _hash(repr(tuple(table)))
+            if key == ALL:
+                return _hash(" ".join(f"{rid}={self.files.get(e.path)}" for rid, e in dict.items(table)))
+            entry = dict.get(table, key)
+            return None if entry is None else self.files.get(entry.path)
+        if isinstance(table, tuple):
+            return _hash(repr(table))
+        if key == KEYS:
+            return _hash(repr(tuple(table)))
+        plain = self._relation if name == "relations" else repr
+        if key == ALL:
+            return _hash(plain(table))
+        if key not in table:
+            return None
+        return _hash(plain(dict.__getitem__(table, key)))
+
+    def _relation(self, value: Any) -> str:
+        """A pair's relation, with its record standing for the record's file."""
+        if isinstance(value, Relation):
+            record = value.record and self.files.get(value.record.path)
+            return repr((value.id, value.a, value.b, value.meetings, value.issues, record, value.spans))
+        return repr(tuple((rid, self._relation(rel)) for rid, rel in dict.items(value)))
+
+
+@dataclasses.dataclass
+class Plan:
+    """Which jobs to run; what the others read, to keep."""
+
+    run: list[int]
+    kept: dict[int, Sequence[int]]  # job -> the cells it read, as numbers in the table of cells
+
+
+def changed_cells(
+    cells: Sequence[Cell], digests: Sequence[str | None], now: Digests, same: Collection[str]
+) -> set[int]:
+    """The numbers of the cells whose digest is not what it was; ``same``: tables that are
+    whole as they were, whose cells need no look."""
+    return {
+        i for i, (cell, was) in enumerate(zip(cells, digests, strict=True)) if cell[0] not in same and now(cell) != was
+    }
+
+
+def unchanged_tables(names: Iterable[str], before: Mapping[str, str | None], now: Digests) -> set[str]:
+    """The tables whose digest as a whole is what it was: none of their cells changed."""
+    return {name for name in names if before.get(name) is not None and before[name] == now((name, ALL))}
+
+
+def plan(
+    jobs: Sequence[tuple[tuple[str, ...], object]],
+    before: Mapping[tuple[str, ...], Sequence[int]],
+    changed: set[int],
+    as_written: Callable[[str], object],
+) -> Plan:
+    """Jobs whose cells changed, new jobs, and jobs whose files are not as they were written."""
+    run, kept = [], {}
+    for i, (paths, _) in enumerate(jobs):
+        read = before.get(paths)
+        if read is None or not changed.isdisjoint(read) or not all(as_written(path) for path in paths):
+            run.append(i)
+        else:
+            kept[i] = read
+    return Plan(run, kept)
+
+
+def table_of(
+    kept: Mapping[Hashable, Sequence[int]], fresh: Mapping[Hashable, frozenset[Cell]], cells: Sequence[Cell]
+) -> tuple[list[Cell], dict[Hashable, tuple[int, ...]]]:
+    """One table of cells for every job's reads: the old numbers stay, new cells are added."""
+    table = list(cells)
+    number = {cell: i for i, cell in enumerate(table)}
+    reads: dict[Hashable, tuple[int, ...]] = {i: tuple(read) for i, read in kept.items()}
+    for job, read in fresh.items():
+        out = []
+        for cell in read:
+            n = number.get(cell)
+            if n is None:
+                n = number[cell] = len(table)
+                table.append(cell)
+            out.append(n)
+        reads[job] = tuple(sorted(out))
+    used = sorted({n for read in reads.values() for n in read})
+    if len(used) < len(table) // 2:  # mostly cells no page reads any more: number them afresh
+        renumber = {old: new for new, old in enumerate(used)}
+        table = [table[n] for n in used]
+        reads = {job: tuple(renumber[n] for n in read) for job, read in reads.items()}
+    return table, reads
+
+
+class Pieces(Memo):
+    """The records' parts of the exports: those kept from the run before, and those made now.
+
+    A kept part is one that read no cell that changed; it is given as it is and notes no
+    cells, since the exports, which are all that use the parts, are made on every run."""
+
+    def __init__(self, body: Mapping[str, Any], changed: set[int]) -> None:
+        super().__init__()
+        self.kept: dict[Hashable, tuple[str, Sequence[int]]] = {
+            key: piece for key, piece in body.get("pieces", {}).items() if changed.isdisjoint(piece[1])
+        }
+        self.used: set[Hashable] = set()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+        piece = self.kept.get(key)
+        if piece is None:
+            return super().get_or_make(key, make)
+        self.used.add(key)
+        value: T = piece[0]  # type: ignore[assignment]  # a kept part is what make() made
+        return value
+
+
+def render(
+    site: Site,
+    settings: Settings,
+    files: Mapping[str, str],
+    updated: Mapping[str, str],
+    output: Output,
+    body: dict[str, Any],
+    workers: int | None,
+    progress: Progress | None,
+) -> WriteReport:
+    """Render the pages that read a cell that changed (all of them without a run before),
+    write what changed, and note in ``body`` what every page read.
+
+    The exports are made in this process, from the parts of them kept in ``body``; the
+    pages, by as many workers as asked."""
+    cells, reads = body.get("cells", []), body.get("reads", {})
+    digests = Digests(site, files, updated)
+    was = body.get("digests", [])
+    same = unchanged_tables({cell[0] for cell in cells}, body.get("tables", {}), digests)
+    changed = changed_cells(cells, was, digests, same)
+    pieces = Pieces(body, changed)
+    jobs = Renderer(tracked(site), settings, pieces).jobs()
+    chosen = plan(jobs, reads, changed, output.as_written)
+    output.begin({path for paths, _ in jobs for path in paths})
+    forget(output.out)  # until this run is done, the state describes no output
+    local = [i for i, (paths, _) in enumerate(jobs) if paths in EXPORTS]  # all of them, in this process
+    others = [i for i in chosen.run if jobs[i][0] not in EXPORTS]
+    puts, made = run_jobs([jobs[i] for i in local + others], output, workers, progress, here=len(local))
+    made = made[len(local) :]
+    puts += [put for i in chosen.kept for path in jobs[i][0] for put in [output.as_written(path)] if put]
+    kept: dict[Hashable, Sequence[int]] = {i: read for i, read in chosen.kept.items() if jobs[i][0] not in EXPORTS}
+    kept.update({("piece", key): pieces.kept[key][1] for key in pieces.used})
+    fresh: dict[Hashable, frozenset[Cell]] = dict(zip(others, made, strict=True))
+    fresh.update({("piece", key): read for key, (_, read) in pieces.items()})
+    table, numbered = table_of(kept, fresh, cells)
+    known = dict(zip(cells, was, strict=True))
+    body["cells"], body["digests"] = table, [known[c] if c[0] in same and c in known else digests(c) for c in table]
+    body["tables"] = {name: digests((name, ALL)) for name in {cell[0] for cell in table}}
+    body["reads"] = {jobs[i][0]: read for i, read in numbered.items() if isinstance(i, int)}
+    made_now = {key: value for key, (value, _) in pieces.items()}
+    body["pieces"] = {
+        key: (made_now[key] if key in made_now else pieces.kept[key][0], read)
+        for (tag, key), read in ((k, r) for k, r in numbered.items() if isinstance(k, tuple))
+    }
+    run = sorted({*local, *chosen.run})
+    report = output.finish(puts)
+    return dataclasses.replace(report, rendered=tuple(sorted(path for i in run for path in jobs[i][0])))

@@ -1,0 +1,43 @@
+"""What the builder may read: files and folders inside the knowledge base, never a link.
+
+A symbolic link is one line in a pull request's diff, and a build would publish whatever it
+points at on the machine that runs it (/etc/passwd, a deploy key). So every folder the
+builder reads from is checked not to be a link, and so is every file in it, before anything
+is read; a FIFO or a device, which would block a read or never end, is refused the same way.
+
+mkdocs.yml and overrides/ are not content but the site's code, read by the engine, not by
+the builder: mkdocs.yml can name hooks that MkDocs runs as Python, so a change to either is
+reviewed as code is, and a link in them is no more dangerous than what they can say.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from builder.errors import Problem
+from builder.records.folders import FOLDERS, PAGES_DIR
+
+CONTENT_FOLDERS = tuple(sorted({"content", PAGES_DIR, *FOLDERS.values()}))
+
+
+def linked_folder(root: Path, rel: str) -> str | None:
+    """The first folder on the way from ``root`` to ``rel`` that is a symbolic link, if any."""
+    parts = rel.split("/")
+    for depth in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:depth])
+        if (root / prefix).is_symlink():
+            return prefix
+    return None
+
+
+def folder_problems(root: Path) -> list[Problem]:
+    """One problem for each folder of the knowledge base that is a symbolic link."""
+    linked = {found for rel in CONTENT_FOLDERS if (found := linked_folder(root, rel))}
+    message = "the knowledge base's folders must be folders, not symbolic links"
+    return [Problem(rel, message=message) for rel in sorted(linked)]
+
+
+def is_regular(info: os.stat_result) -> bool:
+    return stat.S_ISREG(info.st_mode)

@@ -1,0 +1,118 @@
+"""Reading mkdocs.yml for the builder, as the engines write it, without running any of it.
+
+MkDocs reads its configuration with PyYAML's full loader plus ``!ENV``, so configurations
+carry tags such as ``!!python/name:material.extensions.emoji.twemoji`` (Material's emoji
+recipe) that a safe loader rejects. The builder needs only a few plain settings, so any
+such tag becomes an :class:`Opaque` marker: its name is kept, nothing it names is
+imported and no object is made. ``!ENV`` is resolved the way MkDocs does (pyyaml_env_tag).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from builder.errors import SummitryError
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A value the engine would construct (a Python name, an object); here only its tag."""
+
+    tag: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What the builder takes from the engine's configuration."""
+
+    site_url: str  # with one trailing slash, or "" when there is none
+    site_name: str
+    edit_base: str | None  # repo_url joined with edit_uri, with a trailing slash
+    extensions: tuple[str, ...]  # the names under markdown_extensions, sorted
+
+
+class TolerantLoader(yaml.SafeLoader):
+    """A safe loader that reads every tag: !ENV resolved, any other tag left opaque."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``: the first variable set, else the default.
+
+    A variable's text is typed by YAML's implicit rules (so "true" is a bool), as in MkDocs.
+    """
+    default: Any = None
+    if isinstance(node, yaml.ScalarNode):
+        names = [loader.construct_scalar(node)]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+        if len(children) > 1:
+            default = loader.construct_object(children[-1], deep=True)
+            children = children[:-1]
+        names = [loader.construct_scalar(child) for child in children if isinstance(child, yaml.ScalarNode)]
+    else:
+        raise yaml.constructor.ConstructorError(
+            None, None, "!ENV takes a name, or a list of names and a default", node.start_mark
+        )
+    for name in names:
+        if isinstance(name, str) and name in os.environ:
+            value = os.environ[name]
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+            return loader.construct_object(yaml.ScalarNode(tag, value))
+    return default
+
+
+def _opaque(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Opaque:
+    return Opaque(node.tag)
+
+
+def _opaque_unknown(loader: yaml.SafeLoader, node: yaml.Node) -> Opaque:
+    return Opaque(node.tag or "")
+
+
+TolerantLoader.add_constructor("!ENV", _env)
+# Python tags name code to import or call (os.system, a class to instantiate): never done here.
+TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _opaque)
+TolerantLoader.add_constructor(None, _opaque_unknown)
+
+
+def load(path: Path) -> dict[str, Any]:
+    """The configuration as a mapping; a file that is not YAML is a SummitryError naming it."""
+    try:
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=TolerantLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SummitryError(f"{path}: cannot read it: {exc}") from exc
+    if config is None:
+        return {}
+    if not isinstance(config, dict):
+        raise SummitryError(f"{path}: cannot read it: expected a mapping of settings at the top")
+    return config
+
+
+def _text(value: Any) -> str:
+    """A setting written as text or a number; anything else (a list, an opaque tag) counts as unset."""
+    return str(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+
+
+def site_config(path: Path, default_name: str) -> SiteConfig:
+    """The few settings the builder uses, from the configuration file at ``path``."""
+    config = load(path)
+    repo, edit_uri = _text(config.get("repo_url")), _text(config.get("edit_uri"))
+    edit_base = repo.rstrip("/") + "/" + edit_uri.strip("/") + "/" if repo and edit_uri else None
+    site_url = _text(config.get("site_url"))
+    names: set[str] = set()
+    for entry in config.get("markdown_extensions") or []:
+        if isinstance(entry, dict) and entry:
+            names.add(str(next(iter(entry))))
+        elif isinstance(entry, str):
+            names.add(entry)
+    return SiteConfig(
+        site_url.rstrip("/") + "/" if site_url else "",
+        _text(config.get("site_name")) or default_name,
+        edit_base,
+        tuple(sorted(names)),
+    )

@@ -1,0 +1,138 @@
+"""The site's pictures: from the resolved records to the SVG that svg.py draws.
+
+What each picture shows, and how much of it at most, is decided here; the layouts are in
+builder/render/svg.py. Every picture is a raw HTML block with its caption as the text
+alternative, kept out of the search index.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from builder.records.dates import human_span
+from builder.render import svg
+from builder.render.addresses import page_address, relative
+from builder.render.page_links import Page
+from builder.render.year_pages import TIMELINE, year_path
+from builder.resolve.prose import plain
+from builder.resolve.site import Site
+
+GRAPH_LEADERS = 40  # leaders drawn at most in a graph of who met whom
+TIMELINE_MARKS = 600  # dated items drawn one by one at most on the timeline page
+
+
+def figure(svg: str, caption: str) -> str:
+    """A raw HTML block: the picture, and its caption as the text alternative."""
+    # Excluded from the search index: the picture repeats the text of the page in labels
+    # and titles, and search should lead to the text.
+    return (
+        f'<div class="summitry-figure" data-search-exclude>{svg}'
+        f'<p class="summitry-caption">{html.escape(caption)}</p></div>'
+    )
+
+
+def graph(site: Site, page: Page, center: str | None = None) -> str:
+    """Who met whom: every leader, or one leader and their counterparts."""
+    # Past GRAPH_LEADERS a circle of names is unreadable and the page heavy (500 leaders
+    # drew 11,000 lines, 3 MB): the most-met leaders are drawn, and the caption says so.
+    if center is None:
+        # a line is a meeting: pairs known only from a relationship record are not drawn
+        ids, rids = list(site.leaders), [rid for rid, rel in site.relations.items() if rel.meetings]
+        caption = f"Who met whom: {len(ids)} leaders; a line for each of the {len(rids)} pairs who met."
+        if len(ids) > GRAPH_LEADERS:
+            ids = sorted(ids, key=lambda lid: (-len(site.by_leader.get(lid, ())), lid))[:GRAPH_LEADERS]
+            kept = set(ids)
+            rids = [rid for rid in rids if site.relations[rid].a in kept and site.relations[rid].b in kept]
+            caption = (
+                f"Who met whom among the {len(ids)} leaders with the most meetings, of {len(site.leaders)}; "
+                f"a line for each of the {len(rids)} pairs among them. The relations page lists all "
+                f"{len(site.relations)} pairs."
+            )
+    else:
+        rids = [rid for rid in site.pairs_of.get(center, ()) if site.relations[rid].meetings]
+        caption = f"{site.leaders[center].display_name} and the {len(rids)} leaders they met."
+        if len(rids) >= GRAPH_LEADERS:
+            met = len(rids)
+            rids = sorted(rids, key=lambda rid: (-len(site.relations[rid].meetings), rid))[: GRAPH_LEADERS - 1]
+            caption = (
+                f"{site.leaders[center].display_name} and the {len(rids)} leaders they met most often, "
+                f"of {met}; the list below gives them all."
+            )
+        others = [r.b if r.a == center else r.a for r in (site.relations[rid] for rid in rids)]
+        ids = [center, *others]
+    if len(ids) < 2:
+        return ""
+    nodes = [
+        svg.Node(lid, site.leaders[lid].display_name, page.href(("leader", lid)), site.leaders[lid].display_name)
+        for lid in ids
+    ]
+    edges = []
+    for rid in rids:
+        rel = site.relations[rid]
+        count = len(rel.meetings)
+        title = f"{page.name(('relation', rid))}: {count} meeting{'s' if count != 1 else ''}"
+        edges.append(svg.Edge(rel.a, rel.b, count, page.href(("relation", rid)), title))
+    svg_id = "graph-" + (center or "all")
+    return figure(svg.graph_svg(nodes, edges, caption, svg_id, center), caption)
+
+
+def picture_timeline(
+    site: Site,
+    page: Page,
+    mids: Sequence[str],
+    iid: str | None = None,
+    developments: bool = False,
+    listed: str = "the list below gives the same",
+) -> str:
+    """Meetings (and an issue's developments, or all of them) on a time axis."""
+    if len(mids) < 2 and not iid and not developments:
+        return ""  # the common case of a pair who met once: skip building the marks
+    marks = []
+    for mid in mids:
+        m = site.meetings[mid].model
+        when = human_span(m.date, m.end_date)
+        marks.append(
+            svg.Mark(m.date, m.end_date, m.title, page.href(("meeting", mid)), f"{m.title}, {when}", "meeting")
+        )
+    issues = [iid] if iid else list(site.issues) if developments else []
+    for one in issues:
+        issue = site.issues[one].model
+        for dev in issue.developments:
+            label = plain(dev.text, site.name_of, 60) if iid else f"{issue.title}: {plain(dev.text, site.name_of, 60)}"
+            marks.append(
+                svg.Mark(
+                    dev.date,
+                    None,
+                    label,
+                    page.href(("issue", one)),
+                    f"{label} ({dev.date.human()})",
+                    "development",
+                )
+            )
+    if len(marks) < 2:  # one mark on an axis tells nothing the list does not
+        return ""
+    caption = f"Time line of {len(marks)} dated items; {listed}."
+    return figure(svg.timeline_svg(marks, caption, "timeline-" + (iid or "page")), caption)
+
+
+def timeline_overview(site: Site, page: Page) -> str:
+    """The timeline page's picture: every item, or past TIMELINE_MARKS a bar per year
+    (each a link to the year's page), which stays legible at any size. Past TIMELINE_MARKS
+    it reads only the counts by year."""
+    total = sum(site.timeline_counts.values())
+    if total <= TIMELINE_MARKS:
+        return picture_timeline(
+            site, page, list(site.meetings), developments=True, listed="the years' pages, linked below, list them"
+        )
+    bars = [
+        svg.Bar(
+            str(year),
+            n,
+            relative(page_address(year_path(TIMELINE, year)), page_address(page.path)),
+            f"{year}: {n} dated item{'s' if n != 1 else ''}",
+        )
+        for year, n in site.timeline_counts.items()
+    ]
+    caption = f"{total} dated items over {len(bars)} years, counted by year; each bar leads to its year's page."
+    return figure(svg.bars_svg(bars, caption, "timeline-page"), caption)

@@ -1,0 +1,1 @@
+"""Stage 2, resolve: references, old ids, quotes and prose checked across records; the resolved site."""

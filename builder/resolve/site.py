@@ -1,0 +1,384 @@
+"""Resolve stage: check every reference between records, then derive what pages need.
+
+The output, a :class:`Site`, is everything the renderer needs and nothing it must compute:
+backlinks, leader pairs, neighbouring meetings, the timeline and the listings by year.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from builder.errors import Problem, did_you_mean
+from builder.records.dates import human_span
+from builder.records.kinds import KINDS, reserved
+from builder.records.models import Citation, Issue, Leader, Meeting, Relationship, Source
+from builder.records.valid_record import Entry, Key
+from builder.resolve.prose_check import prose_problems
+from builder.resolve.quotes import Archive
+from builder.resolve.references import Reference, references
+from builder.resolve.timeline import TimelineItem, by_year, counts, timeline_items
+
+
+def _reserved_ids(entries: list[Entry[Any]]) -> Iterator[Problem]:
+    for entry in entries:
+        why = reserved(entry.kind, entry.id)
+        if why:
+            message = f"the id '{entry.id}' is reserved: {why}; rename the file"
+            yield Problem(entry.path, 1, 1, entry.kind, entry.id, "", message)
+        for i, old in enumerate(entry.model.aliases):
+            why = reserved(entry.kind, old)
+            if why:
+                yield entry.problem(("aliases", i), f"the id '{old}' is reserved: {why}; it cannot be an old id")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Two leaders who share at least one meeting, or whose relationship has a record."""
+
+    id: str
+    a: str
+    b: str
+    meetings: tuple[str, ...]
+    issues: tuple[str, ...]
+    record: Entry[Relationship] | None = None
+    spans: tuple[str, str] = ("", "")  # when the first and the last of the meetings were, as pages say it
+
+
+@dataclass(frozen=True)
+class Cited:
+    """One citation of a source, and where it is made."""
+
+    by: Key
+    part: tuple[str | int, ...]  # what in the record is cited: () for the record itself
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Site:
+    records: dict[str, dict[str, Entry[Any]]]  # kind -> id -> entry; meetings in date order, the rest by id
+    relations: dict[str, Relation]
+    backlinks: dict[Key, tuple[Key, ...]]
+    cited: dict[str, tuple[Cited, ...]]
+    timeline: tuple[TimelineItem, ...]
+    neighbours: dict[str, tuple[str | None, str | None]]
+    by_leader: dict[str, tuple[str, ...]]  # meeting ids
+    by_issue: dict[str, tuple[str, ...]]  # meeting ids
+    related: dict[str, tuple[str, ...]]  # issue ids, both directions
+    pairs_of: dict[str, tuple[str, ...]]  # leader id -> relation ids
+    leader_issues: dict[str, dict[str, tuple[str, ...]]]  # leader -> issue -> meetings taking it up
+    meeting_years: dict[int, tuple[str, ...]]  # year -> meeting ids in date order; years in order
+    timeline_years: dict[int, tuple[TimelineItem, ...]]  # the timeline's items by year, years in order
+    meeting_counts: dict[int, int]  # year -> how many meetings (builder.timeline)
+    timeline_counts: dict[int, int]  # year -> how many dated items
+    link_kinds: dict[str, str] = field(default_factory=dict)  # id -> kind, for [[id]]
+    refs: dict[Key, list[Reference]] = field(default_factory=dict)  # what each record names; no page reads it
+
+    @property
+    def leaders(self) -> dict[str, Entry[Leader]]:
+        return self.records["leader"]
+
+    @property
+    def meetings(self) -> dict[str, Entry[Meeting]]:
+        return self.records["meeting"]
+
+    @property
+    def issues(self) -> dict[str, Entry[Issue]]:
+        return self.records["issue"]
+
+    @property
+    def sources(self) -> dict[str, Entry[Source]]:
+        return self.records["source"]
+
+    def name_of(self, rid: str) -> str:
+        """The display name of the record a [[link]] names."""
+        return self.display_name((self.link_kinds[rid], rid))
+
+    def display_name(self, key: Key) -> str:
+        """What readers see for a page: a record's name or title; a pair, by its leaders' names."""
+        if key[0] == "relation":
+            rel = self.relations[key[1]]
+            return f"{self.leaders[rel.a].display_name} and {self.leaders[rel.b].display_name}"
+        return self.entry(key).display_name
+
+    def entry(self, key: Key) -> Entry[Any]:
+        return self.records[key[0]][key[1]]
+
+
+def _archives(root: Path, sources: dict[str, Entry[Source]]) -> tuple[dict[str, Archive], list[Problem]]:
+    archives: dict[str, Archive] = {}
+    problems: list[Problem] = []
+    folder = (root / KINDS["source"].folder).resolve()
+    for sid, entry in sources.items():
+        name = entry.model.archive
+        if name is None:
+            continue
+        path = root / KINDS["source"].folder / name
+        if path.is_symlink() or not path.resolve().is_relative_to(folder):
+            problems.append(entry.problem(("archive",), f"'{name}' must be a file in content/sources/, not a link"))
+        elif not path.is_file():
+            problems.append(entry.problem(("archive",), f"archived text '{name}' not found beside this record"))
+        else:
+            try:
+                archives[sid] = Archive(path.read_text(encoding="utf-8-sig"))
+            except UnicodeDecodeError:
+                problems.append(entry.problem(("archive",), f"archived text '{name}' is not valid UTF-8"))
+    return archives, problems
+
+
+def _check_references(
+    entries: list[Entry[Any]],
+    refs: dict[Key, list[Reference]],
+    index: dict[str, dict[str, Entry[Any]]],
+    archives: dict[str, Archive],
+    broken: dict[str, set[str]],
+    checked: Collection[Key] = (),
+) -> tuple[dict[Key, set[Key]], list[Problem]]:
+    """Every reference must name one record; collect them, inverted, as backlinks.
+
+    ``broken`` holds the ids of records that exist but failed to load or validate: a
+    reference to one of them is not reported again, since the record's own error is.
+    """
+    problems: list[Problem] = []
+    backlinks: dict[Key, set[Key]] = defaultdict(set)
+    for entry in entries:
+        here = (entry.kind, entry.id)
+        for ref in refs[here]:
+            if ref.kind is None:
+                kinds = [k for k in index if ref.target in index[k] or ref.target in broken.get(k, ())]
+                if len(kinds) == 1 and ref.target in broken.get(kinds[0], ()):
+                    continue
+                if len(kinds) != 1:
+                    every = [i for k in index for i in index[k]]
+                    what = (
+                        f"link [[{ref.target}]] matches no record{did_you_mean(ref.target, every)}"
+                        if not kinds
+                        else f"link [[{ref.target}]] is ambiguous: it names a {' and a '.join(kinds)}"
+                    )
+                    problems.append(entry.problem(ref.loc, what))
+                    continue
+                target = (kinds[0], ref.target)
+            else:
+                if ref.target in broken.get(ref.kind, ()):
+                    continue
+                if ref.target not in index[ref.kind]:
+                    hint = did_you_mean(ref.target, index[ref.kind])
+                    problems.append(entry.problem(ref.loc, f"unknown {ref.kind} '{ref.target}'{hint}", ref.is_key))
+                    continue
+                target = (ref.kind, ref.target)
+            if ref.citation is not None and ref.citation.quote and ref.target in archives and here not in checked:
+                archive = archives[ref.target]
+                if ref.citation.quote not in archive:
+                    problems.append(
+                        entry.problem(
+                            ref.loc[:-1] + ("quote",),
+                            f"quote not found in source '{ref.target}'; closest passage: "
+                            f'"{archive.closest(ref.citation.quote)}"',
+                        )
+                    )
+            if target != here:
+                backlinks[target].add(here)
+    return backlinks, problems
+
+
+def pairs(leader_ids: list[str]) -> list[tuple[str, str]]:
+    """Every pair of these leaders, each in id order: one relation page each."""
+    return list(itertools.combinations(sorted(leader_ids), 2))
+
+
+def relation_id(a: str, b: str) -> str:
+    return f"{a}-{b}"
+
+
+def _pair_of(rid: str, leaders: Collection[str]) -> tuple[str, str] | None:
+    """The two leaders a relation id names (ids hold hyphens, so every split is tried)."""
+    for at in (i for i, c in enumerate(rid) if c == "-"):
+        a, b = rid[:at], rid[at + 1 :]
+        if a in leaders and b in leaders:
+            return a, b
+    return None
+
+
+def _recorded_pairs(
+    records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]], broken: Collection[str]
+) -> tuple[dict[tuple[str, str], Entry[Relationship]], list[Problem]]:
+    """The pair each relationship record is about, from its id: '<a>-<b>', a before b.
+
+    ``broken``: leaders that exist but failed; a pair naming one is not reported again."""
+    found: dict[tuple[str, str], Entry[Relationship]] = {}
+    problems = []
+    for rid, entry in records.items():
+        pair = _pair_of(rid, leaders)
+        if pair is None and _pair_of(rid, leaders.keys() | broken):
+            continue  # it names a leader whose record failed to validate: that is the problem to report
+        if pair is None:
+            problems.append(
+                entry.problem(
+                    (),
+                    f"'{rid}' does not name two leaders: a relationship's id is the two leaders' ids "
+                    f"in alphabetical order, joined by '-' ({' + '.join(sorted(leaders)[:2])} is "
+                    f"'{relation_id(*sorted(leaders)[:2])}')"
+                    if len(leaders) >= 2
+                    else f"'{rid}' does not name two leaders",
+                )
+            )
+        elif pair[0] >= pair[1]:
+            fixed = relation_id(*sorted(pair))
+            problems.append(
+                entry.problem((), f"the leaders' ids must be in alphabetical order: rename the file to '{fixed}.yaml'")
+            )
+        else:
+            found[pair] = entry
+    return found, problems
+
+
+def _relations(
+    leaders: dict[str, Entry[Leader]],
+    meetings: dict[str, Entry[Meeting]],
+    issues: dict[str, Entry[Issue]],
+    records: dict[str, Entry[Relationship]],
+    broken_leaders: Collection[str] = (),
+) -> tuple[dict[str, Relation], list[Problem]]:
+    pair_meetings: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for mid, entry in meetings.items():
+        for pair in pairs(entry.model.participants):
+            pair_meetings[pair].append(mid)
+    recorded, problems = _recorded_pairs(records, leaders, broken_leaders)
+    for pair in recorded:
+        pair_meetings.setdefault(pair, [])
+    relations: dict[str, Relation] = {}
+    # issues on which each leader has a position: a pair's shared ones are an intersection,
+    # not a scan of every issue for every pair
+    stated: dict[str, set[str]] = defaultdict(set)
+    for iid, issue in issues.items():
+        for lid in issue.model.positions:
+            stated[lid].add(iid)
+    for (a, b), mids in sorted(pair_meetings.items()):
+        rid = relation_id(a, b)
+        if rid in relations:
+            other = relations[rid]
+            problems.append(
+                leaders[b].problem(
+                    (),
+                    f"the pairs {other.a} + {other.b} and {a} + {b} would share the page relations/{rid}; "
+                    "rename one of the leaders",
+                )
+            )
+            continue
+        shared = {i for m in mids for i in meetings[m].model.issues}
+        shared |= stated.get(a, set()) & stated.get(b, set())
+        spans = tuple(human_span(meetings[m].model.date, meetings[m].model.end_date) for m in (mids[:1] + mids[-1:]))
+        first_last = (spans[0], spans[-1]) if spans else ("", "")
+        relations[rid] = Relation(rid, a, b, tuple(mids), tuple(sorted(shared)), recorded.get((a, b)), first_last)
+    return relations, problems
+
+
+def _neighbours(meetings: dict[str, Entry[Meeting]]) -> dict[str, tuple[str | None, str | None]]:
+    """Previous and next meeting of exactly the same participants."""
+    groups: dict[frozenset[str], list[str]] = defaultdict(list)
+    for mid, entry in meetings.items():
+        groups[frozenset(entry.model.participants)].append(mid)
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for mids in groups.values():
+        for i, mid in enumerate(mids):
+            out[mid] = (mids[i - 1] if i else None, mids[i + 1] if i + 1 < len(mids) else None)
+    return out
+
+
+References = dict[Key, list[Reference]]
+
+
+def resolve(
+    root: Path,
+    entries: list[Entry[Any]],
+    broken: dict[str, set[str]] | None = None,
+    checked: Collection[Key] = (),
+    known: References | None = None,
+) -> tuple[Site | None, list[Problem]]:
+    """Check every reference, then derive the site.
+
+    ``checked``: records that passed a run before, read from the same bytes, with the same
+    archives and mkdocs.yml; what depends on nothing else (their prose, their quotes) is not
+    checked again. ``known``: their references, from that run (builder.incremental)."""
+    index: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
+    for entry in entries:
+        index[entry.kind][entry.id] = entry
+    archives, problems = _archives(root, index["source"])
+    problems += _reserved_ids(entries)
+    known = known or {}
+    refs = {key: known.get(key) or list(references(entry)) for entry in entries for key in [(entry.kind, entry.id)]}
+    backlinks, found = _check_references(entries, refs, index, archives, broken or {}, checked)
+    problems += found
+    problems += prose_problems(root, (e for e in entries if (e.kind, e.id) not in checked))
+    meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
+    relations, found = _relations(
+        index["leader"], meetings, index["issue"], index["relation"], (broken or {}).get("leader", set())
+    )
+    problems += found
+    if problems:
+        return None, problems
+
+    by_leader: dict[str, list[str]] = defaultdict(list)
+    by_issue: dict[str, list[str]] = defaultdict(list)
+    for mid, entry in meetings.items():
+        for lid in entry.model.participants:
+            by_leader[lid].append(mid)
+        for iid in entry.model.issues:
+            by_issue[iid].append(mid)
+    related: dict[str, set[str]] = defaultdict(set)
+    for iid, entry in index["issue"].items():
+        for other in entry.model.related:
+            related[iid].add(other)
+            related[other].add(iid)
+    pairs_of: dict[str, list[str]] = defaultdict(list)
+    for rid, rel in relations.items():
+        pairs_of[rel.a].append(rid)
+        pairs_of[rel.b].append(rid)
+    leader_issues: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for iid, entry in index["issue"].items():
+        for lid in entry.model.positions:
+            leader_issues[lid][iid]  # a position alone puts the issue on the leader's page
+    for mid, entry in meetings.items():
+        for lid in entry.model.participants:
+            for iid in entry.model.issues:
+                leader_issues[lid][iid].append(mid)
+    cited: dict[str, list[Cited]] = defaultdict(list)
+    for entry in entries:
+        for ref in refs[(entry.kind, entry.id)]:
+            if ref.citation is not None:
+                # loc is (..., "citations", i, "source"); what precedes is the cited part
+                cited[ref.target].append(Cited((entry.kind, entry.id), ref.loc[:-3], ref.citation))
+
+    def by_id(d: dict[str, Any]) -> dict[str, Any]:
+        return dict(sorted(d.items()))
+
+    timeline = timeline_items(index["leader"], meetings, index["issue"])
+    meeting_years = by_year((entry.model.date.year, mid) for mid, entry in meetings.items())
+    timeline_years = by_year((item.date.year, item) for item in timeline)
+    site = Site(
+        records={kind: meetings if kind == "meeting" else by_id(index[kind]) for kind in KINDS},
+        relations=relations,
+        backlinks={k: tuple(sorted(v)) for k, v in sorted(backlinks.items())},
+        cited={k: tuple(v) for k, v in sorted(cited.items())},
+        timeline=timeline,
+        neighbours=_neighbours(meetings),
+        by_leader={k: tuple(v) for k, v in sorted(by_leader.items())},
+        by_issue={k: tuple(v) for k, v in sorted(by_issue.items())},
+        related={k: tuple(sorted(v)) for k, v in sorted(related.items())},
+        pairs_of={k: tuple(v) for k, v in sorted(pairs_of.items())},
+        leader_issues={
+            lid: {iid: tuple(mids) for iid, mids in sorted(issues.items())}
+            for lid, issues in sorted(leader_issues.items())
+        },
+        meeting_years=meeting_years,
+        timeline_years=timeline_years,
+        meeting_counts=counts(meeting_years),
+        timeline_counts=counts(timeline_years),
+        link_kinds={i: k for k in index for i in index[k]},
+        refs=refs,
+    )
+    return site, []
