@@ -30,6 +30,10 @@ def _warn(problem: Problem) -> None:
     print(f"warning: {problem}", file=sys.stderr)
 
 
+def _note(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 def _cmd_check(project: Project, args: argparse.Namespace) -> int:
     if args.format == "json":
         try:
@@ -50,9 +54,10 @@ def _cmd_check(project: Project, args: argparse.Namespace) -> int:
 def _generate_json(project: Project, args: argparse.Namespace) -> int:
     """The run's outcome as one JSON object on standard output, for tools (summitry serve)."""
     warnings: list[Problem] = []
+    notes: list[str] = []
     result: dict[str, object] = {"ok": False, "problems": [], "error": None}
     try:
-        report = generate(project, args.strict, warnings.append, args.jobs)
+        report = generate(project, args.strict, warnings.append, args.jobs, note=notes.append)
     except ValidationFailed as exc:
         result["problems"] = [p.as_dict() for p in exc.problems]
     except SummitryError as exc:
@@ -60,6 +65,7 @@ def _generate_json(project: Project, args: argparse.Namespace) -> int:
     else:
         result.update(ok=True, written=report.written, unchanged=report.unchanged, removed=report.removed)
     result["warnings"] = [w.as_dict() for w in warnings]
+    result["notes"] = notes
     print(json.dumps(result, ensure_ascii=False))
     return 0 if result["ok"] else EXIT_PROBLEMS
 
@@ -91,7 +97,7 @@ def _echo(line: str) -> None:
 def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
     if args.format == "json":
         return _generate_json(project, args)
-    report = generate(project, args.strict, _warn, args.jobs, _Progress())
+    report = generate(project, args.strict, _warn, args.jobs, _Progress(), _note)
     print(
         f"generated {project.docs.relative_to(project.root)}: {len(report.written)} written, "
         f"{report.unchanged} unchanged, {len(report.removed)} removed"
@@ -100,7 +106,7 @@ def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:
-    report = build(project, not args.no_strict, args.engine, args.strict, _warn, args.jobs, _Progress(), _echo)
+    report = build(project, not args.no_strict, args.engine, args.strict, _warn, args.jobs, _Progress(), _echo, _note)
     for name in report.swept:
         print(f"removed {name}/, the scratch folder of a build that was stopped")
     # The engine renders every page each time; what tells a reader something is how many

@@ -69,6 +69,10 @@ class WriteFailed(SummitryError):
     """The system refused a write part way through (a full disk, a read-only folder)."""
 
 
+class StateUnusable(SummitryError):
+    """The state kept between runs in build/ could not be removed or kept (a read-only folder)."""
+
+
 class ChangedDuringRun(SummitryError):
     """A file changed between two reads of one run; the next run sees it as it is."""
 

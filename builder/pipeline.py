@@ -7,10 +7,8 @@ and raised once, as one :class:`ValidationFailed`.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import gc
-import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +33,9 @@ from builder.records.valid_record import Entry
 from builder.records.validate import validate
 from builder.render.pages import Settings
 from builder.render.track import Reads
-from builder.resolve.advice import Advised, advise
+from builder.resolve.advice import advise
 from builder.resolve.aliases import alias_table, canonicalize
+from builder.resolve.references import Reference
 from builder.resolve.site import Site, resolve
 
 DOCS_DIR = Path("build/docs")
@@ -89,6 +88,7 @@ class Project:
 
 
 Warn = Callable[[Problem], None]
+Note = Callable[[str], None]
 
 
 def assemble(
@@ -174,99 +174,126 @@ def generate(
     warn: Warn | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    note: Note | None = None,
 ) -> WriteReport:
     """Check everything, then render the pages a change touches and write only what changed.
 
     ``workers``: processes rendering pages (default: one per core; 1 renders in this one).
     ``progress`` hears how many of the pages are done as rendering goes on.
-    What the last run left (builder.state) spares parsing unchanged records and rendering
-    pages that read nothing that changed (builder.incremental); without it, or in any doubt,
-    everything is read and rendered.
+    What the last run left (builder.incremental.state) spares parsing unchanged records and
+    rendering pages that read nothing that changed (builder.incremental.rerender); without
+    it, or in any doubt, everything is read and rendered, and ``note`` hears in one line why
+    (nothing when there was no state at all).
     """
     output = Output(project.docs)
-    head = state.load_head(project.docs)
+    head, why = state.load_head(project.docs)
     # The settings too: an !ENV value in mkdocs.yml changes with the environment, not the file.
     inputs = state.scan(project.root, ("generate", strict, _site_config(project)), head.inputs.seen if head else None)
     updated = last_changed(project.root)  # a commit changes no file, but it changes these dates
-    same = head is not None and head.inputs.others == inputs.others
-    if same and head and head.inputs.records == inputs.records and head.updated == updated and output.intact():
+    if head is not None:
+        part = inputs.changed_part(head.inputs)
+        if part is not None:
+            head, why = None, f"{part} changed since the last run"
+        elif not output.manifest_exists():
+            head, why = None, f"{output.out} has no list of what the last run wrote"
+    if head and head.inputs.records == inputs.records and head.updated == updated and output.intact():
         # Nothing read has changed and nothing written was touched: the output is what a
         # run would make. Its warnings are told again, as a run would.
-        for fields in head.warnings:
+        for problem in head.warnings:
             if warn is not None:
-                warn(Problem(*fields))
+                warn(problem)
         return WriteReport((), (), len(output.known))  # and no state is saved: it writes nothing
+    body: state.Body | None = None
+    if head is not None:
+        body, why = state.load_body(project.docs, head)
     with _collector_paused():
-        body = state.load_body(project.docs, head) if same and head else None
-        site, warnings, body = _analysed(project, strict, inputs, body)
+        site, warnings, body, why = _analysed(project, strict, inputs, body, why)
+    if why and why != "missing" and note is not None:
+        note(f"full run: {why}")
     for warning in warnings:
         if warn is not None:
             warn(warning)
     # The site lives until the run ends and holds no cycles: the collector need not walk it.
     gc.freeze()
     try:
-        report = render(
-            site, settings(project, Reads(UPDATED, updated)), inputs.records, updated, output, body, workers, progress
+        report, body.pages = render(
+            site,
+            settings(project, Reads(UPDATED, updated)),
+            inputs.records,
+            updated,
+            output,
+            body.pages,
+            workers,
+            progress,
         )
-        state.save(project.docs, state.Head(inputs, updated, [dataclasses.astuple(w) for w in warnings]), body)
+        failed = state.save(project.docs, state.Head(inputs=inputs, updated=updated, warnings=warnings), body)
     finally:
         gc.unfreeze()
+    if failed and note is not None:
+        note(failed)
     return report
 
 
 def _analysed(
-    project: Project, strict: bool, inputs: state.Inputs, body: dict[str, Any] | None
-) -> tuple[Site, list[Problem], dict[str, Any]]:
+    project: Project, strict: bool, inputs: state.Inputs, body: state.Body | None, why: str
+) -> tuple[Site, list[Problem], state.Body, str]:
     """Check every record, parsing only those whose files changed since ``body``; raise
-    every problem at once. Returns the site, the warnings, and the body to keep."""
+    every problem at once. Returns the site, the warnings, the body to keep, and why the
+    run is a full one ("" when it is not)."""
     root = project.root
-    before: dict[str, tuple[str, bytes]] = body["records"] if body else {}
-    kept = {rel: data for rel, (digest, data) in before.items() if inputs.records.get(rel) == digest}
-    with _collector_paused():
-        if body is None:
-            raws, problems = load_all(root)
-        else:
-            raws, problems = [], []
-            for rel in inputs.records.keys() - kept.keys():  # the scan found every record file
-                record, found = load_file(root, root / rel, str(record_kind(rel)))
-                problems += found
-                raws += [record] if record else []
-        if body is not None and (body["aliased"] or any(r.data.get("aliases") for r in raws)):
-            # Old ids rewrite other records' references as they are read: no record is as cached.
-            return _analysed(project, strict, inputs, None)
-        old = {rel: pickle.loads(data) for rel, data in kept.items()}
-        entries = [entry for entry, _ in old.values()]
-        # What passed before needs no second check of what depends on it alone, unless a
-        # source changed: its archive is what quotes are checked against.
-        changed = (before.keys() - kept.keys()) | {r.path for r in raws}
-        same = not any(record_kind(rel) == "source" for rel in changed)
-        checked = {(e.kind, e.id) for e in entries} if same else set()
-        refs = {(e.kind, e.id): r for e, r in old.values()} if same else {}
-        site, found, warnings = assemble(root, raws, entries, checked=checked, known=refs)
-        aliased = bool(site and any(e.model.aliases for kind in site.records.values() for e in kind.values()))
+    before = body.records if body else {}
+    kept: dict[str, tuple[Entry[Any], list[Reference]]] = {}
+    for rel, cached in before.items():
+        if inputs.records.get(rel) == cached.digest:
+            try:
+                kept[rel] = state.cached_entry(rel, cached)
+            except ValueError as exc:
+                return _analysed(project, strict, inputs, None, str(exc))
+    if body is None:
+        raws, problems = load_all(root)
+    else:
+        raws, problems = [], []
+        for rel in inputs.records.keys() - kept.keys():  # the scan found every record file
+            record, found = load_file(root, root / rel, str(record_kind(rel)))
+            problems += found
+            raws += [record] if record else []
+    if body is not None and (body.aliased or any(r.data.get("aliases") for r in raws)):
+        # Old ids rewrite other records' references as they are read: no record is as cached.
+        return _analysed(project, strict, inputs, None, "")
+    entries = [entry for entry, _ in kept.values()]
+    # What passed before needs no second check of what depends on it alone, unless a
+    # source changed: its archive is what quotes are checked against.
+    changed = (before.keys() - kept.keys()) | {r.path for r in raws}
+    same = not any(record_kind(rel) == "source" for rel in changed)
+    checked = {(e.kind, e.id) for e in entries} if same else set()
+    refs = {(e.kind, e.id): r for e, r in kept.values()} if same else {}
+    site, found, warnings = assemble(root, raws, entries, checked=checked, known=refs)
+    aliased = bool(site and any(e.model.aliases for kind in site.records.values() for e in kind.values()))
     problems += found
     if strict:
         problems += warnings
     if body is not None and any(p.path in kept for p in problems):
         # A record read from the state was kept without where its values are written: a
         # run from the files tells exactly where the problem is.
-        return _analysed(project, strict, inputs, None)
+        return _analysed(project, strict, inputs, None, "")
     if problems or site is None:
         raise ValidationFailed(problems)
-    advice: Advised = body["advice"] if body else {}
+    advice = state.advice_from_data(body.advice) if body else {}
     warnings += advise(site, advice, inputs.records, functools.partial(_placed, root))
-    records: dict[str, tuple[str, bytes]] = {}
+    records: dict[str, state.CachedRecord] = {}
     for table in site.records.values():
         for entry in table.values():
-            data = kept.get(entry.path)
-            if data is None or not same:
-                bare = Entry(RawRecord(entry.kind, entry.id, entry.path, {}, {}), entry.model)
-                data = pickle.dumps((bare, site.refs[(entry.kind, entry.id)]), pickle.HIGHEST_PROTOCOL)
-            records[entry.path] = (inputs.records[entry.path], data)
+            was = before.get(entry.path)
+            keep = was is not None and entry.path in kept and same
+            records[entry.path] = (
+                was
+                if keep and was
+                else state.cache_record(entry, site.refs[entry.kind, entry.id], inputs.records[entry.path])
+            )
     advice = {rel: advice[rel] for rel in records if rel in advice}
-    names: tuple[str, ...] = ("cells", "digests", "reads", "pieces", "tables")  # what the pages read, from render
-    reads = {} if body is None else {name: body[name] for name in names if name in body}
-    return site, warnings, {"records": records, "advice": advice, "aliased": aliased, **reads}
+    pages = body.pages if body is not None else state.PageReads()
+    kept_body = state.Body(records=records, advice=state.advice_to_data(advice), aliased=aliased, pages=pages)
+    return site, warnings, kept_body, why if body is None else ""
 
 
 def _placed(root: Path, entry: Entry[Any]) -> Entry[Any]:
@@ -291,6 +318,7 @@ def build(
     workers: int | None = None,
     progress: Progress | None = None,
     echo: engines.Echo | None = None,
+    note: Note | None = None,
 ) -> BuildReport:
     """Generate, then render the site with the engine into a fresh folder and swap it in.
 
@@ -300,7 +328,7 @@ def build(
     leaves the previous site/ untouched.
     """
     adapter = engines.engine(engine)
-    generate(project, strict_records, warn, workers, progress)
+    generate(project, strict_records, warn, workers, progress, note)
     swept = sweep(project.root)
     before = built_from(project.docs, project.site_dir)
     with scratch(project.root) as tmp:

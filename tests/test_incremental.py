@@ -6,8 +6,8 @@ output of runs that used it with the output of a run that had none, byte for byt
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import random
 import shutil
 import subprocess
@@ -217,27 +217,69 @@ def _retitle_and_run(root: Path) -> WriteReport:
 
 
 def _corrupt_body(build: Path) -> None:
-    (build / state.BODY).write_bytes(b"not a pickle")
+    (build / state.BODY).write_bytes(b"not a state")
+
+
+def _resigned(path: Path, change: Callable[[dict[str, object]], None]) -> None:
+    """The state file changed as summitry itself would have signed it (the key is this user's)."""
+    header, _, payload = path.read_bytes().partition(b"\n")
+    data = json.loads(payload)
+    change(data)
+    payload = json.dumps(data).encode()
+    meta = json.loads(header)
+    meta["mac"] = state._mac(state._key(create=False) or b"", payload)
+    path.write_bytes(json.dumps(meta).encode() + b"\n" + payload)
 
 
 def _foreign_body(build: Path) -> None:
-    with open(build / state.BODY, "rb") as handle:
-        version, body = pickle.load(handle)
-    body["token"] = "someone else's"
-    with open(build / state.BODY, "wb") as handle:
-        pickle.dump((version, body), handle)
+    _resigned(build / state.BODY, lambda body: body.update(token="someone else's"))
 
 
 def _old_format(build: Path) -> None:
     for name in (state.HEAD, state.BODY):
-        with open(build / name, "rb") as handle:
-            _, data = pickle.load(handle)
-        with open(build / name, "wb") as handle:
-            pickle.dump((state.STATE_VERSION - 1, data), handle)
+        path = build / name
+        header, _, payload = path.read_bytes().partition(b"\n")
+        meta = json.loads(header)
+        meta["version"] = state.STATE_VERSION - 1
+        path.write_bytes(json.dumps(meta).encode() + b"\n" + payload)
 
 
 def _no_head(build: Path) -> None:
     (build / state.HEAD).unlink()
+
+
+def _unsigned(build: Path) -> None:
+    """A state as a pull request could carry it: well formed, but not signed on this machine."""
+    path = build / state.BODY
+    header, _, payload = path.read_bytes().partition(b"\n")
+    meta = json.loads(header)
+    meta["mac"] = "0" * 64
+    path.write_bytes(json.dumps(meta).encode() + b"\n" + payload)
+
+
+def _damaged_record(build: Path) -> None:
+    def spoil(body: dict[str, object]) -> None:
+        records = body["records"]
+        assert isinstance(records, dict)
+        first = records[sorted(records)[0]]
+        first["fields"] = {"not a field": True}
+
+    _resigned(build / state.BODY, spoil)
+
+
+def _libraries_changed(build: Path) -> None:
+    def spoil(head: dict[str, object]) -> None:
+        inputs = head["inputs"]
+        assert isinstance(inputs, dict)
+        inputs["others"]["the builder's libraries"] = "another version"
+
+    _resigned(build / state.HEAD, spoil)
+
+
+def _output_gone(build: Path) -> None:
+    """As the advice for an unreadable manifest says: the output and its manifest deleted."""
+    shutil.rmtree(build / "docs")
+    (build / ".summitry-manifest.json").unlink()
 
 
 def _config_changed(build: Path) -> None:
@@ -250,9 +292,21 @@ def _archive_changed(build: Path) -> None:
     archive.write_text(archive.read_text(encoding="utf-8") + "\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    "spoil", [_corrupt_body, _foreign_body, _old_format, _no_head, _config_changed, _archive_changed]
-)
+SPOILED = [
+    _corrupt_body,
+    _foreign_body,
+    _old_format,
+    _no_head,
+    _unsigned,
+    _damaged_record,
+    _libraries_changed,
+    _output_gone,
+    _config_changed,
+    _archive_changed,
+]
+
+
+@pytest.mark.parametrize("spoil", SPOILED)
 def test_a_state_in_doubt_means_a_full_run(shipped: Path, tmp_path: Path, spoil: Callable[[Path], None]) -> None:
     every = set(_run(shipped).rendered)
     spoil(shipped / "build")

@@ -137,6 +137,10 @@ class Output:
         self.present = existing_files(out)
         self._folders: set[Path] = set()
 
+    def manifest_exists(self) -> bool:
+        """Whether the list of what the builder wrote is there (without it, nothing is known)."""
+        return _manifest_path(self.out).is_file()
+
     def intact(self) -> bool:
         """Whether the folder holds exactly what the last run wrote, as it wrote it."""
         if self.present != self.known.keys():

@@ -16,10 +16,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from builder.incremental.output import Output, WriteReport
-from builder.incremental.state import forget
+from builder.incremental.state import Cell as CellData
+from builder.incremental.state import PageReads, forget
 from builder.incremental.workers import Progress
 from builder.incremental.workers import run as run_jobs
 from builder.records.kinds import KINDS
@@ -175,10 +176,10 @@ class Pieces(Memo):
     A kept part is one that read no cell that changed; it is given as it is and notes no
     cells, since the exports, which are all that use the parts, are made on every run."""
 
-    def __init__(self, body: Mapping[str, Any], changed: set[int]) -> None:
+    def __init__(self, before: PageReads, changed: set[int]) -> None:
         super().__init__()
         self.kept: dict[Hashable, tuple[str, Sequence[int]]] = {
-            key: piece for key, piece in body.get("pieces", {}).items() if changed.isdisjoint(piece[1])
+            key: (text, read) for key, text, read in before.pieces if changed.isdisjoint(read)
         }
         self.used: set[Hashable] = set()
 
@@ -197,21 +198,22 @@ def render(
     files: Mapping[str, str],
     updated: Mapping[str, str],
     output: Output,
-    body: dict[str, Any],
+    before: PageReads,
     workers: int | None,
     progress: Progress | None,
-) -> WriteReport:
+) -> tuple[WriteReport, PageReads]:
     """Render the pages that read a cell that changed (all of them without a run before),
-    write what changed, and note in ``body`` what every page read.
+    write what changed, and say what every page read now.
 
-    The exports are made in this process, from the parts of them kept in ``body``; the
+    The exports are made in this process, from the parts of them kept in ``before``; the
     pages, by as many workers as asked."""
-    cells, reads = body.get("cells", []), body.get("reads", {})
+    cells: list[Cell] = list(before.cells)
+    reads = {paths: read for paths, read in before.reads}
     digests = Digests(site, files, updated)
-    was = body.get("digests", [])
-    same = unchanged_tables({cell[0] for cell in cells}, body.get("tables", {}), digests)
+    was = before.digests if len(before.digests) == len(cells) else [None] * len(cells)
+    same = unchanged_tables({cell[0] for cell in cells}, before.tables, digests)
     changed = changed_cells(cells, was, digests, same)
-    pieces = Pieces(body, changed)
+    pieces = Pieces(before, changed)
     jobs = Renderer(tracked(site), settings, pieces).jobs()
     chosen = plan(jobs, reads, changed, output.as_written)
     output.begin({path for paths, _ in jobs for path in paths})
@@ -227,14 +229,17 @@ def render(
     fresh.update({("piece", key): read for key, (_, read) in pieces.items()})
     table, numbered = table_of(kept, fresh, cells)
     known = dict(zip(cells, was, strict=True))
-    body["cells"], body["digests"] = table, [known[c] if c[0] in same and c in known else digests(c) for c in table]
-    body["tables"] = {name: digests((name, ALL)) for name in {cell[0] for cell in table}}
-    body["reads"] = {jobs[i][0]: read for i, read in numbered.items() if isinstance(i, int)}
     made_now = {key: value for key, (value, _) in pieces.items()}
-    body["pieces"] = {
-        key: (made_now[key] if key in made_now else pieces.kept[key][0], read)
-        for (tag, key), read in ((k, r) for k, r in numbered.items() if isinstance(k, tuple))
-    }
+    after = PageReads.model_construct(  # made here from typed values: checked when read back
+        cells=cast(list[CellData], table),  # what a table is keyed by: ids, years, (kind, id)
+        digests=[known[c] if c[0] in same and c in known else digests(c) for c in table],
+        tables={name: digests((name, ALL)) for name in {cell[0] for cell in table}},
+        reads=[(jobs[i][0], read) for i, read in numbered.items() if isinstance(i, int)],
+        pieces=[
+            (key, made_now[key] if key in made_now else pieces.kept[key][0], read)
+            for (tag, key), read in ((k, r) for k, r in numbered.items() if isinstance(k, tuple))
+        ],
+    )
     run = sorted({*local, *chosen.run})
     report = output.finish(puts)
-    return dataclasses.replace(report, rendered=tuple(sorted(path for i in run for path in jobs[i][0])))
+    return dataclasses.replace(report, rendered=tuple(sorted(path for i in run for path in jobs[i][0]))), after

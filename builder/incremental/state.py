@@ -1,12 +1,22 @@
-"""What a run leaves for the next one: the digest of every input, the validated records, and
-what each page read.
+"""What a run leaves for the next one, as checked data: the digest of every input, the
+validated records, and what each page read.
 
-The state is an optimisation, never a source of truth. It is kept in two files beside the
-output folder: a small head (the digests of the inputs, the warnings) that a run which
+The state is an optimisation, never a source of truth. It is kept in two JSON files beside
+the output folder: a small head (the digests of the inputs, the warnings) that a run which
 changes nothing reads alone, and a body (the records and the pages' reads) that it reads
-only when something changed. A missing, unreadable or foreign state, one of another format
-or of another builder, or a body that is not the head's, is no state: the run is then a full
-one, never a wrong one.
+only when something changed.
+
+Nothing in ``build/`` is trusted for being there. ``build/`` can reach a reviewer's machine
+or the publishing job in a pull request (``git add -f``) or in an archive opened with
+``--root``, so a state file is read only as data, in three checks, each of which sends the
+run the full way with one line saying why:
+
+1. its first line names this format and version;
+2. the rest carries a keyed digest (HMAC-SHA256) made with a secret that lives outside the
+   knowledge base, in the user's cache folder (``$XDG_CACHE_HOME/summitry/state-key``): a
+   state summitry did not write on this machine, for this user, is foreign, whatever it says;
+3. the data parses as the typed models below (pydantic), records included, which are
+   validated again by their own models as they are taken from it.
 
 Inputs are summed up by content. A file's digest is read again whenever its status (size,
 modification and change time, inode) differs from what the last run saw, and also when that
@@ -18,9 +28,12 @@ an unchanged status is an unchanged file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import hmac
+import importlib.metadata
+import json
 import os
-import pickle
 import secrets
 import sys
 import time
@@ -28,15 +41,42 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-STATE_VERSION = 1
-HEAD = ".summitry-state"
-BODY = ".summitry-state-body"
+from builder.errors import Problem, StateUnusable
+from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
+from builder.records.kinds import KINDS
+from builder.records.models import Citation
+from builder.records.raw_record import RawRecord
+from builder.records.valid_record import Entry
+from builder.resolve.advice import Advised
+from builder.resolve.references import Reference
+
+STATE_VERSION = 2
+MAGIC = "summitry-state"
+HEAD = ".summitry-state.json"
+BODY = ".summitry-state-body.json"
+TEMP_PREFIX = ".summitry-state-tmp-"  # a save cut short leaves this; the next save removes it
 BUILDER = Path(__file__).resolve().parent.parent  # the whole builder package: its code is an input
+# The libraries whose behaviour shapes what a run checks and writes: an upgrade of one is a
+# change of the builder, so records cached before it are checked again.
+LIBRARIES = (
+    "pydantic",
+    "pydantic-core",
+    "pyyaml",
+    "jinja2",
+    "markdown",
+    "python-frontmatter",
+    "pymdown-extensions",
+    "mkdocs",
+    "mkdocs-material",
+    "rapidfuzz",
+    "python-slugify",
+)
 # Larger files are summed up by their status: no input of a knowledge base is near this
 # size, and a hostile one must not make every run read it.
 READ_AT_MOST = 64 * 1024 * 1024
+STATE_AT_MOST = 2 * 1024 * 1024 * 1024  # a state file larger than this is not read at all
 RACY_NS = 1_000_000_000
 
 Status = tuple[int, int, int, int]  # size, modification time, change time (ns), inode
@@ -48,13 +88,79 @@ def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-@dataclass
-class Inputs:
-    """The inputs of a run, summed up: each record file's digest, and one for all the rest."""
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class Inputs(_Data):
+    """The inputs of a run, summed up: each record file's digest, and one for each other part."""
 
     records: dict[str, str]  # record file (e.g. content/meetings/x.yaml) -> digest of its bytes
-    others: str  # the builder's code, mkdocs.yml, the run's options, archives, pages, every other file
-    seen: Seen = field(default_factory=dict)
+    others: dict[str, str]  # part ("builder", "mkdocs.yml", "options", ...) -> digest
+    seen: Seen = {}
+
+    def changed_part(self, before: Inputs) -> str | None:
+        """The first part other than the records that differs from ``before``, if any."""
+        for part in sorted(self.others.keys() | before.others.keys()):
+            if self.others.get(part) != before.others.get(part):
+                return part
+        return None
+
+
+class Head(_Data):
+    """What a run that changes nothing needs: the inputs it was made from, and its warnings."""
+
+    inputs: Inputs
+    updated: dict[str, str]  # record file -> date of its last commit
+    warnings: list[Problem]
+    token: str = ""  # the body's, so that a head and a body of different runs are never mixed
+
+
+CellKey = str | int | tuple[str | int, ...] | None  # an id, a year, a (kind, id); None: a lookup of nothing
+Cell = tuple[str, CellKey]
+
+
+class CachedRecord(_Data):
+    """A record that passed, as data: its model's fields as written (by their YAML names), and
+    what it names (builder.resolve.references), keyed by the digest of its file's bytes."""
+
+    digest: str
+    kind: str
+    id: str
+    fields: dict[str, Any]
+    refs: list[dict[str, Any]]
+
+
+class Advice(_Data):
+    """The advice given on one record file, and what it depended on."""
+
+    digest: str
+    names: list[tuple[str, str]]
+    problems: list[Problem]
+
+
+class PageReads(_Data):
+    """What every page read at the end of a run (builder.incremental.rerender), numbered once."""
+
+    cells: list[Cell] = []
+    digests: list[str | None] = []  # each cell's digest, in the order of cells
+    tables: dict[str, str | None] = {}  # each table's digest as a whole
+    reads: list[tuple[tuple[str, ...], tuple[int, ...]]] = []  # a job's files -> the cells it read
+    pieces: list[tuple[tuple[str, ...], str, tuple[int, ...]]] = []  # an export part: key, text, cells
+
+
+class Body(_Data):
+    """What a run that changed something reads: the records, the advice and the pages' reads."""
+
+    records: dict[str, CachedRecord] = {}  # record file -> the record
+    advice: dict[str, Advice] = {}
+    aliased: bool = False  # old ids were in use: they rewrite other records as they are read
+    pages: PageReads = PageReads()
+    token: str = ""
+
+
+_HEAD = TypeAdapter(Head)
+_BODY = TypeAdapter(Body)
 
 
 def record_kind(rel: str) -> str | None:
@@ -83,7 +189,7 @@ class _Scanner:
         if not self.read or not regular or info.st_size > READ_AT_MOST:
             return f"status:{status}"
         was = self.before.get(rel)
-        if was is not None and was[0] == status and was[2] - status[2] > RACY_NS:
+        if was is not None and tuple(was[0]) == status and was[2] - status[2] > RACY_NS:
             self.seen[rel] = was
             return was[1]
         try:
@@ -109,6 +215,16 @@ class _Scanner:
                 out[rel] = self.digest(rel, entry.path, entry)
 
 
+def _libraries() -> str:
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} absent")
+    return "; ".join(versions)
+
+
 def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read: bool = True) -> Inputs:
     """Every input's digest, reading only files whose status changed since ``seen``.
 
@@ -121,71 +237,250 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
     code: dict[str, str] = {}
     scanner.folder(str(BUILDER), "builder:", code)
     records = {rel: digest for rel, digest in files.items() if record_kind(rel)}
-    rest = [f"python {sys.version}", f"state {STATE_VERSION}", *(repr(o) for o in options)]
-    rest += [f"{rel}\0{digest}" for rel, digest in sorted(code.items())]
-    rest += [f"{rel}\0{digest}" for rel, digest in files.items() if rel not in records]
-    rest.append("mkdocs.yml\0" + scanner.digest("mkdocs.yml", str(root / "mkdocs.yml")))
-    others = _hash("\n".join(rest).encode("utf-8", "surrogateescape"))
-    return Inputs(records, others, scanner.seen)
+    others = {
+        "Python": _hash(sys.version.encode()),
+        "the builder's code": _hash("\n".join(f"{rel}\0{digest}" for rel, digest in sorted(code.items())).encode()),
+        "the builder's libraries": _hash(_libraries().encode()),
+        "the run's options": _hash("\n".join(repr(o) for o in options).encode("utf-8", "surrogateescape")),
+        "mkdocs.yml": scanner.digest("mkdocs.yml", str(root / "mkdocs.yml")),
+        "the archived texts and hand-written pages": _hash(
+            "\n".join(f"{rel}\0{digest}" for rel, digest in files.items() if rel not in records).encode(
+                "utf-8", "surrogateescape"
+            )
+        ),
+    }
+    return Inputs(records=records, others=others, seen=scanner.seen)
 
 
 def fingerprint(root: Path, read: bool = True) -> str:
     """One digest of every input, changed by any change to any content (without ``read``:
     to any file's status, which is what the preview's watcher polls)."""
     inputs = scan(root, (), None, read)
-    return _hash(repr(sorted(inputs.records.items())).encode() + inputs.others.encode())
+    return _hash(repr(sorted(inputs.records.items())).encode() + repr(sorted(inputs.others.items())).encode())
+
+
+def _key_folder() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "summitry"
+
+
+def _key(create: bool) -> bytes | None:
+    """This user's secret for the state's digests, made on first use; None if it cannot be kept."""
+    path = _key_folder() / "state-key"
+    try:
+        key = path.read_bytes()
+        return key if len(key) == 32 else None
+    except FileNotFoundError:
+        if not create:
+            return None
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".state-key-{os.getpid()}-{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        try:
+            os.link(tmp, path)  # two runs making a key at once: the first one's is everyone's
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+        key = path.read_bytes()
+        return key if len(key) == 32 else None
+    except OSError:
+        return None
+
+
+def _mac(key: bytes, payload: bytes) -> str:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def _read(path: Path) -> tuple[bytes | None, str]:
+    """The payload of a state file whose header and digest check out, or None and why not."""
+    try:
+        size = path.stat().st_size
+        if size > STATE_AT_MOST:
+            return None, f"{path.name} is larger than a state can be"
+        with open(path, "rb") as handle:
+            header, _, payload = handle.read().partition(b"\n")
+    except FileNotFoundError:
+        return None, "missing"
+    except OSError as exc:
+        return None, f"{path.name} cannot be read ({exc.strerror or exc})"
+    try:
+        meta = json.loads(header)
+        magic, version, mac = meta["format"], meta["version"], meta["mac"]
+    except (ValueError, KeyError, TypeError):
+        return None, f"{path.name} is not a summitry state"
+    if magic != MAGIC:
+        return None, f"{path.name} is not a summitry state"
+    if version != STATE_VERSION:
+        return None, f"{path.name} is of another format (version {version!r}, this summitry writes {STATE_VERSION})"
+    key = _key(create=False)
+    if key is None or not isinstance(mac, str) or not hmac.compare_digest(_mac(key, payload), mac):
+        return None, f"{path.name} was not written by summitry on this machine for this user"
+    return payload, ""
+
+
+def _parse(adapter: TypeAdapter[Any], path: Path, payload: bytes) -> tuple[Any, str]:
+    try:
+        return adapter.validate_json(payload), ""
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "its top"
+        return None, f"{path.name} is damaged (at {where}: {first['msg']})"
+
+
+def load_head(out: Path) -> tuple[Head | None, str]:
+    """The last run's head, or None and why (``"missing"`` when there is none at all)."""
+    path = out.parent / HEAD
+    payload, why = _read(path)
+    if payload is None:
+        return None, why
+    head, why = _parse(_HEAD, path, payload)
+    return head, why
+
+
+def load_body(out: Path, head: Head) -> tuple[Body | None, str]:
+    path = out.parent / BODY
+    payload, why = _read(path)
+    if payload is None:
+        return None, "its body is missing" if why == "missing" else why
+    body, why = _parse(_BODY, path, payload)
+    if body is None:
+        return None, why
+    if not head.token or body.token != head.token:
+        return None, f"{HEAD} and {BODY} are of different runs"
+    return body, ""
 
 
 @dataclass
-class Head:
-    """What a run that changes nothing needs: the inputs it was made from, and its warnings."""
+class Saved:
+    """What saving found: None when the state was saved, else the one line why it was not."""
 
-    inputs: Inputs
-    updated: dict[str, str]  # record file -> date of its last commit
-    warnings: list[tuple[Any, ...]]
-    token: str = ""  # the body's, so that a head and a body of different runs are never mixed
+    why: str | None = None
+    removed: list[str] = field(default_factory=list)
 
 
-def _read(path: Path) -> Any:
-    try:
-        with open(path, "rb") as handle:
-            version, data = pickle.load(handle)
-    except Exception:  # noqa: BLE001 - any unreadable state is no state
-        return None
-    return data if version == STATE_VERSION else None
-
-
-def _write(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+def _write(path: Path, key: bytes, payload: bytes) -> None:
+    header = json.dumps({"format": MAGIC, "version": STATE_VERSION, "mac": _mac(key, payload)}).encode()
+    tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}")
     try:
         with open(tmp, "wb") as handle:
-            pickle.dump((STATE_VERSION, data), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(header + b"\n" + payload)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def load_head(out: Path) -> Head | None:
-    head = _read(out.parent / HEAD)
-    return head if isinstance(head, Head) else None
+def _sweep_temporaries(folder: Path) -> None:
+    """Temporary state files of runs that were killed before they renamed them."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(TEMP_PREFIX):
+            pid = name[len(TEMP_PREFIX) :].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                (folder / name).unlink(missing_ok=True)
 
 
-def load_body(out: Path, head: Head) -> dict[str, Any] | None:
-    body = _read(out.parent / BODY)
-    if not isinstance(body, dict) or body.get("token") != head.token or not head.token:
-        return None
-    return body
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
-def save(out: Path, head: Head, body: dict[str, Any]) -> None:
-    """The body first, then the head that names it: a run cut short between leaves no pair."""
-    head.token = body["token"] = secrets.token_hex(8)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _write(out.parent / BODY, body)
-    _write(out.parent / HEAD, head)
+def save(out: Path, head: Head, body: Body) -> str | None:
+    """The body first, then the head that names it: a run cut short between leaves no pair.
+
+    Returns None when saved, or the one line why the state could not be kept (the output is
+    whole either way; the next run is then a full one)."""
+    head.token = body.token = secrets.token_hex(8)
+    key = _key(create=True)
+    folder = out.parent
+    if key is None:
+        forget(out)
+        return f"the state is not kept: no key could be made in {_key_folder()}; every run will be a full one"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _sweep_temporaries(folder)
+        _write(folder / BODY, key, _BODY.dump_json(body))
+        _write(folder / HEAD, key, _HEAD.dump_json(head))
+    except OSError as exc:
+        forget(out)
+        what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (exc.strerror or str(exc))
+        return f"the state is not kept ({folder}: {what}); the pages are written, and the next run is a full one"
+    return None
 
 
 def forget(out: Path) -> None:
     """No state: the next run is a full one (a run that failed may have written half of it)."""
-    (out.parent / HEAD).unlink(missing_ok=True)
+    try:
+        (out.parent / HEAD).unlink(missing_ok=True)
+    except OSError as exc:
+        raise StateUnusable(f"{out.parent / HEAD}: cannot remove the last run's state ({exc.strerror or exc})") from exc
+
+
+def cache_record(entry: Entry[Any], refs: list[Reference], digest: str) -> CachedRecord:
+    """A valid record as data for the state: its fields as its file gave them."""
+    fields = entry.model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    named = [
+        {
+            "loc": list(ref.loc),
+            "target": ref.target,
+            "kind": ref.kind,
+            "citation": ref.citation.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            if ref.citation
+            else None,
+            "is_key": ref.is_key,
+        }
+        for ref in refs
+    ]
+    return CachedRecord(digest=digest, kind=entry.kind, id=entry.id, fields=fields, refs=named)
+
+
+def cached_entry(rel: str, cached: CachedRecord) -> tuple[Entry[Any], list[Reference]]:
+    """The record again, validated by its own model; raises ValueError if it does not pass.
+
+    The record is bare: where each of its values is written is read from its file only when
+    a message needs it (builder.pipeline)."""
+    kind = KINDS.get(cached.kind)
+    if kind is None or record_kind(rel) != cached.kind:
+        raise ValueError(f"{rel} is not a record of kind {cached.kind!r}")
+    try:
+        model = kind.model.model_validate(cached.fields)
+        refs = [
+            Reference(
+                loc=tuple(ref["loc"]),
+                target=str(ref["target"]),
+                kind=ref["kind"],
+                citation=Citation.model_validate(ref["citation"]) if ref["citation"] is not None else None,
+                is_key=bool(ref["is_key"]),
+            )
+            for ref in cached.refs
+        ]
+    except (ValidationError, KeyError, TypeError) as exc:
+        raise ValueError(f"the record {rel} kept in the state does not pass: {exc}") from None
+    return Entry(RawRecord(cached.kind, cached.id, rel, {}, {}), model), refs
+
+
+def advice_to_data(advised: Advised) -> dict[str, Advice]:
+    return {
+        rel: Advice(digest=digest, names=list(names), problems=list(found))
+        for rel, (digest, names, found) in advised.items()
+    }
+
+
+def advice_from_data(data: dict[str, Advice]) -> Advised:
+    return {rel: (a.digest, tuple(a.names), tuple(a.problems)) for rel, a in data.items()}

@@ -1,0 +1,148 @@
+"""The state kept in build/ between runs is data, checked before use: a crafted, foreign or
+damaged one gives a full run with one line saying why, never code run and never a traceback."""
+
+from __future__ import annotations
+
+import ast
+import errno
+import json
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from builder.incremental import state
+
+MARKER = "summitry-state-test-ran-code"
+
+
+class _Payload:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test signs with a key of its own, as a separate user would."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    return cache
+
+
+def test_no_module_of_the_builder_unpickles() -> None:
+    users = []
+    for path in sorted((REPO / "builder").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import | ast.ImportFrom) else []
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            if "pickle" in names or module == "pickle" or "marshal" in names or "shelve" in names:
+                users.append(str(path.relative_to(REPO)))
+    assert users == []
+
+
+@pytest.mark.parametrize("name", [".summitry-state", ".summitry-state-body", state.HEAD, state.BODY])
+def test_a_crafted_pickle_runs_no_code(small: Path, run, tmp_path: Path, name: str) -> None:
+    assert run("generate", "--root", small).code == 0
+    marker = tmp_path / MARKER
+    with open(small / "build" / name, "wb") as handle:
+        pickle.dump((1, _Payload(marker)), handle)
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.code == 0
+    assert not marker.exists()
+    if name in (state.HEAD, state.BODY):
+        assert result.err == f"full run: {name} is not a summitry state\n"
+
+
+def test_a_state_signed_elsewhere_is_foreign(small: Path, run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The same files, read by another user (or on the publishing machine), are not trusted."""
+    assert run("generate", "--root", small).code == 0
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another user"))
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: Re ", 1), encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.code == 0
+    assert result.err == f"full run: {state.HEAD} was not written by summitry on this machine for this user\n"
+
+
+def test_a_state_that_claims_another_record_is_not_believed(small: Path, run) -> None:
+    """Even signed, a state names a record by its file's digest: a record kept for other
+    bytes than the file's is never used in its place."""
+    assert run("generate", "--root", small).code == 0
+    path = small / "build" / state.BODY
+    header, _, payload = path.read_bytes().partition(b"\n")
+    body = json.loads(payload)
+    rel = "content/meetings/2020-03-03-riverton-talks.yaml"
+    body["records"][rel]["digest"] = "0" * 32
+    body["records"][rel]["fields"]["title"] = "<script>alert(1)</script>"
+    payload = json.dumps(body).encode()
+    meta = json.loads(header)
+    meta["mac"] = state._mac(state._key(create=False) or b"", payload)
+    path.write_bytes(json.dumps(meta).encode() + b"\n" + payload)
+    (small / rel).write_text((small / rel).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run("generate", "--root", small).code == 0
+    assert "alert(1)" not in (small / "build/docs/meetings/2020-03-03-riverton-talks.md").read_text(encoding="utf-8")
+
+
+def test_a_read_only_build_folder_is_one_line(small: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build/ on a read-only file system: the run stops before writing, with one line.
+    (Simulated: the tests run as root in CI, whom no folder's mode refuses.)"""
+    assert run("generate", "--root", small).code == 0
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (small / "build").rglob("*") if p.is_file()}
+    unlink = Path.unlink
+
+    def read_only(self: Path, missing_ok: bool = False) -> None:
+        if self.parent == small / "build":
+            raise OSError(errno.EROFS, "Read-only file system")
+        unlink(self, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", read_only)
+    result = run("generate", "--root", small)
+    assert result.code != 0 and "Traceback" not in result.err
+    assert result.err == (
+        f"error: {small / 'build' / state.HEAD}: cannot remove the last run's state (Read-only file system)\n"
+    )
+    assert {p: p.read_bytes() for p in (small / "build").rglob("*") if p.is_file()} == before
+
+
+def test_a_full_disk_while_saving_the_state_is_one_line(small: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(path: Path, key: bytes, payload: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(state, "_write", full)
+    result = run("generate", "--root", small)
+    assert result.code == 0  # the pages are whole; only the state could not be kept
+    assert result.err == (
+        f"the state is not kept ({small / 'build'}: disk full); the pages are written, and the next run is a full one\n"
+    )
+    assert not (small / "build" / state.HEAD).exists()
+    monkeypatch.undo()
+    again = run("generate", "--root", small)
+    assert again.code == 0 and again.err == ""
+
+
+def test_an_upgraded_library_is_a_full_run(small: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("generate", "--root", small).code == 0
+    monkeypatch.setattr(state, "_libraries", lambda: "pydantic 99.0")
+    result = run("generate", "--root", small)
+    assert result.err == "full run: the builder's libraries changed since the last run\n"
+    assert "0 written" in result.out  # the same pages: nothing to write
+
+
+def test_a_temporary_state_file_of_a_killed_run_is_removed(small: Path, run) -> None:
+    build = small / "build"
+    build.mkdir()
+    dead = build / f"{state.TEMP_PREFIX}999999999-{state.BODY}"  # no such process
+    dead.write_bytes(b"half")
+    other = build / "notes.txt"
+    other.write_text("mine", encoding="utf-8")
+    assert run("generate", "--root", small).code == 0
+    assert not dead.exists() and other.read_text(encoding="utf-8") == "mine"
