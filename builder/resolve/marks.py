@@ -188,6 +188,16 @@ def parts(model: BaseModel, loc: Path_ = ()) -> Iterator[Part]:
                     yield from parts(inner, at)
 
 
+def marked(text: str, key: str) -> str:
+    """The text with ``[@key]`` after each sentence that does not end with a mark yet."""
+    out = text
+    for sentence in reversed(sentences(text)):
+        if not sentence.marked:
+            end = sentence.start + len(sentence.text)
+            out = f"{out[:end]} [@{key}]{out[end:]}"
+    return out
+
+
 def sentence_keys(model: BaseModel) -> list[tuple[str, str, tuple[str, ...]]]:
     """Each sentence of a part's own prose, in order: its field (``summary``,
     ``outcomes[0]``), its words without marks, and the keys of the citations it marks."""
