@@ -45,7 +45,7 @@ class RawRecord:
         the character is found by counting words from where the value starts. Where the file
         does not have the value's words (escapes in a quoted text), the value's start it is."""
         line, column = self.where(loc)
-        if offset <= 0 or loc not in self.positions or not self.text:
+        if offset < 0 or loc not in self.positions or not self.text:
             return line, column
         lines = self.text.split("\n")
         pos = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1

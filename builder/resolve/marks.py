@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from builder.errors import Problem, did_you_mean
 from builder.records.ids import slug
 from builder.records.models import KEY_PATTERN, Citation
-from builder.records.raw_record import Path_, dotted
+from builder.records.raw_record import Path_, as_written, dotted
 from builder.records.valid_record import Entry
 
 _KEY = KEY_PATTERN.strip("^$")
@@ -44,7 +44,7 @@ _MARKS_BEFORE_STOP = re.compile(rf"(?P<marks>(?:\s*{MARK.pattern})+)(?P<stop>[.!
 _SPACE_BEFORE_MARK = re.compile(rf"\s+(?={MARK.pattern})")
 _HIDDEN = "\x01"  # a mark, as the splitter sees it
 _FOLLOWING_MARKS = re.compile(rf"(?:\s*{_HIDDEN}+)*")
-_SENTENCE_START = re.compile(r"[A-Z0-9\"'“‘(*_\[]")
+_SENTENCE_START = re.compile(r"(?!\[@)[A-Z0-9\"'“‘(*_\[]")  # a link, not something like a mark
 _ENDS_MARKED = re.compile(rf"{_HIDDEN}\s*[.!?]*[{_CLOSE}]*\s*$")
 # A full stop after these does not end a sentence, even before a capital ('U.S. Senate',
 # 'J. Biden', 'Dr. Who'), unless a mark follows it.
@@ -330,13 +330,13 @@ def problems(entry: Entry[Any]) -> list[Problem]:
         for i, citation in enumerate(part.citations):
             if citation.key is None:
                 continue
-            here = part.loc + ("citations", i)
+            here = as_written(entry.raw.data, part.loc + ("citations", i))
             if citation.key in first:
                 taken = dotted(first[citation.key])
                 message = f"key '{citation.key}' already names {taken}: a key names one citation of a record"
-                found.append(entry.problem(here + ("key",), message))
+                found.append(entry.problem(part.loc + ("citations", i, "key"), message))
             else:
-                owners[citation.key], first[citation.key] = part.loc, here
+                owners[citation.key], first[citation.key] = here[:-2], here
     for part in every:
         others = {key: loc for key, loc in owners.items() if key not in part.keys}
         found += _statement_problems(entry, part, others)
