@@ -61,7 +61,9 @@ def test_sentences_end_at_a_stop_before_a_capital_and_keep_their_marks() -> None
 
 
 def test_a_mark_after_the_stop_and_one_before_it_are_both_shown_after_it() -> None:
-    assert placed("One [@a]. Two. [@b][@c] Three [@d; @e]") == "One.[@a] Two.[@b][@c] Three[@d; @e]"
+    assert placed("One [@a]. Two. [@b][@c] Three [@d; @e] four [@f] [@g].") == (
+        "One.[@a] Two.[@b; @c] Three[@d; @e] four.[@f; @g]"
+    )
     assert strip("One [@a]. Two. [@b][@c] Three [@d; @e]") == "One. Two. Three"
     assert marked("One. Two [@a]. Three", "k") == "One. [@k] Two [@a]. Three [@k]"
 
@@ -179,7 +181,7 @@ def test_a_record_before_marks_gets_one_warning_and_strict_makes_it_an_error(sma
     assert (result.code, result.err.splitlines()) == (1, [warning, "1 problem found; nothing was written."])
     assert run("generate", "--root", small).code == 0  # its page shows all its citations after the summary
     page = (small / "build/docs/meetings/2020-03-03-riverton-talks.md").read_text()
-    assert 'Talks that ran "long into the night". They left at dawn.[^1][^2]' in page
+    assert 'Talks that ran "long into the night". They left at dawn.[^1]<sup class="summitry-marks">,</sup>[^2]' in page
     assert "- No agreement on [Water rights](../issues/water-rights.md).\n" in page
 
 
@@ -192,7 +194,10 @@ def test_marks_stand_after_their_sentences_and_lead_to_their_quotes(small: Path,
     result = run("build", "--root", small)
     assert result.code == 0, result.err
     page = (small / "build/docs/meetings/2020-03-03-riverton-talks.md").read_text()
-    assert 'Talks that ran "long into the night".[^1] They agreed on nothing.[^2][^1]\n' in page
+    assert (
+        'Talks that ran "long into the night".[^1] They agreed on nothing.[^2]<sup class="summitry-marks">,</sup>[^1]\n'
+        in page
+    )
     assert "- No agreement on [Water rights](../issues/water-rights.md).[^2]\n" in page
     assert "[@" not in page
     html = (small / "site/meetings/2020-03-03-riverton-talks/index.html").read_text()

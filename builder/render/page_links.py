@@ -12,6 +12,9 @@ from builder.resolve.marks import placed
 from builder.resolve.prose import prose, text
 from builder.resolve.site import Site
 
+SEPARATOR = '<sup class="summitry-marks">,</sup>'
+"""Between two citation marks after one statement."""
+
 
 class Page:
     """Helpers for one page being rendered: links relative to it, and its footnotes."""
@@ -79,7 +82,9 @@ class Page:
             if key not in self._notes:
                 self._notes[key] = len(self._notes) + 1
             marks.append(f"[^{self._notes[key]}]")
-        return "".join(marks)
+        # "1, 2" rather than "12"; written here, since a style sheet cannot tell marks side by
+        # side from marks with a sentence between them
+        return SEPARATOR.join(marks)
 
     @property
     def has_notes(self) -> bool:

@@ -42,6 +42,7 @@ _CLOSE = "\"'”’)"
 _STOP = re.compile(rf"[.!?]+[{_CLOSE}]*")
 _MARKS_BEFORE_STOP = re.compile(rf"(?P<marks>(?:\s*{MARK.pattern})+)(?P<stop>[.!?]+[{_CLOSE}]*)")
 _SPACE_BEFORE_MARK = re.compile(rf"\s+(?={MARK.pattern})")
+_MARKS_SIDE_BY_SIDE = re.compile(rf"{MARK.pattern}(?:{MARK.pattern})+")
 _HIDDEN = "\x01"  # a mark, as the splitter sees it
 _FOLLOWING_MARKS = re.compile(rf"(?:\s*{_HIDDEN}+)*")
 _SENTENCE_START = re.compile(r"(?!\[@)[A-Z0-9\"'“‘(*_\[]")  # a link, not something like a mark
@@ -64,8 +65,14 @@ def strip(text: str) -> str:
 
 def placed(text: str) -> str:
     """Marks where pages show them, right after the sentence's full stop with no space
-    before them: ``words [@a].`` and ``words. [@a]`` both become ``words.[@a]``."""
-    return _SPACE_BEFORE_MARK.sub("", _MARKS_BEFORE_STOP.sub(r"\g<stop>\g<marks>", text))
+    before them, and marks side by side as one: ``words [@a].`` and ``words. [@a]`` both
+    become ``words.[@a]``, and ``[@a] [@b]`` becomes ``[@a; @b]``."""
+    text = _SPACE_BEFORE_MARK.sub("", _MARKS_BEFORE_STOP.sub(r"\g<stop>\g<marks>", text))
+    return _MARKS_SIDE_BY_SIDE.sub(_one_mark, text)
+
+
+def _one_mark(marks: re.Match[str]) -> str:
+    return "[@" + "; @".join(key for mark in MARK.finditer(marks[0]) for key in keys_of(mark[1])) + "]"
 
 
 @dataclass(frozen=True)
