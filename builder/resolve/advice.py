@@ -94,8 +94,23 @@ def stem(word: str) -> str:
 
 def meaningful(text: str, name_of: NameOf) -> dict[str, str]:
     """The words that carry meaning, by stem, each with its first form in the text."""
+    if "[[" not in text:  # no link names a record: the words are the text's alone
+        return dict(_meaningful(text))
+    return _words(_plain(text, name_of))
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a quote is compared with each sentence it is marked on
+def _meaningful(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_words(_plain(text, _no_links)).items())
+
+
+def _no_links(rid: str) -> str:
+    raise KeyError(rid)
+
+
+def _words(plain: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for word in _WORD.findall(_plain(text, name_of)):
+    for word in _WORD.findall(plain):
         if word not in STOP_WORDS and len(word) > 1:
             out.setdefault(stem(word), word)
     return out

@@ -17,6 +17,7 @@ record marked, and then every rule of :func:`problems` holds.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -119,7 +120,8 @@ def _ends(hidden: str) -> Iterator[int]:
         yield blank.start()
 
 
-def sentences(text: str) -> list[Sentence]:
+@functools.lru_cache(maxsize=1 << 14)  # check, the advice and the exports each split the same texts
+def sentences(text: str) -> tuple[Sentence, ...]:
     """The sentences of a prose value, in order."""
     hidden = _hidden(text)
     out, start = [], 0
@@ -132,7 +134,7 @@ def sentences(text: str) -> list[Sentence]:
             marked = bool(_ENDS_MARKED.search(hidden[begin : begin + len(body)]))
             out.append(Sentence(begin, body, marks, marked))
         start = end
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -216,9 +218,10 @@ def sentence_keys(model: BaseModel) -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
-def is_marked(model: BaseModel) -> bool:
-    """Whether a record uses keys and marks; if not, it is in the form before them."""
-    for part in parts(model):
+def is_marked(model: BaseModel, found: list[Part] | None = None) -> bool:
+    """Whether a record uses keys and marks; if not, it is in the form before them.
+    ``found``: its parts, where the caller has them already."""
+    for part in parts(model) if found is None else found:
         if part.keys or any(s.cites or (s.cites is None and "[@" in s.text) for s in part.statements):
             return True
     return False
@@ -327,10 +330,10 @@ def problems(entry: Entry[Any]) -> list[Problem]:
     every sentence of a statement ends with a mark, a role cites, every mark names a
     citation of its own part, every citation has a key, unique in the record, and is marked.
     A problem in a sentence is placed at the sentence, one with a mark at the mark."""
-    if not is_marked(entry.model):
+    every = list(parts(entry.model))
+    if not is_marked(entry.model, every):
         return []
     found: list[Problem] = []
-    every = list(parts(entry.model))
     owners: dict[str, Path_] = {}  # key -> the part whose citation it names
     first: dict[str, Path_] = {}  # key -> the citation it names
     for part in every:
