@@ -4,7 +4,7 @@
 
 In proportion to the meetings: leaders, issues and sources (with archived texts that the
 citations quote, so the quote check runs), [[links]] in summaries, positions and
-developments. The same arguments give the same files.
+developments, each sentence marked with its citation ([@q]). The same arguments give the same files.
 """
 
 from __future__ import annotations
@@ -52,9 +52,10 @@ def generate(root: Path, meetings: int, leaders: int | None = None, issues: int 
         (root / f"content/sources/{sid}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         _write(root / f"content/sources/{sid}.yaml", {"title": f"Report {s}", "archive": f"{sid}.txt"})
 
-    def cite() -> list[dict[str, str]]:
+    def cite(key: str = "q") -> list[dict[str, str]]:
+        """One citation, named ``key``: every sentence of the synthetic records ends with [@key]."""
         sid = rng.choice(list(sentences))
-        return [{"source": sid, "quote": rng.choice(sentences[sid])}]
+        return [{"key": key, "source": sid, "quote": rng.choice(sentences[sid])}]
 
     lids = [f"leader-{n:04d}" for n in range(leaders)]
     iids = [f"issue-{n:04d}" for n in range(issues)]
@@ -64,8 +65,8 @@ def generate(root: Path, meetings: int, leaders: int | None = None, issues: int 
             {
                 "name": f"Leader {n}",
                 "country": f"Country {n % 97}",
-                "roles": [{"title": f"President of Country {n % 97}", "from": 1990 + n % 30}],
-                "summary": f"Head of state who met [[{rng.choice(lids)}]].",
+                "roles": [{"title": f"President of Country {n % 97}", "from": 1990 + n % 30, "cite": ["q"]}],
+                "summary": f"Head of state who met [[{rng.choice(lids)}]]. [@q]",
                 "citations": cite(),
             },
         )
@@ -74,13 +75,15 @@ def generate(root: Path, meetings: int, leaders: int | None = None, issues: int 
             root / f"content/issues/{iid}.yaml",
             {
                 "title": f"Issue {n}",
-                "summary": f"A question between [[{rng.choice(lids)}]] and others.",
+                "summary": f"A question between [[{rng.choice(lids)}]] and others. [@q]",
                 "related": sorted({rng.choice(iids) for _ in range(2)} - {iid}),
                 "developments": [
-                    {"date": str(rng.randint(1990, 2024)), "text": "Something happened.", "citations": cite()}
+                    {"date": str(rng.randint(1990, 2024)), "text": "Something happened. [@d]", "citations": cite("d")}
                 ],
                 "positions": {
-                    lid: {"text": "Holds a view.", "citations": cite()} for lid in sorted(rng.sample(lids, 2))
+                    # a key names one citation of a record: each position's is its leader's id
+                    lid: {"text": f"Holds a view. [@{lid}]", "citations": cite(lid)}
+                    for lid in sorted(rng.sample(lids, 2))
                 },
                 "citations": cite(),
             },
@@ -98,8 +101,8 @@ def generate(root: Path, meetings: int, leaders: int | None = None, issues: int 
                 "location": f"City {n % 211}",
                 "participants": who,
                 "issues": rng.sample(iids, 2),
-                "summary": f"Meeting of [[{who[0]}]] and [[{who[1]}]] on [[{rng.choice(iids)}]].",
-                "outcomes": ["An agreement to meet again."],
+                "summary": f"Meeting of [[{who[0]}]] and [[{who[1]}]] on [[{rng.choice(iids)}]]. [@q]",
+                "outcomes": ["An agreement to meet again. [@q]"],
                 "citations": cite(),
             },
         )

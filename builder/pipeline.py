@@ -33,6 +33,7 @@ from builder.records.valid_record import Entry
 from builder.records.validate import validate
 from builder.render.pages import Settings
 from builder.render.track import Reads
+from builder.resolve import marks
 from builder.resolve.advice import advise
 from builder.resolve.aliases import alias_table, canonicalize
 from builder.resolve.references import Reference
@@ -110,7 +111,14 @@ def assemble(
     problems += found
     entries, warnings = canonicalize(entries, table)
     site, found = resolve(root, entries, broken, **known)
+    warnings += _old_forms(root, entries)
     return site, problems + found, warnings
+
+
+def _old_forms(root: Path, entries: list[Entry[Any]]) -> list[Problem]:
+    """One warning per record still in the form before citation marks, where its citations
+    are written (a record kept from the last run is read again to say where)."""
+    return [marks.old_form(_placed(root, entry)) for entry in entries if marks.is_old(entry.model)]
 
 
 def _in_file_order(root: Path, entries: list[Entry[Any]]) -> list[Entry[Any]]:

@@ -8,8 +8,41 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builder.resolve.advice import _same, meaningful, shared, superlatives, unsupported_superlatives
+from builder.resolve.marks import OLD_FORM
 
+# The summary's first sentence is what its quote says; its second sentence is not, which a
+# comparison of the whole summary with its quotes would not see.
 TRADE = """title: Trade
+summary: >-
+  Water rights remained a sticking point. [@water] It is the oldest quarrel on the river.
+  [@water]
+positions:
+  beta:
+    text: Always wants lower tariffs. [@met]
+    citations:
+      - key: met
+        source: almanac
+        quote: They met again in 2021 - briefly
+citations:
+  - key: water
+    source: almanac
+    quote: Water rights remained the sticking point.
+"""
+ADVICE = [
+    "warning: content/issues/trade.yaml:3:52: issue 'trade': field 'summary': says 'the oldest', "
+    "which none of its quotes says",
+    "warning: content/issues/trade.yaml:3:52: issue 'trade': field 'summary': the quote of [@water] shares "
+    "no meaningful word with the statement it is marked on "
+    "(quote: water, rights, remained, sticking, point; statement: oldest, quarrel, river)",
+    "warning: content/issues/trade.yaml:7:11: issue 'trade': field 'positions.beta.text': says 'always', "
+    "which none of its quotes says",
+    "warning: content/issues/trade.yaml:7:11: issue 'trade': field 'positions.beta.text': the quote of [@met] "
+    "shares no meaningful word with the statement it is marked on "
+    "(quote: met, 2021, briefly; statement: always, wants, lower, tariffs)",
+]
+# The same record before marks: one warning that says how to convert it, and the advice of
+# before, each text against all its part's quotes.
+TRADE_BEFORE_MARKS = """title: Trade
 summary: The oldest quarrel on the river.
 positions:
   beta:
@@ -21,7 +54,8 @@ citations:
   - source: almanac
     quote: Water rights remained the sticking point.
 """
-ADVICE = [
+ADVICE_BEFORE_MARKS = [
+    "warning: content/issues/trade.yaml:9:1: issue 'trade': field 'citations': " + OLD_FORM,
     "warning: content/issues/trade.yaml:2:10: issue 'trade': field 'summary': says 'the oldest', "
     "which none of its quotes says",
     "warning: content/issues/trade.yaml:5:11: issue 'trade': field 'positions.beta.text': says 'always', "
@@ -44,6 +78,13 @@ def test_unsupported_statements_are_warned_of_with_their_place(small: Path, run)
     result = run("check", "--root", small)
     assert result.code == 0
     assert result.err.splitlines() == ADVICE
+
+
+def test_a_record_before_marks_is_advised_as_a_whole_with_one_warning(small: Path, run) -> None:
+    (small / "content/issues/trade.yaml").write_text(TRADE_BEFORE_MARKS)
+    result = run("check", "--root", small)
+    assert result.code == 0
+    assert result.err.splitlines() == ADVICE_BEFORE_MARKS
 
 
 def test_strict_leaves_advice_a_warning(small: Path, run) -> None:

@@ -70,7 +70,7 @@ def test_check_json_lists_every_problem_with_its_place(small: Path, run) -> None
         },
         {
             "path": "leaders/gamma.yaml",
-            "line": 7,
+            "line": 8,
             "column": 1,
             "kind": "leader",
             "id": "gamma",

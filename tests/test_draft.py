@@ -64,9 +64,10 @@ CANDIDATES = {
         "kind": "sidelines",
         "location": "Osaka",
         "participants": ["marlow", "kessler"],
-        "summary": "Meeting of [[marlow]] and [[kessler]] on the sidelines of the G20 in Osaka, 28 June 2019.",
+        "summary": "Meeting of [[marlow]] and [[kessler]] on the sidelines of the G20 in Osaka, 28 June 2019. [@marlow-first-bruno]",
         "citations": [
             {
+                "key": "marlow-first-bruno",
                 "source": "northland-wire",
                 "quote": "Ada Marlow first met Bruno Kessler on 28 June 2019 on the sidelines of the G20 summit in Osaka.",
             }
@@ -78,9 +79,10 @@ CANDIDATES = {
         "kind": "summit",
         "location": "Lisbon",
         "participants": ["marlow", "kessler"],
-        "summary": "Summit of [[marlow]] and [[kessler]] in Lisbon, 11 November 2020.",
+        "summary": "Summit of [[marlow]] and [[kessler]] in Lisbon, 11 November 2020. [@year-later-november]",
         "citations": [
             {
+                "key": "year-later-november",
                 "source": "northland-wire",
                 "quote": "A year later, on 11 November 2020, the two leaders held a summit in Lisbon.",
             }
@@ -91,9 +93,10 @@ CANDIDATES = {
         "date": "2021-11",
         "kind": "call",
         "participants": ["marlow", "kessler"],
-        "summary": "Telephone call between [[marlow]] and [[kessler]], November 2021.",
+        "summary": "Telephone call between [[marlow]] and [[kessler]], November 2021. [@november-2021-marlow]",
         "citations": [
             {
+                "key": "november-2021-marlow",
                 "source": "northland-wire",
                 "quote": "In November 2021, Marlow spoke with Kessler by telephone about the fishing dispute.",
             }
@@ -105,9 +108,10 @@ CANDIDATES = {
         "kind": "bilateral",
         "location": "Geneva",
         "participants": ["marlow", "kessler"],
-        "summary": "Meeting of [[marlow]] and [[kessler]] in Geneva, December 2021.",
+        "summary": "Meeting of [[marlow]] and [[kessler]] in Geneva, December 2021. [@november-2021-marlow]",
         "citations": [
             {
+                "key": "november-2021-marlow",
                 "source": "northland-wire",
                 "quote": "In November 2021, Marlow spoke with Kessler by telephone about the fishing dispute. The following month they met again in Geneva.",
             }
@@ -119,16 +123,28 @@ CANDIDATES = {
         "kind": "bilateral",
         "location": "Accra",
         "participants": ["kessler", "okafor"],
-        "summary": "Meeting of [[kessler]] and [[okafor]] in Accra, 2022.",
-        "citations": [{"source": "northland-wire", "quote": "In 2022, Kessler and Grace Okafor held talks in Accra."}],
+        "summary": "Meeting of [[kessler]] and [[okafor]] in Accra, 2022. [@2022-kessler-grace]",
+        "citations": [
+            {
+                "key": "2022-kessler-grace",
+                "source": "northland-wire",
+                "quote": "In 2022, Kessler and Grace Okafor held talks in Accra.",
+            }
+        ],
     },
     "2023-03-03-virtual-meeting": {
         "title": "Virtual meeting",
         "date": "2023-03-03",
         "kind": "virtual",
         "participants": ["marlow", "kessler"],
-        "summary": "Video meeting of [[marlow]] and [[kessler]], 3 March 2023.",
-        "citations": [{"source": "northland-wire", "quote": "Marlow and Kessler held a video call on 3 March 2023."}],
+        "summary": "Video meeting of [[marlow]] and [[kessler]], 3 March 2023. [@marlow-kessler-held]",
+        "citations": [
+            {
+                "key": "marlow-kessler-held",
+                "source": "northland-wire",
+                "quote": "Marlow and Kessler held a video call on 3 March 2023.",
+            }
+        ],
     },
     "2024-07-16-meeting-in-oslo": {
         "title": "Meeting in Oslo",
@@ -136,9 +152,10 @@ CANDIDATES = {
         "kind": "bilateral",
         "location": "Oslo",
         "participants": ["marlow", "okafor"],
-        "summary": "Meeting of [[marlow]] and [[okafor]] in Oslo, 16 July 2024.",
+        "summary": "Meeting of [[marlow]] and [[okafor]] in Oslo, 16 July 2024. [@marlow-travelled-widely]",
         "citations": [
             {
+                "key": "marlow-travelled-widely",
                 "source": "northland-wire",
                 "quote": "Marlow travelled widely in 2024. On 16 July, Marlow met Okafor in Oslo.",
             }
@@ -151,9 +168,10 @@ CANDIDATES = {
         "kind": "summit",
         "location": "Tallinn",
         "participants": ["marlow", "kessler", "okafor"],
-        "summary": "Summit of [[marlow]], [[kessler]] and [[okafor]] in Tallinn, 16–17 September 2024.",
+        "summary": "Summit of [[marlow]], [[kessler]] and [[okafor]] in Tallinn, 16–17 September 2024. [@marlow-kessler-okafor]",
         "citations": [
             {
+                "key": "marlow-kessler-okafor",
                 "source": "northland-wire",
                 "quote": "Marlow, Kessler and Okafor held a summit in Tallinn on 16–17 September 2024.",
             }
@@ -164,8 +182,14 @@ CANDIDATES = {
         "date": "2024-09-30",
         "kind": "call",
         "participants": ["kessler", "okafor"],
-        "summary": "Telephone call between [[kessler]] and [[okafor]], 30 September 2024.",
-        "citations": [{"source": "northland-wire", "quote": "On September 30, 2024, Kessler telephoned Okafor."}],
+        "summary": "Telephone call between [[kessler]] and [[okafor]], 30 September 2024. [@september-2024-kessler]",
+        "citations": [
+            {
+                "key": "september-2024-kessler",
+                "source": "northland-wire",
+                "quote": "On September 30, 2024, Kessler telephoned Okafor.",
+            }
+        ],
     },
 }
 

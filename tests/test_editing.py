@@ -140,6 +140,12 @@ def test_new_meeting_from_flags_passes_check_at_once(shipped: Path, run) -> None
         "participants: [biden, putin]",
         "issues: [ukraine]",
     ]
+    # its one citation is named from its quote, and the summary's sentence marked with it
+    assert path.read_text().splitlines()[7:10] == [
+        "summary: A follow-up between [[biden]] and [[putin]]. [@think-summit-geneva]",
+        "citations:",
+        "- key: think-summit-geneva",
+    ]
     assert run("check", "--root", shipped).code == 0
     assert run("generate", "--root", shipped).code == 0
     # it appears where it should: both leaders, their relation, the issue, and its year's

@@ -14,7 +14,7 @@ CASES = [
     (
         "unknown-field",
         {"leaders/alpha.yaml": ALPHA + "nickname: Ada\n"},
-        ["leaders/alpha.yaml:13:1: leader 'alpha': field 'nickname': unknown field 'nickname' (did you mean 'name'?)"],
+        ["leaders/alpha.yaml:16:1: leader 'alpha': field 'nickname': unknown field 'nickname' (did you mean 'name'?)"],
     ),
     (
         "misspelt-field",
@@ -92,7 +92,7 @@ CASES = [
     (
         "role-ends-before-it-starts",
         {"leaders/alpha.yaml": ALPHA.replace("to: 2019", "to: 2009")},
-        ["leaders/alpha.yaml:8:9: leader 'alpha': field 'roles[1].to': ends (2009) before it starts (2010)"],
+        ["leaders/alpha.yaml:9:9: leader 'alpha': field 'roles[1].to': ends (2009) before it starts (2010)"],
     ),
     (
         "one-participant",
@@ -174,7 +174,7 @@ CASES = [
             "leaders/alpha.yaml": ALPHA.replace("met [[beta]]", "met [[gamma]]"),
         },
         [
-            "leaders/alpha.yaml:9:10: leader 'alpha': field 'summary': link [[gamma]] is ambiguous: it names a leader and a issue"
+            "leaders/alpha.yaml:11:10: leader 'alpha': field 'summary': link [[gamma]] is ambiguous: it names a leader and a issue"
         ],
     ),
     (
@@ -444,7 +444,7 @@ CASES = [
         "old-id-of-a-section-page",
         {"leaders/alpha.yaml": ALPHA + "aliases: [index]\n"},
         [
-            "leaders/alpha.yaml:13:11: leader 'alpha': field 'aliases[0]': the id 'index' is reserved: "
+            "leaders/alpha.yaml:16:11: leader 'alpha': field 'aliases[0]': the id 'index' is reserved: "
             "the section's own page is leaders/index.md; it cannot be an old id"
         ],
     ),

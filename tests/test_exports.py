@@ -71,7 +71,7 @@ def test_feed_lists_meetings_newest_first(built: Path) -> None:
     assert feed.version == "atom10"
     titles = [e.title for e in feed.entries]
     assert titles[0] == "Virtual meeting on Ukraine (December 2021)"
-    assert titles[-1] == "First meeting, at the G20 summit in Hamburg (July 2017)"
+    assert titles[-1] == "First meeting, Hamburg G20 summit (July 2017)"
     assert "[[" not in feed.entries[0].summary
 
 
@@ -100,6 +100,7 @@ def test_no_role_is_said_to_run_to_date(built: Path) -> None:
         "to": None,
         "end": "unknown",
         "held_as_of": None,
+        "citations": ["senate"],
     }
     assert biden["roles"][2]["held_as_of"] == {"value": "2021-06", "precision": "month"}
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(_data(built, "leaders.csv")))}
@@ -125,7 +126,7 @@ def test_statements_carry_their_time_and_doubt(built: Path) -> None:
     page = (built / "build/docs/issues/arms-control.md").read_text()
     assert "*The sources expect:* His administration is likely to keep its focus" in page
     interference = (built / "build/docs/issues/election-interference.md").read_text()
-    assert "*As of 2018:* At the 2018 Helsinki summit" in interference
+    assert "*As of 2018:* At the time of the 2018 Helsinki summit" in interference
     sources = {s["id"]: s for s in data["sources"]}
     assert sources["biden-putin-look-at-relationship"]["genre"] == "blog-post"
     assert sources["trump-putin-complex-relationship"]["published"] is None

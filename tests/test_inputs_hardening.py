@@ -88,7 +88,7 @@ CASES = [
     (
         "role-from-year-999",
         {"leaders/alpha.yaml": ALPHA.replace("from: 2010", "from: '0999'")},
-        ["leaders/alpha.yaml:7:11: leader 'alpha': field 'roles[1].from': '0999' is not within the years 1000 to 2999"],
+        ["leaders/alpha.yaml:8:11: leader 'alpha': field 'roles[1].from': '0999' is not within the years 1000 to 2999"],
     ),
     (
         "ids-too-long-for-a-relation-page",
@@ -118,7 +118,7 @@ CASES = [
     ),
     (
         "control-character-in-a-summary",
-        {MEETING: RIVERTON.replace('summary: Talks that ran "long into the night".', 'summary: "Talks\\x01"')},
+        {MEETING: RIVERTON.replace('summary: Talks that ran "long into the night". [@night]', 'summary: "Talks\\x01"')},
         [M.format("8:10") + f"'summary': control character U+0001 at character 6 {CONTROL}"],
     ),
     (
@@ -137,7 +137,7 @@ CASES = [
     (
         "delete-in-a-quote",
         {MEETING: RIVERTON.replace('quote: the talks ran "long into the night"', 'quote: "the talks\\x7f"')},
-        [M.format("13:12") + f"'citations[0].quote': control character U+007F (delete) at character 10 {CONTROL}"],
+        [M.format("14:12") + f"'citations[0].quote': control character U+007F (delete) at character 10 {CONTROL}"],
     ),
     (
         "c1-control-in-a-note",

@@ -90,7 +90,7 @@ def test_a_meeting_is_an_event_at_its_records_precision(built: Path) -> None:
         "Vladimir Putin": ([base + "leaders/putin/"], [WIKI + "Q7747"]),
     }
     about = {values(t, "name")[0] for t in values(event, "about")}
-    assert about == {"Cybersecurity", "Human rights and democratic values", "Ukraine"}
+    assert about == {"Cybersecurity", "Human rights and democracy", "Ukraine"}
     [work] = values(event, "citation")
     assert values(work, "name") == ["Biden And Putin: A Look At Their Relationship"]
     assert values(work, "url") == [base + "sources/biden-putin-look-at-relationship/"]

@@ -82,7 +82,7 @@ def test_head_names_the_feed_and_calendar_and_open_graph(engine_site: Path) -> N
     assert og["og:title"] == NAME
     assert og["og:type"] == "article"
     assert og["og:url"] == "https://summitry.github.io/summitry/leaders/putin/"
-    assert og["og:description"].startswith("Russian leader")
+    assert og["og:description"].startswith("A one-time officer of the KGB")
     home = {a["property"]: a["content"] for t, a in scan(engine_site / "index.html").elements if "property" in a}
     assert home["og:type"] == "website" and home["og:url"] == "https://summitry.github.io/summitry/"
 

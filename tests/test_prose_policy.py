@@ -20,9 +20,9 @@ NOT_ALLOWED = "is not allowed: prose may link only to https:// addresses, and to
 
 
 def _summary(prose: str) -> dict[str, str]:
-    return {
-        MEETING: RIVERTON.replace('summary: Talks that ran "long into the night".', f"summary: {json.dumps(prose)}")
-    }
+    """The Riverton talks with this summary, ending with the mark of the citation it had."""
+    summary = f"summary: {json.dumps(prose + ' [@night]')}"
+    return {MEETING: RIVERTON.replace('summary: Talks that ran "long into the night". [@night]', summary)}
 
 
 # (id, summary of the Riverton talks, exact problems)
@@ -240,7 +240,7 @@ def test_check_reports_what_the_escaper_would_let_through(small: Path, run, monk
     import builder.resolve.prose_check
 
     monkeypatch.setattr(builder.resolve.prose_check, "convert", lambda value, link, inline=False: (value, []))
-    _apply(small, _summary("Fine.\n\n# Heading"))
+    _apply(small, _summary("Fine. [@night]\n\n# Heading"))
     result = run("generate", "--root", small)
     assert result.code == 1
     assert result.err.splitlines() == [

@@ -14,6 +14,7 @@ from builder.records import yaml12
 from builder.records.kinds import KINDS, Ask, reserved
 from builder.records.load import discover, load_all, parse_yaml
 from builder.render.json_schema import modeline
+from builder.resolve import marks
 
 ASKS: dict[str, tuple[Ask, ...]] = {name: kind.asks for name, kind in KINDS.items() if kind.asks}
 """What ``summitry new`` asks for, by kind: the kinds that can be made from a few answers."""
@@ -72,7 +73,17 @@ def record_data(kind: str, values: dict[str, Any]) -> dict[str, Any]:
         if values.get("quote"):
             citation["quote"] = values["quote"]
         data["citations"] = [citation]
+        _mark(data)
     return data
+
+
+def _mark(data: dict[str, Any]) -> None:
+    """Name the one citation and mark each sentence of the summary with it, so that what
+    ``summitry new`` and ``summitry draft`` write is in the form with citation marks."""
+    citation = data["citations"][0]
+    key = marks.key_for(citation.get("quote"), citation["source"])
+    data["citations"] = [{"key": key, **citation}]
+    data["summary"] = marks.marked(data["summary"], key)
 
 
 def record_text(kind: str, data: dict[str, Any]) -> str:

@@ -207,7 +207,7 @@ def parse_yaml(text: str, rel: str, kind: str, rid: str) -> tuple[Any, RawRecord
     if walker.problems:
         # What the YAML itself got wrong comes first; typing what was read would only echo it.
         return data, None, walker.problems
-    return data, RawRecord(kind, rid, rel, data, walker.positions, walker.literals, walker.keys), walker.problems
+    return data, RawRecord(kind, rid, rel, data, walker.positions, walker.literals, walker.keys, text), walker.problems
 
 
 def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:

@@ -27,12 +27,16 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ARCHIVE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*\.txt$"
 DATE_PATTERN = r"^[12]\d{3}(-\d{2}(-\d{2})?)?$"
 MAX_ID_LENGTH = 100
+KEY_PATTERN = ID_PATTERN
+MAX_KEY_LENGTH = 40
 """Two ids and a hyphen name a relation page (relations/<a>-<b>.md); with the builder's
 temporary prefix it stays well inside the 255 bytes a file name may have."""
 
 TYPES = {
     "id": f"Lowercase letters, digits and single hyphens, at most {MAX_ID_LENGTH} characters: every page's "
     "file name, a relation's <a>-<b>.md included, must fit the 255 bytes a file system allows.",
+    "key": f"A citation's name: lowercase letters, digits and single hyphens, at most {MAX_KEY_LENGTH} "
+    "characters, unique among the record's citations.",
     "date": f"YYYY, YYYY-MM or YYYY-MM-DD, quoted or not, in the years {FIRST_YEAR} to {LAST_YEAR}.",
     "text": "No control characters. Markdown fields and quotes may run over several lines (line breaks "
     "and tabs); every other text is one line.",
@@ -118,6 +122,13 @@ WikidataId = Annotated[
     WithJsonSchema({"type": "string", "pattern": WIKIDATA_PATTERN, "description": "A Wikidata item id, e.g. Q7747"}),
 ]
 
+# A citation's name, which prose marks write as [@key]: the same form as an id, and short.
+Key = Annotated[
+    str,
+    StringConstraints(pattern=KEY_PATTERN, max_length=MAX_KEY_LENGTH),
+    WithJsonSchema({"type": "string", "pattern": KEY_PATTERN, "maxLength": MAX_KEY_LENGTH}),
+]
+
 HttpUrl = Annotated[
     str,
     PlainValidator(_http_url),
@@ -142,8 +153,12 @@ class Record(BaseModel):
 
 
 class Citation(Record):
-    """Where a statement comes from."""
+    """Where a statement comes from: a source and its own words. Prose marks each sentence
+    this citation supports with [@key]."""
 
+    key: Key | None = None
+    """The citation's name, unique in its record, e.g. geneva: the sentences it supports end
+    with [@geneva]. Lowercase letters, digits and single hyphens."""
     source: Id
     """Id of the source record (a file in content/sources/)."""
     quote: LongText | None = None
@@ -169,6 +184,9 @@ class Role(Record):
     read as `unknown`. Nothing is ever shown as held 'to date': the sources cannot know today."""
     as_of: Date | None = None
     """For a role whose end is unknown: the latest date at which the sources show it held."""
+    cite: list[Key] = []
+    """Keys of the leader's citations that support the role, e.g. [geneva]: the page marks the
+    role with them."""
 
     @property
     def ended(self) -> PartialDate | None:
@@ -186,11 +204,13 @@ class Leader(Record):
     roles: list[Role] = []
     """Offices held, any number."""
     summary: LongText
-    """Markdown. Who the leader is, in the project's own words; [[id]] links to a record."""
+    """Markdown. Who the leader is, in the project's own words; [[id]] links to a record. Each
+    sentence ends with the marks of its citations: [@key]."""
     wikidata: WikidataId | None = None
-    """The leader's Wikidata item, e.g. Q7747: linked from the page, and given to machines as sameAs."""
+    """The leader's Wikidata item, e.g. Q7747: linked from the page, and given to machines as
+    sameAs. It comes from Wikidata, not from the sources, and the page says so."""
     citations: Citations
-    """Sources for the summary and the roles; at least one."""
+    """Sources for the summary and the roles, each with a key that they mark; at least one."""
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""
@@ -216,17 +236,19 @@ class Meeting(Record):
     location: Text | None = None
     """City and country; a call or virtual meeting has none."""
     location_wikidata: WikidataId | None = None
-    """The place's Wikidata item, e.g. Q71 for Geneva; only with a location."""
+    """The place's Wikidata item, e.g. Q71 for Geneva; only with a location. It comes from
+    Wikidata, not from the sources, and the page says so."""
     participants: Annotated[list[Id], Field(min_length=2)]
     """Ids of the leaders who met: two or more."""
     issues: list[Id] = []
     """Ids of the issues taken up."""
     summary: LongText
-    """Markdown. What the meeting was, in the project's own words."""
+    """Markdown. What the meeting was, in the project's own words; each sentence ends with the
+    marks of its citations: [@key]."""
     outcomes: list[LongText] = []
-    """Markdown, one item each. What came of it."""
+    """Markdown, one item each. What came of it; each ends with the marks of its citations."""
     citations: Citations
-    """Sources for the meeting; at least one."""
+    """Sources for the summary and the outcomes, each with a key that they mark; at least one."""
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""
@@ -238,22 +260,23 @@ class Development(Record):
     date: Date
     """When it happened, as precise as the sources say."""
     text: LongText
-    """Markdown. What happened."""
+    """Markdown. What happened; each sentence ends with the marks of its citations: [@key]."""
     citations: Citations
-    """Sources; at least one."""
+    """Sources for the text, each with a key that it marks; at least one."""
 
 
 class Position(Record):
     """A leader's stated position on an issue."""
 
     text: LongText
-    """Markdown. The position, in the project's own words."""
+    """Markdown. The position, in the project's own words; each sentence ends with the marks
+    of its citations: [@key]."""
     as_of: Date | None = None
     """When the leader stated or held it, as precise as the sources say."""
     forecast: bool = False
     """True when the sources expect it rather than report it; pages show it as their expectation."""
     citations: Citations
-    """Sources; at least one."""
+    """Sources for the text, each with a key that it marks; at least one."""
 
 
 def _one_or_many(value: Any) -> Any:
@@ -270,9 +293,10 @@ class Issue(Record):
     title: Text
     """Short title, e.g. 'Ukraine'."""
     summary: LongText
-    """Markdown. What the issue is about."""
+    """Markdown. What the issue is about; each sentence ends with the marks of its citations: [@key]."""
     wikidata: WikidataId | None = None
-    """The issue's Wikidata item, where one matches it well."""
+    """The issue's Wikidata item, where one matches it well; from Wikidata, not from the
+    sources, and the page says so."""
     related: list[Id] = []
     """Ids of related issues (links are shown both ways)."""
     developments: list[Development] = []
@@ -281,7 +305,7 @@ class Issue(Record):
     """Each leader's position, keyed by leader id: one, or a list of several dated ones (shown
     in date order)."""
     citations: Citations
-    """Sources for the summary; at least one."""
+    """Sources for the summary, each with a key that it marks; at least one."""
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""
@@ -330,20 +354,22 @@ class Theme(Record):
     title: Text
     """A short label, e.g. 'Lack of trust'."""
     text: LongText
-    """Markdown. What the sources say of it, in the project's own words."""
+    """Markdown. What the sources say of it, in the project's own words; each sentence ends
+    with the marks of its citations: [@key]."""
     as_of: Date | None = None
     """When the sources say it held, where they say so."""
     citations: Citations
-    """Sources; at least one."""
+    """Sources for the text, each with a key that it marks; at least one."""
 
 
 class Expectation(Record):
     """What the sources expect of a relationship: shown as their forecast, never as fact."""
 
     text: LongText
-    """Markdown. The expectation, in the project's own words, as tentative as the sources."""
+    """Markdown. The expectation, in the project's own words, as tentative as the sources;
+    each sentence ends with the marks of its citations: [@key]."""
     citations: Citations
-    """Sources; at least one."""
+    """Sources for the text, each with a key that it marks; at least one."""
 
 
 class Relationship(Record):
@@ -351,13 +377,14 @@ class Relationship(Record):
     content/relations/<a>-<b>.yaml, the two leader ids in alphabetical order."""
 
     summary: LongText
-    """Markdown. The relationship in brief, in the project's own words."""
+    """Markdown. The relationship in brief, in the project's own words; each sentence ends
+    with the marks of its citations: [@key]."""
     themes: list[Theme] = []
     """Its character, trait by trait, each cited."""
     outlook: list[Expectation] = []
     """The sources' expectations for it, where they give any."""
     citations: Citations
-    """Sources for the summary; at least one."""
+    """Sources for the summary, each with a key that it marks; at least one."""
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""

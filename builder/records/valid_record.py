@@ -47,6 +47,12 @@ class Entry(Generic[M]):
         line, column = self.raw.where_key(loc) if at_key else self.raw.where(loc)
         return Problem(self.path, line, column, self.kind, self.id, dotted(loc), message)
 
+    def problem_in(self, loc: Path_, value: str, offset: int, message: str) -> Problem:
+        """A problem at character ``offset`` of the text ``value`` at ``loc`` (a sentence, a mark)."""
+        loc = as_written(self.raw.data, loc)
+        line, column = self.raw.where_in(loc, value, offset)
+        return Problem(self.path, line, column, self.kind, self.id, dotted(loc), message)
+
 
 def walk(value: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
     """Every value inside a model, with its location as written in YAML (aliases, not names)."""

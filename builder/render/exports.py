@@ -23,6 +23,7 @@ from builder.render.addresses import record_address
 from builder.render.job import Job
 from builder.render.statements import in_date_order, role_text
 from builder.render.track import Memo
+from builder.resolve import marks
 from builder.resolve.prose import plain
 from builder.resolve.site import Site
 
@@ -43,8 +44,15 @@ def _date(date: PartialDate | None) -> dict[str, str] | None:
 
 def _citations(citations: list[Citation]) -> list[dict[str, Any]]:
     return [
-        {"source": c.source, "source_url": _address("source", c.source), "quote": c.quote, "note": c.note}
+        {"key": c.key, "source": c.source, "source_url": _address("source", c.source), "quote": c.quote, "note": c.note}
         for c in citations
+    ]
+
+
+def _statements(part: Any) -> list[dict[str, Any]]:
+    """Each sentence of a part's prose, without its marks, with the keys of its citations."""
+    return [
+        {"field": where, "text": words, "citations": list(keys)} for where, words, keys in marks.sentence_keys(part)
     ]
 
 
@@ -56,14 +64,16 @@ def _role(role: Role) -> dict[str, Any]:
         "to": _date(role.ended),
         "end": "dated" if role.ended else "unknown",
         "held_as_of": _date(role.as_of),
+        "citations": role.cite,
     }
 
 
 def _statement(statement: Position) -> dict[str, Any]:
     return {
-        "text": statement.text,
+        "text": marks.strip(statement.text),
         "as_of": _date(statement.as_of),
         "forecast": statement.forecast,
+        "statements": _statements(statement),
         "citations": _citations(statement.citations),
     }
 
@@ -74,13 +84,28 @@ def _ref(kind: str, rid: str) -> dict[str, str]:
 
 def _relationship(m: Relationship) -> dict[str, Any]:
     return {
-        "summary": m.summary,
+        "summary": marks.strip(m.summary),
+        "statements": _statements(m),
         "themes": [
-            {"title": t.title, "text": t.text, "as_of": _date(t.as_of), "citations": _citations(t.citations)}
+            {
+                "title": t.title,
+                "text": marks.strip(t.text),
+                "as_of": _date(t.as_of),
+                "statements": _statements(t),
+                "citations": _citations(t.citations),
+            }
             for t in m.themes
         ],
         # the sources' expectations: marked as forecasts, so no reader of the data takes them for facts
-        "outlook": [{"text": o.text, "forecast": True, "citations": _citations(o.citations)} for o in m.outlook],
+        "outlook": [
+            {
+                "text": marks.strip(o.text),
+                "forecast": True,
+                "statements": _statements(o),
+                "citations": _citations(o.citations),
+            }
+            for o in m.outlook
+        ],
         "citations": _citations(m.citations),
     }
 
@@ -93,7 +118,8 @@ def _leader(site: Site, lid: str) -> dict[str, Any]:
         "name": m.name,
         "country": m.country,
         "roles": [_role(r) for r in m.roles],
-        "summary": m.summary,
+        "summary": marks.strip(m.summary),
+        "statements": _statements(m),
         "wikidata": m.wikidata,
         "meetings": [_ref("meeting", mid) for mid in site.by_leader.get(lid, ())],
         "relations": [_ref("relation", rid) for rid in site.pairs_of.get(lid, ())],
@@ -114,8 +140,9 @@ def _meeting(site: Site, mid: str) -> dict[str, Any]:
         "location_wikidata": m.location_wikidata,
         "participants": [_ref("leader", lid) for lid in m.participants],
         "issues": [_ref("issue", iid) for iid in m.issues],
-        "summary": m.summary,
-        "outcomes": m.outcomes,
+        "summary": marks.strip(m.summary),
+        "outcomes": [marks.strip(outcome) for outcome in m.outcomes],
+        "statements": _statements(m),
         "citations": _citations(m.citations),
     }
 
@@ -126,12 +153,19 @@ def _issue(site: Site, iid: str) -> dict[str, Any]:
         "id": iid,
         "url": _address("issue", iid),
         "title": m.title,
-        "summary": m.summary,
+        "summary": marks.strip(m.summary),
+        "statements": _statements(m),
         "wikidata": m.wikidata,
         "related": [_ref("issue", other) for other in site.related.get(iid, ())],
         "meetings": [_ref("meeting", mid) for mid in site.by_issue.get(iid, ())],
         "developments": [
-            {"date": _date(d.date), "text": d.text, "citations": _citations(d.citations)} for d in m.developments
+            {
+                "date": _date(d.date),
+                "text": marks.strip(d.text),
+                "statements": _statements(d),
+                "citations": _citations(d.citations),
+            }
+            for d in m.developments
         ],
         "positions": [
             {"leader": _ref("leader", lid), **_statement(p)}
@@ -248,7 +282,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 """Each kind's CSV columns, in order; the page's address follows them."""
 
-ABOUT = "Summitry knowledge base; every url is relative to the site's root address."
+ABOUT = (
+    "Summitry knowledge base; every url is relative to the site's root address. Each statement "
+    "(a sentence of a summary or text, an outcome) lists the keys of the citations that support it; "
+    "wikidata ids come from Wikidata, not from the cited sources."
+)
 # each section of the JSON: the ids it lists, and one record's data
 _SECTIONS: dict[str, tuple[Callable[[Site], Iterable[str]], Callable[[Site, str], dict[str, Any]]]] = {
     "leaders": (lambda site: site.leaders, _leader),

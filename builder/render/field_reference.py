@@ -10,11 +10,25 @@ from pydantic import BaseModel
 
 from builder.records.dates import PartialDate
 from builder.records.kinds import KINDS
-from builder.records.models import ID_PATTERN, TYPES, Citation, Development, Expectation, Position, Role, Theme
+from builder.records.models import (
+    ID_PATTERN,
+    MAX_KEY_LENGTH,
+    TYPES,
+    Citation,
+    Development,
+    Expectation,
+    Position,
+    Role,
+    Theme,
+)
 
 
 def _is_id(metadata: Any) -> bool:
     return any(getattr(m, "pattern", None) == ID_PATTERN for m in metadata)
+
+
+def _is_key(metadata: Any) -> bool:
+    return any(getattr(m, "max_length", None) == MAX_KEY_LENGTH for m in metadata)
 
 
 def _type_name(annotation: Any, metadata: Any = ()) -> str:
@@ -35,7 +49,7 @@ def _type_name(annotation: Any, metadata: Any = ()) -> str:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation.__name__.lower()
     if annotation is str:
-        return "id" if _is_id(metadata) else "text"
+        return "key" if _is_key(metadata) else "id" if _is_id(metadata) else "text"
     if annotation is bool:
         return "`true` \\| `false`"
     return str(annotation)

@@ -8,8 +8,12 @@ from builder.records.models import Citation
 from builder.records.valid_record import Key
 from builder.render.addresses import page_address, page_path, record_address, relative
 from builder.render.track import Memo
+from builder.resolve.marks import placed
 from builder.resolve.prose import prose, text
 from builder.resolve.site import Site
+
+SEPARATOR = '<sup class="summitry-marks">,</sup>'
+"""Between two citation marks after one statement."""
 
 
 class Page:
@@ -45,10 +49,30 @@ class Page:
         return self._links.get_or_make((self._here, key), lambda: f"[{text(self.name(key))}]({self.url(key)})")
 
     def prose(self, value: str, inline: bool = False) -> str:
-        def wiki(rid: str, label: str | None) -> str:
-            return self.link((self.site.link_kinds[rid], rid), label)
+        return prose(value, self._wiki, inline=inline)
 
-        return prose(value, wiki, inline=inline)
+    def _wiki(self, rid: str, label: str | None) -> str:
+        return self.link((self.site.link_kinds[rid], rid), label)
+
+    def statement(self, value: str, citations: list[Citation], inline: bool = False, whole: bool = True) -> str:
+        """Prose with its marks, each a footnote reference to the citation it names, after
+        the sentence it supports. A part whose citations have no keys (the form before marks)
+        gets all its citations after its text if ``whole``, and none after each outcome."""
+        keys = {c.key: c for c in citations if c.key}
+        if not keys:
+            return self.prose(value, inline) + (self.cite(citations) if whole else "")
+
+        def mark(names: list[str]) -> str:
+            if any(name not in keys for name in names):  # check refuses it; shown as written if not
+                return text("[@" + "; @".join(names) + "]")
+            return self.cite(keys[name] for name in names)
+
+        return prose(placed(value), self._wiki, inline=inline, mark=mark)
+
+    def cite_keys(self, names: Iterable[str], citations: list[Citation]) -> str:
+        """Footnote marks for the citations these keys name (a role's cite)."""
+        keys = {c.key: c for c in citations if c.key}
+        return self.cite(keys[name] for name in names if name in keys)
 
     def cite(self, citations: Iterable[Citation]) -> str:
         """Footnote marks for these citations; the same source and quote keep one number."""
@@ -58,7 +82,9 @@ class Page:
             if key not in self._notes:
                 self._notes[key] = len(self._notes) + 1
             marks.append(f"[^{self._notes[key]}]")
-        return "".join(marks)
+        # "1, 2" rather than "12"; written here, since a style sheet cannot tell marks side by
+        # side from marks with a sentence between them
+        return SEPARATOR.join(marks)
 
     @property
     def has_notes(self) -> bool:

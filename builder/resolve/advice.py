@@ -5,6 +5,10 @@ shares no meaningful word with the statement it is cited for, and a superlative 
 most", "always", "-est") that none of the statement's quotes has. Both are cheap word
 comparisons; they find a citation pasted in the wrong place or a hedge lost in
 rewording, not every statement a source fails to support.
+
+In a record with citation marks (builder.resolve.marks) each sentence is compared with the
+quotes of its own marks, and each role with the quotes it cites; a record in the form
+before marks is compared as a whole, each text with all its part's quotes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from builder.records.dates import PartialDate
 from builder.records.models import Citation
 from builder.records.raw_record import Path_
 from builder.records.valid_record import Entry, walk
+from builder.resolve import marks
 from builder.resolve.prose import LINK_RE
 from builder.resolve.site import Site
 
@@ -89,8 +94,23 @@ def stem(word: str) -> str:
 
 def meaningful(text: str, name_of: NameOf) -> dict[str, str]:
     """The words that carry meaning, by stem, each with its first form in the text."""
+    if "[[" not in text:  # no link names a record: the words are the text's alone
+        return dict(_meaningful(text))
+    return _words(_plain(text, name_of))
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a quote is compared with each sentence it is marked on
+def _meaningful(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_words(_plain(text, _no_links)).items())
+
+
+def _no_links(rid: str) -> str:
+    raise KeyError(rid)
+
+
+def _words(plain: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for word in _WORD.findall(_plain(text, name_of)):
+    for word in _WORD.findall(plain):
         if word not in STOP_WORDS and len(word) > 1:
             out.setdefault(stem(word), word)
     return out
@@ -178,25 +198,103 @@ def _texts(value: Any, loc: Path_) -> Iterator[tuple[Path_, str]]:
 
 def advise_entry(entry: Entry[Any], name_of: NameOf) -> Iterator[Problem]:
     for loc, owner, citations in _owners(entry.model):
-        quoted = [(loc + ("citations", i, "quote"), c.quote) for i, c in enumerate(citations) if c.quote]
-        if not quoted:
+        if any(c.key for c in citations):
+            yield from _by_statement(entry, loc, owner, citations, name_of)
+        else:
+            yield from _as_a_whole(entry, loc, owner, citations, name_of)
+
+
+def _as_a_whole(
+    entry: Entry[Any], loc: Path_, owner: BaseModel, citations: list[Citation], name_of: NameOf
+) -> Iterator[Problem]:
+    """A part in the form before marks: its statements together against all its quotes."""
+    quoted = [(loc + ("citations", i, "quote"), c.quote) for i, c in enumerate(citations) if c.quote]
+    if not quoted:
+        return
+    texts = list(_texts(owner, loc))
+    statement: dict[str, str] = {}
+    for _, text in texts:
+        for key, word in meaningful(text, name_of).items():
+            statement.setdefault(key, word)
+    for qloc, quote in quoted:
+        words = meaningful(quote, name_of)
+        if statement and not shared(words, statement):
+            yield entry.problem(
+                qloc,
+                "the quote shares no meaningful word with the statement it supports "
+                f"(quote: {_listed(words)}; statement: {_listed(statement)})",
+            )
+    for tloc, text in texts:
+        for message in unsupported_superlatives(text, [q for _, q in quoted], name_of):
+            yield entry.problem(tloc, message)
+
+
+def _by_statement(
+    entry: Entry[Any], loc: Path_, owner: BaseModel, citations: list[Citation], name_of: NameOf
+) -> Iterator[Problem]:
+    """A marked part: each sentence against the quotes of its own marks; titles and dates,
+    which carry no marks, against all the part's quotes."""
+    quotes: dict[str, str] = {c.key: c.quote for c in citations if c.key and c.quote}
+    # a part's own dates go with each of its sentences on the page ("As of October 2023: ...")
+    when = " ".join(v.human() for n in type(owner).model_fields if isinstance(v := getattr(owner, n), PartialDate))
+    for statement in marks.statements(owner, loc):
+        if statement.cites is not None:  # a role: its title and dates against its cited quotes
+            role = statement.loc[:-1]
+            # said of the leader: "Ada Alpha, First Minister of Northland from May 2019"
+            said = " ".join(
+                [getattr(owner, "name", ""), *(text for _, text in _texts(_at(owner, role[len(loc) :]), role))]
+            )
+            yield from _sentence_advice(entry, role, None, said, statement.cites, quotes, name_of)
             continue
-        texts = list(_texts(owner, loc))
-        statement: dict[str, str] = {}
-        for _, text in texts:
-            for key, word in meaningful(text, name_of).items():
-                statement.setdefault(key, word)
-        for qloc, quote in quoted:
-            words = meaningful(quote, name_of)
-            if statement and not shared(words, statement):
-                yield entry.problem(
-                    qloc,
-                    "the quote shares no meaningful word with the statement it supports "
-                    f"(quote: {_listed(words)}; statement: {_listed(statement)})",
-                )
-        for tloc, text in texts:
-            for message in unsupported_superlatives(text, [q for _, q in quoted], name_of):
+        for sentence in marks.sentences(statement.text):
+            where = (statement.text, sentence.start)
+            said = f"{when} {sentence.words}" if when else sentence.words
+            yield from _sentence_advice(entry, statement.loc, where, said, sentence.keys, quotes, name_of)
+    every = list(quotes.values())
+    for tloc, text in _texts(owner, loc):
+        if len(tloc) == len(loc) + 1 and tloc[-1] not in marks.PROSE_FIELDS:  # a title, a date
+            for message in unsupported_superlatives(text, every, name_of):
                 yield entry.problem(tloc, message)
+
+
+def _sentence_advice(
+    entry: Entry[Any],
+    loc: Path_,
+    where: tuple[str, int] | None,
+    said: str,
+    keys: tuple[str, ...],
+    quotes: dict[str, str],
+    name_of: NameOf,
+) -> Iterator[Problem]:
+    """Advice on one statement against the quotes of the citations it marks; ``where`` is
+    the text holding it and the offset it starts at (a sentence), None for a whole value."""
+
+    def problem(message: str) -> Problem:
+        return entry.problem_in(loc, where[0], where[1], message) if where else entry.problem(loc, message)
+
+    words = meaningful(said, name_of)
+    own = [(key, quotes[key]) for key in keys if key in quotes]
+    for key, quote in own:
+        quoted = meaningful(quote, name_of)
+        if words and not shared(quoted, words):
+            yield problem(
+                f"the quote of [@{key}] shares no meaningful word with the statement it is marked on "
+                f"(quote: {_listed(quoted)}; statement: {_listed(words)})"
+            )
+    for message in unsupported_superlatives(said, [quote for _, quote in own], name_of):
+        yield problem(message)
+
+
+def _at(model: BaseModel, path: Path_) -> Any:
+    """The value at ``path`` inside ``model`` (fields by their YAML names)."""
+    value: Any = model
+    for part in path:
+        if isinstance(part, int):
+            value = value[part]
+        else:
+            fields = type(value).model_fields
+            value = getattr(value, next(n for n, f in fields.items() if (f.alias or n) == part))
+    return value
 
 
 def _naming(site: Site, named: dict[str, str], rid: str) -> str:

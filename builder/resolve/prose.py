@@ -6,7 +6,9 @@ a citation's ``note``) may use exactly this Markdown:
 - emphasis, ``*words*`` or ``_words_``, and strong emphasis, ``**words**`` or ``__words__``,
   within the text between links;
 - links to https addresses: ``[label](https://example.org/page)``;
-- links to records: ``[[id]]`` or ``[[id|label]]``.
+- links to records: ``[[id]]`` or ``[[id|label]]``;
+- citation marks, ``[@key]``, which the page turns into footnote references to the
+  record's own citations (builder.resolve.marks); nothing else makes a footnote.
 
 Everything else is shown as written, character for character: HTML and entities, images,
 autolinks, reference links and their definitions, footnotes (``[^1]``), headings, lists,
@@ -35,11 +37,13 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from builder.resolve.marks import MARK, keys_of, strip
+
 # [[id]] or [[id|label]]; ids are checked against every kind of record in the resolve stage.
 LINK_RE = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 # A record link, or anything that looks like an inline link or image: [label](target), where
-# the target may hold one level of parentheses (as addresses on Wikipedia do).
-_TOKEN = re.compile(LINK_RE.pattern + r"|(!?)\[([^\[\]]*)\]\(((?:[^()]|\([^()]*\))*)\)")
+# the target may hold one level of parentheses (as addresses on Wikipedia do); or a citation mark.
+_TOKEN = re.compile(LINK_RE.pattern + r"|(!?)\[([^\[\]]*)\]\(((?:[^()]|\([^()]*\))*)\)|" + MARK.pattern)
 # Characters Python-Markdown can read as markup anywhere in a line ('|' in table cells,
 # with the tables extension). '*' and '_' are escaped separately: paired, they are emphasis.
 _SPECIAL = re.compile(r"[\\`{}\[\]()#+!|]")
@@ -54,6 +58,7 @@ _MARKER = re.compile(r"/(?=//)")
 _ENTITY = {":": "&#58;", "=": "&#61;", "~": "&#126;", "^": "&#94;"}
 
 Link = Callable[[str, str | None], str]
+Mark = Callable[[list[str]], str]
 
 
 def link_target(value: str) -> str:
@@ -127,12 +132,14 @@ def _href(target: str) -> str:
     return re.sub(r"[^\w\-.~:/?#@!$&'*+,;=%]", lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), target)
 
 
-def _paragraph(value: str, link: Link, problems: list[str]) -> str:
+def _paragraph(value: str, link: Link, problems: list[str], mark: Mark | None) -> str:
     out, pos = [], 0
     for found in _TOKEN.finditer(value):
         out.append(_emphasis(value[pos : found.start()]))
         if found[1] is not None:
             out.append(link(found[1].strip(), found[2].strip() if found[2] else None))
+        elif found[6] is not None:  # a citation mark: the page makes it, or it is shown as written
+            out.append(mark(keys_of(found[6])) if mark else _plain(found[0]))
         elif found[3]:  # an image: shown as written, since the site loads nothing from other hosts
             out.append(_plain(found[0]))
         else:
@@ -155,21 +162,23 @@ def paragraphs(value: str, inline: bool = False) -> list[str]:
     return [" ".join(parts)] if inline and parts else parts
 
 
-def convert(value: str, link: Link, inline: bool = False) -> tuple[str, list[str]]:
+def convert(value: str, link: Link, inline: bool = False, mark: Mark | None = None) -> tuple[str, list[str]]:
     """A prose field as Markdown, and what in it breaks the policy (those parts shown as text)."""
     problems: list[str] = []
-    out = "\n\n".join(_paragraph(part, link, problems) for part in paragraphs(value, inline))
+    out = "\n\n".join(_paragraph(part, link, problems, mark) for part in paragraphs(value, inline))
     return out, problems
 
 
-def prose(value: str, link: Link, inline: bool = False) -> str:
+def prose(value: str, link: Link, inline: bool = False, mark: Mark | None = None) -> str:
     """A prose field as Markdown under the policy above.
 
     ``link(id, label)`` turns a ``[[id]]`` or ``[[id|label]]`` into a Markdown link; ids
     were checked in the resolve stage, and so were links the policy refuses, which are
-    shown as text here. ``inline`` folds the text onto one line, for list items and cells.
+    shown as text here. ``mark(keys)`` turns a citation mark (``[@key]``, builder.resolve.marks)
+    into the page's footnote references; without it a mark is shown as written. ``inline``
+    folds the text onto one line, for list items and cells.
     """
-    return convert(value, link, inline)[0]
+    return convert(value, link, inline, mark)[0]
 
 
 def plain(value: str, name_of: Callable[[str], str], limit: int) -> str:
@@ -179,7 +188,7 @@ def plain(value: str, name_of: Callable[[str], str], limit: int) -> str:
     def label(match: re.Match[str]) -> str:
         return match[2].strip() if match[2] else name_of(match[1].strip())
 
-    flat = " ".join(LINK_RE.sub(label, value).split())
+    flat = " ".join(LINK_RE.sub(label, strip(value)).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 

@@ -27,6 +27,7 @@ from builder.errors import Problem, SummitryError
 from builder.records.site_config import Opaque
 from builder.records.site_config import load as load_config
 from builder.records.valid_record import Entry, walk
+from builder.resolve.marks import MARK
 from builder.resolve.prose import LINK_RE, convert, text
 from builder.resolve.references import is_prose
 
@@ -39,7 +40,7 @@ _DOCUMENT = "Term\n:   d\n\n{block}\n\n| h | h |\n|---|---|\n| {inline} | z |\n\
 _LABELS = re.compile(r"\[\^([^\]\s\\]+)\]")
 _RECORD_HREF = re.compile(r"(\.\./)*[\w-]+(/[\w-]+)*\.md")
 # Prose made only of words, digits, spaces, any character beyond ASCII and this everyday
-# punctuation (outside [[links]]) has nothing a parser could read as markup once escaped
+# punctuation (outside [[links]] and citation marks) has nothing a parser could read as markup once escaped
 # (the property tests check it); parsing every field would make `summitry check` slower
 # many times over.
 _NOT_EVERYDAY = re.compile(r"[^\w\s.,;:'\"?!%()\-\x80-\U0010ffff]|_")
@@ -180,7 +181,9 @@ def _stand_in(rid: str, label: str | None) -> str:
 
 
 def _everyday(value: str) -> bool:
-    return not _NOT_EVERYDAY.search(LINK_RE.sub(" ", value) if "[[" in value else value)
+    # a citation mark, like a [[link]], holds nothing a parser could read as markup (its key
+    # is letters, digits and hyphens), and the page, not the record, makes its footnote
+    return not _NOT_EVERYDAY.search(MARK.sub(" ", LINK_RE.sub(" ", value)) if "[" in value else value)
 
 
 def prose_problems(root: Path, entries: Iterable[Entry[Any]]) -> list[Problem]:

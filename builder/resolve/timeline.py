@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from builder.records.dates import PartialDate
 from builder.records.models import Issue, Leader, Meeting
 from builder.records.valid_record import Entry, Key
+from builder.resolve import marks
 
 T = TypeVar("T")
 
@@ -35,7 +36,8 @@ def timeline_items(
         items.append(TimelineItem(entry.model.date, 0, ("meeting", mid), entry.model.title))
     for iid, issue in issues.items():
         for dev in issue.model.developments:
-            items.append(TimelineItem(dev.date, 1, ("issue", iid), dev.text, prose=True))
+            # a listing: the issue's page, which it links to, shows the marks
+            items.append(TimelineItem(dev.date, 1, ("issue", iid), marks.strip(dev.text), prose=True))
     for lid, leader in leaders.items():
         for role in leader.model.roles:
             if role.from_:
