@@ -141,10 +141,16 @@ def test_rendering_needs_mkdocs_yml(small: Path, run, command: str) -> None:
 
 
 def test_new_may_start_a_knowledge_base(tmp_path: Path, run) -> None:
-    result = run("new", "source", "--title", "Field notes", "--root", tmp_path)
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"Met the minister.\r\nShe said little.")
+    source = ["source", "--title", "Field notes", "--genre", "news-report", "--note", "My own notes."]
+    result = run("new", *source, "--archive", notes, "--root", kb)
     assert result.code == 0, result.err
     assert result.out == (
-        f"wrote content/sources/field-notes.yaml, the first record of a new knowledge base in {tmp_path}; "
-        "it passes summitry check\n"
+        "wrote content/sources/field-notes.yaml and its archived text content/sources/field-notes.txt, "
+        f"the first record of a new knowledge base in {kb}; it passes summitry check\n"
     )
+    tmp_path = kb
     assert run("check", "--root", tmp_path).out == "ok: 0 leaders, 0 meetings, 0 issues, 1 sources, 0 relations\n"

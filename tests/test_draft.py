@@ -13,7 +13,7 @@ import yaml
 from builder.authoring.quote import find
 from builder.authoring.sentences import find_dates, split
 from builder.records.dates import PartialDate
-from builder.resolve.quotes import fold
+from builder.resolve.quotes import Archive, fold
 
 FIXTURE = Path(__file__).parent / "fixtures" / "draft"
 ARTICLE = "northland-wire"
@@ -224,12 +224,9 @@ def test_draft_of_an_unknown_source_or_one_without_text(kb: Path, run) -> None:
         1,
         "error: unknown source 'no-such-source': no content/sources/no-such-source.yaml\n",
     )
-    (kb / "content" / "sources" / "bare.yaml").write_text("title: Bare\n", encoding="utf-8")
+    (kb / "content" / "sources" / "bare.yaml").write_text("title: Bare\nno_archive: Heard on the radio.\n")
     result = run("draft", "bare", "--root", kb)
-    assert (result.code, result.err) == (
-        1,
-        "error: source 'bare' has no archived text to read (its record names no archive)\n",
-    )
+    assert (result.code, result.err) == (1, "error: source 'bare' has no archived text to read: Heard on the radio.\n")
 
 
 def test_draft_of_the_trump_article_finds_both_meetings_already_recorded(shipped: Path, run) -> None:
@@ -303,29 +300,61 @@ def test_sentences_keep_the_archives_characters_and_abbreviations() -> None:
     assert [p.line for p in parts] == [1, 2, 2, 2]
 
 
-def test_quote_prints_the_archives_own_span(shipped: Path, run) -> None:
-    result = run(
-        "quote", "trump-putin-complex-relationship", "Trump praised Putin as a strong leader", "--root", shipped
-    )
+def test_quote_prints_whole_sentences_in_the_archives_characters(shipped: Path, run) -> None:
+    # the README's example
+    result = run("quote", "trump-putin-complex-relationship", "Trump praised Putin", "--root", shipped)
     assert (result.code, result.err) == (0, "")
-    assert result.out.splitlines() == ["line 6, 78% alike:", "  praised Putin, calling him a strong leader"]
+    assert result.out.splitlines() == [
+        "line 6, 79% alike:",
+        "  Throughout Trump\u2019s term, he often praised Putin, calling him a strong leader and expressing a desire "
+        "for closer ties between the United States and Russia.",
+        "line 4, 58% alike:",
+        "  The relationship between Donald Trump and Vladimir Putin has been a focal point of international politics "
+        "since Trump\u2019s presidency.",
+        "line 6, 54% alike:",
+        "  In stark contrast, his critics have frequently pointed to Putin\u2019s authoritarian regime and perceived "
+        "aggression in international affairs, notably in Ukraine and Syria.",
+    ]
     result = run(
         "quote",
         "biden-putin-look-at-relationship",
         "the summit didn't result in grand breakthroughs",
+        "--limit",
+        "1",
         "--root",
         shipped,
     )
     first = result.out.splitlines()[1].strip()
-    assert first == "the summit didn\u2019t result in any grand breakthroughs,"  # the archive's apostrophe
+    assert first == (  # the archive's apostrophe, the whole sentence
+        "While the summit didn\u2019t result in any grand breakthroughs, it was seen by many as a necessary step "
+        "to establish direct lines of communication and to prevent miscalculations."
+    )
+    assert len(result.out.splitlines()) == 2
     text = (shipped / "content" / "sources" / "biden-putin-look-at-relationship.txt").read_text(encoding="utf-8")
     assert first in text
+
+
+def test_every_passage_quote_prints_passes_the_quote_check(shipped: Path, run) -> None:
+    archive = Archive((shipped / "content/sources/trump-putin-complex-relationship.txt").read_text(encoding="utf-8"))
+    for words in ["Trump praised Putin", "Helsinki backlash", "sanctions and military support", "dialogue"]:
+        passages = find(archive.text, words, 3)
+        assert 1 <= len(passages) <= 3, words
+        assert len({p.text for p in passages}) == len(passages)  # distinct
+        for passage in passages:
+            assert passage.text in archive
+            assert passage.text[0].isupper() and passage.text[-1] in ".?!", passage
+
+
+def test_a_match_across_two_sentences_gives_both_whole() -> None:
+    text = "Intro.\nThey met in Riga. It rained all day. Nobody came.\n"
+    [best] = find(text, "met in Riga. It rained", limit=1)
+    assert (best.line, best.text) == (2, "They met in Riga. It rained all day.")
 
 
 def test_quote_finds_a_passage_across_folded_characters() -> None:
     text = "First line.\nShe said \u201cno\u2026 never\u201d \u2014 twice.\nLast line."
     [best] = find(text, 'said "no... never" - twice', limit=1)
-    assert (best.line, best.text) == (2, "said \u201cno\u2026 never\u201d \u2014 twice.")
+    assert (best.line, best.text) == (2, "She said \u201cno\u2026 never\u201d \u2014 twice.")
 
 
 TIMELINE = Path(__file__).parent / "fixtures" / "draft-timeline"

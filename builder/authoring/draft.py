@@ -13,18 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from builder.authoring import cues as read
-from builder.authoring.new import record_data, record_text
+from builder.authoring.record_text import record_data, record_text
 from builder.authoring.sentences import DateMention, Sentence, clauses, find_dates, split
 from builder.errors import SummitryError
 from builder.pipeline import Project, assemble, check
 from builder.records.dates import PartialDate, human_span
 from builder.records.kinds import KINDS, MEETING
 from builder.records.load import load_all, parse_yaml
-from builder.records.models import Meeting
+from builder.resolve.duplicates import REMOTE, Event, meeting_twins
 from builder.resolve.site import Site
 
 PROPOSED, RECORDED, SET_ASIDE = "proposed", "recorded", "set aside"
-_REMOTE = {"call", "virtual"}
 
 
 @dataclass
@@ -36,44 +35,8 @@ class Finding:
     fields: dict[str, Any] = field(default_factory=dict)  # a candidate's record, in field order
 
 
-@dataclass(frozen=True)
-class _Event:
-    participants: frozenset[str]
-    date: PartialDate
-    end_date: PartialDate | None
-    kind: str
-    location: str | None
-
-
-def _overlap(a: _Event, b: _Event) -> bool:
-    return (
-        a.date.first_day() <= (b.end_date or b.date).last_day()
-        and b.date.first_day() <= (a.end_date or a.date).last_day()
-    )
-
-
-def same_event(a: _Event, b: _Event) -> bool:
-    """Whether two reports may be of one meeting: in person both (a summit, talks or a
-    meeting on the sidelines), or both calls or both video meetings; and the same leaders at
-    compatible dates, or at least two of them at the same place in the same year; never two
-    meetings in different places."""
-    if (a.kind in _REMOTE or b.kind in _REMOTE) and a.kind != b.kind:
-        return False  # a call is not the video meeting of the same month
-    if a.location and b.location:
-        here, there = a.location.casefold(), b.location.casefold()
-        if here not in there and there not in here:
-            return False  # Buenos Aires in December 2018 is not the Helsinki summit of 2018
-        if a.date.year == b.date.year and len(a.participants & b.participants) >= 2:
-            return True
-    return a.participants == b.participants and _overlap(a, b)
-
-
-def _recorded(site: Site) -> list[tuple[str, _Event]]:
-    events = []
-    for mid, entry in site.meetings.items():
-        m: Meeting = entry.model
-        events.append((mid, _Event(frozenset(m.participants), m.date, m.end_date, m.kind, m.location)))
-    return events
+def _recorded(site: Site) -> list[tuple[str, Event]]:
+    return [(mid, Event.of(entry.model)) for mid, entry in site.meetings.items()]
 
 
 def _who(ids: list[str]) -> str:
@@ -211,7 +174,7 @@ def _read_sentence(ctx: _Context, index: int, source: str) -> Finding | None:
         phrase = text[mention.start : mention.end]
         return Finding(sentence, SET_ASIDE, f"'{phrase}' with no explicit date before it to count from")
     kind, event = read.kind_of(text)
-    place = None if kind in _REMOTE else _pick_place(read.places(text, ctx.leader_words), cue.start)
+    place = None if kind in REMOTE else _pick_place(read.places(text, ctx.leader_words), cue.start)
     if kind == "bilateral" and place is None and cue.text.lower().startswith(("spoke", "talked")):
         kind = "call"  # "spoke with Putin", nowhere: on the telephone, as a rule
     start = sentence.start
@@ -231,9 +194,9 @@ def _read_sentence(ctx: _Context, index: int, source: str) -> Finding | None:
     return Finding(sentence, PROPOSED, why + (f" ({note})" if note else ""), fields=fields)
 
 
-def _event(fields: dict[str, Any]) -> _Event:
+def _event(fields: dict[str, Any]) -> Event:
     end = PartialDate.parse(fields["end_date"]) if "end_date" in fields else None
-    return _Event(
+    return Event(
         frozenset(fields["participants"]),
         PartialDate.parse(fields["date"]),
         end,
@@ -261,7 +224,7 @@ def propose(site: Site, source: str, text: str) -> list[Finding]:
     ctx = _Context(names, names.words(), sentences, wholes, named, dates)
     recorded = _recorded(site)
     taken = set(site.meetings)
-    drafted: list[tuple[str, _Event]] = []
+    drafted: list[tuple[str, Event]] = []
     findings = []
     for i in range(len(sentences)):
         finding = _read_sentence(ctx, i, source)
@@ -271,12 +234,12 @@ def propose(site: Site, source: str, text: str) -> list[Finding]:
         if finding.outcome != PROPOSED:
             continue
         event = _event(finding.fields)
-        match = next((mid for mid, known in recorded if same_event(event, known)), None)
+        match = next(iter(meeting_twins(event, recorded)), None)
         if match is not None:
             finding.outcome, finding.record, finding.fields = RECORDED, match, {}
             finding.why = f"already recorded as {match}: cite this source there"
             continue
-        twin = next((did for did, known in drafted if same_event(event, known)), None)
+        twin = next(iter(meeting_twins(event, drafted)), None)
         if twin is not None:
             finding.outcome, finding.record, finding.fields = SET_ASIDE, twin, {}
             finding.why = f"the same event as {twin}, proposed above: cite it there too"
@@ -296,9 +259,12 @@ def propose(site: Site, source: str, text: str) -> list[Finding]:
 def archived_text(site: Site, root: Path, source: str) -> str:
     if source not in site.sources:
         raise SummitryError(f"unknown source '{source}': no content/sources/{source}.yaml")
-    archive = site.sources[source].model.archive
-    if archive is None:
-        raise SummitryError(f"source '{source}' has no archived text to read (its record names no archive)")
+    model = site.sources[source].model
+    archive = model.archive
+    if archive is None:  # check has passed: the record says why there is none
+        raise SummitryError(
+            f"source '{source}' has no archived text to read: {' '.join(str(model.no_archive).split())}"
+        )
     return (root / "content" / "sources" / archive).read_text(encoding="utf-8-sig")
 
 

@@ -11,6 +11,9 @@ from builder.render.track import Memo
 from builder.resolve.prose import prose, text
 from builder.resolve.site import Site
 
+UNCHECKED = "not checked against an archived copy"
+"""Said of a quote whose source keeps no archived text (its record says why)."""
+
 
 class Page:
     """Helpers for one page being rendered: links relative to it, and its footnotes."""
@@ -70,6 +73,8 @@ class Page:
             line = f"[^{n}]: {self.link(('source', source))}"
             if quote:
                 line += f": “{text(quote)}”"
+                if self.site.sources[source].model.archive is None:
+                    line += f", {UNCHECKED}"
             if note:
                 line += f" ({self.prose(note, inline=True)})"
             lines.append(line)
