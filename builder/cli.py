@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.authoring.new import ASKS, CITING, Request, create, flag, takes_distinct
-from builder.errors import NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
+from builder.errors import AddressTaken, NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
 from builder.pipeline import ENGINES, Project, build, check, generate
 from builder.render.json_schema import SCHEMA_DIR, write_schemas
 
@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             project.require(args.command, renders=args.command in RENDERS)
         return handler(project, args)
-    except NotAKnowledgeBase as exc:
+    except (NotAKnowledgeBase, AddressTaken) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ValidationFailed as exc:
