@@ -137,10 +137,10 @@ def _cmd_new(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_draft(project: Project, args: argparse.Namespace) -> int:
-    from builder.authoring.draft import draft, table
+    from builder.authoring.draft import draft, newcomers, table
 
     findings, written = draft(project.root, args.source, args.out)
-    print("\n".join([*table(findings), *written]))
+    print("\n".join([*table(findings), *newcomers(findings), *written]))
     return 0
 
 

@@ -8,6 +8,8 @@ holds, or set aside, always with the reason.
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ class Finding:
     why: str
     record: str = ""  # the candidate's id, or the recorded meeting's
     fields: dict[str, Any] = field(default_factory=dict)  # a candidate's record, in field order
+    unknown: list[str] = field(default_factory=list)  # people it names who are not in leaders/
 
 
 def _recorded(site: Site) -> list[tuple[str, Event]]:
@@ -77,6 +80,53 @@ class _Context:
     wholes: list[Sentence]  # the sentence each of those is or is part of
     named: list[list[read.Named]]
     dates: list[list[DateMention]]
+    anchors: list[int | None]  # the sentence a relative date counts from
+    unclear: list[str]  # why a relative date counts from none: the vague word between
+    unknown: list[list[str]]  # people named who are not in leaders/
+
+
+LOOK_BACK = 3  # sentences a relative date counts back over to an explicit one, in its paragraph
+# Words that move time by an unknown amount: "a year later" after one of them counts from
+# no date the text gives.
+_VAGUE = re.compile(
+    r"\b(?:later|afterwards?|subsequently|eventually|soon|since then|meanwhile|earlier|previously"
+    r"|before that|after that|in time|over the years|some time)\b",
+    re.IGNORECASE,
+)
+
+
+def _anchor(sentences: list[Sentence], own: list[list[DateMention]], index: int) -> tuple[int | None, str]:
+    """The nearest sentence before ``index`` with an explicit date, up to LOOK_BACK back in its
+    paragraph, when nothing between moves time vaguely; else None and why, if something did."""
+    for back in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
+        sentence = sentences[back]
+        if sentence.paragraph != sentences[index].paragraph:
+            break
+        if any(m.explicit and m.date for m in own[back]):
+            return back, ""
+        vague = _VAGUE.search(sentence.text)
+        relative = next((m for m in own[back] if not m.explicit), None)
+        if vague or relative:
+            word = vague.group(0) if vague else sentence.text[relative.start : relative.end] if relative else ""
+            return None, f"'{word}' (line {sentence.line}) leaves unclear what it counts from"
+    for back in range(index - 1 - LOOK_BACK, -1, -1):
+        if sentences[back].paragraph != sentences[index].paragraph:
+            break
+        if any(m.explicit and m.date for m in own[back]):
+            return None, f"the date before it (line {sentences[back].line}) is more than {LOOK_BACK} sentences back"
+    return None, ""
+
+
+def _dates(sentences: list[Sentence]) -> tuple[list[list[DateMention]], list[int | None], list[str]]:
+    """Each sentence's dates, a relative one counted from the explicit date it follows."""
+    own = [find_dates(s.text) for s in sentences]
+    dates, anchors, unclear = [], [], []
+    for i, sentence in enumerate(sentences):
+        anchor, why = _anchor(sentences, own, i) if any(not m.explicit for m in own[i]) else (None, "")
+        dates.append(find_dates(sentence.text, own[anchor]) if anchor is not None else own[i])
+        anchors.append(anchor)
+        unclear.append(why)
+    return dates, anchors, unclear
 
 
 def _named_ids(found: list[read.Named]) -> list[str]:
@@ -102,6 +152,20 @@ def _look_back(ctx: _Context, index: int, have: list[str], want: int) -> list[st
     return None
 
 
+def _strangers(ctx: _Context, index: int, ids: list[str]) -> list[str]:
+    """The people not in leaders/ who would make this sentence's meeting: named in it, or,
+    for 'they', in the sentences before it in its paragraph."""
+    found = list(ctx.unknown[index])
+    if not found and read.GROUP.search(ctx.sentences[index].text):
+        for back in range(index - 1, -1, -1):
+            if ctx.sentences[back].paragraph != ctx.sentences[index].paragraph:
+                break
+            found = ctx.unknown[back] + found
+            if len(found) + len(ids) >= 2 or _named_ids(ctx.named[back]):
+                break
+    return found if found and len(found) + len(ids) >= 2 else []
+
+
 def _participants(ctx: _Context, index: int) -> tuple[list[str], str]:
     """The sentence's leaders, with 'they' or 'him' resolved where that is unambiguous;
     or fewer than two, and the reason."""
@@ -110,6 +174,9 @@ def _participants(ctx: _Context, index: int) -> tuple[list[str], str]:
     ids = _named_ids(found)
     if len(ids) >= 2:
         return ids, ""
+    strangers = _strangers(ctx, index, ids)
+    if strangers:
+        return ids, f"names {'someone' if len(strangers) == 1 else 'people'} not in leaders/: {', '.join(strangers)}"
     reference = read.GROUP.search(text) or (read.OTHER.search(text) if ids else None)
     if reference is not None:
         more = _look_back(ctx, index, ids, 2 - len(ids))
@@ -165,21 +232,24 @@ def _read_sentence(ctx: _Context, index: int, source: str) -> Finding | None:
         return Finding(sentence, SET_ASIDE, why)
     ids, note = _participants(ctx, index)
     if len(ids) < 2:
-        return Finding(sentence, SET_ASIDE, note)
+        return Finding(sentence, SET_ASIDE, note, unknown=_strangers(ctx, index, ids))
     cue = held[0]
     mention = _pick_date(ctx.dates[index], cue.start)
     if mention is None:
         return Finding(sentence, SET_ASIDE, "no date in the sentence")
     if mention.date is None:
         phrase = text[mention.start : mention.end]
+        if ctx.unclear[index]:
+            return Finding(sentence, SET_ASIDE, f"'{phrase}' counts from no clear date: {ctx.unclear[index]}")
         return Finding(sentence, SET_ASIDE, f"'{phrase}' with no explicit date before it to count from")
     kind, event = read.kind_of(text)
     place = None if kind in REMOTE else _pick_place(read.places(text, ctx.leader_words), cue.start)
     if kind == "bilateral" and place is None and cue.text.lower().startswith(("spoke", "talked")):
         kind = "call"  # "spoke with Putin", nowhere: on the telephone, as a rule
     start = sentence.start
-    if not mention.explicit and not any(m.explicit for m in ctx.dates[index]) and index > 0:
-        start = ctx.wholes[index - 1].start  # the date is counted from the previous sentence
+    anchor = ctx.anchors[index]
+    if not mention.explicit and not any(m.explicit for m in ctx.dates[index]) and anchor is not None:
+        start = ctx.wholes[anchor].start  # the quote holds the date it counts from
     title = title_of(kind, place, event)
     when = human_span(mention.date, mention.end_date)
     fields: dict[str, Any] = {"title": title, "date": mention.date.iso()}
@@ -218,10 +288,9 @@ def propose(site: Site, source: str, text: str) -> list[Finding]:
             sentences.append(part)
             wholes.append(whole)
     named = [names.find(s.text) for s in sentences]
-    dates: list[list[DateMention]] = []
-    for i, s in enumerate(sentences):
-        dates.append(find_dates(s.text, dates[i - 1] if i else None))
-    ctx = _Context(names, names.words(), sentences, wholes, named, dates)
+    dates, anchors, unclear = _dates(sentences)
+    unknown = [read.people(s.text, names) for s in sentences]
+    ctx = _Context(names, names.words(), sentences, wholes, named, dates, anchors, unclear, unknown)
     recorded = _recorded(site)
     taken = set(site.meetings)
     drafted: list[tuple[str, Event]] = []
@@ -326,6 +395,23 @@ def draft(root: Path, source: str, out: Path | None) -> tuple[list[Finding], lis
             handle.write(body)
         notes.append(f"wrote {shown}")
     return findings, notes
+
+
+def newcomers(findings: list[Finding]) -> list[str]:
+    """The people the text reports meetings of who are not in leaders/, each with the
+    command that adds them (a record needs more than a name: new asks for the rest)."""
+    lines: dict[str, list[int]] = {}
+    for f in findings:
+        for name in f.unknown:
+            lines.setdefault(name, []).append(f.sentence.line)
+    if not lines:
+        return []
+    commands = {name: f"summitry new leader --name {shlex.quote(name)}" for name in lines}
+    width = max(len(c) for c in commands.values())
+    said = ["Not in leaders/: add each, then draft again:"]
+    for name, where in lines.items():
+        said.append(f"  {commands[name].ljust(width)}  # line {', '.join(str(n) for n in sorted(set(where)))}")
+    return said
 
 
 def table(findings: list[Finding]) -> list[str]:
