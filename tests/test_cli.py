@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -188,3 +190,22 @@ def test_a_reader_that_stops_reading_ends_it_quietly(small: Path) -> None:
     process.stdout.close()  # as `| head -1` does
     err = process.stderr.read() if process.stderr else ""
     assert (first.startswith("line "), process.wait(timeout=120), err) == (True, 1, ""), first
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_workers_render_ends_quietly_too(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    generator = [sys.executable, str(Path(__file__).parent.parent / "bench" / "generate.py"), str(kb)]
+    subprocess.run([*generator, "--meetings", "1200"], check=True, capture_output=True)
+    # its own process group, as a terminal's: Ctrl-C reaches the run and each of its workers
+    process = _entry("generate", "--jobs", "2", "--root", str(kb), stdout=subprocess.DEVNULL, start_new_session=True)
+    assert process.stderr is not None
+    told = ""
+    while "rendered " not in told:  # the workers are at it
+        line = process.stderr.readline()
+        assert line, f"generate ended before rendering: {told}"
+        told += line
+    os.killpg(process.pid, signal.SIGINT)
+    rest = process.stderr.read()
+    assert (process.wait(timeout=120), "Traceback" in rest, "KeyboardInterrupt" in rest) == (130, False, False), rest
