@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from builder.authoring.new import ASKS, CITING, Request, create, flag, takes_distinct
+from builder.authoring.answers import ASKS, CITING, Request, flag, takes_distinct
+from builder.authoring.new import create
 from builder.errors import AddressTaken, NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
 from builder.pipeline import ENGINES, Project, build, check, generate
 from builder.render.json_schema import SCHEMA_DIR, write_schemas
