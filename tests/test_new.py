@@ -395,3 +395,37 @@ def test_no_question_is_phrased_as_a_flag() -> None:
     from builder.authoring.new import ASKS
 
     assert not [item.question for items in ASKS.values() for item in items if re.search(r"--\w", item.question)]
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (
+            ["leader", "--name", "Vladimir Putin", "--id", "vladimir-putin", *LEADER],
+            "leader 'vladimir-putin': the same name as leaders/putin.yaml (Vladimir Putin, Russia): if it is the "
+            "same person, the record is there; if it is another person, give --distinct-from putin",
+        ),
+        (
+            ["leader", "--name", "V. V. Putin", "--id", "vvp", "--wikidata", "Q7747", *LEADER],
+            "leader 'vvp': field '--wikidata': the Wikidata item of leaders/putin.yaml (Vladimir Putin, Wikidata "
+            "Q7747): one person is one record",
+        ),
+        (
+            [
+                *("source", "--title", "Again", "--url", "https://example.org/notes/", "--genre", "analysis"),
+                *("--note", "n", "--no-archive", "Gone."),
+            ],
+            "source 'again': likely the same document as content/sources/notes.yaml (Notes; the same address): cite "
+            "it as 'notes'; if it is another document, give --distinct-from notes",
+        ),
+    ],
+    ids=["leader-name", "leader-wikidata", "source-address"],
+)
+def test_new_refuses_a_second_record_of_one_person_or_document(shipped: Path, run, args: list[str], said: str) -> None:
+    notes = ["source", "--title", "Notes", "--url", "https://Example.org/notes", "--genre", "analysis"]
+    assert run("new", *notes, "--note", "n", "--no-archive", "Gone.", "--root", shipped).code == 0
+    before = _tree(shipped)
+    result = run("new", *args, "--root", shipped)
+    assert result.code == 1
+    assert result.err.splitlines()[0].split(": ", 1)[1] == said
+    assert _tree(shipped) == before
