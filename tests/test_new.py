@@ -429,3 +429,19 @@ def test_new_refuses_a_second_record_of_one_person_or_document(shipped: Path, ru
     assert result.code == 1
     assert result.err.splitlines()[0].split(": ", 1)[1] == said
     assert _tree(shipped) == before
+
+
+def test_a_relationship_is_of_two_known_leaders_and_named_by_them(shipped: Path, run) -> None:
+    args = ["relation", "--summary", "s", "--source", BIDEN]
+    result = run("new", *args, "--leaders", "trump,bidn", "--root", shipped)
+    assert result.err.splitlines() == [
+        "content/relations/bidn-trump.yaml: relation 'bidn-trump': field '--leaders': unknown leader 'bidn' "
+        "(did you mean 'biden'?)",
+        "1 problem found; nothing was written.",
+    ]
+    result = run("new", *args, "--leaders", "putin,biden", "--root", shipped)
+    assert result.err == (
+        "error: content/relations/biden-putin.yaml already exists; summitry new never overwrites (edit that record)\n"
+    )
+    result = run("new", *args, "--leaders", "trump,biden", "--root", shipped)
+    assert result.out == "wrote content/relations/biden-trump.yaml; it passes summitry check\n"

@@ -11,7 +11,7 @@ from builder.authoring.known import Known, Twin
 from builder.authoring.quote import find
 from builder.authoring.record_text import citation
 from builder.authoring.sentences import find_dates
-from builder.errors import Problem, SummitryError
+from builder.errors import Problem, SummitryError, did_you_mean
 from builder.records.ids import ID_RE, name_id
 from builder.records.kinds import KINDS, Ask, reserved
 from builder.records.models import MAX_ID_LENGTH
@@ -160,3 +160,12 @@ def proposed_id(kind: str, values: dict[str, Any]) -> tuple[str, bool]:
     if make is None:
         raise RuntimeError(f"the {kind} kind names no default id")
     return make(values), True
+
+
+def pair_problems(known: Known, ids: list[str]) -> list[str]:
+    """What is wrong with the two leaders a relationship is of (its id is made of theirs)."""
+    leaders = known.records["leader"]
+    said = [f"unknown leader '{lid}'{did_you_mean(lid, leaders)}" for lid in ids if lid not in leaders]
+    if not said and len(set(ids)) != 2:
+        said.append(f"a relationship is of two leaders; {len(set(ids))} named")
+    return said

@@ -21,6 +21,7 @@ from builder.authoring.answers import (
     has_citations,
     id_problem,
     key_of,
+    pair_problems,
     proposed_id,
     readable,
     trial_values,
@@ -31,7 +32,7 @@ from builder.authoring.archive_file import read_archive
 from builder.authoring.known import Known
 from builder.authoring.quote import find
 from builder.authoring.record_text import citation
-from builder.errors import Problem, SummitryError, ValidationFailed, did_you_mean
+from builder.errors import Problem, SummitryError, ValidationFailed
 from builder.records.kinds import KINDS, Ask
 
 
@@ -93,14 +94,11 @@ class Interview:
         return said
 
     def _leaders(self, ids: list[str]) -> list[str]:
-        """A relationship's two leaders, of which its id is made."""
-        known = self.known.records["leader"]
-        said = [f"unknown leader '{lid}'{did_you_mean(lid, known)}" for lid in ids if lid not in known]
-        if not said and len(set(ids)) != 2:
-            said.append(f"a relationship is of two leaders; {len(set(ids))} named")
-        rid = "-".join(sorted(set(ids)))
-        if not said and self.known.exists("relation", rid):
-            said.append(f"{self.known.path('relation', rid)} already exists; summitry new never overwrites")
+        """A relationship's two leaders, of which its id is made: told at once if it is taken."""
+        said = pair_problems(self.known, ids)
+        rid = proposed_id("relation", {"leaders": ids})[0]
+        if not said and (clash := id_problem(self.known, "relation", rid)):
+            said.append(clash)
         self.rid = None if said else rid
         return said
 

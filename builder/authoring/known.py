@@ -1,9 +1,11 @@
 """What ``summitry new`` checks a record against: the knowledge base, read and validated once.
 
-Each answer is checked by making the record the answers so far describe and running the
-checks of ``summitry check`` on it among the records already there, so that an answer is
-told exactly what check would tell the record; and the record's likely twins are found by
-the rules check uses (builder.resolve.duplicates).
+Each answer is checked by making the record the answers so far describe and running on it
+the checks ``summitry check`` runs on each record (validation, then references, quotes and
+prose among the records already there: builder.resolve.site.record_problems), so that an
+answer is told exactly what check would tell the record, without checking the whole
+knowledge base again for each answer. The record's likely twins are found by the rules
+check uses (builder.resolve.duplicates).
 """
 
 from __future__ import annotations
@@ -14,16 +16,17 @@ from typing import Any
 
 from builder.authoring.record_text import record_data, record_text
 from builder.errors import Problem
-from builder.pipeline import assemble
 from builder.records.dates import PartialDate
 from builder.records.kinds import KINDS
 from builder.records.load import load_all, parse_yaml, record_names
 from builder.records.valid_record import Entry
 from builder.records.validate import validate
+from builder.resolve.aliases import alias_table, canonicalize
 from builder.resolve.archives import archives
 from builder.resolve.duplicates import Event, name_key, same_event, text_key, url_key
 from builder.resolve.quotes import Archive, fold
 from builder.resolve.references import references
+from builder.resolve.site import record_problems
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,9 @@ class Known:
             self.records[entry.kind][entry.id] = entry
         self.files = {kind: {n.rpartition(".")[0] for n in names} for kind, names in record_names(root).items()}
         self.archives: dict[str, Archive] = archives(root, self.records["source"].values())[0]
-        # What is checked of the records there once need not be checked again for each answer.
-        self._refs = {(e.kind, e.id): list(references(e)) for e in self.entries}
+        # records there that fail: a reference to one is that record's problem, not the new one's
+        self._broken = {kind: ids - self.records[kind].keys() for kind, ids in self.files.items()}
+        self._aliases = alias_table(self.entries)[0]
 
     def exists(self, kind: str, rid: str) -> bool:
         return rid in self.files[kind]
@@ -66,10 +70,14 @@ class Known:
         """What summitry check would report in the file of the record ``values`` make."""
         rel = self.path(kind, rid)
         _, raw, problems = parse_yaml(record_text(kind, record_data(kind, values)), rel, kind, rid)
-        if raw is not None:
-            _, found, _ = assemble(self.root, [raw], list(self.entries), checked=self._refs.keys(), known=self._refs)
-            problems += found
-        return [p for p in problems if p.path == rel]
+        if raw is None:
+            return problems
+        valid, found, partial = validate([raw])
+        problems += found
+        entries, _ = canonicalize([*valid, *partial], self._aliases)  # an old id works, as anywhere
+        refs = {(e.kind, e.id): list(references(e)) for e in entries}
+        problems += record_problems(self.root, entries, self.records, self.archives, self._broken, refs)[1]
+        return problems
 
     def twins(self, kind: str, values: dict[str, Any], text: str | None = None) -> list[Twin]:
         """The records of ``kind`` the one ``values`` make may be; ``text``: a source's archived text."""

@@ -24,6 +24,7 @@ from builder.authoring.answers import (
     has_citations,
     id_problem,
     key_of,
+    pair_problems,
     proposed_id,
     readable,
     trial_values,
@@ -70,11 +71,13 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
         )
     rel = known.path(kind, rid)
     if known.exists(kind, rid):
-        raise SummitryError(f"{rel} already exists; summitry new never overwrites (choose another --id)")
+        fix = "edit that record" if kind == "relation" else "choose another --id"  # a pair has one record
+        raise SummitryError(f"{rel} already exists; summitry new never overwrites ({fix})")
     problem = id_problem(known, kind, rid)
     if problem:
         raise SummitryError(f"{rel}: {problem}; choose another --id")
-    problems = []
+    pair = pair_problems(known, values["leaders"]) if kind == "relation" else []
+    problems = [Problem(rel, 0, 0, kind, rid, "--leaders", message) for message in pair]
     text = None
     if "archive" in values:
         try:

@@ -173,6 +173,25 @@ def _check_references(
     return backlinks, problems, warnings
 
 
+def record_problems(
+    root: Path,
+    entries: list[Entry[Any]],
+    index: dict[str, dict[str, Entry[Any]]],
+    archives: dict[str, Archive],
+    broken: dict[str, set[str]],
+    refs: dict[Key, list[Reference]],
+    checked: Collection[Key] = (),
+) -> tuple[dict[Key, set[Key]], list[Problem], list[Problem]]:
+    """What is wrong with each of ``entries`` among the records of ``index``: a reserved id,
+    a reference, a quote, its prose. Returns the backlinks, the problems, and the warnings
+    (quotes that cannot be checked). summitry new checks a record before it exists with it."""
+    problems = list(_reserved_ids(entries))
+    backlinks, found, warnings = _check_references(entries, refs, index, archives, broken, checked)
+    problems += found
+    problems += prose_problems(root, (e for e in entries if (e.kind, e.id) not in checked))
+    return backlinks, problems, warnings
+
+
 def pairs(leader_ids: list[str]) -> list[tuple[str, str]]:
     """Every pair of these leaders, each in id order: one relation page each."""
     return list(itertools.combinations(sorted(leader_ids), 2))
@@ -301,16 +320,16 @@ def resolve(
         index[entry.kind][entry.id] = entry
     partial = partial or []
     archives, problems = read_archives(root, index["source"].values())
-    problems += _reserved_ids(entries)
     known = known or {}
     refs = {
         key: known.get(key) or list(references(entry))
         for entry in [*entries, *partial]
         for key in [(entry.kind, entry.id)]
     }
-    backlinks, found, warnings = _check_references([*entries, *partial], refs, index, archives, broken or {}, checked)
+    backlinks, found, warnings = record_problems(
+        root, [*entries, *partial], index, archives, broken or {}, refs, checked
+    )
     problems += found
-    problems += prose_problems(root, (e for e in [*entries, *partial] if (e.kind, e.id) not in checked))
     by_kind: dict[str, list[Entry[Any]]] = {kind: [*index[kind].values()] for kind in KINDS}
     for entry in partial:
         by_kind[entry.kind].append(entry)
