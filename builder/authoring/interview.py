@@ -35,6 +35,10 @@ from builder.authoring.record_text import citation
 from builder.errors import Problem, SummitryError, ValidationFailed
 from builder.records.kinds import KINDS, Ask
 
+# The answer after which a kind's likely twins can be found: a meeting's leaders come after
+# its date, kind and place; a leader's name, a source's address and text are enough alone.
+_TWINS_AFTER = {"meeting": ("participants",), "leader": ("name",), "source": ("url", "archive")}
+
 
 class Interview:
     """The questions in a terminal, each answer checked as it is typed."""
@@ -148,9 +152,7 @@ class Interview:
 
     def confirm_twins(self, key: str) -> None:
         """After the answers a twin is found by: the records the new one may be, one by one."""
-        if key not in {"meeting": ("participants",), "leader": ("name",), "source": ("url", "archive")}.get(
-            self.kind, ()
-        ):
+        if key not in _TWINS_AFTER.get(self.kind, ()):
             return
         for twin in self.known.twins(self.kind, self.values, self.text):
             if twin.always or twin.id in self.distinct:
@@ -218,10 +220,12 @@ class Interview:
             for problem in problems:
                 key, index = key_of(problem.field)
                 item = next((i for i in ASKS[self.kind] if i.key == key), None)
-                if item is None or (key, index) in asked:
+                if item is None:  # of the record as a whole: no question to ask again
                     raise ValidationFailed([readable(p) for p in problems])
-                asked.add((key, index))
                 self.say(f"  {item.question}: {problem.message}")
+                if (key, index) in asked:
+                    continue
+                asked.add((key, index))
                 if key in CITING:
                     self.values["citations"] = self.values["citations"][:index]
                     self.cite()
