@@ -123,17 +123,14 @@ def _cmd_new(project: Project, args: argparse.Namespace) -> int:
     ask = input if sys.stdin.isatty() else None
     fresh = not project.has_records()
     try:
-        path = create(project.root, request, ask, _say)
+        written = create(project.root, request, ask, _say)
     except (EOFError, KeyboardInterrupt) as exc:  # Ctrl-D or Ctrl-C at a question: nothing is written before the last
         print("\ncancelled; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_PROBLEMS
     where = f", the first record of a new knowledge base in {project.root}" if fresh else ""
-    shown = path.relative_to(project.root)
-    kept = path.with_suffix(".txt")
-    also = (
-        f" and its archived text {kept.relative_to(project.root)}" if args.record == "source" and kept.exists() else ""
-    )
-    print(f"wrote {shown}{also}{where}; it passes summitry check")
+    record, *text = (path.relative_to(project.root) for path in written)
+    also = f" and its archived text {text[0]}" if text else ""
+    print(f"wrote {record}{also}{where}; it passes summitry check")
     return 0
 
 

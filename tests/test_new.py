@@ -445,3 +445,18 @@ def test_a_relationship_is_of_two_known_leaders_and_named_by_them(shipped: Path,
     )
     result = run("new", *args, "--leaders", "trump,biden", "--root", shipped)
     assert result.out == "wrote content/relations/biden-trump.yaml; it passes summitry check\n"
+
+
+def test_a_text_already_beside_a_new_source_is_its_archive(shipped: Path, run) -> None:
+    beside = shipped / "content/sources/field-notes.txt"
+    beside.write_text("Met the minister.\n", encoding="utf-8")
+    source = ["new", "source", "--title", "Field notes", "--genre", "analysis", "--note", "n", "--root", shipped]
+    result = run(*source, "--no-archive", "None kept.")
+    assert result.err.splitlines()[0] == (
+        "content/sources/field-notes.yaml: source 'field-notes': field '--archive': content/sources/field-notes.txt "
+        "is there already, and is this source's archived text: give it as the source's text"
+    )
+    result = run(*source, "--archive", beside)
+    assert result.out == "wrote content/sources/field-notes.yaml; it passes summitry check\n"  # the text was there
+    assert "archive: field-notes.txt\n" in (shipped / "content/sources/field-notes.yaml").read_text(encoding="utf-8")
+    assert beside.read_text(encoding="utf-8") == "Met the minister.\n"

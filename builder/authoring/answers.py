@@ -169,3 +169,13 @@ def pair_problems(known: Known, ids: list[str]) -> list[str]:
     if not said and len(set(ids)) != 2:
         said.append(f"a relationship is of two leaders; {len(set(ids))} named")
     return said
+
+
+def text_beside(known: Known, kind: str, rid: str) -> str | None:
+    """Said of a new source given no text while a <id>.txt is beside where it will be: that
+    file is its archived text (check would say so), to be given as the text."""
+    beside = known.root / KINDS["source"].folder / f"{rid}.txt"
+    if kind != "source" or not beside.is_file():
+        return None
+    shown = beside.relative_to(known.root).as_posix()
+    return f"{shown} is there already, and is this source's archived text: give it as the source's text"

@@ -5,6 +5,7 @@ new record is likely a duplicate of, is told at once."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from builder.authoring.answers import (
     pair_problems,
     proposed_id,
     readable,
+    text_beside,
     trial_values,
     twin_message,
     value_of,
@@ -56,6 +58,12 @@ class Interview:
             if item.key in CITING or (item.unless and self.values.get(item.unless)):
                 continue
             self.answer(item, self.request.given.get(item.key))
+            while item.key == "archive" and "archive" not in self.values and self.rid:
+                beside = text_beside(self.known, self.kind, self.rid)
+                if beside is None:
+                    break
+                self.say(f"  {beside}")
+                self.answer(dataclasses.replace(item, required=True))
             if self.rid is None and all(k in self.values for k in KINDS[self.kind].id_from):
                 self.choose_id()
             self.confirm_twins(item.key)

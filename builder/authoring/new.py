@@ -27,6 +27,7 @@ from builder.authoring.answers import (
     pair_problems,
     proposed_id,
     readable,
+    text_beside,
     trial_values,
     twin_message,
     value_of,
@@ -86,6 +87,8 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
             problems.append(Problem(rel, 0, 0, kind, rid, "--archive", str(exc)))
         if "no_archive" in values:
             problems.append(Problem(rel, 0, 0, kind, rid, "--no-archive", "give either the text or why there is none"))
+    elif beside := text_beside(known, kind, rid):
+        problems.append(Problem(rel, 0, 0, kind, rid, "--archive", beside))
     twins = known.twins(kind, values, text)
     for twin in twins:
         if twin.always or twin.id not in request.distinct:
@@ -105,9 +108,10 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
     return rid, values, text
 
 
-def create(root: Path, request: Request, ask: Prompt | None, say: Say) -> Path:
+def create(root: Path, request: Request, ask: Prompt | None, say: Say) -> list[Path]:
     """Write the new record (and a source's archived text), or raise with every problem it
-    would have; never overwrite. ``ask`` asks a question in a terminal (None: flags only)."""
+    would have; never overwrite. ``ask`` asks a question in a terminal (None: flags only).
+    Returns the files written, the record first."""
     known = Known(root)
     if ask is None:
         rid, values, text = from_flags(known, request)
@@ -116,7 +120,7 @@ def create(root: Path, request: Request, ask: Prompt | None, say: Say) -> Path:
     return _write(known, request.kind, rid, values, text)
 
 
-def _write(known: Known, kind: str, rid: str, values: dict[str, Any], text: str | None) -> Path:
+def _write(known: Known, kind: str, rid: str, values: dict[str, Any], text: str | None) -> list[Path]:
     folder = known.root / KINDS[kind].folder
     path = folder / f"{rid}.yaml"
     kept = folder / f"{rid}.txt"
@@ -139,4 +143,4 @@ def _write(known: Known, kind: str, rid: str, values: dict[str, Any], text: str 
         if wrote_text:
             kept.unlink()
         raise
-    return path
+    return [path, kept] if wrote_text else [path]
