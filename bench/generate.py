@@ -98,7 +98,7 @@ def generate(root: Path, meetings: int, leaders: int | None = None, issues: int 
                 "title": f"Talks {n}",
                 "date": date,
                 "kind": rng.choice(["summit", "bilateral", "call"]),
-                "location": f"City {n % 211}",
+                "location": f"City {n}",  # a place of its own: no two meetings are one event (check)
                 "participants": who,
                 "issues": rng.sample(iids, 2),
                 "summary": f"Meeting of [[{who[0]}]] and [[{who[1]}]] on [[{rng.choice(iids)}]]. [@q]",

@@ -11,9 +11,11 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from builder.authoring.new import ASKS, create
-from builder.errors import NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
+from builder.authoring.answers import ASKS, CITING, Request, flag, takes_distinct
+from builder.authoring.new import create
+from builder.errors import AddressTaken, NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
 from builder.pipeline import ENGINES, Project, build, check, generate
 from builder.render.json_schema import SCHEMA_DIR, write_schemas
 
@@ -116,25 +118,33 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _cmd_new(project: Project, args: argparse.Namespace) -> int:
-    given = {item.key: getattr(args, item.key, None) for item in ASKS[args.record]}
+    given = {item.key: getattr(args, item.key, None) for item in ASKS[args.record] if item.key not in CITING}
+    distinct = [v.strip() for v in (getattr(args, "distinct_from", None) or "").split(",") if v.strip()]
+    request = Request(args.record, given, args.cites, args.id, distinct)
     ask = input if sys.stdin.isatty() else None
     fresh = not project.has_records()
     try:
-        path = create(project.root, args.record, given, ask, args.id)
-    except (EOFError, KeyboardInterrupt) as exc:  # Ctrl-D or Ctrl-C at a question: every answer is asked first
+        written = create(project.root, request, ask, _say)
+    except (EOFError, KeyboardInterrupt) as exc:  # Ctrl-D or Ctrl-C at a question: nothing is written before the last
         print("\ncancelled; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_PROBLEMS
     where = f", the first record of a new knowledge base in {project.root}" if fresh else ""
-    print(f"wrote {path.relative_to(project.root)}{where}; it passes summitry check")
+    record, *text = (path.relative_to(project.root) for path in written)
+    also = f" and its archived text {text[0]}" if text else ""
+    print(f"wrote {record}{also}{where}; it passes summitry check")
     return 0
 
 
 def _cmd_draft(project: Project, args: argparse.Namespace) -> int:
-    from builder.authoring.draft import draft, table
+    from builder.authoring.draft import draft, newcomers, table
 
     findings, written = draft(project.root, args.source, args.out)
-    print("\n".join([*table(findings), *written]))
+    print("\n".join([*table(findings), *newcomers(findings), *written]))
     return 0
 
 
@@ -217,12 +227,45 @@ FORMAT_HELP = {
 SERVE_ENGINES = ("mkdocs", "properdocs")
 
 
-def _flag_help(key: str) -> str:
-    for items in ASKS.values():
+class _Cite(argparse.Action):
+    """--source and --quote, kept in the order given: each quote cites the source before it."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: Any = None
+    ) -> None:
+        namespace.cites = [*getattr(namespace, "cites", []), (self.dest, values)]
+
+
+_FLAG_HELP = {
+    "source": "a source's id; give it again for another citation",
+    "quote": "the words of the source before it that support the record; give it again for another",
+    "archive": "a file of the source's text, kept as content/sources/<id>.txt to check quotes against",
+}
+
+
+def _new_parsers(new: argparse.ArgumentParser, root: argparse.ArgumentParser) -> None:
+    """One parser for each kind of record, with the flags of that kind only."""
+    kinds = new.add_subparsers(dest="record", required=True, metavar="KIND")
+    for kind, items in sorted(ASKS.items()):
+        one = kinds.add_parser(
+            kind,
+            parents=[root],
+            help=f"a new {kind}",
+            description=f"Write a new {kind} record from flags, or answer the questions in a terminal.",
+        )
+        one.set_defaults(cites=[], kind_parser=one)
+        one.add_argument(
+            "--id", help="the record's id, its file name and permanent address (default: made from the answers)"
+        )
         for item in items:
-            if item.key == key:
-                return item.question
-    return key
+            action = _Cite if item.key in CITING else "store"
+            one.add_argument(flag(item.key), dest=item.key, action=action, help=_FLAG_HELP.get(item.key, item.question))
+        if takes_distinct(kind):
+            one.add_argument(
+                "--distinct-from",
+                metavar="IDS",
+                help=f"ids of {kind}s it may be taken for but is not (comma-separated)",
+            )
 
 
 def _version() -> str:
@@ -239,16 +282,21 @@ def parser() -> argparse.ArgumentParser:
         epilog="Run 'summitry COMMAND --help' for a command's options and an example.",
     )
     top.add_argument("--version", action="version", version=f"summitry {_version()}")
+    # --root before or after the command: SUPPRESS, so that a command's parser that was not
+    # given it does not reset what the top one was given
+    root = argparse.ArgumentParser(add_help=False)
+    root.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="the knowledge base's folder (default: .)")
+    top.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="the knowledge base's folder (default: .)")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, help_text, example) in COMMANDS.items():
         cmd = sub.add_parser(
             name,
+            parents=[root],
             help=help_text,
             description=help_text,
             epilog="example:\n" + textwrap.indent(example, "  "),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        cmd.add_argument("--root", type=Path, default=Path("."), help="the knowledge base's folder (default: .)")
         if name in ("check", "generate", "build"):
             cmd.add_argument(
                 "--strict", action="store_true", help="warnings (references to old ids) are errors; CI runs this"
@@ -268,10 +316,7 @@ def parser() -> argparse.ArgumentParser:
                 help=FORMAT_HELP[name],
             )
         if name == "new":
-            cmd.add_argument("record", choices=sorted(ASKS), help="the kind of record to create")
-            cmd.add_argument("--id", help="the record's id (default: from the date and title, or the name)")
-            for key in sorted({item.key for items in ASKS.values() for item in items}):
-                cmd.add_argument("--" + key.replace("_", "-"), dest=key, help=_flag_help(key))
+            _new_parsers(cmd, root)
         if name in ("draft", "quote"):
             cmd.add_argument("source", help="the source's id (content/sources/<id>.yaml, with an archived text)")
         if name == "draft":
@@ -300,8 +345,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    project = Project(args.root.resolve())
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    if extra:
+        kind = getattr(args, "kind_parser", None)
+        if kind is not None and extra[0].startswith("--"):
+            taken = f"summitry new {args.record} --help lists what it takes"
+            kind.error(f"a {args.record} takes no {extra[0].split('=')[0]} ({taken})")
+        top.error(f"unrecognized arguments: {' '.join(extra)}")
+    project = Project(getattr(args, "root", Path(".")).resolve())
     handler = COMMANDS[args.command][0]
     try:
         if args.command in STARTS:
@@ -309,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             project.require(args.command, renders=args.command in RENDERS)
         return handler(project, args)
-    except NotAKnowledgeBase as exc:
+    except (NotAKnowledgeBase, AddressTaken) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ValidationFailed as exc:
@@ -326,10 +378,20 @@ def main(argv: list[str] | None = None) -> int:
 def entry() -> None:
     """The ``summitry`` command: main(), then an exit that does not take apart what the run
     built (at 10,000 meetings, freeing the site object by object takes the better part of a
-    second). Everything is written and closed by then; the output is flushed here."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    second). Everything is written and closed by then; the output is flushed here.
+
+    Ctrl-C ends it quietly, as a shell reports it; so does a reader that stops reading
+    (``summitry quote ... | head -1``): what was not printed has no one to read it."""
+    try:
+        code = main()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Python would flush stdout again on the way out, and fail again, loudly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_PROBLEMS
     os._exit(code)
 
 

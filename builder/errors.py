@@ -61,6 +61,10 @@ class NotAKnowledgeBase(SummitryError):
     """The folder named (or the current one) is not a knowledge base: a usage error, not a record's."""
 
 
+class AddressTaken(SummitryError):
+    """The address summitry serve was to listen on is another program's: a usage error too."""
+
+
 class WriteRefused(SummitryError):
     """The builder would have to touch a file it did not write."""
 

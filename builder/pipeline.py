@@ -99,7 +99,7 @@ def assemble(
 
     ``entries``: records validated before, which join the ``raws`` validated now; ``known``
     goes to :func:`resolve` (what need not be checked again)."""
-    fresh, problems = validate(raws)
+    fresh, problems, partial = validate(raws)
     entries = _in_file_order(root, [*(entries or []), *fresh])
     # A record that exists but failed must not also be reported as "unknown" wherever it is named.
     valid = {(e.kind, e.id) for e in entries}
@@ -110,9 +110,9 @@ def assemble(
     table, found = alias_table(entries)
     problems += found
     entries, warnings = canonicalize(entries, table)
-    site, found = resolve(root, entries, broken, **known)
-    warnings += _old_forms(root, entries)
-    return site, problems + found, warnings
+    partial, _ = canonicalize(partial, table)
+    site, found, unchecked = resolve(root, entries, broken, partial=partial, **known)
+    return site, problems + found, warnings + unchecked + _old_forms(root, entries)
 
 
 def _old_forms(root: Path, entries: list[Entry[Any]]) -> list[Problem]:

@@ -13,7 +13,9 @@ imports are most of a second, which a preview should not wait for.
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -22,7 +24,7 @@ from typing import Any
 
 from builder import engines
 from builder.engines.changes import Watcher
-from builder.errors import Problem
+from builder.errors import AddressTaken, Problem
 from builder.incremental.state import BUILDER, fingerprint
 from builder.pipeline import Project, generate
 from builder.records.folders import RECORD_TOPS
@@ -72,13 +74,14 @@ def _code() -> list[tuple[str, int]]:
     return sorted((str(p), p.stat().st_mtime_ns) for p in BUILDER.rglob("*") if "__pycache__" not in p.parts)
 
 
-def regenerate(project: Project, child: Child | None = None) -> bool:
+def regenerate(project: Project, child: Child | None = None, recovering: bool = False) -> bool:
     """One generate run for the watcher, in a child process: never raises, so serving goes on.
 
     A child can render with a worker per core (a process running threads, as this one
     does, renders alone), and gives its memory back when it ends. It reports as JSON
     (``generate --format json``), which is told here in the terminal. ``child``: one
-    started ahead, if it is still fresh.
+    started ahead, if it is still fresh. ``recovering``: the run before failed, and the
+    terminal still ends with its problems, so a success says the site is whole again.
     """
     if child is None or not child.fresh():
         if child is not None:
@@ -105,6 +108,9 @@ def regenerate(project: Project, child: Child | None = None) -> bool:
     written, removed = len(result.get("written", [])), len(result.get("removed", []))
     if written or removed:
         print(f"regenerated: {written} written, {removed} removed", file=sys.stderr)
+    if recovering:
+        changed = written + removed
+        print(f"The site is up to date again: {changed} page{'s' if changed != 1 else ''} changed.", file=sys.stderr)
     return True
 
 
@@ -117,6 +123,7 @@ def _watch(project: Project, stop: threading.Event) -> None:
     seen = fingerprint(project.root, read=False)
     interval = POLL_SECONDS
     child = Child(project)
+    failed = False
     try:
         while not stop.is_set():
             if woken.wait(interval):
@@ -129,7 +136,8 @@ def _watch(project: Project, stop: threading.Event) -> None:
             interval = max(POLL_SECONDS, (time.perf_counter() - start) / share)
             if now != seen and not stop.is_set():
                 seen = now
-                regenerate(project, child)  # a save during the run differs from `seen`: the next look runs again
+                # a save during the run differs from `seen`: the next look runs again
+                failed = not regenerate(project, child, failed)
                 child = Child(project)
     finally:
         events.stop()
@@ -150,13 +158,38 @@ def serve(project: Project, dev_addr: str, engine: str = "mkdocs", dirty: bool =
 
     ``dirty``: the engine rebuilds with its own dirty builds (the benchmark's baseline)."""
     adapter = engines.engine(engine)
+    _refuse_taken(dev_addr)  # before the first run: it takes a while, and would be for nothing
     generate(project)  # the first run must succeed: there is no last good site to show yet
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(project, stop), daemon=True, name="summitry-watch")
     try:
         adapter.serve(project.config_file, dev_addr, watcher.start, dirty)
+    except OSError as exc:  # another program took it since we looked
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise AddressTaken(_taken(dev_addr)) from None
     finally:
         stop.set()
+
+
+def _taken(dev_addr: str) -> str:
+    host, _, port = dev_addr.rpartition(":")
+    other = f"{host}:{int(port) + 1}" if port.isdigit() else "127.0.0.1:8001"
+    return f"{dev_addr} is in use by another program: serve on another address with --dev-addr {other}"
+
+
+def _refuse_taken(dev_addr: str) -> None:
+    """Raise if another program listens on the address (as the preview server binds it)."""
+    host, _, port = dev_addr.rpartition(":")
+    if not port.isdigit():
+        return  # the engine says what is wrong with the address
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: a closed one's is free
+        try:
+            probe.bind((host.strip("[]"), int(port)))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise AddressTaken(_taken(dev_addr)) from None
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -141,10 +143,69 @@ def test_rendering_needs_mkdocs_yml(small: Path, run, command: str) -> None:
 
 
 def test_new_may_start_a_knowledge_base(tmp_path: Path, run) -> None:
-    result = run("new", "source", "--title", "Field notes", "--root", tmp_path)
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"Met the minister.\r\nShe said little.")
+    source = ["source", "--title", "Field notes", "--genre", "news-report", "--note", "My own notes."]
+    result = run("new", *source, "--archive", notes, "--root", kb)
     assert result.code == 0, result.err
     assert result.out == (
-        f"wrote content/sources/field-notes.yaml, the first record of a new knowledge base in {tmp_path}; "
-        "it passes summitry check\n"
+        "wrote content/sources/field-notes.yaml and its archived text content/sources/field-notes.txt, "
+        f"the first record of a new knowledge base in {kb}; it passes summitry check\n"
     )
+    tmp_path = kb
     assert run("check", "--root", tmp_path).out == "ok: 0 leaders, 0 meetings, 0 issues, 1 sources, 0 relations\n"
+
+
+def test_root_before_or_after_the_command(small: Path, run) -> None:
+    assert run("--root", small, "check").out == run("check", "--root", small).out != ""
+    issue = ["new", "issue", "--title", "Roads", "--summary", "s", "--source", "almanac"]
+    assert run("--root", small, *issue).out == "wrote content/issues/roads.yaml; it passes summitry check\n"
+
+
+def _entry(*argv: str, interrupt: bool = False, **popen: object) -> subprocess.Popen[str]:
+    """The installed command's entry point, as a shell runs it; ``interrupt``: Ctrl-C once it runs."""
+    code = "import os, signal, sys; from builder import cli\n"
+    if interrupt:  # as if the user pressed Ctrl-C while the command works
+        code += "work = cli.main\ncli.main = lambda: (os.kill(os.getpid(), signal.SIGINT), work())[1]\n"
+    code += f"sys.argv = ['summitry', *{list(argv)!r}]; cli.entry()\n"
+    return subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, **popen)  # type: ignore[call-overload]
+
+
+def test_ctrl_c_ends_any_command_quietly_with_130(small: Path) -> None:
+    process = _entry("generate", "--root", str(small), interrupt=True, stdout=subprocess.PIPE)
+    out, err = process.communicate(timeout=120)
+    assert (process.returncode, out, err) == (130, "", "")
+
+
+def test_a_reader_that_stops_reading_ends_it_quietly(small: Path) -> None:
+    sentences = " ".join(f"Ada Alpha met Bo Beta for the {n}th time in Riverton." for n in range(3000))
+    with open(small / "content/sources/almanac.txt", "a", encoding="utf-8") as archive:
+        archive.write(sentences + "\n")
+    words = ["quote", "almanac", "Alpha met Beta", "--limit", "3000"]
+    process = _entry(*words, "--root", str(small), stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    err = process.stderr.read() if process.stderr else ""
+    assert (first.startswith("line "), process.wait(timeout=120), err) == (True, 1, ""), first
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_workers_render_ends_quietly_too(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    generator = [sys.executable, str(Path(__file__).parent.parent / "bench" / "generate.py"), str(kb)]
+    subprocess.run([*generator, "--meetings", "1200"], check=True, capture_output=True)
+    # its own process group, as a terminal's: Ctrl-C reaches the run and each of its workers
+    process = _entry("generate", "--jobs", "2", "--root", str(kb), stdout=subprocess.DEVNULL, start_new_session=True)
+    assert process.stderr is not None
+    told = ""
+    while "rendered " not in told:  # the workers are at it
+        line = process.stderr.readline()
+        assert line, f"generate ended before rendering: {told}"
+        told += line
+    os.killpg(process.pid, signal.SIGINT)
+    rest = process.stderr.read()
+    assert (process.wait(timeout=120), "Traceback" in rest, "KeyboardInterrupt" in rest) == (130, False, False), rest

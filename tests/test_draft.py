@@ -13,7 +13,7 @@ import yaml
 from builder.authoring.quote import find
 from builder.authoring.sentences import find_dates, split
 from builder.records.dates import PartialDate
-from builder.resolve.quotes import fold
+from builder.resolve.quotes import Archive, fold
 
 FIXTURE = Path(__file__).parent / "fixtures" / "draft"
 ARTICLE = "northland-wire"
@@ -49,7 +49,7 @@ TABLE = [
     "7     set aside  -                                'Varga' may name ines-varga or tomas-varga                                                               Varga met Marlow in Riga on 5 May 2024.",
     "7     set aside  -                                a meeting that did not happen ('never ... met')                                                          Marlow never met Tomas Varga.",
     "7     set aside  -                                names one leader (kessler)                                                                               Kessler later complained about the weather.",
-    "7     set aside  -                                'Two days later' with no explicit date before it to count from                                           Two days later, Marlow phoned Kessler.",
+    "7     set aside  -                                'Two days later' counts from no clear date: 'later' (line 7) leaves unclear what it counts from          Two days later, Marlow phoned Kessler.",
     "8     set aside  -                                names one leader (marlow)                                                                                Marlow travelled widely in 2024.",
     "8     proposed   2024-07-16-meeting-in-oslo       'met': marlow, okafor; 16 July 2024; bilateral; Oslo                                                     On 16 July, Marlow met Okafor in Oslo.",
     "8     set aside  2019-06-28-g20-meeting-in-osaka  the same event as 2019-06-28-g20-meeting-in-osaka, proposed above: cite it there too                     The meeting of Marlow and Kessler in Osaka on 28 June 2019 lasted an hour.",
@@ -248,12 +248,9 @@ def test_draft_of_an_unknown_source_or_one_without_text(kb: Path, run) -> None:
         1,
         "error: unknown source 'no-such-source': no content/sources/no-such-source.yaml\n",
     )
-    (kb / "content" / "sources" / "bare.yaml").write_text("title: Bare\n", encoding="utf-8")
+    (kb / "content" / "sources" / "bare.yaml").write_text("title: Bare\nno_archive: Heard on the radio.\n")
     result = run("draft", "bare", "--root", kb)
-    assert (result.code, result.err) == (
-        1,
-        "error: source 'bare' has no archived text to read (its record names no archive)\n",
-    )
+    assert (result.code, result.err) == (1, "error: source 'bare' has no archived text to read: Heard on the radio.\n")
 
 
 def test_draft_of_the_trump_article_finds_both_meetings_already_recorded(shipped: Path, run) -> None:
@@ -327,29 +324,61 @@ def test_sentences_keep_the_archives_characters_and_abbreviations() -> None:
     assert [p.line for p in parts] == [1, 2, 2, 2]
 
 
-def test_quote_prints_the_archives_own_span(shipped: Path, run) -> None:
-    result = run(
-        "quote", "trump-putin-complex-relationship", "Trump praised Putin as a strong leader", "--root", shipped
-    )
+def test_quote_prints_whole_sentences_in_the_archives_characters(shipped: Path, run) -> None:
+    # the README's example
+    result = run("quote", "trump-putin-complex-relationship", "Trump praised Putin", "--root", shipped)
     assert (result.code, result.err) == (0, "")
-    assert result.out.splitlines() == ["line 6, 78% alike:", "  praised Putin, calling him a strong leader"]
+    assert result.out.splitlines() == [
+        "line 6, 79% alike:",
+        "  Throughout Trump\u2019s term, he often praised Putin, calling him a strong leader and expressing a desire "
+        "for closer ties between the United States and Russia.",
+        "line 4, 58% alike:",
+        "  The relationship between Donald Trump and Vladimir Putin has been a focal point of international politics "
+        "since Trump\u2019s presidency.",
+        "line 6, 54% alike:",
+        "  In stark contrast, his critics have frequently pointed to Putin\u2019s authoritarian regime and perceived "
+        "aggression in international affairs, notably in Ukraine and Syria.",
+    ]
     result = run(
         "quote",
         "biden-putin-look-at-relationship",
         "the summit didn't result in grand breakthroughs",
+        "--limit",
+        "1",
         "--root",
         shipped,
     )
     first = result.out.splitlines()[1].strip()
-    assert first == "the summit didn\u2019t result in any grand breakthroughs,"  # the archive's apostrophe
+    assert first == (  # the archive's apostrophe, the whole sentence
+        "While the summit didn\u2019t result in any grand breakthroughs, it was seen by many as a necessary step "
+        "to establish direct lines of communication and to prevent miscalculations."
+    )
+    assert len(result.out.splitlines()) == 2
     text = (shipped / "content" / "sources" / "biden-putin-look-at-relationship.txt").read_text(encoding="utf-8")
     assert first in text
+
+
+def test_every_passage_quote_prints_passes_the_quote_check(shipped: Path, run) -> None:
+    archive = Archive((shipped / "content/sources/trump-putin-complex-relationship.txt").read_text(encoding="utf-8"))
+    for words in ["Trump praised Putin", "Helsinki backlash", "sanctions and military support", "dialogue"]:
+        passages = find(archive.text, words, 3)
+        assert 1 <= len(passages) <= 3, words
+        assert len({p.text for p in passages}) == len(passages)  # distinct
+        for passage in passages:
+            assert passage.text in archive
+            assert passage.text[0].isupper() and passage.text[-1] in ".?!", passage
+
+
+def test_a_match_across_two_sentences_gives_both_whole() -> None:
+    text = "Intro.\nThey met in Riga. It rained all day. Nobody came.\n"
+    [best] = find(text, "met in Riga. It rained", limit=1)
+    assert (best.line, best.text) == (2, "They met in Riga. It rained all day.")
 
 
 def test_quote_finds_a_passage_across_folded_characters() -> None:
     text = "First line.\nShe said \u201cno\u2026 never\u201d \u2014 twice.\nLast line."
     [best] = find(text, 'said "no... never" - twice', limit=1)
-    assert (best.line, best.text) == (2, "said \u201cno\u2026 never\u201d \u2014 twice.")
+    assert (best.line, best.text) == (2, "She said \u201cno\u2026 never\u201d \u2014 twice.")
 
 
 TIMELINE = Path(__file__).parent / "fixtures" / "draft-timeline"
@@ -386,5 +415,63 @@ def test_draft_on_the_shipped_leaders_tells_new_events_from_recorded_ones(shippe
     call = yaml.safe_load((shipped / "drafts" / "putin-meetings-timeline" / "2021-12-30-phone-call.yaml").read_text())
     assert (call["date"], call["kind"], call["participants"]) == ("2021-12-30", "call", ["biden", "putin"])
     for path in (shipped / "drafts" / "putin-meetings-timeline").iterdir():
+        path.rename(shipped / "content" / "meetings" / path.name)
+    assert run("check", "--root", shipped, "--strict").code == 0
+
+
+OWN = Path(__file__).parent / "fixtures" / "draft-own"
+
+
+def test_draft_of_an_article_of_our_own_reads_common_phrasings_and_names_who_is_missing(shipped: Path, run) -> None:
+    for path in OWN.iterdir():
+        shutil.copy(path, shipped / "content" / "sources" / path.name)
+    result = run("draft", "summit-diplomacy", "--root", shipped)
+    assert (result.code, result.err) == (0, "")
+    lines = result.out.splitlines()
+    rows = [re.split(r"\s{2,}", r, maxsplit=4)[:4] for r in lines[1:] if re.match(r"\d+ ", r)]
+    assert rows == [
+        ["1", "set aside", "-", "names no leader"],
+        # "sat down together", and a relative date two sentences after its explicit one
+        ["3", "recorded", "2017-07-hamburg-g20", "already recorded as 2017-07-hamburg-g20: cite this source there"],
+        ["3", "recorded", "2018-helsinki-summit", "already recorded as 2018-helsinki-summit: cite this source there"],
+        ["4", "proposed", "2017-11-apec-meeting-in-da-nang", "'met': trump, putin; November 2017; sidelines; Da Nang"],
+        ["5", "set aside", "-", "names people not in leaders/: Emmanuel Macron, Olaf Scholz"],
+        ["5", "set aside", "-", "names someone not in leaders/: Xi Jinping"],
+        ["6", "recorded", "2021-06-geneva-summit", "already recorded as 2021-06-geneva-summit: cite this source there"],
+        [
+            "6",
+            "set aside",
+            "-",
+            "'Two days later' counts from no clear date: 'Later' (line 6) leaves unclear what it counts from",
+        ],
+        ["7", "proposed", "2019-03-meeting-in-moscow", "'received': putin, trump; March 2019; bilateral; Moscow"],
+        ["7", "set aside", "-", "names no leader"],
+        [
+            "7",
+            "proposed",
+            "2019-04-phone-call",
+            "'by telephone': putin, trump; April 2019; call ('they' read as putin, trump)",
+        ],
+        ["8", "proposed", "2019-06-meeting-in-osaka", "'met': trump, putin; June 2019; bilateral; Osaka"],
+        [
+            "8",
+            "set aside",
+            "-",
+            "'A month later' counts from no clear date: the date before it (line 8) is more than 3 sentences back",
+        ],
+    ]
+    assert [line for line in lines if not re.match(r"(\d+|line|wrote) ", line)] == [
+        "Not in leaders/: add each, then draft again:",
+        "  summitry new leader --name 'Emmanuel Macron'  # line 5",
+        "  summitry new leader --name 'Olaf Scholz'      # line 5",
+        "  summitry new leader --name 'Xi Jinping'       # line 5",
+    ]
+    call = yaml.safe_load((shipped / "drafts/summit-diplomacy/2019-04-phone-call.yaml").read_text(encoding="utf-8"))
+    # the quote runs from the sentence with the date it counts from
+    assert call["citations"][0]["quote"] == (
+        "Putin received Trump in Moscow in March 2019. It rained. The talks were long. "
+        "The following month they spoke by telephone."
+    )
+    for path in (shipped / "drafts" / "summit-diplomacy").iterdir():
         path.rename(shipped / "content" / "meetings" / path.name)
     assert run("check", "--root", shipped, "--strict").code == 0

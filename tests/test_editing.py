@@ -108,7 +108,7 @@ GENEVA_AGAIN = [
     "--title",
     "Second Geneva talks",
     "--date",
-    "2021-06-16",
+    "2021-07-16",
     "--kind",
     "bilateral",
     "--location",
@@ -129,12 +129,12 @@ GENEVA_AGAIN = [
 def test_new_meeting_from_flags_passes_check_at_once(shipped: Path, run) -> None:
     result = _new(run, shipped, *GENEVA_AGAIN)
     assert result.code == 0, result.err
-    path = shipped / "content/meetings/2021-06-16-second-geneva-talks.yaml"
-    assert result.out == "wrote content/meetings/2021-06-16-second-geneva-talks.yaml; it passes summitry check\n"
+    path = shipped / "content/meetings/2021-07-16-second-geneva-talks.yaml"
+    assert result.out == "wrote content/meetings/2021-07-16-second-geneva-talks.yaml; it passes summitry check\n"
     assert path.read_text().splitlines()[:7] == [
         "# yaml-language-server: $schema=../../schema/meeting.schema.json",
         "title: Second Geneva talks",
-        "date: '2021-06-16'",
+        "date: '2021-07-16'",
         "kind: bilateral",
         "location: Geneva",
         "participants: [biden, putin]",
@@ -159,17 +159,17 @@ def test_new_meeting_from_flags_passes_check_at_once(shipped: Path, run) -> None
         "meetings/2021.md",
         "timeline/2021.md",
     ]:
-        assert "2021-06-16-second-geneva-talks.md" in (docs / page).read_text(), page
+        assert "2021-07-16-second-geneva-talks.md" in (docs / page).read_text(), page
 
 
 def test_new_refuses_to_overwrite(shipped: Path, run) -> None:
     assert _new(run, shipped, *GENEVA_AGAIN).code == 0
-    path = shipped / "content/meetings/2021-06-16-second-geneva-talks.yaml"
+    path = shipped / "content/meetings/2021-07-16-second-geneva-talks.yaml"
     before = path.read_bytes()
     result = _new(run, shipped, *GENEVA_AGAIN)
     assert result.code == 1
     assert result.err == (
-        "error: content/meetings/2021-06-16-second-geneva-talks.yaml already exists; "
+        "error: content/meetings/2021-07-16-second-geneva-talks.yaml already exists; "
         "summitry new never overwrites (choose another --id)\n"
     )
     assert path.read_bytes() == before
@@ -179,11 +179,11 @@ def test_new_checks_references_as_it_writes(shipped: Path, run) -> None:
     args = [a.replace("biden, putin", "biden, puttin").replace("[[putin]]", "[[putn]]") for a in GENEVA_AGAIN]
     result = _new(run, shipped, *args)
     assert result.code == 1
-    rel = "content/meetings/2021-06-16-second-geneva-talks.yaml"
+    rel = "content/meetings/2021-07-16-second-geneva-talks.yaml"
     assert result.err.splitlines() == [
-        f"{rel}: meeting '2021-06-16-second-geneva-talks': field '--participants': "
+        f"{rel}: meeting '2021-07-16-second-geneva-talks': field '--participants': "
         "unknown leader 'puttin' (did you mean 'putin'?)",
-        f"{rel}: meeting '2021-06-16-second-geneva-talks': field '--summary': "
+        f"{rel}: meeting '2021-07-16-second-geneva-talks': field '--summary': "
         "link [[putn]] matches no record (did you mean 'putin'?)",
         "2 problems found; nothing was written.",
     ]
@@ -194,8 +194,30 @@ def test_new_checks_the_quote_against_the_source(shipped: Path, run) -> None:
     args = [a.replace("Think about their summit in Geneva", "Remember their summit in Geneva") for a in GENEVA_AGAIN]
     result = _new(run, shipped, *args)
     assert result.code == 1
-    assert "field '--source/--quote': quote not found in source 'biden-putin-look-at-relationship'; " in result.err
-    assert 'closest passage: "about their summit in Geneva in June 2021."' in result.err
+    assert result.err.splitlines() == [
+        "content/meetings/2021-07-16-second-geneva-talks.yaml: meeting '2021-07-16-second-geneva-talks': "
+        "field '--quote': not in the archived text of 'biden-putin-look-at-relationship'; the closest passage, "
+        'line 9: "Think about their summit in Geneva in June 2021."',
+        "1 problem found; nothing was written.",
+    ]
+
+
+def test_new_refuses_a_likely_duplicate_and_names_the_record(shipped: Path, run) -> None:
+    june = [a.replace("2021-07-16", "2021-06-16") for a in GENEVA_AGAIN]
+    result = _new(run, shipped, *june)
+    assert result.code == 1
+    rel = "content/meetings/2021-06-16-second-geneva-talks.yaml"
+    assert result.err.splitlines() == [
+        f"{rel}: meeting '2021-06-16-second-geneva-talks': likely the same event as "
+        "content/meetings/2021-06-geneva-summit.yaml (Geneva summit, June 2021, Geneva): cite your source there "
+        "instead; if it is another event, give --distinct-from 2021-06-geneva-summit",
+        "1 problem found; nothing was written.",
+    ]
+    assert not (shipped / rel).exists()
+    result = _new(run, shipped, *june, "--distinct-from", "2021-06-geneva-summit")
+    assert result.code == 0, result.err
+    assert "distinct_from: [2021-06-geneva-summit]\n" in (shipped / rel).read_text(encoding="utf-8")
+    assert run("check", "--strict", "--root", shipped).code == 0
 
 
 def test_new_without_a_terminal_names_the_missing_flags(shipped: Path, run) -> None:
@@ -209,7 +231,16 @@ def test_new_without_a_terminal_names_the_missing_flags(shipped: Path, run) -> N
 
 def test_new_asks_in_a_terminal(shipped: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
     answers = iter(
-        ["Emmanuel Macron", "France", "President of France, met [[putin]].", "biden-putin-look-at-relationship", ""]
+        [
+            "Emmanuel Macron",
+            "",  # the id proposed, macron
+            "France",
+            "",  # no Wikidata item
+            "President of France, met [[putin]].",
+            "biden-putin-look-at-relationship",
+            "",  # no quote
+            "",  # no other citation
+        ]
     )
     asked: list[str] = []
 
@@ -221,7 +252,16 @@ def test_new_asks_in_a_terminal(shipped: Path, run, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("builtins.input", fake_input)
     result = _new(run, shipped, "leader")
     assert result.code == 0, result.err
-    assert asked[0] == "Full name: " and asked[-1] == "Quote from the source that supports it [optional]: "
+    assert asked == [
+        "Full name: ",
+        "Id [macron]: ",
+        "Country: ",
+        "Wikidata item (e.g. Q7747) [optional]: ",
+        "Summary, in your own words: ",
+        "Source id: ",
+        "Quote from the source that supports it [optional]: ",
+        "Another source id, for one more citation (Enter: no more) [optional]: ",
+    ]
     text = (shipped / "leaders/macron.yaml").read_text()
     assert "name: Emmanuel Macron\ncountry: France\n" in text
     assert run("check", "--root", shipped).code == 0

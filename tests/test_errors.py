@@ -412,13 +412,18 @@ CASES = [
         "id-of-a-section-page",
         {"content/meetings/index.yaml": RIVERTON},
         [
+            # a copy is also a likely duplicate, reported in the same run
+            "content/meetings/index.yaml:1:1: meeting 'index': likely the same event as "
+            "content/meetings/2020-03-03-riverton-talks.yaml (Riverton talks, 3–4 March 2020, Riverton): keep one "
+            "record and cite both sources there; if they are two events, say so with "
+            "distinct_from: [2020-03-03-riverton-talks]",
             "content/meetings/index.yaml:1:1: meeting 'index': the id 'index' is reserved: "
-            "the section's own page is meetings/index.md; rename the file"
+            "the section's own page is meetings/index.md; rename the file",
         ],
     ),
     (
         "leader-id-of-a-section-page",
-        {"leaders/index.yaml": ALPHA},
+        {"leaders/index.yaml": ALPHA.replace("name: Ada Alpha", "name: Ada Index")},
         [
             "leaders/index.yaml:1:1: leader 'index': the id 'index' is reserved: "
             "the section's own page is leaders/index.md; rename the file"
@@ -434,7 +439,7 @@ CASES = [
     ),
     (
         "id-of-a-year-page",
-        {"content/meetings/2020.yaml": RIVERTON},
+        {"content/meetings/2020.yaml": RIVERTON + "distinct_from: [2020-03-03-riverton-talks]\n"},
         [
             "content/meetings/2020.yaml:1:1: meeting '2020': the id '2020' is reserved: "
             "a year is kept for the section's page of that year (meetings/2020/); rename the file"

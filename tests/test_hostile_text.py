@@ -50,6 +50,7 @@ def _knowledge_base(root: Path) -> None:
             "published": "2020",
             "genre": "blog-post",
             "note": BLOCK,
+            "no_archive": BLOCK,
         },
         "content/relations/ann-bob.yaml": {
             "summary": BLOCK,

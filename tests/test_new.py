@@ -1,9 +1,11 @@
-"""`summitry new` with names in any script, and in a terminal that the user leaves halfway."""
+"""`summitry new` as an editor uses it: from flags, and on a real (pseudo-)terminal, where
+each answer is checked as it is typed and a wrong one is asked again."""
 
 from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import signal
 import sys
@@ -11,12 +13,84 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 LEADER = ["--country", "Ukraine", "--summary", "President of Ukraine.", "--source", "biden-putin-look-at-relationship"]
+BIDEN = "biden-putin-look-at-relationship"
+TRUMP = "trump-putin-complex-relationship"
 
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+class Terminal:
+    """`summitry new` on a pseudo-terminal, as an editor runs it: wait for a question, type."""
+
+    def __init__(self, root: Path, *args: str) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: a real terminal on standard input, as a user has
+            # an ignored SIGINT survives exec, and Python then installs no handler: a shell starts fresh
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.execv(sys.executable, [sys.executable, "-m", "builder.cli", "new", *args, "--root", str(root)])
+        self.shown = b""
+        self.seen = 0  # what expect() has consumed
+
+    def _read(self, wait: float) -> str:
+        """Read what is shown within ``wait`` seconds: 'data', 'quiet', or 'gone' (the child ended)."""
+        ready, _, _ = select.select([self.fd], [], [], wait)
+        if not ready:
+            return "quiet"
+        try:
+            chunk = os.read(self.fd, 4096)
+        except OSError:  # the child has gone and closed the terminal
+            return "gone"
+        self.shown += chunk
+        return "data" if chunk else "gone"
+
+    def expect(self, text: str) -> str:
+        """Wait until ``text`` is shown after what was seen; what was shown up to it."""
+        want = text.encode("utf-8")
+        deadline = time.monotonic() + 60
+        while want not in self.shown[self.seen :]:
+            assert time.monotonic() < deadline, f"never shown: {text!r}; so far: {self.screen()[-2000:]}"
+            assert self._read(1) != "gone", f"summitry new ended before showing {text!r}: {self.screen()[-2000:]}"
+        end = self.shown.index(want, self.seen) + len(want)
+        said = self.shown[self.seen : end].decode("utf-8", "replace").replace("\r\n", "\n")
+        self.seen = end
+        return said
+
+    def type(self, line: str) -> None:
+        os.write(self.fd, line.encode("utf-8") + b"\r")
+
+    def answer(self, prompt: str, line: str) -> str:
+        said = self.expect(prompt)
+        self.type(line)
+        return said
+
+    def press(self, key: bytes, prompt: str) -> int:
+        """Press a key at a question until the command ends; its exit status."""
+        self.expect(prompt)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            # A Ctrl-C that arrives after the question is shown but before Python reads the
+            # answer is handled then, and the read that follows waits on: press it again.
+            os.write(self.fd, key)
+            while (what := self._read(2)) == "data":
+                pass
+            if what == "gone":
+                break
+        return self.close()
+
+    def close(self) -> int:
+        """Wait for the command to end; its exit status."""
+        while self._read(5) == "data":
+            pass
+        _, status = os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+    def screen(self) -> str:
+        return self.shown.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
 @pytest.mark.parametrize(
@@ -25,7 +99,7 @@ def _tree(root: Path) -> dict[str, bytes]:
         ("Володимир Зеленський", "zelenskii"),
         ("Ολάφ Σολτς", "solts"),
         ("习近平", "xi-jin-ping"),
-        ("Recep Tayyip Erdoğan", "erdogan"),
+        ("Emmanuel Macron", "macron"),
     ],
 )
 def test_ids_are_made_from_names_in_any_script(shipped: Path, run, name: str, rid: str) -> None:
@@ -34,6 +108,32 @@ def test_ids_are_made_from_names_in_any_script(shipped: Path, run, name: str, ri
     assert result.out == f"wrote leaders/{rid}.yaml; it passes summitry check\n"
     assert f"name: {name}\n" in (shipped / f"leaders/{rid}.yaml").read_text(encoding="utf-8")
     assert run("check", "--root", shipped).code == 0
+
+
+@pytest.mark.parametrize(
+    "name, proposed",
+    [
+        ("Xi Jinping", "xi"),  # the family name first: not jinping, his given name
+        ("Luiz Inácio Lula da Silva", "da-silva"),  # known as Lula: only the editor can say so
+        ("Recep Tayyip Erdoğan", "erdogan"),
+        ("Kim Campbell", "kim"),  # Kim is a family name written first, but not hers
+    ],
+)
+def test_an_id_is_never_guessed_from_a_name_that_may_not_end_in_the_family_name(
+    shipped: Path, run, name: str, proposed: str
+) -> None:
+    before = _tree(shipped)
+    result = run("new", "leader", "--name", name, *LEADER, "--root", shipped)
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"error: '{name}' does not say which of its words the leader is known by, and the id is the leader's "
+        f"address for good: give it with --id (for example --id {proposed})\n"
+    )
+    assert _tree(shipped) == before
+    given = run(
+        "new", "leader", "--name", name, "--id", "lula" if "Lula" in name else proposed, *LEADER, "--root", shipped
+    )
+    assert given.code == 0, given.err
 
 
 def test_no_id_from_a_name_without_letters_asks_for_one(shipped: Path, run) -> None:
@@ -47,47 +147,321 @@ def test_no_id_from_a_name_without_letters_asks_for_one(shipped: Path, run) -> N
     assert (shipped / "leaders/smiley.yaml").is_file()
 
 
-def _in_terminal(root: Path, keys: bytes, after_prompts: int) -> tuple[int, str]:
-    """Run `summitry new leader` on a pseudo-terminal, press ``keys`` at the given question;
-    the exit status and everything the terminal showed."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: a real terminal on standard input, as a user has
-        # an ignored SIGINT survives exec, and Python then installs no handler: a shell starts fresh
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.execv(sys.executable, [sys.executable, "-m", "builder.cli", "new", "leader", "--root", str(root)])
-    shown = b""
-    answers = [b"Jacinda Ardern\r"]
-    prompts = 0
-    deadline = time.monotonic() + 60
-    while True:
-        ready, _, _ = select.select([fd], [], [], 2)
-        if not ready and prompts > after_prompts:
-            # A Ctrl-C that arrives after the question is shown but before Python reads the
-            # answer is handled then, and the read that follows waits on: press it again.
-            os.write(fd, keys)
-        assert ready or time.monotonic() < deadline, f"no output from summitry new; so far: {shown!r}"
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the child has gone and closed the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-        while shown.count(b": ") > prompts:  # a question waits for its answer
-            prompts += 1
-            os.write(fd, keys if prompts > after_prompts else answers[prompts - 1])
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
+@pytest.mark.parametrize(
+    "title, rid",
+    [
+        ("Summit diplomacy with Moscow, 2017 to 2025", "summit-diplomacy-with-moscow"),
+        ("The Complex Relationship Between Donald Trump and Vladimir Putin", "the-complex-relationship"),
+        ("Notes", "notes"),
+    ],
+)
+def test_a_title_is_not_cut_mid_phrase(shipped: Path, run, title: str, rid: str) -> None:
+    source = ["--genre", "analysis", "--note", "n", "--no-archive", "Read in print."]
+    result = run("new", "source", "--title", title, *source, "--root", shipped)
+    assert result.code == 0, result.err
+    assert result.out == f"wrote content/sources/{rid}.yaml; it passes summitry check\n"
+
+
+def test_each_kind_takes_only_its_own_flags(shipped: Path, run, capsys) -> None:
+    before = _tree(shipped)
+    with pytest.raises(SystemExit) as ended:
+        run("new", "meeting", "--title", "T", "--country", "Russia", "--root", shipped)
+    assert ended.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        "summitry new meeting: error: a meeting takes no --country (summitry new meeting --help lists what it takes)"
+    )
+    assert _tree(shipped) == before
+
+
+@pytest.mark.parametrize(
+    "kind, own, others", [("meeting", "--participants", "--country"), ("source", "--archive", "--date")]
+)
+def test_each_kind_has_its_own_help(kind: str, own: str, others: str) -> None:
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-m", "builder.cli", "new", kind, "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert own in result.stdout and others not in result.stdout
+
+
+def test_each_quote_given_is_a_citation_in_its_order(shipped: Path, run) -> None:
+    args = ["issue", "--title", "Trust", "--summary", "What each side believes of the other."]
+    cites = [
+        *("--source", TRUMP, "--quote", "Trump has expressed his continued admiration for Putin"),
+        *("--quote", "Critics argued that Trump’s reluctance to confront Putin"),
+        *("--source", BIDEN),
+        *("--source", BIDEN, "--quote", "It was about setting expectations"),
+    ]
+    result = run("new", *args, *cites, "--root", shipped)
+    assert result.code == 0, result.err
+    record = yaml.safe_load((shipped / "content/issues/trust.yaml").read_text(encoding="utf-8"))
+    assert [{k: v for k, v in c.items() if k != "key"} for c in record["citations"]] == [
+        {"source": TRUMP, "quote": "Trump has expressed his continued admiration for Putin"},
+        {"source": TRUMP, "quote": "Critics argued that Trump’s reluctance to confront Putin"},
+        {"source": BIDEN},
+        {"source": BIDEN, "quote": "It was about setting expectations"},
+    ]
+    # each citation is named, and the one sentence carries every mark, for the editor to thin out
+    keys = [c["key"] for c in record["citations"]]
+    assert len(set(keys)) == 4
+    assert record["summary"] == "What each side believes of the other. [@" + "; @".join(keys) + "]"
+    result = run("new", *args, "--quote", "words", "--source", BIDEN, "--id", "trust-2", "--root", shipped)
+    assert result.err == "error: --quote comes before any --source: name the source it is from first\n"
+
+
+def test_a_meeting_in_a_terminal_each_answer_checked_as_it_is_typed(shipped: Path) -> None:
+    (shipped / "content/meetings/2025-08-15-anchorage-talks.yaml").write_text(
+        (shipped / "content/meetings/2018-helsinki-summit.yaml")
+        .read_text(encoding="utf-8")
+        .replace("Helsinki summit", "Anchorage talks")
+        .replace("date: 2018", "date: 2017")
+        .replace("location: Helsinki", "location: Anchorage")
+        .replace("location_wikidata: Q1757\n", ""),
+        encoding="utf-8",
+    )
+    term = Terminal(shipped, "meeting")
+    term.answer("Title (e.g. Geneva summit): ", "Anchorage talks")
+    term.answer("Date: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source: ", "15 August 2025")
+    said = term.answer("Date: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source: ", "2025-08-15")
+    assert "'15 August 2025' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD (did you mean 2025-08-15?)" in said
+    # the file clash is told as soon as the title and date make the id
+    said = term.answer("Id [2025-08-15-anchorage-talks-2]: ", "2025-08-15-anchorage-summit")
+    assert (
+        "content/meetings/2025-08-15-anchorage-talks.yaml (Anchorage talks) already exists; summitry new never "
+        "overwrites: choose another id"
+    ) in said
+    term.answer("Kind: summit, bilateral, sidelines, virtual or call: ", "sumit")
+    said = term.answer("Kind: summit, bilateral, sidelines, virtual or call: ", "summit")
+    assert "'sumit' is not one of 'summit', 'bilateral', 'sidelines', 'virtual' or 'call'" in said
+    term.answer("Place (leave empty for a call) [optional]: ", "Anchorage")
+    term.answer("Leader ids, comma-separated (e.g. biden,putin): ", "trump, puttin")
+    said = term.answer("Leader ids, comma-separated (e.g. biden,putin): ", "trump, putin")
+    assert "unknown leader 'puttin' (did you mean 'putin'?)" in said
+    term.answer("Issue ids, comma-separated [optional]: ", "ukraine")
+    term.answer("Summary, in your own words: ", "Talks of [[trump]] and [[putn]].")
+    said = term.answer("Summary, in your own words: ", "Talks of [[trump]] and [[putin]] in Alaska.")
+    assert "link [[putn]] matches no record (did you mean 'putin'?)" in said
+    term.answer("Source id: ", TRUMP)
+    term.answer("Quote from the source that supports it [optional]: ", "Trump praised Putin")
+    said = term.answer("Take that passage as the quote? [Y/n]: ", "")
+    assert (
+        f"not in the archived text of '{TRUMP}'; the closest passage, line 6:\n  Throughout Trump’s term, he often "
+        "praised Putin, calling him a strong leader and expressing a desire for closer ties between the United "
+        "States and Russia."
+    ) in said
+    term.answer("Another source id, for one more citation (Enter: no more) [optional]: ", "")
+    assert term.close() == 0
+    screen = term.screen()
+    assert "wrote content/meetings/2025-08-15-anchorage-summit.yaml; it passes summitry check" in screen
+    assert "--" not in screen.replace("2025-08-15", "")  # the questions are named, never flags
+    record = yaml.safe_load((shipped / "content/meetings/2025-08-15-anchorage-summit.yaml").read_text("utf-8"))
+    assert record == {
+        "title": "Anchorage talks",
+        "date": "2025-08-15",
+        "kind": "summit",
+        "location": "Anchorage",
+        "participants": ["trump", "putin"],
+        "issues": ["ukraine"],
+        "summary": "Talks of [[trump]] and [[putin]] in Alaska. [@throughout-trump-term]",
+        "citations": [
+            {
+                "key": "throughout-trump-term",
+                "source": TRUMP,
+                "quote": "Throughout Trump’s term, he often praised Putin, calling him a strong leader and expressing "
+                "a desire for closer ties between the United States and Russia.",
+            }
+        ],
+    }
+
+
+def test_a_likely_duplicate_is_told_in_the_terminal_and_written_only_if_distinct(shipped: Path) -> None:
+    before = _tree(shipped)
+    answers = [
+        ("Title (e.g. Geneva summit): ", "Geneva meeting"),
+        ("Date: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source: ", "2021-06-16"),
+        ("Id [2021-06-16-geneva-meeting]: ", ""),
+        ("Kind: summit, bilateral, sidelines, virtual or call: ", "bilateral"),
+        ("Place (leave empty for a call) [optional]: ", "Geneva, Switzerland"),
+        ("Leader ids, comma-separated (e.g. biden,putin): ", "putin, biden"),
+    ]
+    term = Terminal(shipped, "meeting")
+    for prompt, line in answers:
+        term.answer(prompt, line)
+    said = term.answer("Is it another event? [y/N]: ", "")
+    assert (
+        "likely the same event as content/meetings/2021-06-geneva-summit.yaml (Geneva summit, June 2021, "
+        "Geneva): cite your source there instead."
+    ) in said
+    assert term.close() == 1
+    assert "error: nothing was written: content/meetings/2021-06-geneva-summit.yaml records that event" in term.screen()
+    assert _tree(shipped) == before
+    term = Terminal(shipped, "meeting")
+    for prompt, line in answers:
+        term.answer(prompt, line)
+    term.answer("Is it another event? [y/N]: ", "y")
+    term.answer("Issue ids, comma-separated [optional]: ", "")
+    term.answer("Summary, in your own words: ", "A second meeting of [[biden]] and [[putin]].")
+    term.answer("Source id: ", BIDEN)
+    term.answer("Quote from the source that supports it [optional]: ", "")
+    term.answer("Another source id, for one more citation (Enter: no more) [optional]: ", "")
+    assert term.close() == 0
+    text = (shipped / "content/meetings/2021-06-16-geneva-meeting.yaml").read_text(encoding="utf-8")
+    assert "distinct_from: [2021-06-geneva-summit]\n" in text
+
+
+def test_a_leader_in_a_terminal_is_asked_for_the_id_of_a_name_written_family_name_first(shipped: Path, run) -> None:
+    term = Terminal(shipped, "leader")
+    term.answer("Full name: ", "Xi Jinping")
+    said = term.answer("Id [xi]: ", "")
+    assert "'Xi Jinping' may be written family name first" in said
+    assert "The record will be leaders/xi.yaml, its page /leaders/xi/ for good." in said
+    term.answer("Country: ", "China")
+    term.answer("Wikidata item (e.g. Q7747) [optional]: ", "Q7747")
+    said = term.answer("Wikidata item (e.g. Q7747) [optional]: ", "Q15031")
+    assert "the Wikidata item of leaders/putin.yaml (Vladimir Putin, Wikidata Q7747): one person is one record" in said
+    term.answer("Summary, in your own words: ", "General Secretary of the Chinese Communist Party.")
+    term.answer("Source id: ", BIDEN)
+    term.answer("Quote from the source that supports it [optional]: ", "")
+    term.answer("Another source id, for one more citation (Enter: no more) [optional]: ", "")
+    assert term.close() == 0
+    assert (shipped / "leaders/xi.yaml").is_file() and not (shipped / "leaders/jinping.yaml").exists()
+    assert run("check", "--strict", "--root", shipped).code == 0
+
+
+def test_a_source_in_a_terminal_keeps_its_text_as_utf8_with_line_feeds(shipped: Path, tmp_path: Path, run) -> None:
+    saved = tmp_path / "saved from a browser.txt"
+    saved.write_bytes("\ufeffAlaska notes\r\nTrump and Putin met in Anchorage on 15 August 2025.\r\n".encode("utf-16"))
+    term = Terminal(shipped, "source")
+    term.answer("Title, as published: ", "Alaska notes")
+    term.answer("Id [alaska-notes]: ", "")
+    term.answer("Author [optional]: ", "")
+    term.answer("Publisher [optional]: ", "Northern Wire")
+    term.answer("Address (http or https) [optional]: ", "ftp://example.org/alaska")
+    said = term.answer("Address (http or https) [optional]: ", "https://example.org/alaska")
+    assert "'ftp://example.org/alaska' is not an http(s) URL" in said
+    term.answer("Date published: YYYY, YYYY-MM or YYYY-MM-DD [optional]: ", "2025-08")
+    term.answer("Kind of document: news-report, blog-post, analysis, explainer or official-statement: ", "news")
+    said = term.answer(
+        "Kind of document: news-report, blog-post, analysis, explainer or official-statement: ", "news-report"
+    )
+    assert "'news' is not one of" in said
+    term.answer("Note for readers: who stands behind it, how it is dated, how much weight it can bear: ", "A wire.")
+    term.answer(
+        "File holding the source's text, kept beside the record to check quotes against [optional]: ", "nowhere.txt"
+    )
+    said = term.answer(
+        "File holding the source's text, kept beside the record to check quotes against [optional]: ", str(saved)
+    )
+    assert "nowhere.txt: no such file" in said
+    assert term.close() == 0
+    assert (
+        "wrote content/sources/alaska-notes.yaml and its archived text content/sources/alaska-notes.txt"
+        in term.screen()
+    )
+    kept = (shipped / "content/sources/alaska-notes.txt").read_bytes()
+    assert kept == b"Alaska notes\nTrump and Putin met in Anchorage on 15 August 2025.\n"
+    record = yaml.safe_load((shipped / "content/sources/alaska-notes.yaml").read_text(encoding="utf-8"))
+    assert (record["archive"], record["genre"], record["note"]) == ("alaska-notes.txt", "news-report", "A wire.")
+    assert run("check", "--strict", "--root", shipped).code == 0
+
+
+def test_new_source_refuses_a_second_record_of_one_document(shipped: Path, run, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.txt"
+    copy.write_text((shipped / f"content/sources/{BIDEN}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["source", "--title", "Another copy", "--genre", "blog-post", "--note", "n", "--archive", copy]
+    result = run("new", *args, "--root", shipped)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "content/sources/another-copy.yaml: source 'another-copy': likely the same document as "
+        f"content/sources/{BIDEN}.yaml (Biden And Putin: A Look At Their Relationship; the same archived text): "
+        f"cite it as '{BIDEN}'; if it is another document, give --distinct-from {BIDEN}"
+    )
+    assert not (shipped / "content/sources/another-copy.txt").exists()
 
 
 @pytest.mark.parametrize("key, code", [(b"\x04", 1), (b"\x03", 130)], ids=["ctrl-d", "ctrl-c"])
 def test_leaving_the_questions_ends_cleanly_and_writes_nothing(shipped: Path, key: bytes, code: int) -> None:
     before = _tree(shipped)
-    status, shown = _in_terminal(shipped, key, after_prompts=1)
-    assert "Full name: " in shown and "Country: " in shown
+    term = Terminal(shipped, "leader")
+    term.answer("Full name: ", "Jacinda Ardern")
+    term.answer("Id [ardern]: ", "")
+    status = term.press(key, "Country: ")
+    shown = term.screen()
     assert "Traceback" not in shown and "Error" not in shown, shown
     assert shown.rstrip().endswith("cancelled; nothing was written"), shown
     assert status == code
     assert _tree(shipped) == before
+
+
+def test_no_question_is_phrased_as_a_flag() -> None:
+    from builder.authoring.new import ASKS
+
+    assert not [item.question for items in ASKS.values() for item in items if re.search(r"--\w", item.question)]
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (
+            ["leader", "--name", "Vladimir Putin", "--id", "vladimir-putin", *LEADER],
+            "leader 'vladimir-putin': the same name as leaders/putin.yaml (Vladimir Putin, Russia): if it is the "
+            "same person, the record is there; if it is another person, give --distinct-from putin",
+        ),
+        (
+            ["leader", "--name", "V. V. Putin", "--id", "vvp", "--wikidata", "Q7747", *LEADER],
+            "leader 'vvp': field '--wikidata': the Wikidata item of leaders/putin.yaml (Vladimir Putin, Wikidata "
+            "Q7747): one person is one record",
+        ),
+        (
+            [
+                *("source", "--title", "Again", "--url", "https://example.org/notes/", "--genre", "analysis"),
+                *("--note", "n", "--no-archive", "Gone."),
+            ],
+            "source 'again': likely the same document as content/sources/notes.yaml (Notes; the same address): cite "
+            "it as 'notes'; if it is another document, give --distinct-from notes",
+        ),
+    ],
+    ids=["leader-name", "leader-wikidata", "source-address"],
+)
+def test_new_refuses_a_second_record_of_one_person_or_document(shipped: Path, run, args: list[str], said: str) -> None:
+    notes = ["source", "--title", "Notes", "--url", "https://Example.org/notes", "--genre", "analysis"]
+    assert run("new", *notes, "--note", "n", "--no-archive", "Gone.", "--root", shipped).code == 0
+    before = _tree(shipped)
+    result = run("new", *args, "--root", shipped)
+    assert result.code == 1
+    assert result.err.splitlines()[0].split(": ", 1)[1] == said
+    assert _tree(shipped) == before
+
+
+def test_a_relationship_is_of_two_known_leaders_and_named_by_them(shipped: Path, run) -> None:
+    args = ["relation", "--summary", "s", "--source", BIDEN]
+    result = run("new", *args, "--leaders", "trump,bidn", "--root", shipped)
+    assert result.err.splitlines() == [
+        "content/relations/bidn-trump.yaml: relation 'bidn-trump': field '--leaders': unknown leader 'bidn' "
+        "(did you mean 'biden'?)",
+        "1 problem found; nothing was written.",
+    ]
+    result = run("new", *args, "--leaders", "putin,biden", "--root", shipped)
+    assert result.err == (
+        "error: content/relations/biden-putin.yaml already exists; summitry new never overwrites (edit that record)\n"
+    )
+    result = run("new", *args, "--leaders", "trump,biden", "--root", shipped)
+    assert result.out == "wrote content/relations/biden-trump.yaml; it passes summitry check\n"
+
+
+def test_a_text_already_beside_a_new_source_is_its_archive(shipped: Path, run) -> None:
+    beside = shipped / "content/sources/field-notes.txt"
+    beside.write_text("Met the minister.\n", encoding="utf-8")
+    source = ["new", "source", "--title", "Field notes", "--genre", "analysis", "--note", "n", "--root", shipped]
+    result = run(*source, "--no-archive", "None kept.")
+    assert result.err.splitlines()[0] == (
+        "content/sources/field-notes.yaml: source 'field-notes': field '--archive': content/sources/field-notes.txt "
+        "is there already, and is this source's archived text: give it as the source's text"
+    )
+    result = run(*source, "--archive", beside)
+    assert result.out == "wrote content/sources/field-notes.yaml; it passes summitry check\n"  # the text was there
+    assert "archive: field-notes.txt\n" in (shipped / "content/sources/field-notes.yaml").read_text(encoding="utf-8")
+    assert beside.read_text(encoding="utf-8") == "Met the minister.\n"

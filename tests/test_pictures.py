@@ -130,7 +130,7 @@ def _large_knowledge_base(root: Path, leaders: int = 50, meetings: int = 500) ->
     (root / "mkdocs.yml").write_text("site_name: Large\ndocs_dir: build/docs\n")
     (root / "content/pages").mkdir(parents=True)
     (root / "content/pages/index.md").write_text("# Large\n")
-    write("content/sources/s.yaml", {"title": "Source"})
+    write("content/sources/s.yaml", {"title": "Source", "no_archive": "Made up for the test."})
     cite = [{"source": "s"}]
     ids = [f"l{n:02d}" for n in range(leaders)]
     for n, lid in enumerate(ids):
@@ -145,6 +145,7 @@ def _large_knowledge_base(root: Path, leaders: int = 50, meetings: int = 500) ->
                 "title": f"Talks number {n} in {rng.choice(['Geneva', 'Hamburg', 'Helsinki', 'Reykjavik'])}",
                 "date": date,
                 "kind": "summit",
+                "location": f"Town {n}",  # a place of its own: never a likely duplicate of another
                 "participants": rng.sample(ids, 2),
                 "summary": "s",
                 "citations": cite,

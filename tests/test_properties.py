@@ -41,10 +41,10 @@ def knowledge_bases(draw: st.DrawFn) -> dict[str, dict]:
     leaders = draw(st.lists(st.sampled_from(["ann", "bob", "cy", "dee", "eve"]), min_size=2, max_size=5, unique=True))
     issues = draw(st.lists(st.sampled_from(["water", "trade", "roads"]), max_size=3, unique=True))
     cite = [{"source": "src"}]
-    files: dict[str, dict] = {"content/sources/src.yaml": {"title": draw(words)}}
+    files: dict[str, dict] = {"content/sources/src.yaml": {"title": draw(words), "no_archive": draw(words)}}
     for lid in leaders:
         files[f"leaders/{lid}.yaml"] = {
-            "name": draw(words),
+            "name": f"{draw(words)} {lid}",  # two leaders of one name would be one person recorded twice
             "country": draw(words),
             "summary": draw(words),
             "citations": cite,
@@ -69,6 +69,7 @@ def knowledge_bases(draw: st.DrawFn) -> dict[str, dict]:
             "title": draw(words),
             "date": draw(partial_dates()),
             "kind": draw(st.sampled_from(["summit", "bilateral", "sidelines", "virtual", "call"])),
+            "location": f"Place {n}",  # a place of its own: never a likely duplicate of another
             "participants": draw(st.lists(st.sampled_from(leaders), min_size=2, max_size=3, unique=True)),
             "issues": draw(st.lists(st.sampled_from(issues), max_size=2, unique=True)) if issues else [],
             "summary": draw(words),

@@ -145,6 +145,28 @@ def test_serve_reports_errors_and_keeps_the_last_good_site(server) -> None:
     _wait_for(lambda: "unknown field 'colour'" in log.read_text())
     assert "leaders/gamma.yaml:3:1: leader 'gamma': field 'colour': unknown field 'colour'" in log.read_text()
     assert "Joined the talks in 2022." in (_get(base + "leaders/gamma/") or "")
+    # fixed: the terminal no longer ends with the problem, but says the site is whole again
+    path.write_text(path.read_text().replace("colour: blue", "").replace("in 2022.", "in 2023."))
+    _wait_for(lambda: "The site is up to date again" in log.read_text())
+    told = log.read_text().split("The site shows the last good version.\n", 1)[1]
+    assert re.search(r"^The site is up to date again: [1-9]\d* pages? changed\.$", told, re.MULTILINE), told
+    _wait_for(lambda: "Joined the talks in 2023." in (_get(base + "leaders/gamma/") or ""))
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line(small: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))  # as python3 -m http.server does: every address
+        taken.listen()
+        port = taken.getsockname()[1]
+        serve = ["serve", "--root", str(small), "--dev-addr", f"127.0.0.1:{port}"]
+        command = [sys.executable, "-m", "builder.cli", *serve]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: 127.0.0.1:{port} is in use by another program: serve on another address with "
+        f"--dev-addr 127.0.0.1:{port + 1}\n"
+    )
+    assert not (small / "build").exists()  # nothing generated for a preview that cannot be shown
 
 
 def _indexed(base: str) -> dict[str, str]:

@@ -76,6 +76,7 @@ _NEEDS_OBJECT = r"spoke (?:with|to)|talked (?:with|to)|hosted|received|visited|s
 _CUES = re.compile(
     rf"\b(?P<object>{_NEEDS_OBJECT})\b"
     r"|\b(?P<held>met|meets?|meeting|summit|talks|encounter|conversation|phoned|telephoned"
+    r"|(?:sat|sit) down together|got together"
     r"|video ?conference|(?:phone|telephone|video) call|call (?:with|between)|(?:held|had) an? (?:[\w-]+ )?call"
     r"|by (?:tele)?phone|over the (?:tele)?phone|shook hands)\b"
     r"|\b(?P<general>meetings|summits|encounters|conversations|calls)\b",
@@ -232,3 +233,54 @@ def places(text: str, leader_words: set[str]) -> list[tuple[int, str]]:
                 continue
             found.append((m.start("p"), place))
     return sorted(set(found))
+
+
+# Words that make a run of capitalised words something other than a person: a title before
+# a name is dropped, an institution or a place is not a name ("the White House", "Camp David").
+_TITLES = frozenset(
+    "President Prime Minister Chancellor Premier King Queen Prince Princess Crown Emperor Sheikh Emir Sultan "
+    "General Secretary Vice Chairman Chairwoman Leader Mr Mrs Ms Dr Sir Dame".split()
+)
+_NOT_NAMES = frozenset(
+    "Summit Talks Meeting Conference Forum Assembly Council Union Nations States Republic Kingdom House Party "
+    "Ministry Office Palace Square Street Airport Agreement Treaty Accord Years Year Days Day Months Week War "
+    "Crisis Games Cup Group Bank Fund Organization Organisation Court Parliament Congress Senate Kremlin".split()
+)
+_OPENERS = frozenset("the a an in at on during after before when while and but then later since as by for with".split())
+_PLACE_BEFORE = re.compile(r"\b(?:the|in|at|to|from|near|of|across|outside|inside)\s+$", re.IGNORECASE)
+_NAME_PARTICLES = frozenset("da das de del della der di do dos du la le van von bin ibn al el".split())
+_WORD = re.compile(r"[^\W\d_][\w'\u2019\-]*")
+
+
+def people(text: str, names: Names) -> list[str]:
+    """Names of people a sentence gives that ``leaders/`` does not know: two to four
+    capitalised words ('Olaf Scholz', 'Luiz Inácio Lula da Silva'), titles left out; never a
+    place ('in New York'), an institution ('the White House') or a known leader."""
+    if not re.search(r"[.!?][\"'\u201d\u2019)]*$", text.strip()):
+        return []  # a heading ('Five Years of Talks') is capitalised throughout
+    known = {w for form in names.forms for w in form.split()}
+    words = list(_WORD.finditer(text))
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        if not words[i][0][0].isupper():
+            i += 1
+            continue
+        run = [words[i]]
+        while i + len(run) < len(words):
+            nxt = words[i + len(run)]
+            if text[run[-1].end() : nxt.start()].strip() or not (nxt[0][0].isupper() or nxt[0] in _NAME_PARTICLES):
+                break
+            run.append(nxt)
+        i += len(run)
+        while run and (run[-1][0] in _NAME_PARTICLES or not run[-1][0][0].isupper()):
+            run.pop()
+        while run and (run[0][0] in _TITLES or run[0][0].lower() in _OPENERS):
+            run.pop(0)
+        capitals = [w[0] for w in run if w[0][0].isupper()]
+        if not 2 <= len(capitals) <= 4 or _PLACE_BEFORE.search(text[: run[0].start()]):
+            continue
+        if any(w in known or w in _NOT_PLACES or w in _NOT_NAMES or (w.isupper() and len(w) > 1) for w in capitals):
+            continue
+        found.append(text[run[0].start() : run[-1].end()])
+    return found

@@ -8,23 +8,24 @@ holds, or set aside, always with the reason.
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from builder.authoring import cues as read
-from builder.authoring.new import record_data, record_text
+from builder.authoring.record_text import record_data, record_text
 from builder.authoring.sentences import DateMention, Sentence, clauses, find_dates, split
 from builder.errors import SummitryError
 from builder.pipeline import Project, assemble, check
 from builder.records.dates import PartialDate, human_span
 from builder.records.kinds import KINDS, MEETING
 from builder.records.load import load_all, parse_yaml
-from builder.records.models import Meeting
+from builder.resolve.duplicates import REMOTE, Event, meeting_twins
 from builder.resolve.site import Site
 
 PROPOSED, RECORDED, SET_ASIDE = "proposed", "recorded", "set aside"
-_REMOTE = {"call", "virtual"}
 
 
 @dataclass
@@ -34,46 +35,11 @@ class Finding:
     why: str
     record: str = ""  # the candidate's id, or the recorded meeting's
     fields: dict[str, Any] = field(default_factory=dict)  # a candidate's record, in field order
+    unknown: list[str] = field(default_factory=list)  # people it names who are not in leaders/
 
 
-@dataclass(frozen=True)
-class _Event:
-    participants: frozenset[str]
-    date: PartialDate
-    end_date: PartialDate | None
-    kind: str
-    location: str | None
-
-
-def _overlap(a: _Event, b: _Event) -> bool:
-    return (
-        a.date.first_day() <= (b.end_date or b.date).last_day()
-        and b.date.first_day() <= (a.end_date or a.date).last_day()
-    )
-
-
-def same_event(a: _Event, b: _Event) -> bool:
-    """Whether two reports may be of one meeting: in person both (a summit, talks or a
-    meeting on the sidelines), or both calls or both video meetings; and the same leaders at
-    compatible dates, or at least two of them at the same place in the same year; never two
-    meetings in different places."""
-    if (a.kind in _REMOTE or b.kind in _REMOTE) and a.kind != b.kind:
-        return False  # a call is not the video meeting of the same month
-    if a.location and b.location:
-        here, there = a.location.casefold(), b.location.casefold()
-        if here not in there and there not in here:
-            return False  # Buenos Aires in December 2018 is not the Helsinki summit of 2018
-        if a.date.year == b.date.year and len(a.participants & b.participants) >= 2:
-            return True
-    return a.participants == b.participants and _overlap(a, b)
-
-
-def _recorded(site: Site) -> list[tuple[str, _Event]]:
-    events = []
-    for mid, entry in site.meetings.items():
-        m: Meeting = entry.model
-        events.append((mid, _Event(frozenset(m.participants), m.date, m.end_date, m.kind, m.location)))
-    return events
+def _recorded(site: Site) -> list[tuple[str, Event]]:
+    return [(mid, Event.of(entry.model)) for mid, entry in site.meetings.items()]
 
 
 def _who(ids: list[str]) -> str:
@@ -114,6 +80,53 @@ class _Context:
     wholes: list[Sentence]  # the sentence each of those is or is part of
     named: list[list[read.Named]]
     dates: list[list[DateMention]]
+    anchors: list[int | None]  # the sentence a relative date counts from
+    unclear: list[str]  # why a relative date counts from none: the vague word between
+    unknown: list[list[str]]  # people named who are not in leaders/
+
+
+LOOK_BACK = 3  # sentences a relative date counts back over to an explicit one, in its paragraph
+# Words that move time by an unknown amount: "a year later" after one of them counts from
+# no date the text gives.
+_VAGUE = re.compile(
+    r"\b(?:later|afterwards?|subsequently|eventually|soon|since then|meanwhile|earlier|previously"
+    r"|before that|after that|in time|over the years|some time)\b",
+    re.IGNORECASE,
+)
+
+
+def _anchor(sentences: list[Sentence], own: list[list[DateMention]], index: int) -> tuple[int | None, str]:
+    """The nearest sentence before ``index`` with an explicit date, up to LOOK_BACK back in its
+    paragraph, when nothing between moves time vaguely; else None and why, if something did."""
+    for back in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
+        sentence = sentences[back]
+        if sentence.paragraph != sentences[index].paragraph:
+            break
+        if any(m.explicit and m.date for m in own[back]):
+            return back, ""
+        vague = _VAGUE.search(sentence.text)
+        relative = next((m for m in own[back] if not m.explicit), None)
+        if vague or relative:
+            word = vague.group(0) if vague else sentence.text[relative.start : relative.end] if relative else ""
+            return None, f"'{word}' (line {sentence.line}) leaves unclear what it counts from"
+    for back in range(index - 1 - LOOK_BACK, -1, -1):
+        if sentences[back].paragraph != sentences[index].paragraph:
+            break
+        if any(m.explicit and m.date for m in own[back]):
+            return None, f"the date before it (line {sentences[back].line}) is more than {LOOK_BACK} sentences back"
+    return None, ""
+
+
+def _dates(sentences: list[Sentence]) -> tuple[list[list[DateMention]], list[int | None], list[str]]:
+    """Each sentence's dates, a relative one counted from the explicit date it follows."""
+    own = [find_dates(s.text) for s in sentences]
+    dates, anchors, unclear = [], [], []
+    for i, sentence in enumerate(sentences):
+        anchor, why = _anchor(sentences, own, i) if any(not m.explicit for m in own[i]) else (None, "")
+        dates.append(find_dates(sentence.text, own[anchor]) if anchor is not None else own[i])
+        anchors.append(anchor)
+        unclear.append(why)
+    return dates, anchors, unclear
 
 
 def _named_ids(found: list[read.Named]) -> list[str]:
@@ -139,6 +152,20 @@ def _look_back(ctx: _Context, index: int, have: list[str], want: int) -> list[st
     return None
 
 
+def _strangers(ctx: _Context, index: int, ids: list[str]) -> list[str]:
+    """The people not in leaders/ who would make this sentence's meeting: named in it, or,
+    for 'they', in the sentences before it in its paragraph."""
+    found = list(ctx.unknown[index])
+    if not found and read.GROUP.search(ctx.sentences[index].text):
+        for back in range(index - 1, -1, -1):
+            if ctx.sentences[back].paragraph != ctx.sentences[index].paragraph:
+                break
+            found = ctx.unknown[back] + found
+            if len(found) + len(ids) >= 2 or _named_ids(ctx.named[back]):
+                break
+    return found if found and len(found) + len(ids) >= 2 else []
+
+
 def _participants(ctx: _Context, index: int) -> tuple[list[str], str]:
     """The sentence's leaders, with 'they' or 'him' resolved where that is unambiguous;
     or fewer than two, and the reason."""
@@ -147,6 +174,9 @@ def _participants(ctx: _Context, index: int) -> tuple[list[str], str]:
     ids = _named_ids(found)
     if len(ids) >= 2:
         return ids, ""
+    strangers = _strangers(ctx, index, ids)
+    if strangers:
+        return ids, f"names {'someone' if len(strangers) == 1 else 'people'} not in leaders/: {', '.join(strangers)}"
     reference = read.GROUP.search(text) or (read.OTHER.search(text) if ids else None)
     if reference is not None:
         more = _look_back(ctx, index, ids, 2 - len(ids))
@@ -202,21 +232,24 @@ def _read_sentence(ctx: _Context, index: int, source: str) -> Finding | None:
         return Finding(sentence, SET_ASIDE, why)
     ids, note = _participants(ctx, index)
     if len(ids) < 2:
-        return Finding(sentence, SET_ASIDE, note)
+        return Finding(sentence, SET_ASIDE, note, unknown=_strangers(ctx, index, ids))
     cue = held[0]
     mention = _pick_date(ctx.dates[index], cue.start)
     if mention is None:
         return Finding(sentence, SET_ASIDE, "no date in the sentence")
     if mention.date is None:
         phrase = text[mention.start : mention.end]
+        if ctx.unclear[index]:
+            return Finding(sentence, SET_ASIDE, f"'{phrase}' counts from no clear date: {ctx.unclear[index]}")
         return Finding(sentence, SET_ASIDE, f"'{phrase}' with no explicit date before it to count from")
     kind, event = read.kind_of(text)
-    place = None if kind in _REMOTE else _pick_place(read.places(text, ctx.leader_words), cue.start)
+    place = None if kind in REMOTE else _pick_place(read.places(text, ctx.leader_words), cue.start)
     if kind == "bilateral" and place is None and cue.text.lower().startswith(("spoke", "talked")):
         kind = "call"  # "spoke with Putin", nowhere: on the telephone, as a rule
     start = sentence.start
-    if not mention.explicit and not any(m.explicit for m in ctx.dates[index]) and index > 0:
-        start = ctx.wholes[index - 1].start  # the date is counted from the previous sentence
+    anchor = ctx.anchors[index]
+    if not mention.explicit and not any(m.explicit for m in ctx.dates[index]) and anchor is not None:
+        start = ctx.wholes[anchor].start  # the quote holds the date it counts from
     title = title_of(kind, place, event)
     when = human_span(mention.date, mention.end_date)
     fields: dict[str, Any] = {"title": title, "date": mention.date.iso()}
@@ -231,9 +264,9 @@ def _read_sentence(ctx: _Context, index: int, source: str) -> Finding | None:
     return Finding(sentence, PROPOSED, why + (f" ({note})" if note else ""), fields=fields)
 
 
-def _event(fields: dict[str, Any]) -> _Event:
+def _event(fields: dict[str, Any]) -> Event:
     end = PartialDate.parse(fields["end_date"]) if "end_date" in fields else None
-    return _Event(
+    return Event(
         frozenset(fields["participants"]),
         PartialDate.parse(fields["date"]),
         end,
@@ -255,13 +288,12 @@ def propose(site: Site, source: str, text: str) -> list[Finding]:
             sentences.append(part)
             wholes.append(whole)
     named = [names.find(s.text) for s in sentences]
-    dates: list[list[DateMention]] = []
-    for i, s in enumerate(sentences):
-        dates.append(find_dates(s.text, dates[i - 1] if i else None))
-    ctx = _Context(names, names.words(), sentences, wholes, named, dates)
+    dates, anchors, unclear = _dates(sentences)
+    unknown = [read.people(s.text, names) for s in sentences]
+    ctx = _Context(names, names.words(), sentences, wholes, named, dates, anchors, unclear, unknown)
     recorded = _recorded(site)
     taken = set(site.meetings)
-    drafted: list[tuple[str, _Event]] = []
+    drafted: list[tuple[str, Event]] = []
     findings = []
     for i in range(len(sentences)):
         finding = _read_sentence(ctx, i, source)
@@ -271,12 +303,12 @@ def propose(site: Site, source: str, text: str) -> list[Finding]:
         if finding.outcome != PROPOSED:
             continue
         event = _event(finding.fields)
-        match = next((mid for mid, known in recorded if same_event(event, known)), None)
+        match = next(iter(meeting_twins(event, recorded)), None)
         if match is not None:
             finding.outcome, finding.record, finding.fields = RECORDED, match, {}
             finding.why = f"already recorded as {match}: cite this source there"
             continue
-        twin = next((did for did, known in drafted if same_event(event, known)), None)
+        twin = next(iter(meeting_twins(event, drafted)), None)
         if twin is not None:
             finding.outcome, finding.record, finding.fields = SET_ASIDE, twin, {}
             finding.why = f"the same event as {twin}, proposed above: cite it there too"
@@ -296,9 +328,12 @@ def propose(site: Site, source: str, text: str) -> list[Finding]:
 def archived_text(site: Site, root: Path, source: str) -> str:
     if source not in site.sources:
         raise SummitryError(f"unknown source '{source}': no content/sources/{source}.yaml")
-    archive = site.sources[source].model.archive
-    if archive is None:
-        raise SummitryError(f"source '{source}' has no archived text to read (its record names no archive)")
+    model = site.sources[source].model
+    archive = model.archive
+    if archive is None:  # check has passed: the record says why there is none
+        raise SummitryError(
+            f"source '{source}' has no archived text to read: {' '.join(str(model.no_archive).split())}"
+        )
     return (root / "content" / "sources" / archive).read_text(encoding="utf-8-sig")
 
 
@@ -360,6 +395,23 @@ def draft(root: Path, source: str, out: Path | None) -> tuple[list[Finding], lis
             handle.write(body)
         notes.append(f"wrote {shown}")
     return findings, notes
+
+
+def newcomers(findings: list[Finding]) -> list[str]:
+    """The people the text reports meetings of who are not in leaders/, each with the
+    command that adds them (a record needs more than a name: new asks for the rest)."""
+    lines: dict[str, list[int]] = {}
+    for f in findings:
+        for name in f.unknown:
+            lines.setdefault(name, []).append(f.sentence.line)
+    if not lines:
+        return []
+    commands = {name: f"summitry new leader --name {shlex.quote(name)}" for name in lines}
+    width = max(len(c) for c in commands.values())
+    said = ["Not in leaders/: add each, then draft again:"]
+    for name, where in lines.items():
+        said.append(f"  {commands[name].ljust(width)}  # line {', '.join(str(n) for n in sorted(set(where)))}")
+    return said
 
 
 def table(findings: list[Finding]) -> list[str]:

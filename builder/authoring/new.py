@@ -1,129 +1,146 @@
-"""``summitry new``: write a valid record from flags or answers, checked before it is written."""
+"""``summitry new``: write a record from flags, or from answers each checked as it is typed.
+
+From flags, every problem is reported at once, naming the flags, and nothing is written.
+In a terminal, the questions are builder.authoring.interview's. Either way the record is
+checked by the checks of ``summitry check`` among the records already there
+(builder.authoring.known) before anything is written, and no file is ever overwritten.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from builder.authoring.answers import (
+    ASKS,
+    CITING,
+    Prompt,
+    Request,
+    Say,
+    citations_of,
+    closest,
+    flag,
+    has_citations,
+    id_problem,
+    key_of,
+    pair_problems,
+    proposed_id,
+    readable,
+    text_beside,
+    trial_values,
+    twin_message,
+    value_of,
+)
+from builder.authoring.archive_file import read_archive
+from builder.authoring.interview import Interview
+from builder.authoring.known import Known
+from builder.authoring.record_text import record_data, record_text
 from builder.errors import Problem, SummitryError, ValidationFailed
-from builder.pipeline import assemble
-from builder.records import yaml12
-from builder.records.kinds import KINDS, Ask, reserved
-from builder.records.load import discover, load_all, parse_yaml
-from builder.render.json_schema import modeline
-from builder.resolve import marks
-
-ASKS: dict[str, tuple[Ask, ...]] = {name: kind.asks for name, kind in KINDS.items() if kind.asks}
-"""What ``summitry new`` asks for, by kind: the kinds that can be made from a few answers."""
+from builder.records.kinds import KINDS
 
 
-def default_id(kind: str, values: dict[str, Any]) -> str:
-    make = KINDS[kind].default_id
-    if make is None:
-        raise RuntimeError(f"the {kind} kind names no default id")
-    return make(values)
-
-
-def gather(kind: str, given: dict[str, Any], ask: Callable[[str], str] | None) -> dict[str, Any]:
-    """Values from flags, then from answers where a terminal can ask; lists split on commas."""
+def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str | None]:
+    kind = request.kind
     values: dict[str, Any] = {}
-    missing = []
     for item in ASKS[kind]:
-        value = given.get(item.key)
-        if value is None and ask is not None:
-            value = ask(item.question + ("" if item.required else " [optional]") + ": ").strip() or None
-        if value is None:
-            if item.required:
-                missing.append("--" + item.key.replace("_", "-"))
-            continue
-        values[item.key] = [v.strip() for v in value.split(",") if v.strip()] if item.is_list else value
+        value = value_of(item, request.given.get(item.key)) if item.key not in CITING else None
+        if value is not None:
+            values[item.key] = value
+    citations = citations_of(request.cites)
+    missing = [
+        flag(item.key)
+        for item in ASKS[kind]
+        if item.required and item.key not in CITING and item.key not in values and not values.get(item.unless)
+    ]
+    if has_citations(kind) and not citations:
+        missing.append("--source")
     if missing:
         raise SummitryError(f"missing {', '.join(missing)} (or run it in a terminal to be asked)")
-    return values
-
-
-class _Flow(list[Any]):
-    """A list written on one line: participants: [biden, putin]."""
-
-
-def _flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
-
-
-class _Dumper(yaml12.Dumper):
-    pass
-
-
-_Dumper.add_representer(_Flow, _flow)
-
-
-def record_data(kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """The record's fields in the order the reference documents them; answers that are not
-    fields (a citation's source and quote, the leaders a relationship's id is made of) are not."""
-    fields = {info.alias or name for name, info in KINDS[kind].model.model_fields.items()}
-    data = {k: v for k, v in values.items() if k in fields}
-    for item in KINDS[kind].asks:
-        if item.is_list and item.key in data:
-            data[item.key] = _Flow(data[item.key])
-    if "citations" in KINDS[kind].model.model_fields:
-        citation = {"source": values["source"]}
-        if values.get("quote"):
-            citation["quote"] = values["quote"]
-        data["citations"] = [citation]
-        _mark(data)
-    return data
-
-
-def _mark(data: dict[str, Any]) -> None:
-    """Name the one citation and mark each sentence of the summary with it, so that what
-    ``summitry new`` and ``summitry draft`` write is in the form with citation marks."""
-    citation = data["citations"][0]
-    key = marks.key_for(citation.get("quote"), citation["source"])
-    data["citations"] = [{"key": key, **citation}]
-    data["summary"] = marks.marked(data["summary"], key)
-
-
-def record_text(kind: str, data: dict[str, Any]) -> str:
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88, default_flow_style=False)
-    return modeline(kind) + "\n" + body
-
-
-def create(root: Path, kind: str, given: dict[str, Any], ask: Callable[[str], str] | None, rid: str | None) -> Path:
-    """Write the new record, or raise with every problem it would have; never overwrite."""
-    values = gather(kind, given, ask)
-    rid = rid or default_id(kind, values)
+    if citations:
+        values["citations"] = citations
+    if request.distinct:
+        values["distinct_from"] = request.distinct
+    rid, sure = (request.rid, True) if request.rid else proposed_id(kind, values)
     if not rid:
-        raise SummitryError(f"cannot make an id from the {kind}'s {_named_by(kind)}: give one with --id")
-    path = root / KINDS[kind].folder / f"{rid}.yaml"
-    rel = path.relative_to(root).as_posix()
-    why = reserved(kind, rid)
-    if why:
-        raise SummitryError(f"{rel}: the id '{rid}' is reserved: {why}; choose another --id")
-    if any(p.stem == rid for p in discover(root)[kind]):
-        raise SummitryError(f"{rel} already exists; summitry new never overwrites (choose another --id)")
-    text = record_text(kind, record_data(kind, values))
-    _, record, problems = parse_yaml(text, rel, kind, rid)
-    if record is not None:
-        raws, _ = load_all(root)
-        _, problems, _ = assemble(root, [*raws, record])
-    mine = [_readable(p) for p in problems if p.path == rel]
-    if mine:
-        raise ValidationFailed(mine)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
-        handle.write(text)
-    return path
+        named = {"leader": "name", "relation": "leaders"}.get(kind, "title")
+        raise SummitryError(f"cannot make an id from the {kind}'s {named}: give one with --id")
+    if not sure:
+        raise SummitryError(
+            f"'{values['name']}' does not say which of its words the leader is known by, and the id is the "
+            f"leader's address for good: give it with --id (for example --id {rid})"
+        )
+    rel = known.path(kind, rid)
+    if known.exists(kind, rid):
+        fix = "edit that record" if kind == "relation" else "choose another --id"  # a pair has one record
+        raise SummitryError(f"{rel} already exists; summitry new never overwrites ({fix})")
+    problem = id_problem(known, kind, rid)
+    if problem:
+        raise SummitryError(f"{rel}: {problem}; choose another --id")
+    pair = pair_problems(known, values["leaders"]) if kind == "relation" else []
+    problems = [Problem(rel, 0, 0, kind, rid, "--leaders", message) for message in pair]
+    text = None
+    if "archive" in values:
+        try:
+            text = read_archive(Path(values["archive"]))
+        except SummitryError as exc:
+            problems.append(Problem(rel, 0, 0, kind, rid, "--archive", str(exc)))
+        if "no_archive" in values:
+            problems.append(Problem(rel, 0, 0, kind, rid, "--no-archive", "give either the text or why there is none"))
+    elif beside := text_beside(known, kind, rid):
+        problems.append(Problem(rel, 0, 0, kind, rid, "--archive", beside))
+    twins = known.twins(kind, values, text)
+    for twin in twins:
+        if twin.always or twin.id not in request.distinct:
+            where = "--wikidata" if twin.always else ""
+            problems.append(Problem(rel, 0, 0, kind, rid, where, twin_message(kind, twin, from_flags=True)))
+    trial = trial_values(kind, values, text, [t.id for t in twins if not t.always])
+    if any(t.always for t in twins):
+        trial.pop("wikidata")
+    for found in known.problems(kind, rid, trial):
+        key, index = key_of(found.field)
+        passage = closest(known, values["citations"][index], 1) if key == "quote" else None
+        if passage is not None:  # a whole sentence to paste, not the check's run of words
+            found = dataclasses.replace(found, message=f"not in the archived text of '{passage[0]}'; {passage[1]}")
+        problems.append(readable(found))
+    if problems:
+        raise ValidationFailed(problems)
+    return rid, values, text
 
 
-def _named_by(kind: str) -> str:
-    return {"leader": "name", "relation": "leaders"}.get(kind, "title")
+def create(root: Path, request: Request, ask: Prompt | None, say: Say) -> list[Path]:
+    """Write the new record (and a source's archived text), or raise with every problem it
+    would have; never overwrite. ``ask`` asks a question in a terminal (None: flags only).
+    Returns the files written, the record first."""
+    known = Known(root)
+    if ask is None:
+        rid, values, text = from_flags(known, request)
+    else:
+        rid, values, text = Interview(known, request, ask, say).run()
+    return _write(known, request.kind, rid, values, text)
 
 
-def _readable(problem: Problem) -> Problem:
-    """Problems in a record not yet written point at the flag, not at a line nobody has seen."""
-    flag = {"citations": "--source/--quote", "": "--id" if problem.kind != "relation" else "--leaders"}
-    field = problem.field.split("[")[0].split(".")[0]
-    return Problem(problem.path, 0, 0, problem.kind, problem.id, flag.get(field, "--" + field), problem.message)
+def _write(known: Known, kind: str, rid: str, values: dict[str, Any], text: str | None) -> list[Path]:
+    folder = known.root / KINDS[kind].folder
+    path = folder / f"{rid}.yaml"
+    kept = folder / f"{rid}.txt"
+    if text is not None:
+        values = {**values, "archive": kept.name}
+        if kept.exists() and kept.read_bytes() != text.encode("utf-8"):
+            raise SummitryError(
+                f"{kept.relative_to(known.root).as_posix()} already exists with another text; "
+                "summitry new never overwrites"
+            )
+    folder.mkdir(parents=True, exist_ok=True)
+    wrote_text = text is not None and not kept.exists()
+    if wrote_text and text is not None:
+        with open(kept, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    try:
+        with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
+            handle.write(record_text(kind, record_data(kind, values)))
+    except BaseException:
+        if wrote_text:
+            kept.unlink()
+        raise
+    return [path, kept] if wrote_text else [path]

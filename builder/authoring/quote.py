@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from builder.authoring.draft import archived_text
-from builder.authoring.sentences import split
+from builder.authoring.sentences import Sentence, split
 from builder.pipeline import Project, check
 from builder.resolve.quotes import _FOLD, fold, lowered
 
@@ -59,6 +59,9 @@ class Folded:
         return self._starts[word] if word < len(self._starts) else len(self.text)
 
 
+WEAKEST = 50  # below this, a passage shares little more than common letters with the words
+
+
 def _score(query: str, choice: str, **_: object) -> float:
     """How like the words a sentence is: its best stretch, or the whole of a shorter one
     (partial alignment would otherwise match a short heading inside the words)."""
@@ -87,37 +90,44 @@ def _refine(
     return best
 
 
+def _sentence_at(sentences: list[Sentence], offset: int) -> Sentence:
+    """The sentence that holds the character at ``offset`` (or the last that starts before it)."""
+    at = bisect.bisect_right([s.start for s in sentences], offset) - 1
+    return sentences[max(at, 0)]
+
+
 def find(text: str, words: str, limit: int = 3) -> list[Passage]:
-    """The best passage of the whole text, then the best within other sentences, best first."""
+    """The sentences most like the words, best first: around the best match in the whole
+    text, then around the best within each other sentence, up to ``limit`` distinct
+    passages. Each is whole sentences (one, or the run of them a match crosses), in the
+    archive's own characters, so that it can be pasted as a quote that says something."""
     query = lowered(fold(words))
     folded = Folded(text)
-    if not query or not folded.text:
+    sentences = split(text)
+    if not query or not folded.text or not sentences:
         return []
     low = lowered(folded.text)
     regions = [(0, len(folded.text))]
-    for sentence in split(text):
+    for sentence in sentences:
         end = folded.at(sentence.end)
         regions.append((folded.at(sentence.start), end - 1 if end < len(low) else end))
     ranked = process.extract(query, [low[a:b] for a, b in regions[1:]], scorer=_score, limit=limit * 4)
-    spans: list[tuple[float, int, int]] = []
+    passages: dict[tuple[int, int], Passage] = {}
     for region in [regions[0], *(regions[i + 1] for _, _, i in ranked)]:
-        if len(spans) >= limit:
+        if len(passages) >= limit:
             break
         found = fuzz.partial_ratio_alignment(query, low[region[0] : region[1]])
         if found is None:
             continue
         aligned = (region[0] + found.dest_start, region[0] + found.dest_end)
         score, a, b = _refine(folded.text, low, query, aligned, region)
-        if a < b and not any(a < e and s < b for _, s, e in spans):
-            spans.append((score, a, b))
-    spans.sort(key=lambda s: (-s[0], s[1]))
-    # a weak second match is noise beside a strong first one
-    spans = [s for s in spans if s[0] >= max(50.0, spans[0][0] - 10)] if spans else []
-    passages = []
-    for score, a, b in spans:
-        start, stop = folded.origin(a), folded.origin(b - 1) + 1
-        passages.append(Passage(round(score), text.count("\n", 0, start) + 1, " ".join(text[start:stop].split())))
-    return passages
+        if a >= b or score < WEAKEST:
+            continue
+        first, last = _sentence_at(sentences, folded.origin(a)), _sentence_at(sentences, folded.origin(b - 1))
+        if (first.start, last.end) not in passages:
+            whole = " ".join(text[first.start : last.end].split())
+            passages[first.start, last.end] = Passage(round(score), first.line, whole)
+    return sorted(passages.values(), key=lambda p: (-p.score, p.line))
 
 
 def quote_lines(project: Project, source: str, words: str, limit: int) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator
 
@@ -62,6 +63,9 @@ def _worker_start() -> None:
     # What the worker inherited is never freed; keep the collector from walking (and so
     # copying) it.
     gc.freeze()
+    # Ctrl-C reaches every process of the terminal's group. A worker leaves it to the run,
+    # which ends the pool and exits quietly (cli.entry), rather than print its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _forkable() -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 from builder.errors import Problem
 from builder.records.folders import FOLDERS
-from builder.records.ids import slug
+from builder.records.ids import name_id, phrase_slug, slug
 from builder.records.models import Issue, Leader, Meeting, Record, Relationship, Source
 from builder.records.valid_record import Entry
 
@@ -36,6 +36,7 @@ class Ask:
     question: str
     required: bool = True
     is_list: bool = False
+    unless: str = ""  # asked, and then required, only when this other answer is empty
 
 
 Check = Callable[[Entry[Any]], Iterator[Problem]]
@@ -53,6 +54,7 @@ class Kind:
     checks: tuple[Check, ...] = ()  # rules within one record that a type cannot express
     asks: tuple[Ask, ...] = ()
     default_id: Callable[[dict[str, Any]], str] | None = None  # for summitry new, from its answers
+    id_from: tuple[str, ...] = ()  # the answers default_id needs
 
     @property
     def template(self) -> str:
@@ -65,7 +67,7 @@ class Kind:
 
 def _meeting_dates(entry: Entry[Any]) -> Iterator[Problem]:
     m: Meeting = entry.model
-    if m.end_date and m.end_date.covers_before(m.date):
+    if m.end_date and m.date and m.end_date.covers_before(m.date):  # no date: it failed validation
         yield entry.problem(("end_date",), f"ends ({m.end_date}) before it starts ({m.date})")
 
 
@@ -88,11 +90,26 @@ def _role_dates(entry: Entry[Any]) -> Iterator[Problem]:
             yield entry.problem(("roles", i, "as_of"), f"held as of {role.as_of}, before it starts ({role.from_})")
 
 
+def _not_distinct_from_itself(entry: Entry[Any]) -> Iterator[Problem]:
+    for i, ref in enumerate(entry.model.distinct_from):
+        if ref == entry.id:
+            yield entry.problem(("distinct_from", i), f"a {entry.kind} cannot be distinct from itself")
+
+
 def _not_related_to_itself(entry: Entry[Any]) -> Iterator[Problem]:
     issue: Issue = entry.model
     for i, ref in enumerate(issue.related):
         if ref == entry.id:
             yield entry.problem(("related", i), "an issue cannot be related to itself")
+
+
+ID_WORDS = 8  # an id made from words keeps at most this many
+
+
+def _dated_id(date: str, title: str) -> str:
+    """A meeting's id: its date, then as much of its title as fits, cut between phrases."""
+    day = slug(date)
+    return "-".join(filter(None, [day, phrase_slug(title, ID_WORDS - len(day.split("-")))]))
 
 
 _CITE = (
@@ -107,9 +124,18 @@ LEADER = Kind(
     model=Leader,
     folder=FOLDERS["leader"],
     pages="leaders",
-    checks=(_role_dates,),
-    asks=(Ask("name", "Full name"), Ask("country", "Country"), Ask("summary", "Summary, in your own words"), *_CITE),
-    default_id=lambda values: slug(str(values["name"]).split()[-1]),
+    refs=(Ref("distinct_from", "leader"),),
+    unique=("distinct_from",),
+    checks=(_role_dates, _not_distinct_from_itself),
+    asks=(
+        Ask("name", "Full name"),
+        Ask("country", "Country"),
+        Ask("wikidata", "Wikidata item (e.g. Q7747)", required=False),
+        Ask("summary", "Summary, in your own words"),
+        *_CITE,
+    ),
+    default_id=lambda values: name_id(str(values["name"]))[0],
+    id_from=("name",),
 )
 
 MEETING = Kind(
@@ -118,9 +144,9 @@ MEETING = Kind(
     model=Meeting,
     folder=FOLDERS["meeting"],
     pages="meetings",
-    refs=(Ref("participants", "leader"), Ref("issues", "issue")),
-    unique=("participants", "issues"),
-    checks=(_meeting_dates, _place_named),
+    refs=(Ref("participants", "leader"), Ref("issues", "issue"), Ref("distinct_from", "meeting")),
+    unique=("participants", "issues", "distinct_from"),
+    checks=(_meeting_dates, _place_named, _not_distinct_from_itself),
     asks=(
         Ask("title", "Title (e.g. Geneva summit)"),
         Ask("date", "Date: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source"),
@@ -131,7 +157,8 @@ MEETING = Kind(
         Ask("summary", "Summary, in your own words"),
         *_CITE,
     ),
-    default_id=lambda values: slug(f"{values['date']} {values['title']}"),
+    default_id=lambda values: _dated_id(str(values["date"]), str(values["title"])),
+    id_from=("title", "date"),
 )
 
 ISSUE = Kind(
@@ -144,7 +171,8 @@ ISSUE = Kind(
     unique=("related",),
     checks=(_not_related_to_itself,),
     asks=(Ask("title", "Title (e.g. Ukraine)"), Ask("summary", "Summary, in your own words"), *_CITE),
-    default_id=lambda values: slug(str(values["title"])),
+    default_id=lambda values: phrase_slug(str(values["title"]), ID_WORDS),
+    id_from=("title",),
 )
 
 SOURCE = Kind(
@@ -153,14 +181,26 @@ SOURCE = Kind(
     model=Source,
     folder=FOLDERS["source"],
     pages="sources",
+    refs=(Ref("distinct_from", "source"),),
+    unique=("distinct_from",),
+    checks=(_not_distinct_from_itself,),
     asks=(
         Ask("title", "Title, as published"),
         Ask("author", "Author", required=False),
         Ask("publisher", "Publisher", required=False),
         Ask("url", "Address (http or https)", required=False),
-        Ask("published", "Date published", required=False),
+        Ask("published", "Date published: YYYY, YYYY-MM or YYYY-MM-DD", required=False),
+        Ask("genre", "Kind of document: news-report, blog-post, analysis, explainer or official-statement"),
+        Ask("note", "Note for readers: who stands behind it, how it is dated, how much weight it can bear"),
+        Ask(
+            "archive", "File holding the source's text, kept beside the record to check quotes against", required=False
+        ),
+        Ask(
+            "no_archive", "Why no text of the source can be kept (pages say its quotes are unchecked)", unless="archive"
+        ),
     ),
-    default_id=lambda values: slug(str(values["title"]), max_words=6),
+    default_id=lambda values: phrase_slug(str(values["title"]), 6),
+    id_from=("title",),
 )
 
 
@@ -178,6 +218,7 @@ RELATION = Kind(
         *_CITE,
     ),
     default_id=lambda values: "-".join(sorted(values["leaders"])),
+    id_from=("leaders",),
 )
 
 KINDS: dict[str, Kind] = {k.name: k for k in (LEADER, MEETING, ISSUE, SOURCE, RELATION)}

@@ -211,6 +211,9 @@ class Leader(Record):
     sameAs. It comes from Wikidata, not from the sources, and the page says so."""
     citations: Citations
     """Sources for the summary and the roles, each with a key that they mark; at least one."""
+    distinct_from: list[Id] = []
+    """Ids of other leaders with the same name who are other people: summitry check takes two
+    leaders of one name for one person recorded twice, unless one of them names the other here."""
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""
@@ -249,6 +252,10 @@ class Meeting(Record):
     """Markdown, one item each. What came of it; each ends with the marks of its citations."""
     citations: Citations
     """Sources for the summary and the outcomes, each with a key that they mark; at least one."""
+    distinct_from: list[Id] = []
+    """Ids of other meetings that summitry check would take for this one (the same leaders at
+    a compatible date, and no other place) but that are other events: unless one of the two
+    names the other here, check reports them as one event recorded twice."""
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""
@@ -339,10 +346,20 @@ class Source(Record):
     """A copy kept by a web archive (the Wayback Machine, archive.today), for when the
     address stops working; http(s) only."""
     archive: Annotated[str, StringConstraints(pattern=ARCHIVE_PATTERN)] | None = None
-    """File name of the archived text, beside this record (content/sources/<id>.txt). Quotes
-    citing this source are checked against it."""
+    """File name of the archived text, beside this record (content/sources/<id>.txt): the
+    source's words as published, against which every quote citing it is checked. A <id>.txt
+    beside the record is its archived text and must be named here."""
+    no_archive: LongText | None = None
+    """Why no archived text is kept (a paywall, the publisher's terms, a document seen only
+    in print): required when there is none. Quotes citing such a source cannot be checked;
+    pages mark them as not checked against an archived copy, and summitry check --strict
+    fails on them."""
     wikidata: WikidataId | None = None
     """The document's Wikidata item, where it has one."""
+    distinct_from: list[Id] = []
+    """Ids of other sources at the same address or with the same archived text that are other
+    documents: unless one of the two names the other here, check reports them as one document
+    recorded twice."""
     aliases: list[Id] = []
     """Old ids of this record: their addresses redirect here, and references to them still
     resolve, with a warning (an error under --strict)."""

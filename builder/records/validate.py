@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from builder.errors import Problem, did_you_mean
 from builder.records.kinds import KINDS
 from builder.records.models import ARCHIVE_PATTERN, Record
+from builder.records.partial import salvage
 from builder.records.raw_record import Path_, RawRecord, as_written, dotted
 from builder.records.valid_record import Entry
 
@@ -121,24 +122,34 @@ def _checks(entry: Entry[Any]) -> Iterator[Problem]:
         yield from check(entry)
 
 
-def validate(raws: list[RawRecord]) -> tuple[list[Entry[Any]], list[Problem]]:
+def validate(raws: list[RawRecord]) -> tuple[list[Entry[Any]], list[Problem], list[Entry[Any]]]:
+    """The records that pass, every problem, and what passed of those that do not (partial
+    models, builder.records.partial), for the checks of later stages."""
     entries: list[Entry[Any]] = []
     problems: list[Problem] = []
+    partial: list[Entry[Any]] = []
     for raw in raws:
         cls = KINDS[raw.kind].model
         try:
             model = cls.model_validate(raw.data)
         except ValidationError as exc:
-            for err in exc.errors():
+            errors = exc.errors()
+            for err in errors:
                 loc, message = _message(cls, raw, err)
                 loc = as_written(raw.data, loc)
                 on_key = err["type"] == "extra_forbidden" or "[key]" in err["loc"]
                 line, column = raw.where_key(loc) if on_key else raw.where(loc)
                 problems.append(Problem(raw.path, line, column, raw.kind, raw.id, dotted(loc), message))
+            kept = salvage(cls, raw.data, errors)
+            if kept is not None:
+                partial.append(Entry(raw, kept))
+                problems += _checks(partial[-1])
             continue
         entry = Entry(raw, model)
         found = list(_checks(entry))
         problems += found
-        if not found:
+        if found:
+            partial.append(entry)
+        else:
             entries.append(entry)
-    return entries, problems
+    return entries, problems, partial

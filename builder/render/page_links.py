@@ -14,6 +14,8 @@ from builder.resolve.site import Site
 
 SEPARATOR = '<sup class="summitry-marks">,</sup>'
 """Between two citation marks after one statement."""
+UNCHECKED = "not checked against an archived copy"
+"""Said of a quote whose source keeps no archived text (its record says why)."""
 
 
 class Page:
@@ -96,6 +98,8 @@ class Page:
             line = f"[^{n}]: {self.link(('source', source))}"
             if quote:
                 line += f": “{text(quote)}”"
+                if self.site.sources[source].model.archive is None:
+                    line += f", {UNCHECKED}"
             if note:
                 line += f" ({self.prose(note, inline=True)})"
             lines.append(line)

@@ -28,7 +28,7 @@ from builder.render.field_reference import reference_markdown
 from builder.render.job import Job
 from builder.render.json_ld import LinkedData, wikidata_url
 from builder.render.json_schema import SCHEMA_DIR, schema_texts
-from builder.render.page_links import Page
+from builder.render.page_links import UNCHECKED, Page
 from builder.render.statements import in_date_order, lead, tenure
 from builder.render.track import Memo
 from builder.render.year_pages import TIMELINE_PAGE, year_jobs
@@ -70,6 +70,7 @@ def _environment() -> jinja2.Environment:
     env.filters["tenure"] = tenure
     env.filters["in_date_order"] = in_date_order
     env.globals["lead"] = lead
+    env.globals["unchecked"] = UNCHECKED
     env.globals["front_matter"] = front_matter
     env.globals["pairs"] = lambda ids: [relation_id(a, b) for a, b in pairs(ids)]
     return env

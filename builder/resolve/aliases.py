@@ -76,7 +76,7 @@ def canonicalize(entries: list[Entry[Any]], table: Table) -> tuple[list[Entry[An
         if not changes:
             out.append(entry)
             continue
-        data = entry.model.model_dump(by_alias=True)
+        data = entry.model.model_dump(by_alias=True, exclude_unset=True)  # a partial model leaves some out
         for ref, new in changes:
             _set(data, ref.loc, ref.target, new, link=ref.kind is None)
         out.append(Entry(entry.raw, type(entry.model).model_validate(data)))

@@ -50,6 +50,7 @@ class Archive:
     """An archived source text, folded once, with a way to find a quote's nearest passage."""
 
     def __init__(self, text: str) -> None:
+        self.text = text  # as written, for passages to offer (summitry new)
         self.folded = fold(text)
         self._lower: str | None = None  # made when a quote is not found, rarely
 

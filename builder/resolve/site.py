@@ -19,6 +19,9 @@ from builder.records.kinds import KINDS, reserved
 from builder.records.models import Citation, Issue, Leader, Meeting, Relationship, Source
 from builder.records.valid_record import Entry, Key
 from builder.resolve import marks
+from builder.resolve.archives import archives as read_archives
+from builder.resolve.archives import unchecked
+from builder.resolve.duplicates import duplicates, text_key
 from builder.resolve.prose_check import prose_problems
 from builder.resolve.quotes import Archive
 from builder.resolve.references import Reference, references
@@ -110,27 +113,6 @@ class Site:
         return self.records[key[0]][key[1]]
 
 
-def _archives(root: Path, sources: dict[str, Entry[Source]]) -> tuple[dict[str, Archive], list[Problem]]:
-    archives: dict[str, Archive] = {}
-    problems: list[Problem] = []
-    folder = (root / KINDS["source"].folder).resolve()
-    for sid, entry in sources.items():
-        name = entry.model.archive
-        if name is None:
-            continue
-        path = root / KINDS["source"].folder / name
-        if path.is_symlink() or not path.resolve().is_relative_to(folder):
-            problems.append(entry.problem(("archive",), f"'{name}' must be a file in content/sources/, not a link"))
-        elif not path.is_file():
-            problems.append(entry.problem(("archive",), f"archived text '{name}' not found beside this record"))
-        else:
-            try:
-                archives[sid] = Archive(path.read_text(encoding="utf-8-sig"))
-            except UnicodeDecodeError:
-                problems.append(entry.problem(("archive",), f"archived text '{name}' is not valid UTF-8"))
-    return archives, problems
-
-
 def _check_references(
     entries: list[Entry[Any]],
     refs: dict[Key, list[Reference]],
@@ -138,13 +120,15 @@ def _check_references(
     archives: dict[str, Archive],
     broken: dict[str, set[str]],
     checked: Collection[Key] = (),
-) -> tuple[dict[Key, set[Key]], list[Problem]]:
-    """Every reference must name one record; collect them, inverted, as backlinks.
+) -> tuple[dict[Key, set[Key]], list[Problem], list[Problem]]:
+    """Every reference must name one record; collect them, inverted, as backlinks. Returns
+    the backlinks, the problems and the warnings (quotes of sources with no archived text).
 
     ``broken`` holds the ids of records that exist but failed to load or validate: a
     reference to one of them is not reported again, since the record's own error is.
     """
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     backlinks: dict[Key, set[Key]] = defaultdict(set)
     for entry in entries:
         here = (entry.kind, entry.id)
@@ -171,19 +155,42 @@ def _check_references(
                     problems.append(entry.problem(ref.loc, f"unknown {ref.kind} '{ref.target}'{hint}", ref.is_key))
                     continue
                 target = (ref.kind, ref.target)
-            if ref.citation is not None and ref.citation.quote and ref.target in archives and here not in checked:
+            quote = ref.citation.quote if ref.citation is not None else None
+            if quote and ref.target not in archives:
+                why = index["source"][ref.target].model.no_archive
+                if why is not None:  # else the source itself is reported: it must say why
+                    warnings.append(entry.problem(ref.loc[:-1] + ("quote",), unchecked(ref.target, why)))
+            elif quote and here not in checked:
                 archive = archives[ref.target]
-                if ref.citation.quote not in archive:
+                if quote not in archive:
                     problems.append(
                         entry.problem(
                             ref.loc[:-1] + ("quote",),
-                            f"quote not found in source '{ref.target}'; closest passage: "
-                            f'"{archive.closest(ref.citation.quote)}"',
+                            f"quote not found in source '{ref.target}'; closest passage: \"{archive.closest(quote)}\"",
                         )
                     )
             if target != here:
                 backlinks[target].add(here)
-    return backlinks, problems
+    return backlinks, problems, warnings
+
+
+def record_problems(
+    root: Path,
+    entries: list[Entry[Any]],
+    index: dict[str, dict[str, Entry[Any]]],
+    archives: dict[str, Archive],
+    broken: dict[str, set[str]],
+    refs: dict[Key, list[Reference]],
+    checked: Collection[Key] = (),
+) -> tuple[dict[Key, set[Key]], list[Problem], list[Problem]]:
+    """What is wrong with each of ``entries`` among the records of ``index``: a reserved id,
+    a reference, a quote, its prose. Returns the backlinks, the problems, and the warnings
+    (quotes that cannot be checked). summitry new checks a record before it exists with it."""
+    problems = list(_reserved_ids(entries))
+    backlinks, found, warnings = _check_references(entries, refs, index, archives, broken, checked)
+    problems += found
+    problems += prose_problems(root, (e for e in entries if (e.kind, e.id) not in checked))
+    return backlinks, problems, warnings
 
 
 def pairs(leader_ids: list[str]) -> list[tuple[str, str]]:
@@ -299,30 +306,44 @@ def resolve(
     broken: dict[str, set[str]] | None = None,
     checked: Collection[Key] = (),
     known: References | None = None,
-) -> tuple[Site | None, list[Problem]]:
-    """Check every reference, then derive the site.
+    partial: list[Entry[Any]] | None = None,
+) -> tuple[Site | None, list[Problem], list[Problem]]:
+    """Check every reference, then derive the site; return it (None on any problem), the
+    problems and the warnings.
 
     ``checked``: records that passed a run before, read from the same bytes, with the same
     archives and mkdocs.yml; what depends on nothing else (their prose, their quotes) is not
-    checked again. ``known``: their references, from that run (builder.incremental)."""
+    checked again. ``known``: their references, from that run (builder.incremental).
+    ``partial``: records that failed validation, with the fields that passed it, so that
+    their references, quotes and likely twins are reported in the same run."""
     index: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
     for entry in entries:
         index[entry.kind][entry.id] = entry
-    archives, problems = _archives(root, index["source"])
-    problems += _reserved_ids(entries)
+    partial = partial or []
+    archives, problems = read_archives(root, index["source"].values())
     known = known or {}
-    refs = {key: known.get(key) or list(references(entry)) for entry in entries for key in [(entry.kind, entry.id)]}
-    backlinks, found = _check_references(entries, refs, index, archives, broken or {}, checked)
+    refs = {
+        key: known.get(key) or list(references(entry))
+        for entry in [*entries, *partial]
+        for key in [(entry.kind, entry.id)]
+    }
+    backlinks, found, warnings = record_problems(
+        root, [*entries, *partial], index, archives, broken or {}, refs, checked
+    )
     problems += found
-    problems += prose_problems(root, (e for e in entries if (e.kind, e.id) not in checked))
+    # marks are checked on whole records only: a record that failed validation lacks the fields they tie
     problems += [p for e in entries if (e.kind, e.id) not in checked for p in marks.problems(e)]
+    by_kind: dict[str, list[Entry[Any]]] = {kind: [*index[kind].values()] for kind in KINDS}
+    for entry in partial:
+        by_kind[entry.kind].append(entry)
+    problems += duplicates(by_kind, {sid: text_key(archive.folded) for sid, archive in archives.items()})
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
     relations, found = _relations(
         index["leader"], meetings, index["issue"], index["relation"], (broken or {}).get("leader", set())
     )
     problems += found
-    if problems:
-        return None, problems
+    if problems or partial:  # a record that failed validation has problems of its own
+        return None, problems, warnings
 
     by_leader: dict[str, list[str]] = defaultdict(list)
     by_issue: dict[str, list[str]] = defaultdict(list)
@@ -383,4 +404,4 @@ def resolve(
         link_kinds={i: k for k in index for i in index[k]},
         refs=refs,
     )
-    return site, []
+    return site, [], warnings

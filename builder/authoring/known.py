@@ -1,0 +1,126 @@
+"""What ``summitry new`` checks a record against: the knowledge base, read and validated once.
+
+Each answer is checked by making the record the answers so far describe and running on it
+the checks ``summitry check`` runs on each record (validation, then references, quotes and
+prose among the records already there: builder.resolve.site.record_problems), so that an
+answer is told exactly what check would tell the record, without checking the whole
+knowledge base again for each answer. The record's likely twins are found by the rules
+check uses (builder.resolve.duplicates).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from builder.authoring.record_text import record_data, record_text
+from builder.errors import Problem
+from builder.records.dates import PartialDate
+from builder.records.kinds import KINDS
+from builder.records.load import load_all, parse_yaml, record_names
+from builder.records.valid_record import Entry
+from builder.records.validate import validate
+from builder.resolve.aliases import alias_table, canonicalize
+from builder.resolve.archives import archives
+from builder.resolve.duplicates import Event, name_key, same_event, text_key, url_key
+from builder.resolve.quotes import Archive, fold
+from builder.resolve.references import references
+from builder.resolve.site import record_problems
+
+
+@dataclass(frozen=True)
+class Twin:
+    """A record already there that the new one may be."""
+
+    id: str
+    path: str
+    what: str  # how it is told to the editor: its title or name, date and place
+    always: bool = False  # the same Wikidata item: one thing, whatever distinct_from says
+
+
+class Known:
+    """Every record of the knowledge base that passes validation, and every record file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        raws, _ = load_all(root)
+        self.entries, _, _ = validate(raws)
+        self.records: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
+        for entry in self.entries:
+            self.records[entry.kind][entry.id] = entry
+        self.files = {kind: {n.rpartition(".")[0] for n in names} for kind, names in record_names(root).items()}
+        self.archives: dict[str, Archive] = archives(root, self.records["source"].values())[0]
+        # records there that fail: a reference to one is that record's problem, not the new one's
+        self._broken = {kind: ids - self.records[kind].keys() for kind, ids in self.files.items()}
+        self._aliases = alias_table(self.entries)[0]
+
+    def exists(self, kind: str, rid: str) -> bool:
+        return rid in self.files[kind]
+
+    def path(self, kind: str, rid: str) -> str:
+        return f"{KINDS[kind].folder}/{rid}.yaml"
+
+    def told(self, kind: str, rid: str) -> str:
+        """A record as the editor is told of it: its file, and its title or name."""
+        entry = self.records[kind].get(rid)
+        return self.path(kind, rid) + (f" ({entry.display_name})" if entry else "")
+
+    def problems(self, kind: str, rid: str, values: dict[str, Any]) -> list[Problem]:
+        """What summitry check would report in the file of the record ``values`` make."""
+        rel = self.path(kind, rid)
+        _, raw, problems = parse_yaml(record_text(kind, record_data(kind, values)), rel, kind, rid)
+        if raw is None:
+            return problems
+        valid, found, partial = validate([raw])
+        problems += found
+        entries, _ = canonicalize([*valid, *partial], self._aliases)  # an old id works, as anywhere
+        refs = {(e.kind, e.id): list(references(e)) for e in entries}
+        problems += record_problems(self.root, entries, self.records, self.archives, self._broken, refs)[1]
+        return problems
+
+    def twins(self, kind: str, values: dict[str, Any], text: str | None = None) -> list[Twin]:
+        """The records of ``kind`` the one ``values`` make may be; ``text``: a source's archived text."""
+        if kind == "meeting":
+            return self._meeting_twins(values)
+        if kind == "leader":
+            return self._leader_twins(values)
+        if kind == "source":
+            return self._source_twins(values, text)
+        return []
+
+    def _meeting_twins(self, values: dict[str, Any]) -> list[Twin]:
+        try:
+            date = PartialDate.parse(values.get("date"))
+        except ValueError:
+            return []
+        participants = frozenset(values.get("participants") or ())
+        event = Event(participants, date, None, str(values.get("kind")), values.get("location"))
+        found = []
+        for mid, entry in self.records["meeting"].items():
+            other = Event.of(entry.model)
+            if same_event(event, other):
+                found.append(Twin(mid, entry.path, f"{entry.model.title}, {other.described()}"))
+        return found
+
+    def _leader_twins(self, values: dict[str, Any]) -> list[Twin]:
+        name, wikidata = values.get("name"), values.get("wikidata")
+        found = []
+        for lid, entry in self.records["leader"].items():
+            if wikidata and entry.model.wikidata == wikidata:
+                found.append(Twin(lid, entry.path, f"{entry.model.name}, Wikidata {wikidata}", always=True))
+            elif name and name_key(entry.model.name) == name_key(name):
+                found.append(Twin(lid, entry.path, f"{entry.model.name}, {entry.model.country}"))
+        return found
+
+    def _source_twins(self, values: dict[str, Any], text: str | None) -> list[Twin]:
+        url = values.get("url")
+        digest = text_key(fold(text)) if text is not None else None
+        found = []
+        for sid, entry in self.records["source"].items():
+            same_url = bool(url and entry.model.url and url_key(entry.model.url) == url_key(url))
+            same_text = digest is not None and sid in self.archives and text_key(self.archives[sid].folded) == digest
+            if same_url or same_text:
+                what = "the same address" if same_url else "the same archived text"
+                found.append(Twin(sid, entry.path, f"{entry.model.title}; {what}"))
+        return found
