@@ -18,7 +18,6 @@ from typing import Any
 
 import icalendar
 import pytest
-import test_errors
 from test_errors import ALPHA, RIVERTON, _apply
 
 from builder.incremental import output as write
@@ -34,6 +33,8 @@ ONE_LINE = "is not allowed: this field is one line of text"
 CONTROL = "is not allowed: text may hold tabs and line breaks, no other control characters"
 LINKED_PAGE = "hand-written pages and their files must be files or folders, not symbolic links"
 LINKED_FOLDER = "the knowledge base's folders must be folders, not symbolic links"
+REORDERS = "is not allowed: it changes the order in which the text around it is shown"
+BETA = (Path(__file__).parent / "fixtures/small/leaders/beta.yaml").read_text()
 
 
 def _leader(name: str) -> str:
@@ -42,8 +43,8 @@ def _leader(name: str) -> str:
 
 # (id, {file: new text; None deletes; 'SYMLINK:target' links; 'LINK-AWAY' moves the file or
 # folder out of the knowledge base and leaves a link to it; 'FIFO' makes a named pipe},
-# exact stderr lines)
-CASES = [
+# exact stderr lines[, problems counted when some are not listed])
+CASES: list[tuple[Any, ...]] = [
     (
         "page-linked-to-a-system-file",
         {"content/pages/about.md": "SYMLINK:/etc/passwd"},
@@ -197,6 +198,71 @@ CASES = [
         ["content/issues/tariffs.Yaml:1:1: issue 'tariffs': records end in '.yaml', not '.Yaml'"],
     ),
     (
+        "newline-after-a-wikidata-id",  # '$' matches before a final line break: patterns match whole
+        {"leaders/beta.yaml": BETA.replace("wikidata: Q4115189", 'wikidata: "Q4115189\\n"')},
+        [
+            "leaders/beta.yaml:4:11: leader 'beta': field 'wikidata': 'Q4115189\\n' is not a Wikidata id: "
+            "a capital Q and a number with no leading zero, like Q7747"
+        ],
+    ),
+    (
+        "newline-after-a-place-wikidata-id",
+        {MEETING: RIVERTON.replace("location: Riverton", 'location: Riverton\nlocation_wikidata: "Q71\\n"')},
+        [
+            M.format("6:20") + "'location_wikidata': 'Q71\\n' is not a Wikidata id: "
+            "a capital Q and a number with no leading zero, like Q7747"
+        ],
+    ),
+    (
+        "newline-after-a-date",
+        {MEETING: RIVERTON.replace("date: 2020-03-03", 'date: "2020-03-03\\n"')},
+        [M.format("2:7") + "'date': '2020-03-03\\n' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"],
+    ),
+    (
+        "newline-after-a-participant",
+        {MEETING: RIVERTON.replace("[alpha, beta]", '["alpha\\n", beta]')},
+        [
+            M.format("6:16")
+            + "'participants[0]': 'alpha\\n' is not a valid id: use lowercase letters, digits and single hyphens"
+        ],
+    ),
+    (
+        "record-file-name-ending-in-a-newline",
+        {"leaders/nl\n.yaml": _leader("N")},
+        [
+            "leaders/nl\\n.yaml:1:1: leader 'nl\\n': file name 'nl\\n.yaml' is not a valid id: "
+            "use lowercase letters, digits and single hyphens; rename it to 'nl.yaml'"
+        ],
+    ),
+    (
+        "right-to-left-override-in-a-title",
+        {MEETING: RIVERTON.replace("title: Riverton talks", 'title: "x\\u202Egnp.exe"')},
+        [M.format("1:8") + f"'title': bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) at character 2 {REORDERS}"],
+    ),
+    (
+        "right-to-left-isolate-in-a-quote",
+        {MEETING: RIVERTON.replace('quote: the talks ran "long into the night"', 'quote: "the talks\\u2067 ran"')},
+        [
+            M.format("13:12")
+            + f"'citations[0].quote': bidirectional control U+2067 (RIGHT-TO-LEFT ISOLATE) at character 10 {REORDERS}"
+        ],
+    ),
+    (
+        "right-to-left-mark-in-a-key",
+        {"leaders/gamma.yaml": _leader("G") + '"ti\\u200ftle": x\n'},
+        [
+            "leaders/gamma.yaml:5:1: leader 'gamma': "
+            f"in a key, bidirectional control U+200F (RIGHT-TO-LEFT MARK) at character 3 {REORDERS}"
+        ],
+    ),
+    (
+        "a-thousand-unknown-keys",  # listed up to five of a kind, then counted
+        {"leaders/gamma.yaml": _leader("G") + "".join(f"k{i}: x\n" for i in range(1000))},
+        [f"leaders/gamma.yaml:{5 + i}:1: leader 'gamma': field 'k{i}': unknown field 'k{i}'" for i in range(5)]
+        + ["leaders/gamma.yaml: 995 more problems like the 5 above (unknown field …), not listed"],
+        1000,
+    ),
+    (
         "backticks-in-a-url",
         {"content/sources/hearsay.yaml": "title: Hearsay\nurl: https://x.org/a`b`c\n"},
         [
@@ -226,15 +292,20 @@ def _change(root: Path, changes: dict[str, str | None]) -> None:
     _apply(root, plain)
 
 
-@pytest.mark.parametrize("changes, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    "changes, expected, count",
+    [(c[1], c[2], c[3] if len(c) > 3 else len(c[2])) for c in CASES],
+    ids=[str(c[0]) for c in CASES],
+)
 def test_refused_with_its_place_and_nothing_written(
-    small: Path, run, changes: dict[str, str | None], expected: list[str]
+    small: Path, run, changes: dict[str, str | None], expected: list[str], count: int
 ) -> None:
     _change(small, changes)
-    # generate: exit 1, exactly these lines, no build/ folder; check says the same
-    test_errors.test_bad_input_is_located_and_nothing_is_written(small, run, {}, expected)
-    checked = run("check", "--root", small)
-    assert (checked.code, checked.err.splitlines()[:-1]) == (1, expected)
+    summary = f"{count} problem{'s' if count != 1 else ''} found; nothing was written."
+    for command in ("generate", "check"):  # exit 1, exactly these lines, no build/ folder
+        result = run(command, "--root", small)
+        assert (result.code, result.out, result.err.splitlines()) == (1, "", expected + [summary])
+        assert not (small / "build").exists()
 
 
 def test_a_linked_page_is_refused_by_build_and_nothing_is_published(small: Path, run) -> None:

@@ -44,6 +44,11 @@ MAX_FILE_BYTES = 1_000_000
 # YAML lets a double-quoted scalar write any of them as an escape ("\r", "\x01", "\ud800").
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _CHAR_NAMES = {"\x00": "NUL", "\r": "carriage return", "\x1b": "escape", "\x7f": "delete"}
+# The format characters (Unicode category Cf) that reorder what is shown around them: the
+# bidirectional marks, embeddings, overrides and isolates. 'x\u202egnp.exe' shows as
+# 'xexe.png' on every page, feed and spreadsheet. The other format characters (joiners,
+# which scripts and emoji need, a soft hyphen) change no order and are kept.
+_REORDERING = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
@@ -105,7 +110,7 @@ class _Walker:
         """Report the first forbidden character in the scalar; True if there was one."""
         found = _FORBIDDEN.search(node.value)
         if found is None:
-            return False
+            return self._refuse_reordering(node, loc, what)
         char = found[0]
         kind = (
             "surrogate" if "\ud800" <= char <= "\udfff" else "noncharacter" if char > "\uffef" else "control character"
@@ -116,6 +121,19 @@ class _Walker:
             loc,
             f"{what}{kind} U+{ord(char):04X}{name} at character {found.start() + 1} is not allowed: "
             "text may hold tabs and line breaks, no other control characters",
+        )
+        return True
+
+    def _refuse_reordering(self, node: yaml.ScalarNode, loc: Path_, what: str) -> bool:
+        found = _REORDERING.search(node.value)
+        if found is None:
+            return False
+        char = found[0]
+        self.problem(
+            node,
+            loc,
+            f"{what}bidirectional control U+{ord(char):04X} ({unicodedata.name(char)}) at character "
+            f"{found.start() + 1} is not allowed: it changes the order in which the text around it is shown",
         )
         return True
 
@@ -236,7 +254,7 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     rel = f"{KINDS[kind].folder}/{path.name}"
     rid = path.stem
     problems: list[Problem] = []
-    if not ID_RE.match(rid):
+    if not ID_RE.fullmatch(rid):
         fixed = slug(rid, max_words=20)
         foreign = next((c for c in rid if not c.isascii()), None)
         if foreign:

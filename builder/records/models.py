@@ -34,8 +34,10 @@ TYPES = {
     "id": f"Lowercase letters, digits and single hyphens, at most {MAX_ID_LENGTH} characters: every page's "
     "file name, a relation's <a>-<b>.md included, must fit the 255 bytes a file system allows.",
     "date": f"YYYY, YYYY-MM or YYYY-MM-DD, quoted or not, in the years {FIRST_YEAR} to {LAST_YEAR}.",
-    "text": "No control characters. Markdown fields and quotes may run over several lines (line breaks "
-    "and tabs); every other text is one line.",
+    "text": "No control characters, and none of the bidirectional controls (U+202A to U+202E, U+2066 to "
+    "U+2069, the marks U+200E, U+200F and U+061C), which change the order in which the text around them "
+    "is shown. Markdown fields and quotes may run over several lines (line breaks and tabs); every other "
+    "text is one line.",
 }
 """What the reference says of each type of value."""
 
@@ -91,7 +93,7 @@ End = Annotated[
 def _http_url(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("expected a URL as text")
-    if not re.match(r"^https?://[^\s/]+\S*$", value, re.IGNORECASE):
+    if not re.fullmatch(r"https?://[^\s/]+\S*", value, re.IGNORECASE):
         raise ValueError(f"'{value}' is not an http(s) URL")
     if "`" in value:
         raise ValueError(f"'{value}' has a backtick, which Markdown would drop from the link: write it as %60")
@@ -106,7 +108,7 @@ WIKIDATA_PATTERN = r"^Q[1-9][0-9]*$"
 def _wikidata_id(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("expected a Wikidata id as text, like Q7747")
-    if not re.match(WIKIDATA_PATTERN, value):
+    if not re.fullmatch(WIKIDATA_PATTERN, value):  # with '$', match would take "Q7747\n"
         raise ValueError(f"'{value}' is not a Wikidata id: a capital Q and a number with no leading zero, like Q7747")
     return value
 
