@@ -10,6 +10,7 @@ import errno
 import io
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -21,6 +22,7 @@ import pytest
 from test_errors import ALPHA, RIVERTON, _apply
 
 from builder.incremental import output as write
+from builder.incremental import scratch
 from builder.incremental.state import fingerprint
 from builder.pipeline import Project, check
 from builder.render import exports
@@ -456,6 +458,7 @@ WORKERS_FILL_THE_DISK = """
 import sys
 from builder.incremental import workers as jobs
 from builder.incremental import output as write
+from builder.incremental import scratch
 from builder.cli import main
 from builder.render.exports import EXPORTS
 from test_inputs_hardening import _DiskFills
@@ -487,3 +490,47 @@ def test_disk_full_in_worker_processes(small: Path, run) -> None:
     assert room < pages_in_workers <= 2 * room
     assert f": disk full (No space left on device); {written} of " in line
     assert run("generate", "--root", small).code == 0
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_stopped_runs_scratch_folder_is_removed_and_nothing_else(small: Path, run) -> None:
+    build = small / "build"
+    host = socket.gethostname()
+    folders = {
+        "stopped": f"{_dead_pid()} {host}\n",  # removed, with the half-written page in it
+        "running": f"{os.getpid()} {host}\n",
+        "elsewhere": f"{_dead_pid()} not-{host}\n",
+        "unmarked": None,
+    }
+    for name, marker in folders.items():
+        folder = build / (scratch.WRITES + name)
+        folder.mkdir(parents=True)
+        (folder / "123-alpha.md").write_text("half a pa")
+        if marker:
+            (folder / scratch.MARKER).write_text(marker)
+    (build / (scratch.WRITES + "empty")).mkdir()  # stopped before it was marked
+    assert run("generate", "--root", small).code == 0
+    left = sorted(p.name.removeprefix(scratch.WRITES) for p in build.glob(scratch.WRITES + "*"))
+    assert left == ["elsewhere", "running", "unmarked"]
+    assert (build / (scratch.WRITES + "unmarked") / "123-alpha.md").read_text() == "half a pa"
+
+
+def test_a_temporary_file_in_the_output_is_someone_elses(small: Path, run) -> None:
+    """The builder never leaves one there; one that is there, it does not touch."""
+    assert run("generate", "--root", small).code == 0
+    stray = small / "build/docs/leaders/.tmp-4242-alpha.md"
+    stray.write_text("not ours")
+    before = _files(small / "build/docs")
+    result = run("generate", "--root", small)
+    assert result.code == 1
+    assert result.err == (
+        f"error: {small / 'build/docs'} holds files summitry did not write (leaders/.tmp-4242-alpha.md); it never "
+        f"overwrites or removes them. Move them out of {small / 'build/docs'} (hand-written pages belong in "
+        "content/pages/) and run again.\n"
+    )
+    assert _files(small / "build/docs") == before
