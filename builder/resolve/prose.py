@@ -35,6 +35,8 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from builder.resolve import emphasis
+
 # [[id]] or [[id|label]]; ids are checked against every kind of record in the resolve stage.
 LINK_RE = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 # A record link, or anything that looks like an inline link or image: [label](target), where
@@ -43,10 +45,6 @@ _TOKEN = re.compile(LINK_RE.pattern + r"|(!?)\[([^\[\]]*)\]\(((?:[^()]|\([^()]*\
 # Characters Python-Markdown can read as markup anywhere in a line ('|' in table cells,
 # with the tables extension). '*' and '_' are escaped separately: paired, they are emphasis.
 _SPECIAL = re.compile(r"[\\`{}\[\]()#+!|]")
-# A pair touches no other '*' or '_' (two pairs side by side would read as one '**'), and
-# '_' does not pair inside a word.
-_STRONG = re.compile(r"(?<![*_])(\*\*|(?<![^\W_])__)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_])(?![^\W_])")
-_EMPHASIS = re.compile(r"(?<![*_])(\*|(?<![^\W_])_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_])(?![^\W_])")
 # What a line may not start with: a list item or rule ('-'), an ordered list item ('1.'), a
 # definition (':'), a setext underline ('='), a fence ('~'), or, after a link's '[', a footnote ('^').
 _START = re.compile(r"[-:=~^]|\d+\.")
@@ -87,16 +85,18 @@ def text(value: str) -> str:
 
 def _emphasis(run: str) -> str:
     """Text between links: paired '*' or '_' stay emphasis, every other character is text."""
-    return _pairs(run, _STRONG, lambda part: _pairs(part, _EMPHASIS, _plain))
+    return _pairs(run, 2, lambda part: _pairs(part, 1, _plain))
 
 
-def _pairs(run: str, pattern: re.Pattern[str], between: Callable[[str], str]) -> str:
-    """The pairs of markers ``pattern`` finds are kept, what they hold escaped again in turn."""
+def _pairs(run: str, width: int, between: Callable[[str], str]) -> str:
+    """The pairs of markers ``width`` long (builder.resolve.emphasis) are kept, what they hold
+    escaped again in turn."""
     out, pos = [], 0
-    for found in pattern.finditer(run):
-        out.append(between(run[pos : found.start()]))
-        out.append(found[1] + _emphasis(found[2]) + found[1])
-        pos = found.end()
+    for start, end in emphasis.pairs(run, width):
+        mark = run[start : start + width]
+        out.append(between(run[pos:start]))
+        out.append(mark + _emphasis(run[start + width : end - width]) + mark)
+        pos = end
     out.append(between(run[pos:]))
     return "".join(out)
 
