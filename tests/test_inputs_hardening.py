@@ -36,6 +36,7 @@ CONTROL = "is not allowed: text may hold tabs and line breaks, no other control 
 LINKED_PAGE = "hand-written pages and their files must be files or folders, not symbolic links"
 LINKED_FOLDER = "the knowledge base's folders must be folders, not symbolic links"
 REORDERS = "is not allowed: it changes the order in which the text around it is shown"
+HOLDS = "this field may hold at most"
 BETA = (Path(__file__).parent / "fixtures/small/leaders/beta.yaml").read_text()
 
 
@@ -44,7 +45,8 @@ def _leader(name: str) -> str:
 
 
 # (id, {file: new text; None deletes; 'SYMLINK:target' links; 'LINK-AWAY' moves the file or
-# folder out of the knowledge base and leaves a link to it; 'FIFO' makes a named pipe},
+# folder out of the knowledge base and leaves a link to it; 'FIFO' makes a named pipe;
+# 'SIZE:n' makes a file of n bytes},
 # exact stderr lines[, problems counted when some are not listed])
 CASES: list[tuple[Any, ...]] = [
     (
@@ -265,6 +267,56 @@ CASES: list[tuple[Any, ...]] = [
         1000,
     ),
     (
+        "a-title-past-its-limit",
+        {MEETING: RIVERTON.replace("title: Riverton talks", "title: " + "T" * 501)},
+        [M.format("1:8") + f"'title': 501 characters long; {HOLDS} 500"],
+    ),
+    (
+        "a-summary-of-unpaired-markers-past-its-limit",  # '*a *a *a ...': 99 KB took 86 s to check
+        {MEETING: RIVERTON.replace('summary: Talks that ran "long into the night".', f'summary: "{"*a " * 33_000}"')},
+        [M.format("8:10") + f"'summary': 98,999 characters long; {HOLDS} 5,000"],
+    ),
+    (
+        "a-quote-past-its-limit",
+        {MEETING: RIVERTON.replace('quote: the talks ran "long into the night"', "quote: " + "q" * 5_001)},
+        [M.format("13:12") + f"'citations[0].quote': 5,001 characters long; {HOLDS} 5,000"],
+    ),
+    (
+        "a-hundred-and-one-participants",
+        {MEETING: RIVERTON.replace("[alpha, beta]", "[" + ", ".join(f"p{i}" for i in range(101)) + "]")},
+        [M.format("6:15") + "'participants': has 101 items; it may have at most 100"],
+    ),
+    (
+        "fifty-one-roles",
+        {"leaders/gamma.yaml": _leader("G") + "roles:\n" + "  - title: Envoy\n" * 51},
+        ["leaders/gamma.yaml:6:3: leader 'gamma': field 'roles': has 51 items; it may have at most 50"],
+    ),
+    (
+        "twenty-one-positions-on-one-issue",
+        {
+            "content/issues/trade.yaml": "title: Trade\nsummary: s\ncitations: [{source: hearsay}]\n"
+            "positions:\n  alpha:\n" + "    - {text: t, citations: [{source: hearsay}]}\n" * 21
+        },
+        ["content/issues/trade.yaml:6:5: issue 'trade': field 'positions.alpha': has 21 items; it may have at most 20"],
+    ),
+    (
+        "fifty-one-citations-of-one-statement",
+        {
+            "leaders/gamma.yaml": _leader("G").replace(
+                "[{source: hearsay}]", "[" + ", ".join(["{source: hearsay}"] * 51) + "]"
+            )
+        },
+        ["leaders/gamma.yaml:4:12: leader 'gamma': field 'citations': has 51 items; it may have at most 50"],
+    ),
+    (
+        "an-archived-text-past-its-limit",
+        {"content/sources/almanac.txt": "SIZE:5000001"},
+        [
+            "content/sources/almanac.yaml:10:10: source 'almanac': field 'archive': "
+            "archived text 'almanac.txt' is 5,000,001 bytes; an archived text may be at most 5,000,000"
+        ],
+    ),
+    (
         "backticks-in-a-url",
         {"content/sources/hearsay.yaml": "title: Hearsay\nurl: https://x.org/a`b`c\n"},
         [
@@ -289,6 +341,9 @@ def _change(root: Path, changes: dict[str, str | None]) -> None:
         elif text == "FIFO":
             path.unlink(missing_ok=True)
             os.mkfifo(path)
+        elif text and text.startswith("SIZE:"):
+            with open(path, "wb") as handle:
+                handle.truncate(int(text.removeprefix("SIZE:")))
         else:
             plain[rel] = text
     _apply(root, plain)

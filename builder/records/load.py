@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from builder.errors import Problem
-from builder.records import yaml12
+from builder.records import limits, yaml12
 from builder.records.folders import ignored
 from builder.records.hand_written import page_files
 from builder.records.ids import ID_RE, slug
@@ -36,7 +36,6 @@ MAX_DEPTH = 12
 # characters, so a text with fewer of them than this is safe to compose.
 SAFE_TO_COMPOSE = 1000
 _NESTING_CHARS = "[{-:?"
-MAX_FILE_BYTES = 1_000_000
 
 # No value or key may hold these: control characters but tab and line feed (a carriage
 # return would start a new line in the calendar export, NUL ends the feed's XML), halves of
@@ -276,10 +275,9 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     if not is_regular(info):
         return None, problems + [Problem(rel, 1, 1, kind, rid, "", "not a regular file; a record must be one")]
     size = info.st_size
-    if size > MAX_FILE_BYTES:
-        return None, problems + [
-            Problem(rel, 1, 1, kind, rid, "", f"file is {size:,} bytes; a record may be at most {MAX_FILE_BYTES:,}")
-        ]
+    if size > limits.RECORD_BYTES:
+        message = f"file is {size:,} bytes; a record may be at most {limits.RECORD_BYTES:,}"
+        return None, problems + [Problem(rel, 1, 1, kind, rid, "", message)]
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

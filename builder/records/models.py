@@ -21,6 +21,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from builder.records import limits
 from builder.records.dates import FIRST_YEAR, LAST_YEAR, PartialDate
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -36,8 +37,13 @@ TYPES = {
     "date": f"YYYY, YYYY-MM or YYYY-MM-DD, quoted or not, in the years {FIRST_YEAR} to {LAST_YEAR}.",
     "text": "No control characters, and none of the bidirectional controls (U+202A to U+202E, U+2066 to "
     "U+2069, the marks U+200E, U+200F and U+061C), which change the order in which the text around them "
-    "is shown. Markdown fields and quotes may run over several lines (line breaks and tabs); every other "
-    "text is one line.",
+    f"is shown. Markdown fields and quotes may run over several lines (line breaks and tabs) and hold "
+    f"at most {limits.PROSE_CHARACTERS:,} characters; every other text is one line of at most "
+    f"{limits.LINE_CHARACTERS:,}.",
+    "record": f"A record's file is at most {limits.RECORD_BYTES:,} bytes, and a source's archived text at "
+    f"most {limits.ARCHIVE_BYTES:,}. Lists whose items a page shows on one line are short: a leader's roles "
+    f"(at most {limits.ROLES}), a meeting's participants ({limits.PARTICIPANTS}), a leader's positions on "
+    f"one issue ({limits.POSITIONS}) and a statement's citations ({limits.CITATIONS}).",
 }
 """What the reference says of each type of value."""
 
@@ -57,8 +63,28 @@ def _one_line(value: str) -> str:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+def _at_most(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"{len(value):,} characters long; this field may hold at most {limit:,}")
+        return value
+
+    return AfterValidator(check)
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_one_line),
+    _at_most(limits.LINE_CHARACTERS),
+    Field(json_schema_extra={"maxLength": limits.LINE_CHARACTERS}),
+]
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    _at_most(limits.PROSE_CHARACTERS),
+    Field(json_schema_extra={"maxLength": limits.PROSE_CHARACTERS}),
+]
 """Prose (Markdown) and quotes: line breaks and tabs are kept."""
 _DATE_FORMS: list[dict[str, Any]] = [
     {"type": "string", "pattern": DATE_PATTERN},
@@ -156,7 +182,7 @@ class Citation(Record):
     """Markdown. What the citation supports, or how the source puts it."""
 
 
-Citations = Annotated[list[Citation], Field(min_length=1)]
+Citations = Annotated[list[Citation], Field(min_length=1, max_length=limits.CITATIONS)]
 
 
 class Role(Record):
@@ -185,8 +211,8 @@ class Leader(Record):
     """Full name as commonly written, e.g. 'Vladimir Putin'."""
     country: Text
     """The country the leader leads or led."""
-    roles: list[Role] = []
-    """Offices held, any number."""
+    roles: Annotated[list[Role], Field(max_length=limits.ROLES)] = []
+    """Offices held."""
     summary: LongText
     """Markdown. Who the leader is, in the project's own words; [[id]] links to a record."""
     wikidata: WikidataId | None = None
@@ -219,7 +245,7 @@ class Meeting(Record):
     """City and country; a call or virtual meeting has none."""
     location_wikidata: WikidataId | None = None
     """The place's Wikidata item, e.g. Q71 for Geneva; only with a location."""
-    participants: Annotated[list[Id], Field(min_length=2)]
+    participants: Annotated[list[Id], Field(min_length=2, max_length=limits.PARTICIPANTS)]
     """Ids of the leaders who met: two or more."""
     issues: list[Id] = []
     """Ids of the issues taken up."""
@@ -263,7 +289,11 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 
 
-Positions = Annotated[list[Position], BeforeValidator(_one_or_many, json_schema_input_type=Position | list[Position])]
+Positions = Annotated[
+    list[Position],
+    BeforeValidator(_one_or_many, json_schema_input_type=Position | list[Position]),
+    Field(max_length=limits.POSITIONS),
+]
 
 
 class Issue(Record):

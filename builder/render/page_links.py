@@ -11,6 +11,15 @@ from builder.render.track import Memo
 from builder.resolve.prose import prose, text
 from builder.resolve.site import Site
 
+Note = tuple[str, str | None, str | None]
+"""A footnote's citation: its source, quote and note."""
+
+MARKS_PER_NOTE = 100
+"""Marks that share one footnote on a page, at most. Python-Markdown's footnotes extension
+gives each further mark of a footnote an id by trying every id the earlier marks took, so
+19,000 developments citing one source took six minutes to render; past this many, the same
+citation is a new footnote, and the work stays linear."""
+
 
 class Page:
     """Helpers for one page being rendered: links relative to it, and its footnotes."""
@@ -20,7 +29,8 @@ class Page:
         self.site = site
         self._here = path.rpartition("/")[0]
         self._links = links if links is not None else Memo()  # shared by pages: (folder, key) -> link
-        self._notes: dict[tuple[str, str | None, str | None], int] = {}
+        self._notes: list[Note] = []  # each footnote's citation, in the order of their numbers
+        self._current: dict[Note, tuple[int, int]] = {}  # a citation's footnote number, and its marks
 
     def url(self, target: str | Key) -> str:
         # Generated pages are at most one folder deep, so this is relpath without its cost
@@ -51,13 +61,17 @@ class Page:
         return prose(value, wiki, inline=inline)
 
     def cite(self, citations: Iterable[Citation]) -> str:
-        """Footnote marks for these citations; the same source and quote keep one number."""
+        """Footnote marks for these citations; the same source and quote keep one number, for
+        up to MARKS_PER_NOTE marks, then take the next."""
         marks = []
         for c in citations:
             key = (c.source, c.quote, c.note)
-            if key not in self._notes:
-                self._notes[key] = len(self._notes) + 1
-            marks.append(f"[^{self._notes[key]}]")
+            number, uses = self._current.get(key, (0, MARKS_PER_NOTE))
+            if uses == MARKS_PER_NOTE:
+                self._notes.append(key)
+                number, uses = len(self._notes), 0
+            self._current[key] = (number, uses + 1)
+            marks.append(f"[^{number}]")
         return "".join(marks)
 
     @property
@@ -66,7 +80,7 @@ class Page:
 
     def footnotes(self) -> str:
         lines = []
-        for (source, quote, note), n in self._notes.items():
+        for n, (source, quote, note) in enumerate(self._notes, 1):
             line = f"[^{n}]: {self.link(('source', source))}"
             if quote:
                 line += f": “{text(quote)}”"

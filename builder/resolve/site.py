@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.errors import Problem, did_you_mean
+from builder.records import limits
 from builder.records.dates import human_span
 from builder.records.kinds import KINDS, reserved
 from builder.records.models import Citation, Issue, Leader, Meeting, Relationship, Source
@@ -122,6 +123,9 @@ def _archives(root: Path, sources: dict[str, Entry[Source]]) -> tuple[dict[str, 
             problems.append(entry.problem(("archive",), f"'{name}' must be a file in content/sources/, not a link"))
         elif not path.is_file():
             problems.append(entry.problem(("archive",), f"archived text '{name}' not found beside this record"))
+        elif (size := path.stat().st_size) > limits.ARCHIVE_BYTES:
+            limit = f"an archived text may be at most {limits.ARCHIVE_BYTES:,}"
+            problems.append(entry.problem(("archive",), f"archived text '{name}' is {size:,} bytes; {limit}"))
         else:
             try:
                 archives[sid] = Archive(path.read_text(encoding="utf-8-sig"))
