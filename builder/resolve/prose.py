@@ -44,12 +44,27 @@ LINK_RE = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 _TOKEN = re.compile(LINK_RE.pattern + r"|(!?)\[([^\[\]]*)\]\(((?:[^()]|\([^()]*\))*)\)")
 # Characters Python-Markdown can read as markup anywhere in a line ('|' in table cells,
 # with the tables extension). '*' and '_' are escaped separately: paired, they are emphasis.
-_SPECIAL = re.compile(r"[\\`{}\[\]()#+!|]")
+# Brackets and parentheses are written as character references instead (_EXTENSION_MARKUP):
+# escaped with a backslash, they are what pymdownx.arithmatex reads as math, \( \) and \[ \].
+_SPECIAL = re.compile(r"[\\`{}#+!|]")
 # What a line may not start with: a list item or rule ('-'), an ordered list item ('1.'), a
-# definition (':'), a setext underline ('='), a fence ('~'), or, after a link's '[', a footnote ('^').
-_START = re.compile(r"[-:=~^]|\d+\.")
+# definition (':'), a setext underline ('='), a fence ('~'), after a link's '[' a footnote
+# ('^'), or a collapsible block ('???', pymdownx.details).
+_START = re.compile(r"[-:=~^?]|\d+\.")
 _MARKER = re.compile(r"/(?=//)")
-_ENTITY = {":": "&#58;", "=": "&#61;", "~": "&#126;", "^": "&#94;"}
+_ENTITY = {":": "&#58;", "=": "&#61;", "~": "&#126;", "^": "&#94;", "?": "&#63;"}
+# What Markdown extensions a site may enable read as markup in running text, which Python-
+# Markdown's own syntax does not: emoji shortcodes (':skull:', an image from a CDN with
+# pymdownx.emoji); bare addresses, mentions and references ('https://x', 'www.x', 'a@b.c',
+# '@user', '?12', 40 hexadecimal digits: links with pymdownx.magiclink); '~~' '^^' '==' '$'
+# (pymdownx.tilde, caret, mark, arithmatex); ordinals ('1st': a superscript with
+# pymdownx.smartsymbols). Written as character references, which none of them reads and every
+# page shows as the character. builder.resolve.prose_check parses the result with the site's
+# own extensions, and the property tests check it with these.
+_EXTENSION_MARKUP = re.compile(
+    r"[~^=$@()\[\]]|:(?=[+\-\w]+:|//)|(?<=[wW]{3})\.|\?(?=[1-9])"
+    r"|\b[a-fA-F0-9](?=[a-fA-F0-9]{39}\b)|(?<=[0-9])(?:s(?=t\b)|n(?=d\b)|r(?=d\b)|t(?=h\b))"
+)
 
 Link = Callable[[str, str | None], str]
 
@@ -61,9 +76,11 @@ def link_target(value: str) -> str:
 
 def _characters(value: str) -> str:
     """Escape what is markup anywhere: '&' and '<' (entities, HTML, autolinks), the marker
-    the footnotes extension replaces ('///Footnotes Go Here///'), and Markdown's specials."""
+    the footnotes extension replaces ('///Footnotes Go Here///'), Markdown's specials, and
+    what extensions read as markup."""
     out = _SPECIAL.sub(r"\\\g<0>", value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-    return _MARKER.sub("&#47;", out)
+    out = _MARKER.sub("&#47;", out)
+    return _EXTENSION_MARKUP.sub(lambda found: f"&#{ord(found[0])};", out)
 
 
 def _line_start(markdown: str) -> str:
