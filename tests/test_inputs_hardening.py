@@ -37,6 +37,10 @@ LINKED_PAGE = "hand-written pages and their files must be files or folders, not 
 LINKED_FOLDER = "the knowledge base's folders must be folders, not symbolic links"
 REORDERS = "is not allowed: it changes the order in which the text around it is shown"
 HOLDS = "this field may hold at most"
+THEIRS = (
+    "and ids that begin with '__' are the theme's (its scripts find their elements by them): add attr_list to "
+    "markdown_extensions in mkdocs.yml, with which the builder names such headings itself, or change the text"
+)
 BETA = (Path(__file__).parent / "fixtures/small/leaders/beta.yaml").read_text()
 
 
@@ -314,6 +318,19 @@ CASES: list[tuple[Any, ...]] = [
         [
             "content/sources/almanac.yaml:10:10: source 'almanac': field 'archive': "
             "archived text 'almanac.txt' is 5,000,001 bytes; an archived text may be at most 5,000,000"
+        ],
+    ),
+    (
+        "a-title-that-is-an-id-of-the-theme",  # <h1 id="__config"> broke every script of the page
+        {MEETING: RIVERTON.replace("title: Riverton talks", "title: __config")},
+        [M.format("1:8") + "'title': as a heading, '__config' would have the id '__config', " + THEIRS],
+    ),
+    (
+        "a-name-that-makes-an-id-of-the-theme",
+        {"leaders/gamma.yaml": _leader('"\uff3f\uff3fpalette 1"')},
+        [
+            "leaders/gamma.yaml:1:7: leader 'gamma': field 'name': "
+            "as a heading, '\uff3f\uff3fpalette 1' would have the id '__palette-1', " + THEIRS
         ],
     ),
     (

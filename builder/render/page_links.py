@@ -8,6 +8,7 @@ from builder.records.models import Citation
 from builder.records.valid_record import Key
 from builder.render.addresses import page_address, page_path, record_address, relative
 from builder.render.track import Memo
+from builder.resolve.anchors import anchor
 from builder.resolve.prose import prose, text
 from builder.resolve.site import Site
 
@@ -53,6 +54,11 @@ class Page:
             return f"[{text(label)}]({self.url(key)})"
         # The same record linked from the same folder is the same text on every page.
         return self._links.get_or_make((self._here, key), lambda: f"[{text(self.name(key))}]({self.url(key)})")
+
+    def heading(self, key: Key) -> str:
+        """A link to a record as a heading's text: named ``<kind>-<id>`` (unique on the page)
+        where the id made from the name would be one the theme uses (builder.resolve.anchors)."""
+        return self.link(key) + anchor(self.name(key), f"{key[0]}-{key[1]}")
 
     def prose(self, value: str, inline: bool = False) -> str:
         def wiki(rid: str, label: str | None) -> str:

@@ -16,6 +16,7 @@ from builder.render import svg
 from builder.render.addresses import page_address, relative
 from builder.render.page_links import Page
 from builder.render.year_pages import TIMELINE, year_path
+from builder.resolve.anchors import OURS
 from builder.resolve.prose import plain
 from builder.resolve.site import Site
 
@@ -74,7 +75,9 @@ def graph(site: Site, page: Page, center: str | None = None) -> str:
         count = len(rel.meetings)
         title = f"{page.name(('relation', rid))}: {count} meeting{'s' if count != 1 else ''}"
         edges.append(svg.Edge(rel.a, rel.b, count, page.href(("relation", rid)), title))
-    svg_id = "graph-" + (center or "all")
+    # the home page's keeps the id it always had; on a leader's page, whose headings are made
+    # from record text, the builder's ids begin as the theme's, which no such heading takes
+    svg_id = f"{OURS}summitry-graph" if center else "graph-all"
     return figure(svg.graph_svg(nodes, edges, caption, svg_id, center), caption)
 
 
@@ -92,7 +95,7 @@ def picture_timeline(
         return ""  # the common case of a pair who met once: skip building the marks
     issues = [iid] if iid else list(site.issues) if developments else []
     if len(mids) + sum(len(site.issues[one].model.developments) for one in issues) > TIMELINE_MARKS:
-        return _by_year(site, page, mids, issues, "timeline-" + (iid or "page"))
+        return _by_year(site, page, mids, issues, _timeline_id(developments))
     marks = []
     for mid in mids:
         m = site.meetings[mid].model
@@ -117,7 +120,14 @@ def picture_timeline(
     if len(marks) < 2:  # one mark on an axis tells nothing the list does not
         return ""
     caption = f"Time line of {len(marks)} dated items; {listed}."
-    return figure(svg.timeline_svg(marks, caption, "timeline-" + (iid or "page")), caption)
+    return figure(svg.timeline_svg(marks, caption, _timeline_id(developments)), caption)
+
+
+def _timeline_id(everything: bool) -> str:
+    """The timeline page's picture keeps the id it always had (an address readers may keep);
+    an issue's or a pair's, on a page of headings made from record text, begins as the
+    theme's ids do, which no such heading takes (builder.resolve.anchors)."""
+    return "timeline-page" if everything else f"{OURS}summitry-timeline"
 
 
 def timeline_overview(site: Site, page: Page) -> str:

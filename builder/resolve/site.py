@@ -19,7 +19,8 @@ from builder.records.dates import human_span
 from builder.records.kinds import KINDS, reserved
 from builder.records.models import Citation, Issue, Leader, Meeting, Relationship, Source
 from builder.records.valid_record import Entry, Key
-from builder.resolve.prose_check import prose_problems
+from builder.resolve import anchors
+from builder.resolve.prose_check import prose_problems, site_extensions
 from builder.resolve.quotes import Archive
 from builder.resolve.references import Reference, references
 from builder.resolve.timeline import TimelineItem, by_year, counts, timeline_items
@@ -318,6 +319,7 @@ def resolve(
     backlinks, found = _check_references(entries, refs, index, archives, broken or {}, checked)
     problems += found
     problems += prose_problems(root, (e for e in entries if (e.kind, e.id) not in checked))
+    problems += anchors.problems(site_extensions(root)[0], (e for e in entries if (e.kind, e.id) not in checked))
     meetings = dict(sorted(index["meeting"].items(), key=lambda kv: (kv[1].model.date, kv[0])))
     relations, found = _relations(
         index["leader"], meetings, index["issue"], index["relation"], (broken or {}).get("leader", set())
