@@ -22,7 +22,9 @@ from test_errors import ALPHA
 from builder.authoring.quote import find
 from builder.errors import ValidationFailed
 from builder.pipeline import Project, check, generate
+from builder.render import svg
 from builder.render.page_links import MARKS_PER_NOTE
+from builder.render.pictures import TIMELINE_MARKS
 from builder.resolve import emphasis
 from builder.resolve.prose import prose
 from builder.resolve.prose_check import parser
@@ -115,3 +117,16 @@ def test_checking_grows_linearly_with_developments_unknown_keys_and_archives(tmp
         "archive": grows_linearly(archive, 5000),
     }
     assert max(ratios.values()) < 8, ratios
+
+
+def test_a_timeline_picture_draws_at_most_its_limit(tmp_path: Path) -> None:
+    """19,000 developments drew viewBox="0 0 24000 380060"; past the limit, a bar per year."""
+    root = _issue_with(tmp_path / "kb", TIMELINE_MARKS + 1)
+    generate(Project(root), workers=1)
+    page = (root / "build/docs/issues/trade.md").read_text()
+    (box,) = re.findall(r'<svg class="summitry-timeline"[^>]* viewBox="0 0 (\d+) (\d+)"', page)
+    assert page.count("<rect") == 31  # a bar for each year: 30 of developments, and the summit of 2022
+    assert int(box[0]) <= svg.MAX_WIDTH and int(box[1]) < 200
+    bars = [svg.Bar(str(year), 1, "./", str(year)) for year in range(1000, 3000)]
+    (width,) = re.findall(r'viewBox="0 0 (\d+) ', svg.bars_svg(bars, "c", "x"))
+    assert int(width) <= svg.MAX_WIDTH

@@ -606,3 +606,15 @@ def test_a_temporary_file_in_the_output_is_someone_elses(small: Path, run) -> No
         "content/pages/) and run again.\n"
     )
     assert _files(small / "build/docs") == before
+
+
+def test_a_hand_written_page_is_trusted_and_copied_as_written(small: Path, run) -> None:
+    """As mkdocs.yml and overrides/ are (README: Prose): a script or an image from another host in
+    content/pages/ is the site's own design, reviewed as code, and the builder leaves it be."""
+    page = small / "content/pages/about.md"
+    written = '# About\n\n<script src="https://cdn.example/x.js"></script>\n\n![x](https://cdn.example/x.png)\n'
+    page.write_text(written)
+    result = run("generate", "--root", small)
+    assert (result.code, result.err) == (0, "")
+    copied = (small / "build/docs/about.md").read_text()
+    assert copied.endswith("---\n\n" + written)  # after the front matter that names its edit link
