@@ -15,7 +15,7 @@ from typing import Any
 
 from builder.authoring.answers import ASKS, CITING, Request, flag, takes_distinct
 from builder.authoring.new import create
-from builder.errors import AddressTaken, NotAKnowledgeBase, Problem, SummitryError, ValidationFailed
+from builder.errors import AddressTaken, NotAKnowledgeBase, Problem, SummitryError, ValidationFailed, listed, printable
 from builder.pipeline import ENGINES, Project, build, check, generate
 from builder.render.json_schema import SCHEMA_DIR, write_schemas
 
@@ -365,13 +365,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ValidationFailed as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        for line in listed(exc.problems):
+            print(line, file=sys.stderr)
         count = len(exc.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
         return EXIT_PROBLEMS
     except SummitryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_PROBLEMS
 
 

@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+# What a terminal would not show as it is: control and format characters (a line break, a
+# right-to-left override), which would split a message or reorder it.
+_UNSHOWN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def printable(text: str) -> str:
+    """``text`` as one line that shows every character it holds: what a terminal would act
+    on rather than show is written as its Python escape (``\\n``, ``\\u202e``)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c.encode("unicode_escape", "backslashreplace").decode("ascii") if unicodedata.category(c) in _UNSHOWN else c
+        for c in text
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -42,7 +59,31 @@ class Problem:
         if self.field:
             parts.append(f"field '{self.field}'")
         parts.append(self.message)
-        return ": ".join(parts)
+        return printable(": ".join(parts))
+
+
+SHOWN_ALIKE = 5
+"""Problems of one kind in one file listed in full; the rest are counted in one line."""
+_VALUES = re.compile(r"'[^']*'|\d[\d,]*")
+
+
+def listed(problems: Iterable[Problem]) -> Iterator[str]:
+    """The problems as lines, in order; past the first SHOWN_ALIKE of one kind in one file
+    (a record with 90,000 unknown keys), one line after the file's says how many more there are."""
+    path, seen = None, dict[str, int]()
+    for problem in [*problems, None]:
+        if problem is None or problem.path != path:
+            for kind, count in seen.items():
+                if count > SHOWN_ALIKE:
+                    more = f"{count - SHOWN_ALIKE:,} more problems like the {SHOWN_ALIKE} above ({kind}), not listed"
+                    yield printable(f"{path}: {more}")
+            if problem is None:
+                return
+            path, seen = problem.path, {}
+        kind = _VALUES.sub("…", problem.message)
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= SHOWN_ALIKE:
+            yield str(problem)
 
 
 class SummitryError(Exception):

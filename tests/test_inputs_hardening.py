@@ -10,6 +10,7 @@ import errno
 import io
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -18,10 +19,10 @@ from typing import Any
 
 import icalendar
 import pytest
-import test_errors
 from test_errors import ALPHA, RIVERTON, _apply
 
 from builder.incremental import output as write
+from builder.incremental import scratch
 from builder.incremental.state import fingerprint
 from builder.pipeline import Project, check
 from builder.render import exports
@@ -34,6 +35,13 @@ ONE_LINE = "is not allowed: this field is one line of text"
 CONTROL = "is not allowed: text may hold tabs and line breaks, no other control characters"
 LINKED_PAGE = "hand-written pages and their files must be files or folders, not symbolic links"
 LINKED_FOLDER = "the knowledge base's folders must be folders, not symbolic links"
+REORDERS = "is not allowed: it changes the order in which the text around it is shown"
+HOLDS = "this field may hold at most"
+THEIRS = (
+    "and ids that begin with '__' are the theme's (its scripts find their elements by them): add attr_list to "
+    "markdown_extensions in mkdocs.yml, with which the builder names such headings itself, or change the text"
+)
+BETA = (Path(__file__).parent / "fixtures/small/leaders/beta.yaml").read_text()
 
 
 def _leader(name: str) -> str:
@@ -41,9 +49,10 @@ def _leader(name: str) -> str:
 
 
 # (id, {file: new text; None deletes; 'SYMLINK:target' links; 'LINK-AWAY' moves the file or
-# folder out of the knowledge base and leaves a link to it; 'FIFO' makes a named pipe},
-# exact stderr lines)
-CASES = [
+# folder out of the knowledge base and leaves a link to it; 'FIFO' makes a named pipe;
+# 'SIZE:n' makes a file of n bytes},
+# exact stderr lines[, problems counted when some are not listed])
+CASES: list[tuple[Any, ...]] = [
     (
         "page-linked-to-a-system-file",
         {"content/pages/about.md": "SYMLINK:/etc/passwd"},
@@ -197,6 +206,138 @@ CASES = [
         ["content/issues/tariffs.Yaml:1:1: issue 'tariffs': records end in '.yaml', not '.Yaml'"],
     ),
     (
+        "newline-after-a-wikidata-id",  # '$' matches before a final line break: patterns match whole
+        {"leaders/beta.yaml": BETA.replace("wikidata: Q4115189", 'wikidata: "Q4115189\\n"')},
+        [
+            "leaders/beta.yaml:4:11: leader 'beta': field 'wikidata': 'Q4115189\\n' is not a Wikidata id: "
+            "a capital Q and a number with no leading zero, like Q7747"
+        ],
+    ),
+    (
+        "newline-after-a-place-wikidata-id",
+        {MEETING: RIVERTON.replace("location: Riverton", 'location: Riverton\nlocation_wikidata: "Q71\\n"')},
+        [
+            M.format("6:20") + "'location_wikidata': 'Q71\\n' is not a Wikidata id: "
+            "a capital Q and a number with no leading zero, like Q7747"
+        ],
+    ),
+    (
+        "newline-after-a-date",
+        {MEETING: RIVERTON.replace("date: 2020-03-03", 'date: "2020-03-03\\n"')},
+        [M.format("2:7") + "'date': '2020-03-03\\n' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"],
+    ),
+    (
+        "newline-after-a-participant",
+        {MEETING: RIVERTON.replace("[alpha, beta]", '["alpha\\n", beta]')},
+        [
+            M.format("6:16")
+            + "'participants[0]': 'alpha\\n' is not a valid id: use lowercase letters, digits and single hyphens"
+        ],
+    ),
+    (
+        "record-file-name-ending-in-a-newline",
+        {"leaders/nl\n.yaml": _leader("N")},
+        [
+            "leaders/nl\\n.yaml:1:1: leader 'nl\\n': file name 'nl\\n.yaml' is not a valid id: "
+            "use lowercase letters, digits and single hyphens; rename it to 'nl.yaml'"
+        ],
+    ),
+    (
+        "right-to-left-override-in-a-title",
+        {MEETING: RIVERTON.replace("title: Riverton talks", 'title: "x\\u202Egnp.exe"')},
+        [M.format("1:8") + f"'title': bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) at character 2 {REORDERS}"],
+    ),
+    (
+        "right-to-left-isolate-in-a-quote",
+        {MEETING: RIVERTON.replace('quote: the talks ran "long into the night"', 'quote: "the talks\\u2067 ran"')},
+        [
+            M.format("14:12")
+            + f"'citations[0].quote': bidirectional control U+2067 (RIGHT-TO-LEFT ISOLATE) at character 10 {REORDERS}"
+        ],
+    ),
+    (
+        "right-to-left-mark-in-a-key",
+        {"leaders/gamma.yaml": _leader("G") + '"ti\\u200ftle": x\n'},
+        [
+            "leaders/gamma.yaml:5:1: leader 'gamma': "
+            f"in a key, bidirectional control U+200F (RIGHT-TO-LEFT MARK) at character 3 {REORDERS}"
+        ],
+    ),
+    (
+        "a-thousand-unknown-keys",  # listed up to five of a kind, then counted
+        {"leaders/gamma.yaml": _leader("G") + "".join(f"k{i}: x\n" for i in range(1000))},
+        [f"leaders/gamma.yaml:{5 + i}:1: leader 'gamma': field 'k{i}': unknown field 'k{i}'" for i in range(5)]
+        + ["leaders/gamma.yaml: 995 more problems like the 5 above (unknown field …), not listed"],
+        1000,
+    ),
+    (
+        "a-title-past-its-limit",
+        {MEETING: RIVERTON.replace("title: Riverton talks", "title: " + "T" * 501)},
+        [M.format("1:8") + f"'title': 501 characters long; {HOLDS} 500"],
+    ),
+    (
+        "a-summary-of-unpaired-markers-past-its-limit",  # '*a *a *a ...': 99 KB took 86 s to check
+        {
+            MEETING: RIVERTON.replace(
+                'summary: Talks that ran "long into the night". [@night]', f'summary: "{"*a " * 33_000}"'
+            )
+        },
+        [M.format("8:10") + f"'summary': 98,999 characters long; {HOLDS} 5,000"],
+    ),
+    (
+        "a-quote-past-its-limit",
+        {MEETING: RIVERTON.replace('quote: the talks ran "long into the night"', "quote: " + "q" * 5_001)},
+        [M.format("14:12") + f"'citations[0].quote': 5,001 characters long; {HOLDS} 5,000"],
+    ),
+    (
+        "a-hundred-and-one-participants",
+        {MEETING: RIVERTON.replace("[alpha, beta]", "[" + ", ".join(f"p{i}" for i in range(101)) + "]")},
+        [M.format("6:15") + "'participants': has 101 items; it may have at most 100"],
+    ),
+    (
+        "fifty-one-roles",
+        {"leaders/gamma.yaml": _leader("G") + "roles:\n" + "  - title: Envoy\n" * 51},
+        ["leaders/gamma.yaml:6:3: leader 'gamma': field 'roles': has 51 items; it may have at most 50"],
+    ),
+    (
+        "twenty-one-positions-on-one-issue",
+        {
+            "content/issues/trade.yaml": "title: Trade\nsummary: s\ncitations: [{source: hearsay}]\n"
+            "positions:\n  alpha:\n" + "    - {text: t, citations: [{source: hearsay}]}\n" * 21
+        },
+        ["content/issues/trade.yaml:6:5: issue 'trade': field 'positions.alpha': has 21 items; it may have at most 20"],
+    ),
+    (
+        "fifty-one-citations-of-one-statement",
+        {
+            "leaders/gamma.yaml": _leader("G").replace(
+                "[{source: hearsay}]", "[" + ", ".join(["{source: hearsay}"] * 51) + "]"
+            )
+        },
+        ["leaders/gamma.yaml:4:12: leader 'gamma': field 'citations': has 51 items; it may have at most 50"],
+    ),
+    (
+        "an-archived-text-past-its-limit",
+        {"content/sources/almanac.txt": "SIZE:5000001"},
+        [
+            "content/sources/almanac.yaml:10:10: source 'almanac': field 'archive': "
+            "archived text 'almanac.txt' is 5,000,001 bytes; an archived text may be at most 5,000,000"
+        ],
+    ),
+    (
+        "a-title-that-is-an-id-of-the-theme",  # <h1 id="__config"> broke every script of the page
+        {MEETING: RIVERTON.replace("title: Riverton talks", "title: __config")},
+        [M.format("1:8") + "'title': as a heading, '__config' would have the id '__config', " + THEIRS],
+    ),
+    (
+        "a-name-that-makes-an-id-of-the-theme",
+        {"leaders/gamma.yaml": _leader('"\uff3f\uff3fpalette 1"')},
+        [
+            "leaders/gamma.yaml:1:7: leader 'gamma': field 'name': "
+            "as a heading, '\uff3f\uff3fpalette 1' would have the id '__palette-1', " + THEIRS
+        ],
+    ),
+    (
         "backticks-in-a-url",
         {"content/sources/hearsay.yaml": "title: Hearsay\nurl: https://x.org/a`b`c\n"},
         [
@@ -221,20 +362,28 @@ def _change(root: Path, changes: dict[str, str | None]) -> None:
         elif text == "FIFO":
             path.unlink(missing_ok=True)
             os.mkfifo(path)
+        elif text and text.startswith("SIZE:"):
+            with open(path, "wb") as handle:
+                handle.truncate(int(text.removeprefix("SIZE:")))
         else:
             plain[rel] = text
     _apply(root, plain)
 
 
-@pytest.mark.parametrize("changes, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    "changes, expected, count",
+    [(c[1], c[2], c[3] if len(c) > 3 else len(c[2])) for c in CASES],
+    ids=[str(c[0]) for c in CASES],
+)
 def test_refused_with_its_place_and_nothing_written(
-    small: Path, run, changes: dict[str, str | None], expected: list[str]
+    small: Path, run, changes: dict[str, str | None], expected: list[str], count: int
 ) -> None:
     _change(small, changes)
-    # generate: exit 1, exactly these lines, no build/ folder; check says the same
-    test_errors.test_bad_input_is_located_and_nothing_is_written(small, run, {}, expected)
-    checked = run("check", "--root", small)
-    assert (checked.code, checked.err.splitlines()[:-1]) == (1, expected)
+    summary = f"{count} problem{'s' if count != 1 else ''} found; nothing was written."
+    for command in ("generate", "check"):  # exit 1, exactly these lines, no build/ folder
+        result = run(command, "--root", small)
+        assert (result.code, result.out, result.err.splitlines()) == (1, "", expected + [summary])
+        assert not (small / "build").exists()
 
 
 def test_a_linked_page_is_refused_by_build_and_nothing_is_published(small: Path, run) -> None:
@@ -385,6 +534,7 @@ WORKERS_FILL_THE_DISK = """
 import sys
 from builder.incremental import workers as jobs
 from builder.incremental import output as write
+from builder.incremental import scratch
 from builder.cli import main
 from builder.render.exports import EXPORTS
 from test_inputs_hardening import _DiskFills
@@ -416,3 +566,59 @@ def test_disk_full_in_worker_processes(small: Path, run) -> None:
     assert room < pages_in_workers <= 2 * room
     assert f": disk full (No space left on device); {written} of " in line
     assert run("generate", "--root", small).code == 0
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_stopped_runs_scratch_folder_is_removed_and_nothing_else(small: Path, run) -> None:
+    build = small / "build"
+    host = socket.gethostname()
+    folders = {
+        "stopped": f"{_dead_pid()} {host}\n",  # removed, with the half-written page in it
+        "running": f"{os.getpid()} {host}\n",
+        "elsewhere": f"{_dead_pid()} not-{host}\n",
+        "unmarked": None,
+    }
+    for name, marker in folders.items():
+        folder = build / (scratch.WRITES + name)
+        folder.mkdir(parents=True)
+        (folder / "123-alpha.md").write_text("half a pa")
+        if marker:
+            (folder / scratch.MARKER).write_text(marker)
+    (build / (scratch.WRITES + "empty")).mkdir()  # stopped before it was marked
+    assert run("generate", "--root", small).code == 0
+    left = sorted(p.name.removeprefix(scratch.WRITES) for p in build.glob(scratch.WRITES + "*"))
+    assert left == ["elsewhere", "running", "unmarked"]
+    assert (build / (scratch.WRITES + "unmarked") / "123-alpha.md").read_text() == "half a pa"
+
+
+def test_a_temporary_file_in_the_output_is_someone_elses(small: Path, run) -> None:
+    """The builder never leaves one there; one that is there, it does not touch."""
+    assert run("generate", "--root", small).code == 0
+    stray = small / "build/docs/leaders/.tmp-4242-alpha.md"
+    stray.write_text("not ours")
+    before = _files(small / "build/docs")
+    result = run("generate", "--root", small)
+    assert result.code == 1
+    assert result.err == (
+        f"error: {small / 'build/docs'} holds files summitry did not write (leaders/.tmp-4242-alpha.md); it never "
+        f"overwrites or removes them. Move them out of {small / 'build/docs'} (hand-written pages belong in "
+        "content/pages/) and run again.\n"
+    )
+    assert _files(small / "build/docs") == before
+
+
+def test_a_hand_written_page_is_trusted_and_copied_as_written(small: Path, run) -> None:
+    """As mkdocs.yml and overrides/ are (README: Prose): a script or an image from another host in
+    content/pages/ is the site's own design, reviewed as code, and the builder leaves it be."""
+    page = small / "content/pages/about.md"
+    written = '# About\n\n<script src="https://cdn.example/x.js"></script>\n\n![x](https://cdn.example/x.png)\n'
+    page.write_text(written)
+    result = run("generate", "--root", small)
+    assert (result.code, result.err) == (0, "")
+    copied = (small / "build/docs/about.md").read_text()
+    assert copied.endswith("---\n\n" + written)  # after the front matter that names its edit link

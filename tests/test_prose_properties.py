@@ -10,14 +10,16 @@ from collections import Counter
 from pathlib import Path
 
 import markdown
+import pytest
 import yaml
 from htmlscan import scan_text
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
+from material.extensions.emoji import twemoji
 
 from builder.cli import main
 from builder.resolve.prose import LINK_RE, convert, prose, text
-from builder.resolve.prose_check import site_extensions
+from builder.resolve.prose_check import KNOWN_EXTENSIONS, TEXT_TAGS, _everyday, refused, site_extensions
 
 REPO = Path(__file__).parent.parent
 SMALL = Path(__file__).parent / "fixtures" / "small"
@@ -103,6 +105,41 @@ CONSTRUCTS = [
     "  \n",
     "\\",
     "\t",
+    # what the pymdownx extensions read (builder.resolve.prose_check.KNOWN_EXTENSIONS)
+    ":{w}:",
+    ":smile:",
+    ":material-home:",
+    "www.{w}.org",
+    "https://{w}.org/x",
+    "{w}@{w}.org",
+    "@{w}",
+    "@u/r",
+    "u/r#12",
+    "#12 !12 ?12 (?12)",
+    "0123456789abcdef0123456789abcdef01234567",
+    "~~{w}~~",
+    "~{w}~",
+    "^^{w}^^",
+    "^{w}^",
+    "=={w}==",
+    "${w}$",
+    "$${w}$$",
+    "\\({w}\\)",
+    "\\[{w}\\]",
+    "\n??? note\n    {w}",
+    "\n!!! note\n    {w}",
+    '\n=== "{w}"\n    {w}',
+    "++ctrl+{w}++",
+    "{++{w}++}",
+    "{--{w}--}",
+    "{~~{w}~>{w}~~}",
+    "{=={w}==}",
+    "{>>{w}<<}",
+    "1st 2nd 3rd 4th",
+    "(c) (tm) (r) c/o +/- =/= --> <-- 1/4",
+    "- [ ] {w}",
+    '--8<-- "{w}"',
+    "\n/// html | div\n{w}\n///\n",
 ]
 
 
@@ -163,23 +200,51 @@ def _allowed(tag: str, attrs: dict[str, str], control: list[tuple[str, dict[str,
 
 
 NAMES, CONFIGS = site_extensions(REPO)
-
-
-MD = markdown.Markdown(extensions=NAMES, extension_configs=CONFIGS)
-CONTROL = _shape(markdown.Markdown(extensions=NAMES, extension_configs=CONFIGS).convert(_page("plain")))
+# Every pymdownx extension the check trusts with everyday text, as Material's docs configure
+# them: emoji with pymdownx's own generator (images from a CDN), magiclink with every shorthand.
+PYMDOWNX = {
+    name: {}
+    for name in sorted(KNOWN_EXTENSIONS)
+    if name.startswith("pymdownx.") and name != "pymdownx.escapeall"  # it changes what a backslash does
+} | {
+    "pymdownx.emoji": {"emoji_index": twemoji},
+    "pymdownx.magiclink": {"repo_url_shorthand": True, "social_url_shorthand": True, "user": "u", "repo": "r"},
+    "pymdownx.arithmatex": {"generic": True},
+}
+SITES = {
+    "site": markdown.Markdown(extensions=NAMES, extension_configs=CONFIGS),
+    "pymdownx": markdown.Markdown(extensions=NAMES + list(PYMDOWNX), extension_configs={**CONFIGS, **PYMDOWNX}),
+}
+CONTROLS = {name: _shape(md.convert(_page("plain"))) for name, md in SITES.items()}
 
 
 @settings(max_examples=300, deadline=None)
 @given(value=markdown_prose)
-def test_prose_keeps_to_its_field_in_every_place_a_page_puts_it(value: str) -> None:
+@pytest.mark.parametrize("site", sorted(SITES))
+def test_prose_keeps_to_its_field_in_every_place_a_page_puts_it(site: str, value: str) -> None:
+    MD = SITES[site]
     MD.reset()
     tags, prose_elements = _shape(MD.convert(_page(value)))
-    control_tags, control = CONTROL
+    control_tags, control = CONTROLS[site]
     assert tags == control_tags, (value, _page(value))
     for tag, attrs in prose_elements:
         assert _allowed(tag, attrs, control), (value, tag, attrs)
     footnote_links = [a for t, a in prose_elements if a.get("href", "").startswith("#")]
     assert footnote_links == [a for t, a in control if a.get("href", "").startswith("#")], value
+
+
+# What prose_check lets go unparsed when the site enables only extensions it knows.
+EVERYDAY = "abcdefxyzABCDEF0123456789 .,;:'\"?!%()-\u00e9\u2014\u2019\u0416"
+everyday = st.lists(st.sampled_from([*EVERYDAY, "www.", "1st", "a" * 40]), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=everyday)
+def test_everyday_text_shows_as_written_under_every_extension_the_check_trusts(value: str) -> None:
+    assume(value.strip() and _everyday(value))
+    md = SITES["pymdownx"]
+    assert refused(text(value), text(value), md, TEXT_TAGS) is None, value
+    assert refused(prose(value, _link), prose(value, _link, inline=True), md) is None, value
 
 
 def _valid(value: str) -> bool:

@@ -70,8 +70,10 @@ def _ends_sentence(text: str, at: int) -> bool:
     """Whether the period at ``at`` closes a sentence: not after Mr, U.S or a lone initial."""
     if text[at] != ".":
         return True
-    word = re.search(r"[\w.]*$", text[:at])
-    before = word.group(0) if word else ""
+    start = at  # back over the word before it: a search anchored at the end would be quadratic
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_."):
+        start -= 1
+    before = text[start:at]
     return not (before.lower() in _ABBREVIATIONS or len(before) == 1 or "." in before)
 
 

@@ -5,7 +5,8 @@ previous site moves into the same scratch folder and goes with it. A build that 
 leaves that one folder behind (100 MB at 1,500 meetings). It holds a marker naming the
 process and machine that made it, so a later build can tell its own leftovers (marked, the
 process gone) from a running build's (the process alive) and from a folder that only has
-the name (no marker), and removes the first kind only.
+the name (no marker, and files in it), and removes the first kind only
+(builder.incremental.scratch).
 
 Beside the output's manifest, a note lists the pages (with their digests) the site was last
 rendered from. After a build killed while rendering, the next one finds no page to write,
@@ -16,18 +17,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import shutil
-import socket
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.incremental.output import read_manifest
+from builder.incremental import scratch as scratch_folders
+from builder.incremental.output import read_manifest, write_whole
 
 PREFIX = ".summitry-site-"
-MARKER = ".summitry-build"
+MARKER = scratch_folders.MARKER
 NOTE = ".summitry-site.json"
 
 
@@ -40,54 +38,17 @@ class BuildReport:
     """Scratch folders of stopped builds that this one removed."""
 
 
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _owner_gone(marker: Path) -> bool:
-    try:
-        pid_text, host = marker.read_text(encoding="utf-8").split()
-        pid = int(pid_text)
-    except (OSError, ValueError):
-        return False
-    if host != socket.gethostname():
-        return False  # another machine's process (a shared folder): there is no telling
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, and another user's
-        return False
-    return False
-
-
 def sweep(root: Path) -> tuple[str, ...]:
     """Remove the scratch folders that stopped builds left in ``root``; return their names."""
-    removed = []
-    for entry in sorted(os.scandir(root), key=lambda e: e.name):
-        if not entry.name.startswith(PREFIX) or not entry.is_dir(follow_symlinks=False):
-            continue
-        marker = Path(entry.path) / MARKER
-        if not marker.is_symlink() and marker.is_file() and _owner_gone(marker):
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed.append(entry.name)
-    return tuple(removed)
+    return scratch_folders.sweep(root, PREFIX)
 
 
 @contextlib.contextmanager
 def scratch(root: Path) -> Iterator[Path]:
     """A marked scratch folder in ``root``, removed afterwards; yields the folder to render into."""
-    folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=root))
-    try:
-        # written whole, then named: a marker is never seen half-written (a build stopped then
-        # leaves a folder without one, a few bytes, rather than one a sweep could misread)
-        _write(folder / MARKER, f"{os.getpid()} {socket.gethostname()}\n")
+    with scratch_folders.scratch(root, PREFIX) as folder:
         (folder / "site").mkdir()
         yield folder / "site"
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def swap(new: Path, target: Path) -> None:
@@ -121,7 +82,8 @@ def note_built(docs: Path, before: dict[str, str] | None, swept: tuple[str, ...]
     """Note the pages the site was just rendered from; report how they differ from ``before``."""
     now = _pages(docs)
     path = _note(docs)
-    _write(path, json.dumps({"pages": now}, sort_keys=True, separators=(",", ":")) + "\n")
+    with scratch_folders.scratch(path.parent) as folder:
+        write_whole(path, (json.dumps({"pages": now}, sort_keys=True, separators=(",", ":")) + "\n").encode(), folder)
     changed = None
     if before is not None:
         changed = sum(before.get(rel) != digest for rel, digest in now.items()) + len(before.keys() - now.keys())

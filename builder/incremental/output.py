@@ -8,8 +8,10 @@ before writing anything.
 A page whose digest, size and modification time are as recorded is left alone without
 being read (as make and git do); any other existing page is read and compared. A changed
 page is written to a temporary file and renamed into place, so a reader never sees half
-of it. A new page is written in place: the manifest lists it before it is written, so a
-run cut short leaves nothing the next run will not check and finish.
+of it; the temporary file is in a scratch folder of the run's own in build/ (see
+:mod:`builder.incremental.scratch`), never in the output. A new page is written in place:
+the manifest lists it before it is written, so a run cut short leaves nothing the next run
+will not check and finish, and nothing it would take for someone else's file.
 
 Pages may be put from several processes (see :mod:`builder.jobs`); each put returns what
 the manifest needs, and the parent process saves it once at the end.
@@ -21,11 +23,13 @@ import errno
 import hashlib
 import json
 import os
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from builder.errors import WriteFailed, WriteRefused
+from builder.incremental import scratch
 
 MANIFEST = ".summitry-manifest.json"
 MANIFEST_VERSION = 2
@@ -91,8 +95,11 @@ def write_failed(out: Path, rel: str | None, exc: OSError, puts: list[Put] | Non
     )
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+def write_whole(path: Path, data: bytes, folder: Path) -> None:
+    """Replace the file at ``path`` with ``data``: written in the scratch ``folder`` (on the
+    same file system), then renamed onto it, so a reader sees the old file or the new."""
+    # the process's id: pages are put from several processes (builder.incremental.workers)
+    tmp = folder / f"{os.getpid()}-{path.name}"
     try:
         with open(tmp, "wb") as handle:
             handle.write(data)
@@ -102,11 +109,14 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def save_manifest(out: Path, files: dict[str, Stamp | None], extra: dict[str, Any] | None = None) -> None:
+def save_manifest(out: Path, files: dict[str, Stamp | None], folder: Path, extra: dict[str, Any] | None = None) -> None:
     body = {"version": MANIFEST_VERSION, "files": dict(sorted(files.items())), **(extra or {})}
-    path = _manifest_path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, (json.dumps(body, separators=(",", ":")) + "\n").encode("utf-8"))
+    write_whole(_manifest_path(out), (json.dumps(body, separators=(",", ":")) + "\n").encode("utf-8"), folder)
+
+
+def _discard(folder: Path, owner: int) -> None:
+    if os.getpid() == owner:  # never from a worker that inherited the folder's name
+        scratch.remove(folder)
 
 
 def existing_files(out: Path) -> set[str]:
@@ -136,6 +146,8 @@ class Output:
         self.known, self.notes = read_manifest(out)
         self.present = existing_files(out)
         self._folders: set[Path] = set()
+        self._scratch: Path | None = None
+        scratch.sweep(out.parent)  # what runs that were stopped left
 
     def manifest_exists(self) -> bool:
         """Whether the list of what the builder wrote is there (without it, nothing is known)."""
@@ -177,12 +189,21 @@ class Output:
     def begin(self, planned: set[str]) -> None:
         """Record every file this run may write before writing any, so a run cut short is known."""
         self.refuse_foreign()
-        if planned <= self.known.keys():
-            return  # the manifest lists them all already
         try:
-            save_manifest(self.out, {**dict.fromkeys(planned), **self.known})  # and no notes: this run may fail
+            # made before any worker is forked: every process of the run writes into it
+            self._scratch = scratch.make(self.out.parent, scratch.WRITES)
+            weakref.finalize(self, _discard, self._scratch, os.getpid())  # a run that fails part way
+            if planned <= self.known.keys():
+                return  # the manifest lists them all already
+            # and no notes: this run may fail
+            save_manifest(self.out, {**dict.fromkeys(planned), **self.known}, self._scratch)
         except OSError as exc:
             raise write_failed(self.out, None, exc, None, len(planned)) from exc
+
+    def _folder(self) -> Path:
+        if self._scratch is None:
+            raise RuntimeError("Output.begin() makes the scratch folder before any file is put")
+        return self._scratch
 
     def put(self, rel: str, data: bytes) -> Put:
         """Make the file at ``rel`` hold ``data``; write only if it does not already."""
@@ -193,7 +214,7 @@ class Output:
             st = path.stat()
             if stamp == (st.st_size, st.st_mtime_ns, new) or (st.st_size == len(data) and path.read_bytes() == data):
                 return Put(rel, (st.st_size, st.st_mtime_ns, new), False)
-            _atomic_write(path, data)
+            write_whole(path, data, self._folder())
         else:
             if path.parent not in self._folders:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -214,8 +235,9 @@ class Output:
                 while parent != self.out and not any(parent.iterdir()):
                     parent.rmdir()
                     parent = parent.parent
-            save_manifest(self.out, {p.rel: p.stamp for p in puts}, extra)
+            save_manifest(self.out, {p.rel: p.stamp for p in puts}, self._folder(), extra)
         except OSError as exc:
             raise write_failed(self.out, None, exc, puts, len(puts)) from exc
+        scratch.remove(self._folder())
         written = tuple(sorted(p.rel for p in puts if p.written))
         return WriteReport(written, tuple(stale), len(puts) - len(written))

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")  # matched whole
 MONTHS = [calendar.month_name[i] for i in range(1, 13)]
 # Every record date is a real day in these years, and so is the day after its last day,
 # which the calendar export needs (there is no year 0, and 9999-12-31 has no day after).
@@ -46,7 +46,7 @@ class PartialDate:
             value = str(value)
         if not isinstance(value, str):
             raise ValueError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
-        m = _DATE_RE.match(value.strip())
+        m = _DATE_RE.fullmatch(value)
         if not m:
             raise ValueError(f"'{value}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)

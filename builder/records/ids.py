@@ -6,7 +6,8 @@ import re
 
 from slugify import slugify
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+"""An id, matched whole (``ID_RE.fullmatch``): with ``$``, ``match`` would take ``"nl\\n"``."""
 
 
 def slug(text: str, max_words: int = 8) -> str:

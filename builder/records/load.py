@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from builder.errors import Problem
-from builder.records import yaml12
+from builder.records import limits, yaml12
 from builder.records.folders import ignored
 from builder.records.hand_written import page_files
 from builder.records.ids import ID_RE, slug
@@ -36,7 +36,6 @@ MAX_DEPTH = 12
 # characters, so a text with fewer of them than this is safe to compose.
 SAFE_TO_COMPOSE = 1000
 _NESTING_CHARS = "[{-:?"
-MAX_FILE_BYTES = 1_000_000
 
 # No value or key may hold these: control characters but tab and line feed (a carriage
 # return would start a new line in the calendar export, NUL ends the feed's XML), halves of
@@ -44,6 +43,11 @@ MAX_FILE_BYTES = 1_000_000
 # YAML lets a double-quoted scalar write any of them as an escape ("\r", "\x01", "\ud800").
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _CHAR_NAMES = {"\x00": "NUL", "\r": "carriage return", "\x1b": "escape", "\x7f": "delete"}
+# The format characters (Unicode category Cf) that reorder what is shown around them: the
+# bidirectional marks, embeddings, overrides and isolates. 'x\u202egnp.exe' shows as
+# 'xexe.png' on every page, feed and spreadsheet. The other format characters (joiners,
+# which scripts and emoji need, a soft hyphen) change no order and are kept.
+_REORDERING = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
@@ -105,7 +109,7 @@ class _Walker:
         """Report the first forbidden character in the scalar; True if there was one."""
         found = _FORBIDDEN.search(node.value)
         if found is None:
-            return False
+            return self._refuse_reordering(node, loc, what)
         char = found[0]
         kind = (
             "surrogate" if "\ud800" <= char <= "\udfff" else "noncharacter" if char > "\uffef" else "control character"
@@ -116,6 +120,19 @@ class _Walker:
             loc,
             f"{what}{kind} U+{ord(char):04X}{name} at character {found.start() + 1} is not allowed: "
             "text may hold tabs and line breaks, no other control characters",
+        )
+        return True
+
+    def _refuse_reordering(self, node: yaml.ScalarNode, loc: Path_, what: str) -> bool:
+        found = _REORDERING.search(node.value)
+        if found is None:
+            return False
+        char = found[0]
+        self.problem(
+            node,
+            loc,
+            f"{what}bidirectional control U+{ord(char):04X} ({unicodedata.name(char)}) at character "
+            f"{found.start() + 1} is not allowed: it changes the order in which the text around it is shown",
         )
         return True
 
@@ -236,7 +253,7 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     rel = f"{KINDS[kind].folder}/{path.name}"
     rid = path.stem
     problems: list[Problem] = []
-    if not ID_RE.match(rid):
+    if not ID_RE.fullmatch(rid):
         fixed = slug(rid, max_words=20)
         foreign = next((c for c in rid if not c.isascii()), None)
         if foreign:
@@ -258,10 +275,9 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     if not is_regular(info):
         return None, problems + [Problem(rel, 1, 1, kind, rid, "", "not a regular file; a record must be one")]
     size = info.st_size
-    if size > MAX_FILE_BYTES:
-        return None, problems + [
-            Problem(rel, 1, 1, kind, rid, "", f"file is {size:,} bytes; a record may be at most {MAX_FILE_BYTES:,}")
-        ]
+    if size > limits.RECORD_BYTES:
+        message = f"file is {size:,} bytes; a record may be at most {limits.RECORD_BYTES:,}"
+        return None, problems + [Problem(rel, 1, 1, kind, rid, "", message)]
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

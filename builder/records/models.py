@@ -21,6 +21,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from builder.records import limits
 from builder.records.dates import FIRST_YEAR, LAST_YEAR, PartialDate
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -38,8 +39,15 @@ TYPES = {
     "key": f"A citation's name: lowercase letters, digits and single hyphens, at most {MAX_KEY_LENGTH} "
     "characters, unique among the record's citations.",
     "date": f"YYYY, YYYY-MM or YYYY-MM-DD, quoted or not, in the years {FIRST_YEAR} to {LAST_YEAR}.",
-    "text": "No control characters. Markdown fields and quotes may run over several lines (line breaks "
-    "and tabs); every other text is one line.",
+    "text": "No control characters, and none of the bidirectional controls (U+202A to U+202E, U+2066 to "
+    "U+2069, the marks U+200E, U+200F and U+061C), which change the order in which the text around them "
+    f"is shown. Markdown fields and quotes may run over several lines (line breaks and tabs) and hold "
+    f"at most {limits.PROSE_CHARACTERS:,} characters; every other text is one line of at most "
+    f"{limits.LINE_CHARACTERS:,}.",
+    "record": f"A record's file is at most {limits.RECORD_BYTES:,} bytes, and a source's archived text at "
+    f"most {limits.ARCHIVE_BYTES:,}. Lists whose items a page shows on one line are short: a leader's roles "
+    f"(at most {limits.ROLES}), a meeting's participants ({limits.PARTICIPANTS}), a leader's positions on "
+    f"one issue ({limits.POSITIONS}) and a statement's citations ({limits.CITATIONS}).",
 }
 """What the reference says of each type of value."""
 
@@ -59,8 +67,28 @@ def _one_line(value: str) -> str:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+def _at_most(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"{len(value):,} characters long; this field may hold at most {limit:,}")
+        return value
+
+    return AfterValidator(check)
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_one_line),
+    _at_most(limits.LINE_CHARACTERS),
+    Field(json_schema_extra={"maxLength": limits.LINE_CHARACTERS}),
+]
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    _at_most(limits.PROSE_CHARACTERS),
+    Field(json_schema_extra={"maxLength": limits.PROSE_CHARACTERS}),
+]
 """Prose (Markdown) and quotes: line breaks and tabs are kept."""
 _DATE_FORMS: list[dict[str, Any]] = [
     {"type": "string", "pattern": DATE_PATTERN},
@@ -95,7 +123,7 @@ End = Annotated[
 def _http_url(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("expected a URL as text")
-    if not re.match(r"^https?://[^\s/]+\S*$", value, re.IGNORECASE):
+    if not re.fullmatch(r"https?://[^\s/]+\S*", value, re.IGNORECASE):
         raise ValueError(f"'{value}' is not an http(s) URL")
     if "`" in value:
         raise ValueError(f"'{value}' has a backtick, which Markdown would drop from the link: write it as %60")
@@ -110,7 +138,7 @@ WIKIDATA_PATTERN = r"^Q[1-9][0-9]*$"
 def _wikidata_id(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("expected a Wikidata id as text, like Q7747")
-    if not re.match(WIKIDATA_PATTERN, value):
+    if not re.fullmatch(WIKIDATA_PATTERN, value):  # with '$', match would take "Q7747\n"
         raise ValueError(f"'{value}' is not a Wikidata id: a capital Q and a number with no leading zero, like Q7747")
     return value
 
@@ -169,7 +197,7 @@ class Citation(Record):
     """Markdown. What the citation supports, or how the source puts it."""
 
 
-Citations = Annotated[list[Citation], Field(min_length=1)]
+Citations = Annotated[list[Citation], Field(min_length=1, max_length=limits.CITATIONS)]
 
 
 class Role(Record):
@@ -201,8 +229,8 @@ class Leader(Record):
     """Full name as commonly written, e.g. 'Vladimir Putin'."""
     country: Text
     """The country the leader leads or led."""
-    roles: list[Role] = []
-    """Offices held, any number."""
+    roles: Annotated[list[Role], Field(max_length=limits.ROLES)] = []
+    """Offices held."""
     summary: LongText
     """Markdown. Who the leader is, in the project's own words; [[id]] links to a record. Each
     sentence ends with the marks of its citations: [@key]."""
@@ -241,7 +269,7 @@ class Meeting(Record):
     location_wikidata: WikidataId | None = None
     """The place's Wikidata item, e.g. Q71 for Geneva; only with a location. It comes from
     Wikidata, not from the sources, and the page says so."""
-    participants: Annotated[list[Id], Field(min_length=2)]
+    participants: Annotated[list[Id], Field(min_length=2, max_length=limits.PARTICIPANTS)]
     """Ids of the leaders who met: two or more."""
     issues: list[Id] = []
     """Ids of the issues taken up."""
@@ -291,7 +319,11 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 
 
-Positions = Annotated[list[Position], BeforeValidator(_one_or_many, json_schema_input_type=Position | list[Position])]
+Positions = Annotated[
+    list[Position],
+    BeforeValidator(_one_or_many, json_schema_input_type=Position | list[Position]),
+    Field(max_length=limits.POSITIONS),
+]
 
 
 class Issue(Record):

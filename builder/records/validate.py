@@ -88,6 +88,8 @@ def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
         return loc, f"expected {want}, got {_describe(value)}"
     if kind == "too_short":
         return loc, f"needs at least {ctx['min_length']} item(s), got {ctx['actual_length']}"
+    if kind == "too_long":  # builder.records.limits
+        return loc, f"has {ctx['actual_length']:,} items; it may have at most {ctx['max_length']:,}"
     if kind == "string_too_short":
         return loc, "must not be empty"
     if kind == "string_too_long":  # only ids have a maximum

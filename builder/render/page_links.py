@@ -8,6 +8,7 @@ from builder.records.models import Citation
 from builder.records.valid_record import Key
 from builder.render.addresses import page_address, page_path, record_address, relative
 from builder.render.track import Memo
+from builder.resolve.anchors import anchor
 from builder.resolve.marks import placed
 from builder.resolve.prose import prose, text
 from builder.resolve.site import Site
@@ -16,6 +17,15 @@ SEPARATOR = '<sup class="summitry-marks">,</sup>'
 """Between two citation marks after one statement."""
 UNCHECKED = "not checked against an archived copy"
 """Said of a quote whose source keeps no archived text (its record says why)."""
+
+Note = tuple[str, str | None, str | None]
+"""A footnote's citation: its source, quote and note."""
+
+MARKS_PER_NOTE = 100
+"""Marks that share one footnote on a page, at most. Python-Markdown's footnotes extension
+gives each further mark of a footnote an id by trying every id the earlier marks took, so
+19,000 developments citing one source took six minutes to render; past this many, the same
+citation is a new footnote, and the work stays linear."""
 
 
 class Page:
@@ -26,7 +36,8 @@ class Page:
         self.site = site
         self._here = path.rpartition("/")[0]
         self._links = links if links is not None else Memo()  # shared by pages: (folder, key) -> link
-        self._notes: dict[tuple[str, str | None, str | None], int] = {}
+        self._notes: list[Note] = []  # each footnote's citation, in the order of their numbers
+        self._current: dict[Note, tuple[int, int]] = {}  # a citation's footnote number, and its marks
 
     def url(self, target: str | Key) -> str:
         # Generated pages are at most one folder deep, so this is relpath without its cost
@@ -49,6 +60,11 @@ class Page:
             return f"[{text(label)}]({self.url(key)})"
         # The same record linked from the same folder is the same text on every page.
         return self._links.get_or_make((self._here, key), lambda: f"[{text(self.name(key))}]({self.url(key)})")
+
+    def heading(self, key: Key) -> str:
+        """A link to a record as a heading's text: named ``<kind>-<id>`` (unique on the page)
+        where the id made from the name would be one the theme uses (builder.resolve.anchors)."""
+        return self.link(key) + anchor(self.name(key), f"{key[0]}-{key[1]}")
 
     def prose(self, value: str, inline: bool = False) -> str:
         return prose(value, self._wiki, inline=inline)
@@ -77,13 +93,17 @@ class Page:
         return self.cite(keys[name] for name in names if name in keys)
 
     def cite(self, citations: Iterable[Citation]) -> str:
-        """Footnote marks for these citations; the same source and quote keep one number."""
+        """Footnote marks for these citations; the same source and quote keep one number, for
+        up to MARKS_PER_NOTE marks, then take the next."""
         marks = []
         for c in citations:
             key = (c.source, c.quote, c.note)
-            if key not in self._notes:
-                self._notes[key] = len(self._notes) + 1
-            marks.append(f"[^{self._notes[key]}]")
+            number, uses = self._current.get(key, (0, MARKS_PER_NOTE))
+            if uses == MARKS_PER_NOTE:
+                self._notes.append(key)
+                number, uses = len(self._notes), 0
+            self._current[key] = (number, uses + 1)
+            marks.append(f"[^{number}]")
         # "1, 2" rather than "12"; written here, since a style sheet cannot tell marks side by
         # side from marks with a sentence between them
         return SEPARATOR.join(marks)
@@ -94,7 +114,7 @@ class Page:
 
     def footnotes(self) -> str:
         lines = []
-        for (source, quote, note), n in self._notes.items():
+        for n, (source, quote, note) in enumerate(self._notes, 1):
             line = f"[^{n}]: {self.link(('source', source))}"
             if quote:
                 line += f": “{text(quote)}”"

@@ -32,6 +32,7 @@ from builder.render.page_links import UNCHECKED, Page
 from builder.render.statements import in_date_order, lead, tenure
 from builder.render.track import Memo
 from builder.render.year_pages import TIMELINE_PAGE, year_jobs
+from builder.resolve.anchors import anchor
 from builder.resolve.prose import front_matter, link_target, plain, text
 from builder.resolve.site import Cited, Site, pairs, relation_id
 
@@ -64,6 +65,8 @@ def _environment() -> jinja2.Environment:
         auto_reload=False,  # templates are package files: no stat call per page to see if they changed
     )
     env.filters["text"] = text
+    # a heading of record text: named by the builder where its own id would be the theme's
+    env.filters["heading"] = lambda title, name="title": text(title) + anchor(title, name)
     env.filters["url"] = link_target
     env.filters["wikidata_url"] = wikidata_url
     env.filters["span"] = lambda m: human_span(m.date, m.end_date)

@@ -8,13 +8,15 @@ alternative, kept out of the search index.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 from builder.records.dates import human_span
 from builder.render import svg
 from builder.render.addresses import page_address, relative
 from builder.render.page_links import Page
 from builder.render.year_pages import TIMELINE, year_path
+from builder.resolve.anchors import OURS
 from builder.resolve.prose import plain
 from builder.resolve.site import Site
 
@@ -73,7 +75,9 @@ def graph(site: Site, page: Page, center: str | None = None) -> str:
         count = len(rel.meetings)
         title = f"{page.name(('relation', rid))}: {count} meeting{'s' if count != 1 else ''}"
         edges.append(svg.Edge(rel.a, rel.b, count, page.href(("relation", rid)), title))
-    svg_id = "graph-" + (center or "all")
+    # the home page's keeps the id it always had; on a leader's page, whose headings are made
+    # from record text, the builder's ids begin as the theme's, which no such heading takes
+    svg_id = f"{OURS}summitry-graph" if center else "graph-all"
     return figure(svg.graph_svg(nodes, edges, caption, svg_id, center), caption)
 
 
@@ -85,9 +89,13 @@ def picture_timeline(
     developments: bool = False,
     listed: str = "the list below gives the same",
 ) -> str:
-    """Meetings (and an issue's developments, or all of them) on a time axis."""
+    """Meetings (and an issue's developments, or all of them) on a time axis; past
+    TIMELINE_MARKS of them, a bar per year."""
     if len(mids) < 2 and not iid and not developments:
         return ""  # the common case of a pair who met once: skip building the marks
+    issues = [iid] if iid else list(site.issues) if developments else []
+    if len(mids) + sum(len(site.issues[one].model.developments) for one in issues) > TIMELINE_MARKS:
+        return _by_year(site, page, mids, issues, _timeline_id(developments))
     marks = []
     for mid in mids:
         m = site.meetings[mid].model
@@ -95,7 +103,6 @@ def picture_timeline(
         marks.append(
             svg.Mark(m.date, m.end_date, m.title, page.href(("meeting", mid)), f"{m.title}, {when}", "meeting")
         )
-    issues = [iid] if iid else list(site.issues) if developments else []
     for one in issues:
         issue = site.issues[one].model
         for dev in issue.developments:
@@ -113,7 +120,14 @@ def picture_timeline(
     if len(marks) < 2:  # one mark on an axis tells nothing the list does not
         return ""
     caption = f"Time line of {len(marks)} dated items; {listed}."
-    return figure(svg.timeline_svg(marks, caption, "timeline-" + (iid or "page")), caption)
+    return figure(svg.timeline_svg(marks, caption, _timeline_id(developments)), caption)
+
+
+def _timeline_id(everything: bool) -> str:
+    """The timeline page's picture keeps the id it always had (an address readers may keep);
+    an issue's or a pair's, on a page of headings made from record text, begins as the
+    theme's ids do, which no such heading takes (builder.resolve.anchors)."""
+    return "timeline-page" if everything else f"{OURS}summitry-timeline"
 
 
 def timeline_overview(site: Site, page: Page) -> str:
@@ -125,6 +139,18 @@ def timeline_overview(site: Site, page: Page) -> str:
         return picture_timeline(
             site, page, list(site.meetings), developments=True, listed="the years' pages, linked below, list them"
         )
+    return _bars(page, site.timeline_counts, "timeline-page")
+
+
+def _by_year(site: Site, page: Page, mids: Sequence[str], issues: Sequence[str], svg_id: str) -> str:
+    """These meetings and the issues' developments, counted by year."""
+    years = [site.meetings[mid].model.date.year for mid in mids]
+    years += [dev.date.year for one in issues for dev in site.issues[one].model.developments]
+    return _bars(page, Counter(sorted(years)), svg_id)
+
+
+def _bars(page: Page, counts: Mapping[int, int], svg_id: str) -> str:
+    """A bar per year, each a link to the year's page of the timeline."""
     bars = [
         svg.Bar(
             str(year),
@@ -132,7 +158,8 @@ def timeline_overview(site: Site, page: Page) -> str:
             relative(page_address(year_path(TIMELINE, year)), page_address(page.path)),
             f"{year}: {n} dated item{'s' if n != 1 else ''}",
         )
-        for year, n in site.timeline_counts.items()
+        for year, n in counts.items()
     ]
+    total = sum(counts.values())
     caption = f"{total} dated items over {len(bars)} years, counted by year; each bar leads to its year's page."
-    return figure(svg.bars_svg(bars, caption, "timeline-page"), caption)
+    return figure(svg.bars_svg(bars, caption, svg_id), caption)

@@ -246,8 +246,10 @@ def bars_svg(bars: Sequence[Bar], caption: str, svg_id: str) -> str:
     """How many items each year: a bar per year, for histories too long to draw item by item."""
     if not bars:
         return ""
-    slot = max(22.0, _width("0000") + 6)  # a year label fits under its bar
     pad, tall = 12, 120
+    # a year label fits under each bar, unless that would pass MAX_WIDTH (a thousand years and
+    # more): then the bars are narrower, and the labels further apart
+    slot = min(max(22.0, _width("0000") + 6), (MAX_WIDTH - 2 * pad) / len(bars))
     width = max(MIN_WIDTH, int(2 * pad + slot * len(bars)))
     axis = tall + FONT + 10
     most = max(b.count for b in bars) or 1

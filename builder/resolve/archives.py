@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from builder.errors import Problem
+from builder.records import limits
 from builder.records.kinds import KINDS
 from builder.records.models import Source
 from builder.records.valid_record import Entry
@@ -28,6 +29,9 @@ def _read(entry: Entry[Source], folder: Path, name: str) -> tuple[Archive | None
         return None, entry.problem(("archive",), f"'{name}' must be a file in content/sources/, not a link")
     if not path.is_file():
         return None, entry.problem(("archive",), f"archived text '{name}' not found beside this record")
+    if (size := path.stat().st_size) > limits.ARCHIVE_BYTES:
+        limit = f"an archived text may be at most {limits.ARCHIVE_BYTES:,}"
+        return None, entry.problem(("archive",), f"archived text '{name}' is {size:,} bytes; {limit}")
     try:
         return Archive(path.read_text(encoding="utf-8-sig")), None
     except UnicodeDecodeError:

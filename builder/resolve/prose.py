@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from builder.resolve import emphasis
 from builder.resolve.marks import MARK, keys_of, strip
 
 # [[id]] or [[id|label]]; ids are checked against every kind of record in the resolve stage.
@@ -46,16 +47,27 @@ LINK_RE = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 _TOKEN = re.compile(LINK_RE.pattern + r"|(!?)\[([^\[\]]*)\]\(((?:[^()]|\([^()]*\))*)\)|" + MARK.pattern)
 # Characters Python-Markdown can read as markup anywhere in a line ('|' in table cells,
 # with the tables extension). '*' and '_' are escaped separately: paired, they are emphasis.
-_SPECIAL = re.compile(r"[\\`{}\[\]()#+!|]")
-# A pair touches no other '*' or '_' (two pairs side by side would read as one '**'), and
-# '_' does not pair inside a word.
-_STRONG = re.compile(r"(?<![*_])(\*\*|(?<![^\W_])__)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_])(?![^\W_])")
-_EMPHASIS = re.compile(r"(?<![*_])(\*|(?<![^\W_])_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_])(?![^\W_])")
+# Brackets and parentheses are written as character references instead (_EXTENSION_MARKUP):
+# escaped with a backslash, they are what pymdownx.arithmatex reads as math, \( \) and \[ \].
+_SPECIAL = re.compile(r"[\\`{}#+!|]")
 # What a line may not start with: a list item or rule ('-'), an ordered list item ('1.'), a
-# definition (':'), a setext underline ('='), a fence ('~'), or, after a link's '[', a footnote ('^').
-_START = re.compile(r"[-:=~^]|\d+\.")
+# definition (':'), a setext underline ('='), a fence ('~'), after a link's '[' a footnote
+# ('^'), or a collapsible block ('???', pymdownx.details).
+_START = re.compile(r"[-:=~^?]|\d+\.")
 _MARKER = re.compile(r"/(?=//)")
-_ENTITY = {":": "&#58;", "=": "&#61;", "~": "&#126;", "^": "&#94;"}
+_ENTITY = {":": "&#58;", "=": "&#61;", "~": "&#126;", "^": "&#94;", "?": "&#63;"}
+# What Markdown extensions a site may enable read as markup in running text, which Python-
+# Markdown's own syntax does not: emoji shortcodes (':skull:', an image from a CDN with
+# pymdownx.emoji); bare addresses, mentions and references ('https://x', 'www.x', 'a@b.c',
+# '@user', '?12', 40 hexadecimal digits: links with pymdownx.magiclink); '~~' '^^' '==' '$'
+# (pymdownx.tilde, caret, mark, arithmatex); ordinals ('1st': a superscript with
+# pymdownx.smartsymbols). Written as character references, which none of them reads and every
+# page shows as the character. builder.resolve.prose_check parses the result with the site's
+# own extensions, and the property tests check it with these.
+_EXTENSION_MARKUP = re.compile(
+    r"[~^=$@()\[\]]|:(?=[+\-\w]+:|//)|(?<=[wW]{3})\.|\?(?=[1-9])"
+    r"|\b[a-fA-F0-9](?=[a-fA-F0-9]{39}\b)|(?<=[0-9])(?:s(?=t\b)|n(?=d\b)|r(?=d\b)|t(?=h\b))"
+)
 
 Link = Callable[[str, str | None], str]
 Mark = Callable[[list[str]], str]
@@ -68,9 +80,11 @@ def link_target(value: str) -> str:
 
 def _characters(value: str) -> str:
     """Escape what is markup anywhere: '&' and '<' (entities, HTML, autolinks), the marker
-    the footnotes extension replaces ('///Footnotes Go Here///'), and Markdown's specials."""
+    the footnotes extension replaces ('///Footnotes Go Here///'), Markdown's specials, and
+    what extensions read as markup."""
     out = _SPECIAL.sub(r"\\\g<0>", value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-    return _MARKER.sub("&#47;", out)
+    out = _MARKER.sub("&#47;", out)
+    return _EXTENSION_MARKUP.sub(lambda found: f"&#{ord(found[0])};", out)
 
 
 def _line_start(markdown: str) -> str:
@@ -92,16 +106,18 @@ def text(value: str) -> str:
 
 def _emphasis(run: str) -> str:
     """Text between links: paired '*' or '_' stay emphasis, every other character is text."""
-    return _pairs(run, _STRONG, lambda part: _pairs(part, _EMPHASIS, _plain))
+    return _pairs(run, 2, lambda part: _pairs(part, 1, _plain))
 
 
-def _pairs(run: str, pattern: re.Pattern[str], between: Callable[[str], str]) -> str:
-    """The pairs of markers ``pattern`` finds are kept, what they hold escaped again in turn."""
+def _pairs(run: str, width: int, between: Callable[[str], str]) -> str:
+    """The pairs of markers ``width`` long (builder.resolve.emphasis) are kept, what they hold
+    escaped again in turn."""
     out, pos = [], 0
-    for found in pattern.finditer(run):
-        out.append(between(run[pos : found.start()]))
-        out.append(found[1] + _emphasis(found[2]) + found[1])
-        pos = found.end()
+    for start, end in emphasis.pairs(run, width):
+        mark = run[start : start + width]
+        out.append(between(run[pos:start]))
+        out.append(mark + _emphasis(run[start + width : end - width]) + mark)
+        pos = end
     out.append(between(run[pos:]))
     return "".join(out)
 

@@ -34,16 +34,40 @@ from builder.resolve.references import is_prose
 # MkDocs enables these whatever mkdocs.yml says (MkDocsConfig.markdown_extensions.builtins).
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
 PROSE_TAGS = frozenset({"p", "em", "strong", "a"})
+TEXT_TAGS = frozenset({"p"})
+"""What a text that is not prose (a title, a name, a quote) may turn into: no emphasis, no link."""
 # The elements the places of _DOCUMENT make; prose must leave them as plain prose does.
 _PLACES = frozenset({"dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "ul", "li"})
 _DOCUMENT = "Term\n:   d\n\n{block}\n\n| h | h |\n|---|---|\n| {inline} | z |\n\n- {inline}\n"
 _LABELS = re.compile(r"\[\^([^\]\s\\]+)\]")
 _RECORD_HREF = re.compile(r"(\.\./)*[\w-]+(/[\w-]+)*\.md")
-# Prose made only of words, digits, spaces, any character beyond ASCII and this everyday
-# punctuation (outside [[links]] and citation marks) has nothing a parser could read as markup once escaped
-# (the property tests check it); parsing every field would make `summitry check` slower
-# many times over.
+# Text made only of words, digits, spaces, any character beyond ASCII and this everyday
+# punctuation (outside [[links]] and citation marks) has nothing Python-Markdown or these extensions could read
+# as markup once escaped (builder.resolve.prose escapes what the pymdownx ones read: emoji
+# shortcodes, www., '?12', ordinals; the property tests check it); parsing every field would
+# make `summitry check` ten times slower. Extensions not in this list may read anything: with
+# any of them enabled, every text is parsed.
 _NOT_EVERYDAY = re.compile(r"[^\w\s.,;:'\"?!%()\-\x80-\U0010ffff]|_")
+KNOWN_EXTENSIONS = frozenset(
+    {
+        *MKDOCS_BUILTINS,
+        *("abbr", "admonition", "attr_list", "def_list", "footnotes", "legacy_attrs", "legacy_em", "md_in_html"),
+        *("meta", "nl2br", "sane_lists", "smarty", "wikilinks", "extra", "codehilite"),
+        *(
+            f"pymdownx.{name}"
+            for name in (
+                "arithmatex", "betterem", "caret", "critic", "details", "emoji", "escapeall", "highlight",
+                "inlinehilite", "keys", "magiclink", "mark", "saneheaders", "smartsymbols", "superfences",
+                "tabbed", "tasklist", "tilde",
+            )
+        ),
+    }
+)  # fmt: skip
+
+
+def _shortcut(names: Iterable[str]) -> bool:
+    """Whether everyday text may go unparsed: the site enables no extension but those known."""
+    return all(name.removeprefix("markdown.extensions.") in KNOWN_EXTENSIONS for name in names)
 
 
 def site_extensions(root: Path) -> tuple[list[str], dict[str, Any]]:
@@ -79,8 +103,9 @@ def parser(root: Path) -> python_markdown.Markdown:
 
 
 class _Walk(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, allowed: frozenset[str]) -> None:
         super().__init__(convert_charrefs=True)
+        self.allowed = allowed
         self.counts: Counter[str] = Counter()
         self.refused: str | None = None
         self.open: list[str] = []
@@ -98,7 +123,7 @@ class _Walk(HTMLParser):
             self.done = True  # the footnotes defined for the check itself
             return
         self.counts[tag] += 1
-        if tag not in PROSE_TAGS and tag not in _PLACES:
+        if tag not in self.allowed and tag not in _PLACES:
             return self.refuse(f"<{tag}>")
         if any(o in self.place_text for o in self.open):
             return self.refuse(f"<{tag}> inside the page's own <{self.open[-1]}>")
@@ -143,13 +168,15 @@ def allowed_href(href: str) -> bool:
     return (lowered.startswith("https://") and len(lowered) > 8) or bool(_RECORD_HREF.fullmatch(href))
 
 
-def _places(block: str, inline: str, md: python_markdown.Markdown) -> tuple[_Walk, tuple[Any, ...]]:
+def _places(
+    block: str, inline: str, md: python_markdown.Markdown, allowed: frozenset[str] = PROSE_TAGS
+) -> tuple[_Walk, tuple[Any, ...]]:
     """The walk of prose's Markdown in the places pages put it, and what the places became."""
     document = _DOCUMENT.format(block=block, inline=inline)
     labels = sorted(set(_LABELS.findall(block + inline)))
     document += "".join(f"\n[^{label}]: note\n" for label in labels)
     md.reset()
-    walked = _Walk()
+    walked = _Walk(allowed)
     walked.feed(md.convert(document))
     walked.close()
     counts = tuple(sorted((tag, n) for tag, n in walked.counts.items() if tag in _PLACES))
@@ -162,9 +189,9 @@ def _plain_places(md: python_markdown.Markdown) -> tuple[Any, ...]:
     return _places("plain", "plain", md)[1]
 
 
-def refused(block: str, inline: str, md: python_markdown.Markdown) -> str | None:
-    """What in this prose Markdown (as a paragraph and on one line) the policy does not allow."""
-    walked, places = _places(block, inline, md)
+def refused(block: str, inline: str, md: python_markdown.Markdown, allowed: frozenset[str] = PROSE_TAGS) -> str | None:
+    """What in this Markdown (as a paragraph and on one line) the policy does not allow."""
+    walked, places = _places(block, inline, md, allowed)
     if walked.refused:
         return walked.refused
     if places == _plain_places(md):
@@ -187,20 +214,28 @@ def _everyday(value: str) -> bool:
 
 
 def prose_problems(root: Path, entries: Iterable[Entry[Any]]) -> list[Problem]:
-    """Links the policy refuses, and any prose that would not show as text, in every record."""
+    """Links the policy refuses, and any text that would not show as written, in every
+    record: prose as the prose policy makes it, every other text (a title, a name, a place, a
+    quote) as builder.resolve.prose.text makes it, each parsed as the site's pages parse it."""
     problems: list[Problem] = []
     md: python_markdown.Markdown | None = None
+    shortcut = _shortcut(site_extensions(root)[0])
     for entry in entries:
         for loc, value in walk(entry.model):
-            if not isinstance(value, str) or not is_prose(loc):
+            if not isinstance(value, str):
                 continue
-            if "](" in value:  # only what looks like a link can break the policy's rules
+            prose = is_prose(loc)
+            if prose and "](" in value:  # only what looks like a link can break the policy's rules
                 problems += [entry.problem(loc, message) for message in convert(value, _stand_in)[1]]
-            if _everyday(value):
+            if shortcut and _everyday(value):
                 continue
             md = md or parser(root)
-            what = refused(convert(value, _stand_in)[0], convert(value, _stand_in, inline=True)[0], md)
+            if prose:
+                what = refused(convert(value, _stand_in)[0], convert(value, _stand_in, inline=True)[0], md)
+            else:
+                what = refused(text(value), text(value), md, TEXT_TAGS)
             if what:
-                message = f"prose turns into {what}, which the prose policy does not allow; please report it"
+                said = "prose" if prose else "text"
+                message = f"{said} turns into {what}, which the prose policy does not allow; please report it"
                 problems.append(entry.problem(loc, message))
     return problems

@@ -18,11 +18,11 @@ from builder.records.dates import human_span
 from builder.records.kinds import KINDS, reserved
 from builder.records.models import Citation, Issue, Leader, Meeting, Relationship, Source
 from builder.records.valid_record import Entry, Key
-from builder.resolve import marks
+from builder.resolve import anchors, marks
 from builder.resolve.archives import archives as read_archives
 from builder.resolve.archives import unchecked
 from builder.resolve.duplicates import duplicates, text_key
-from builder.resolve.prose_check import prose_problems
+from builder.resolve.prose_check import prose_problems, site_extensions
 from builder.resolve.quotes import Archive
 from builder.resolve.references import Reference, references
 from builder.resolve.timeline import TimelineItem, by_year, counts, timeline_items
@@ -333,6 +333,7 @@ def resolve(
     problems += found
     # marks are checked on whole records only: a record that failed validation lacks the fields they tie
     problems += [p for e in entries if (e.kind, e.id) not in checked for p in marks.problems(e)]
+    problems += anchors.problems(site_extensions(root)[0], (e for e in entries if (e.kind, e.id) not in checked))
     by_kind: dict[str, list[Entry[Any]]] = {kind: [*index[kind].values()] for kind in KINDS}
     for entry in partial:
         by_kind[entry.kind].append(entry)

@@ -1,0 +1,105 @@
+"""Scratch folders a process marks as its own, and the sweep that removes those of stopped runs.
+
+A file that is replaced whole (a page that changed, the manifest, the site's note) is first
+written under another name, then renamed onto the old one, so that no reader sees half of
+it. That other name is in a scratch folder of the writing run's own, never beside the file:
+a run killed between the write and the rename (kill -9, SIGTERM, a power cut) then leaves
+nothing in build/docs that could be taken for a file someone else put there, which the
+builder would refuse to touch. The same goes for the folder a site is rendered in
+(builder.engines.site_folder).
+
+Each scratch folder holds a marker naming the process and the machine that made it. A later
+run removes the folders whose process has ended on this machine; never a running one's, nor
+another machine's (a shared folder), nor a folder that merely has the name and holds files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+MARKER = ".summitry-build"
+WRITES = ".summitry-tmp-"
+"""The prefix of the scratch folders that hold files being written (in build/)."""
+
+
+def make(parent: Path, prefix: str) -> Path:
+    """A new scratch folder in ``parent``, marked as this process's."""
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    # Written whole, then named: a marker is never seen half-written. A run stopped before
+    # it is named leaves an empty folder, which a sweep removes, as no one's file is in it.
+    unnamed = folder / f"{MARKER}.{os.getpid()}"
+    unnamed.write_text(f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8")
+    os.replace(unnamed, folder / MARKER)
+    return folder
+
+
+def remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def scratch(parent: Path, prefix: str = WRITES) -> Iterator[Path]:
+    """A marked scratch folder in ``parent`` for the time of the block, removed afterwards."""
+    folder = make(parent, prefix)
+    try:
+        yield folder
+    finally:
+        remove(folder)
+
+
+def _gone(pid: int) -> bool:
+    """Whether no process of this machine has the id ``pid``."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, and another user's
+        return False
+    return False
+
+
+def _owner_gone(marker: Path) -> bool:
+    try:
+        pid_text, host = marker.read_text(encoding="utf-8").split()
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return False
+    # another machine's process (a shared folder): there is no telling
+    return host == socket.gethostname() and _gone(pid)
+
+
+_UNNAMED = re.compile(re.escape(MARKER) + r"\.(\d+)")
+
+
+def _left_over(folder: str) -> bool:
+    """Whether a folder named as ours is a stopped run's: its marker names a process that has
+    ended, or it holds nothing but the marker its ended process was writing."""
+    marker = Path(folder) / MARKER
+    if marker.is_symlink():
+        return False
+    if marker.is_file():
+        return _owner_gone(marker)
+    unnamed = [_UNNAMED.fullmatch(name) for name in os.listdir(folder)]
+    return all(found and _gone(int(found[1])) for found in unnamed)
+
+
+def sweep(parent: Path, prefix: str = WRITES) -> tuple[str, ...]:
+    """Remove the scratch folders that stopped runs left in ``parent``; return their names."""
+    removed = []
+    try:
+        entries = sorted(os.scandir(parent), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    for entry in entries:
+        if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False) and _left_over(entry.path):
+            remove(Path(entry.path))
+            removed.append(entry.name)
+    return tuple(removed)
