@@ -216,15 +216,21 @@ class Rendered:
             return False
 
 
+def _joined(entries: list[Any]) -> str:
+    """Search entries as Material's plugin writes them into its index, joined by commas."""
+    return ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in entries)
+
+
 def render_page(
-    mk: Any, page: Any, config: Any, files: Any, doc_files: Any, nav: Any, env: Any, search: Any
+    mk: Any, page: Any, config: Any, files: Any, doc_files: Any, nav: Any, env: Any, search: Any, read: bool
 ) -> Rendered:
     """Render one page as MkDocs's build() does (``mk``: its commands.build module): read
-    and convert its Markdown, unless that was done, then put it through the theme."""
+    and convert its Markdown (unless not ``read``: that was done), then put it through the
+    theme, which writes it. What it logs is kept in what it returns, for the caller to tell."""
     mark = len(search.search_index.entries) if search is not None else 0
     with _captured(logging.getLogger(mk.__name__.partition(".")[0])) as logged:
         try:
-            if page.markdown is None:
+            if read:
                 mk._populate_page(page, config, files)
             mk._build_page(page, config, doc_files, nav, env, excluded=page.file.inclusion.is_excluded())
         except Exception:
@@ -235,7 +241,7 @@ def render_page(
     links = page.links_to_anchors
     return Rendered(
         page.file.src_uri,
-        ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in new),
+        _joined(new),
         dict(page.meta),
         sorted(page.present_anchor_ids or ()),
         None if links is None else {f.src_uri: dict(anchors) for f, anchors in links.items()},
@@ -465,7 +471,7 @@ class SiteBuild:
         # Asked for (jobs given), workers render whatever the number of pages.
         jobs = self.jobs or (default_workers() if len(files) >= PARALLEL_FROM else 1)
         if jobs <= 1 or not files:
-            done = [render_page(self.mk, f.page, *args) for f in files]
+            done = [render_page(self.mk, f.page, *args, read=f.page.markdown is None) for f in files]
             return {r.uri: r for r in done}
         size = max(1, min(50, len(files) // (jobs * 8)))
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
@@ -528,7 +534,7 @@ def _render_chunk(index: int) -> list[Rendered | tuple[str, list[Logged]]]:
         logger = logging.getLogger(build.log.name)
         with _captured(logger) as logged:
             try:
-                done.append(render_page(build.mk, file.page, *args))
+                done.append(render_page(build.mk, file.page, *args, read=file.page.markdown is None))
             except Exception as exc:  # sent to the parent, which stops the build with it
                 done.append((f"{file.src_uri}: {exc}", list(logged)))
                 break
@@ -639,7 +645,7 @@ class Preview:
         if self.search is not None:  # the plugin has just indexed the page
             entries = self.search.search_index.entries
             new, self.mark = entries[self.mark :], len(entries)
-            self.entries[page.file.src_uri] = ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in new)
+            self.entries[page.file.src_uri] = _joined(new)
         return context
 
     # As the server's builder.
@@ -803,9 +809,11 @@ class Preview:
     def _render(self, page: Any) -> bool:
         """Render a page as build() does; whether the sitemap (which reads its meta) follows."""
         title, meta = page.title, dict(page.meta)
-        self.mkdocs._populate_page(page, self.config, self.files)
-        excluded = page.file.inclusion.is_excluded()
-        self.mkdocs._build_page(page, self.config, self.doc_files, self.nav, self.env, excluded=excluded)
+        args = (self.config, self.files, self.doc_files, self.nav, self.env, self.search)
+        rendered = render_page(self.mkdocs, page, *args, read=True)
+        _tell(rendered.logged)
+        if self.search is not None:
+            self.entries[page.file.src_uri] = rendered.entries
         if page.title != title and any(p is page for p in self.nav.pages):
             raise _Full(f"the title of '{page.file.src_uri}', which the navigation shows, changed")
         return bool(page.meta != meta)
