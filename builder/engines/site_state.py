@@ -104,7 +104,9 @@ def forget(path: Path) -> None:
 
 
 def clone(source: Path, target: Path) -> None:
-    """Make ``target`` (an empty folder) hold ``source``'s files, each a hard link to the same file."""
+    """Make ``target`` (an empty folder, made if missing) hold ``source``'s files, each a hard
+    link to the same file."""
+    target.mkdir(parents=True, exist_ok=True)
     for here, folders, names in os.walk(source):
         inside = os.path.relpath(here, source)
         there = target if inside == "." else target / inside
