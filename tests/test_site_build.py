@@ -51,8 +51,11 @@ def _build(root: Path, *args: str) -> str:
 
 
 def _same_as_mkdocs(root: Path, scratch: Path) -> None:
+    """The site is what `mkdocs build` makes, and the search index (which MkDocs does not make)."""
     want = _mkdocs(root, scratch / f"mkdocs-{len(list(scratch.glob('mkdocs-*')))}")
     got = _tree(root / "site")
+    assert "pagefind/pagefind.js" in got
+    got = {name: data for name, data in got.items() if not name.startswith("pagefind/")}
     assert sorted(got) == sorted(want)  # no file missing, none left over
     for name, data in want.items():
         assert got[name] == data, name
@@ -103,6 +106,17 @@ def test_random_edits_build_what_a_clean_build_makes(tmp_path: Path, seed: int) 
         rendered = _rendered(said)
         assert rendered is not None, (done, said[-2000:])  # nothing here needs a full build
         _same_as_mkdocs(root, tmp_path)
+
+
+def test_the_search_index_upon_the_last_site_is_a_clean_builds(shipped: Path, tmp_path: Path) -> None:
+    _build(shipped)
+    path = shipped / "content/meetings/2018-helsinki-summit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+    assert _rendered(_build(shipped)) is not None
+    upon = {n: d for n, d in _tree(shipped / "site").items() if n.startswith("pagefind/")}
+    _build(shipped, "--clean")
+    clean = {n: d for n, d in _tree(shipped / "site").items() if n.startswith("pagefind/")}
+    assert upon == clean and any(n.endswith(".pf_fragment") for n in clean)
 
 
 def test_one_edit_renders_only_the_pages_whose_markdown_changed(shipped: Path, tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from typing import Any, cast
 from unittest import mock
 from urllib.parse import quote, urlsplit
 
-from builder.engines import BuildResult, Echo, run, site_state
+from builder.engines import BuildResult, Echo, run, search, site_state
 from builder.engines.changes import (
     SearchIndex,
     Stamp,
@@ -389,6 +389,7 @@ class SiteBuild:
         if counts := counter.get_counts():  # before the state is kept: this site is not swapped in
             told = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise self.exceptions.Abort(f"Aborted with {told} in strict mode!")
+        search.index(site)
         self._keep(key, sources, pages, site)
         self.log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
 
@@ -567,11 +568,15 @@ def main(argv: list[str] | None = None) -> int:
                 log.info("Plugins other than search: MkDocs's own build, in one process")
                 site_state.forget(args.state)
                 engine._module("commands.build").build(config)
+                search.index(Path(config.site_dir))
         finally:
             config.plugins.on_shutdown()
     except exceptions.MkDocsException as exc:
         exc.show()
         return int(exc.exit_code)
+    except EngineFailed as exc:
+        log.error(str(exc))
+        return 1
     return 0
 
 
