@@ -1,7 +1,7 @@
 // The search box of overrides/partials/search.html, querying Pagefind's index (built by
-// `summitry build` into pagefind/, beside the pages). Pagefind is loaded when the reader
-// opens the search, not before, and downloads only the parts of the index that hold the
-// words typed, then one small fragment per result shown; nothing comes from another host.
+// `summitry build` into pagefind/, beside the pages). A search downloads only the parts of
+// the index that hold the words typed, then one small fragment per result shown; nothing
+// comes from another host.
 // Results are written as text: a record's words are data, never markup.
 (() => {
   if (window.__summitrySearch) return; // instant navigation may run the page's scripts again
@@ -9,7 +9,8 @@
 
   const script = document.currentScript;
   const base = new URL("../", script ? script.src : document.baseURI); // this file is assets/summitry-search.js
-  const SHOWN = 20; // results written at once
+  const FIRST = 5; // results asked for at once, before the rest
+  const SHOWN = 20; // results written in all
   let loading = null;
   let asked = ""; // the last terms searched for, so that a late answer to older ones is dropped
 
@@ -20,7 +21,9 @@
   function pagefind() {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", base).href).then(async (module) => {
-        await module.options({ baseUrl: base.pathname, excerptLength: 24 });
+        // In this thread: a worker is one more script to fetch before the first search, and
+        // a search of the chunks it has is a matter of milliseconds.
+        await module.options({ baseUrl: base.pathname, excerptLength: 24, noWorker: true });
         await module.init();
         return module;
       });
@@ -97,12 +100,20 @@
     }
     const found = await pagefind();
     found.preload(terms);
-    const answer = await found.debouncedSearch(terms, {}, 120);
+    const answer = await found.debouncedSearch(terms, {}, 80);
     if (answer === null || terms !== asked) return; // a newer search is under way
-    const shown = await Promise.all(answer.results.slice(0, SHOWN).map((r) => r.data()));
-    if (terms !== asked) return;
-    list.replaceChildren(...shown.map(item));
+    list.replaceChildren();
     say(counted(answer.results.length));
+    // Each result is written as soon as its fragment comes, in order; the first few are asked
+    // for first, so that on HTTP/1.1 (six connections) they are not queued behind the rest.
+    for (const [from, to] of [[0, FIRST], [FIRST, SHOWN]]) {
+      const coming = answer.results.slice(from, to).map((r) => r.data());
+      for (const data of coming) {
+        const shown = await data;
+        if (terms !== asked) return;
+        list.append(item(shown));
+      }
+    }
   }
 
   // Material's stylesheet shows the search panel while its toggle is checked.
@@ -120,6 +131,13 @@
   function close() {
     shown(false);
   }
+
+  // Pagefind's script, its WebAssembly and its table of pages (about 0.1 MB on the wire, then
+  // cached) are fetched once the page has loaded and the browser is idle, so that on a slow
+  // line a reader's first search waits only for the parts of the index that hold its words.
+  const soon = window.requestIdleCallback || ((f) => setTimeout(f, 1000));
+  if (document.readyState === "complete") soon(() => pagefind());
+  else window.addEventListener("load", () => soon(() => pagefind()), { once: true });
 
   document.addEventListener("input", (event) => {
     if (event.target.matches("[data-summitry-search-input]")) {
