@@ -4,8 +4,9 @@ Material's own search is one index of the whole site that every reader's browser
 and parses in full at the first search: 14 MB at 3,000 meetings. Pagefind (a Rust program,
 installed from PyPI as ``pagefind[bin]``, run here offline) reads the built HTML and writes
 an index in chunks under ``site/pagefind/``: a search downloads the chunks that hold its
-words and one small fragment per result shown (bench/RESULTS.md has the figures). Every
-engine's build ends with it, so the site searches the same way under each. It indexes each
+words and one small fragment per result shown (bench/RESULTS.md has the figures). The
+MkDocs (and ProperDocs) builds end with it; Zensical keeps its own search, whose box its
+theme draws in a design of its own (overrides/partials/search.html). It indexes each
 page's article (not the navigation, header or footer) and leaves out what the pages mark
 ``data-pagefind-ignore`` (the long listings and the pictures, as for Material's index) and
 the 404 page. The search box (overrides/partials/search.html) and the script that queries it

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from builder.engines import BuildResult, Echo, run, search
+from builder.engines import BuildResult, Echo, run
 from builder.errors import EngineFailed
 
 ENGINE_CONFIG = ".summitry-engine.yml"
@@ -47,12 +47,10 @@ class Zensical:
         installed = Path(sys.executable).parent / "zensical"
         command = [str(installed) if installed.exists() else "zensical", "build", "--config-file", str(child)]
         try:
-            result = run(self.name, command + (["--strict"] if strict else []), root, _is_warning, echo)
+            # Zensical's search stays its own (overrides/partials/search.html says why): no Pagefind index.
+            return run(self.name, command + (["--strict"] if strict else []), root, _is_warning, echo)
         finally:
             child.unlink(missing_ok=True)
-        if result.ok:  # the search box of overrides/ queries Pagefind's index, not Zensical's
-            search.index(site_dir)
-        return result
 
     def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None], dirty: bool = False) -> None:
         raise EngineFailed("summitry serve runs MkDocs or ProperDocs; for Zensical, run `zensical serve`")

@@ -5,6 +5,7 @@
 // Results are written as text: a record's words are data, never markup.
 (() => {
   if (window.__summitrySearch) return; // instant navigation may run the page's scripts again
+  if (!document.querySelector("[data-summitry-search]")) return; // Zensical: its own search
   window.__summitrySearch = true;
 
   const script = document.currentScript;
