@@ -164,6 +164,21 @@ def _spoil_page(root: Path) -> None:
     path.write_text(json.dumps(state), encoding="utf-8")
 
 
+def _spoil_files(root: Path) -> None:
+    path = root / STATE_FILE
+    state = json.loads(path.read_text(encoding="utf-8"))
+    state["files"]["about/index.html"] = "about.md"
+    state["pages"]["index.md"]["links"] = ["not", "a", "table"]
+    path.write_text(json.dumps(state), encoding="utf-8")
+
+
+def _spoil_links(root: Path) -> None:
+    path = root / STATE_FILE
+    state = json.loads(path.read_text(encoding="utf-8"))
+    state["pages"]["about.md"]["links"] = {"index.md": {"x": 1}}
+    path.write_text(json.dumps(state), encoding="utf-8")
+
+
 def _spoil_site(root: Path) -> None:
     page = root / "site/about/index.html"
     page.write_text(page.read_text(encoding="utf-8") + "<!-- by hand -->")
@@ -177,6 +192,8 @@ SPOILS = {
     _spoil_json: "the state of the last build is not JSON",
     _spoil_version: "the state is of another format or engine",
     _spoil_page: "the state's record of 'about.md' is not as written",
+    _spoil_files: "the state's record of the site's files is not as written",
+    _spoil_links: "the state's record of 'about.md' is not as written",
     _spoil_site: "the site folder is not as the last build left it",
     _lose_state: "no state of an earlier build",
 }

@@ -200,8 +200,11 @@ class Rendered:
             rendered = cls(uri, **data)
             plain = isinstance(rendered.entries, str) and isinstance(rendered.meta, dict)
             plain = plain and all(isinstance(a, str) for a in rendered.anchors)
-            plain = plain and all(isinstance(level, int) and isinstance(m, str) for level, _, m in rendered.logged)
-        except (TypeError, ValueError):
+            plain = plain and all(isinstance(level, int) and isinstance(n + m, str) for level, n, m in rendered.logged)
+            links = rendered.links
+            plain = plain and (links is None or all(isinstance(a, dict) for a in links.values()))
+            plain = plain and all(isinstance(k + v, str) for a in (links or {}).values() for k, v in a.items())
+        except (TypeError, ValueError, AttributeError):
             plain = False
         if not plain:
             raise NoState(f"the state's record of '{uri}' is not as written")

@@ -80,8 +80,13 @@ def load(path: Path, engine: str, key: str, site: Path) -> dict[str, Any]:
         raise NoState("the state is of another format or engine")
     if state.get("key") != key:
         raise NoState("the configuration, the theme, an installed package or the builder changed")
-    if not isinstance(state.get("pages"), dict) or not isinstance(state.get("files"), dict):
+    files = state.get("files")
+    if not isinstance(state.get("pages"), dict) or not isinstance(files, dict) or not isinstance(state.get("nav"), str):
         raise NoState("the state is incomplete")
+    if not all(
+        isinstance(made, list) and len(made) == 2 and all(isinstance(p, str) for p in made) for made in files.values()
+    ):
+        raise NoState("the state's record of the site's files is not as written")
     if not site.is_dir():
         raise NoState("there is no earlier site")
     if stamps(site) != state.get("site"):
