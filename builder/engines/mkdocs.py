@@ -392,7 +392,9 @@ class SiteBuild:
         if counts := counter.get_counts():  # before the state is kept: this site is not swapped in
             told = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise self.exceptions.Abort(f"Aborted with {told} in strict mode!")
+        indexing = time.monotonic()
         search.index(site)
+        self.log.info(f"Search index made by Pagefind in {time.monotonic() - indexing:.2f} seconds")
         self._keep(key, sources, pages, site)
         self.log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
 
