@@ -70,15 +70,15 @@ def _retitle(root: Path, n: int) -> None:
     path.write_text(re.sub(r"^title: ", "title: Edited ", text, count=1, flags=re.MULTILINE), encoding="utf-8")
 
 
-def round_(root: Path, scratch: Path, n: int) -> dict[str, float | str | bool]:
+def round_(root: Path, scratch: Path, n: int, jobs_list: list[int]) -> dict[str, float | str | bool]:
     python = sys.executable
-    for name in ("mkdocs", "j1", "j2"):
+    for name in ("mkdocs", *(f"j{jobs}" for jobs in jobs_list)):
         shutil.rmtree(scratch / name, ignore_errors=True)
     row: dict[str, float | str | bool] = {}
     row["load mkdocs"] = _load()
     row["mkdocs"], _ = _timed([python, "-m", "mkdocs", "build", "-q", "-d", str(scratch / "mkdocs")], root)
     state = str(scratch / "state.json")
-    for jobs in (1, 2):
+    for jobs in jobs_list:
         row[f"load j{jobs}"] = _load()
         command = [python, "-m", "builder.engines", "--config-file", "mkdocs.yml", "--state", state]
         row[f"j{jobs}"], _ = _timed([*command, "--site-dir", str(scratch / f"j{jobs}"), "--jobs", str(jobs)], root)
@@ -102,6 +102,7 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("--meetings", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--jobs", default="1,2", help="the numbers of workers to time, comma-separated")
     args = parser.parse_args()
     root = args.root.resolve()
     if not root.exists():
@@ -112,12 +113,14 @@ def main() -> None:
     scratch.mkdir(exist_ok=True)
     print(f"{root}: {pages:,} pages, {os.cpu_count()} cores", flush=True)
     for n in range(args.rounds):
-        row = round_(root, scratch, n)
+        jobs_list = [int(j) for j in args.jobs.split(",")]
+        row = round_(root, scratch, n, jobs_list)
         print(row, flush=True)
         base = float(row["mkdocs"])
+        timed = " | ".join(f"{row[f'j{j}']:.1f} ({float(row[f'j{j}']) / base:.2f}x)" for j in jobs_list)
+        same = all(row[f"j{j} same"] for j in jobs_list)
         print(
-            f"| {pages:,} | {base:.1f} | {row['j1']:.1f} ({float(row['j1']) / base:.2f}x) "
-            f"| {row['j2']:.1f} ({float(row['j2']) / base:.2f}x) | {row['j1 same'] and row['j2 same']} "
+            f"| {pages:,} | {base:.1f} | {timed} | {same} "
             f"| {row['edit']:.1f} ({float(row['edit']) / base:.3f}x), engine {row['edit engine']:.1f}, "
             f"{row['edit pages']} pages | {row['edit same']} |",
             flush=True,
