@@ -10,6 +10,7 @@
 
   const script = document.currentScript;
   const base = new URL("../", script ? script.src : document.baseURI); // this file is assets/summitry-search.js
+  const PAUSE = 250; // ms without a key before a search runs
   const FIRST = 5; // results asked for at once, before the rest
   const SHOWN = 20; // results written in all
   let loading = null;
@@ -101,7 +102,9 @@
     }
     const found = await pagefind();
     found.preload(terms);
-    const answer = await found.debouncedSearch(terms, {}, 80);
+    // Only once typing pauses: a search for a word's first letters can match most of a large
+    // site, and ranking that in the browser takes seconds that the next key would wait for.
+    const answer = await found.debouncedSearch(terms, {}, PAUSE);
     if (answer === null || terms !== asked) return; // a newer search is under way
     list.replaceChildren();
     say(counted(answer.results.length));
