@@ -709,6 +709,9 @@ class Preview:
         config.plugins["summitry/preview"], self.entries, self.mark = self, {}, 0  # the plugin's index starts empty
         seen, others = stamps(config.docs_dir), stamps_of(self._read())  # before it reads: a change meanwhile is seen
         self.mkdocs.build(config, serve_url=self.url)
+        # Pagefind indexes the whole site, seconds at 20,000 pages: the preview's index is made
+        # at its full builds, and a page changed since is found by the words it had then.
+        search.index(Path(config.site_dir))
         self.seen, self.others, self.ready = seen, others, ready
         self.doc_files = list(self.files.documentation_pages(inclusion=self.structure.InclusionLevel.is_in_serve))
         if self.search is not None:
