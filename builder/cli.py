@@ -108,7 +108,9 @@ def _cmd_generate(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:
-    report = build(project, not args.no_strict, args.engine, args.strict, _warn, args.jobs, _Progress(), _echo, _note)
+    report = build(
+        project, not args.no_strict, args.engine, args.strict, _warn, args.jobs, _Progress(), _echo, args.clean, _note
+    )
     for name in report.swept:
         print(f"removed {name}/, the scratch folder of a build that was stopped")
     # The engine renders every page each time; what tells a reader something is how many
@@ -306,7 +308,8 @@ def parser() -> argparse.ArgumentParser:
                 "--jobs",
                 type=int,
                 metavar="N",
-                help="processes rendering pages (default: one per core; used from 1,000 pages on)",
+                help="processes rendering pages (default: one per core; used from 1,000 pages on"
+                + ("; MkDocs's pages from 200 on)" if name == "build" else ")"),
             )
         if name in ("check", "generate"):
             cmd.add_argument(
@@ -326,6 +329,11 @@ def parser() -> argparse.ArgumentParser:
             cmd.add_argument("--limit", type=int, default=3, help="passages to show at most (default: %(default)s)")
         if name == "build":
             cmd.add_argument("--no-strict", action="store_true", help="let MkDocs warnings pass (CI never does)")
+            cmd.add_argument(
+                "--clean",
+                action="store_true",
+                help="render every page, not only those that changed since the last build (MkDocs)",
+            )
         if name in ("build", "serve"):
             cmd.add_argument(
                 "--engine",

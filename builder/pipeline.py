@@ -326,6 +326,7 @@ def build(
     workers: int | None = None,
     progress: Progress | None = None,
     echo: engines.Echo | None = None,
+    clean: bool = False,
     note: Note | None = None,
 ) -> BuildReport:
     """Generate, then render the site with the engine into a fresh folder and swap it in.
@@ -333,14 +334,16 @@ def build(
     ``strict`` is the engine's strict mode, passed to it either way (mkdocs.yml's own
     ``strict:`` does not win over it); ``strict_records`` makes record warnings errors.
     ``echo`` hears the engine's output line by line as it builds. A failed engine run
-    leaves the previous site/ untouched.
+    leaves the previous site/ untouched. ``workers`` also renders the engine's pages (MkDocs);
+    unless ``clean``, the engine may build upon the last site, rendering only what changed.
     """
     adapter = engines.engine(engine)
     generate(project, strict_records, warn, workers, progress, note)
     swept = sweep(project.root)
     before = built_from(project.docs, project.site_dir)
     with scratch(project.root) as tmp:
-        result = adapter.build(project.root, project.config_file, tmp, strict, echo)
+        last = None if clean or not project.site_dir.is_dir() else project.site_dir
+        result = adapter.build(project.root, project.config_file, tmp, strict, echo, workers, last)
         if not result.ok:
             told = " (its output is above)" if echo is not None else ":\n" + result.output
             raise EngineFailed(f"{engine} build failed; the previous site is unchanged{told}")

@@ -33,14 +33,56 @@ def test_every_page_loads_without_console_errors_or_failed_requests(browser, sit
     context.close()
 
 
-def test_search_finds_the_geneva_summit(browser, base_url: str) -> None:
+def test_search_finds_the_geneva_summit_and_leads_to_it(browser, base_url: str) -> None:
     page = browser.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
     page.goto(base_url)
     page.get_by_role("textbox", name="Search").click()
     page.keyboard.type("Geneva")
     result = page.locator(".md-search-result__item", has_text="Geneva summit").first
     result.wait_for(timeout=10_000)
     assert "meetings/2021-06-geneva-summit/" in (result.locator("a").first.get_attribute("href") or "")
+    result.locator("a").first.click()
+    page.wait_for_url("**/meetings/2021-06-geneva-summit/")
+    assert page.locator("h1").first.inner_text().startswith("Geneva summit")
+    # Pagefind's index, in parts, from the site itself; never Material's whole-site index
+    assert any("/pagefind/" in url and url.endswith(".pf_fragment") for url in fetched)
+    assert not [url for url in fetched if "search_index.json" in url or not url.startswith(base_url)]
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "query, finds",
+    [
+        ("Putin", "Vladimir Putin"),  # a name
+        ("Helsinki", "Helsinki summit"),  # a title and a place
+        ("Hamburg", "Hamburg"),  # a place
+        ("cybersecurity", "Cybersecurity"),  # an issue
+        ("anticipated", "Geneva summit"),  # a word of a summary
+    ],
+)
+def test_search_finds_names_titles_places_and_words_of_summaries(browser, base_url: str, query, finds) -> None:
+    page = browser.new_page()
+    page.goto(base_url + "about/")
+    page.keyboard.press("/")  # opens the search, as Material's does
+    page.keyboard.type(query)
+    page.locator(".md-search-result__item", has_text=finds).first.wait_for(timeout=10_000)
+    page.keyboard.press("Escape")
+    assert not page.locator("#__search").is_checked()
+    page.close()
+
+
+def test_search_results_are_text_never_markup(browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url)
+    page.get_by_role("textbox", name="Search").click()
+    page.keyboard.type("summit")
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    tags = page.evaluate(
+        "[...document.querySelectorAll('[data-summitry-search-results] article *')].map(e => e.tagName)"
+    )
+    assert set(tags) <= {"H1", "P", "MARK"}, tags
     page.close()
 
 

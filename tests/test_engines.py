@@ -66,3 +66,14 @@ def test_unknown_engine(small: Path, run) -> None:
 
     with pytest.raises(SummitryError, match="unknown engine 'hugo': use one of mkdocs, zensical, properdocs"):
         build(Project(small), engine="hugo")
+
+
+def test_zensical_keeps_its_own_search_and_mkdocs_gets_pagefinds(built: Path, zensical_site: Path) -> None:
+    # Zensical's theme draws its search box in a design without Material's classes: its own
+    # search stays there, and no Pagefind index is made (README, "Search").
+    zensical = (zensical_site / "site/index.html").read_text()
+    assert 'class="md-search__button"' in zensical and "data-summitry-search-input" not in zensical
+    assert not (zensical_site / "site/pagefind").exists()
+    mkdocs = (built / "site/index.html").read_text()
+    assert "data-summitry-search-input" in mkdocs and 'name="search"' not in mkdocs
+    assert (built / "site/pagefind/pagefind.js").is_file()

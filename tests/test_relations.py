@@ -100,3 +100,15 @@ def test_a_source_shows_when_it_was_read_and_its_archived_copy(small: Path, run)
     data = json.loads((small / "build/docs/data/summitry.json").read_text(encoding="utf-8"))
     almanac = next(s for s in data["sources"] if s["id"] == "almanac")
     assert (almanac["accessed"], almanac["archive_url"]) == ({"value": "2024-03-05", "precision": "day"}, copy)
+
+
+def test_past_a_bound_the_relations_page_lists_leaders_not_pairs(small: Path, run, monkeypatch) -> None:
+    import builder.render.pages
+
+    monkeypatch.setattr(builder.render.pages, "RELATIONS_LISTED", 2)  # the small base has 3 pairs
+    assert run("generate", "--root", small, "--jobs", "1").code == 0
+    index = (small / "build/docs/relations/index.md").read_text()
+    assert "3 pairs of leaders have met or have a recorded relationship." in index
+    assert "| [Ada Alpha](../leaders/alpha.md#relations) | 2 | 3 |" in index
+    assert "alpha-beta.md" not in index  # the pairs are on the leaders' pages
+    assert "## Relations" in (small / "build/docs/leaders/alpha.md").read_text()  # where #relations leads

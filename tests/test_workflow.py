@@ -96,3 +96,24 @@ def test_link_check_is_weekly_reports_in_an_issue_and_never_fails_a_build() -> N
     assert lychee["with"]["fail"] is False and "content/sources/*.yaml" in lychee["with"]["args"]
     report = job["steps"][-1]["run"]
     assert "gh issue edit" in report and "gh issue create" in report
+
+
+def test_the_last_build_is_kept_per_ref_so_a_pull_request_never_feeds_main() -> None:
+    steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]["steps"]
+    cached = {s["uses"].split("@")[0]: s["with"] for s in steps if s.get("uses", "").startswith("actions/cache/")}
+    assert set(cached) == {"actions/cache/restore", "actions/cache/save"}
+    for given in cached.values():
+        # the key the kept state is signed with travels with it, or the state is foreign
+        assert given["path"].split() == ["build", "site", "~/.cache/summitry"]
+        assert given["key"].startswith("site-${{ github.ref }}-")
+    assert cached["actions/cache/restore"]["restore-keys"] == "site-${{ github.ref }}-${{ matrix.python }}-"
+    names = [s.get("name", "") for s in steps]
+    restore, save = (
+        names.index("Restore the last build of this ref"),
+        names.index("Keep this build for the next run of this ref"),
+    )
+    builds = [i for i, s in enumerate(steps) if ".venv/bin/summitry build" in str(s.get("run", ""))]
+    assert restore < min(builds) and save > max(builds)
+    # the wheel's own run comes after: its other packages would make the kept build a full one
+    wheel = names.index("Install the wheel outside the checkout and run it on the records")
+    assert wheel > save

@@ -34,12 +34,22 @@ class Engine(Protocol):
     name: str
 
     def build(
-        self, root: Path, config_file: Path, site_dir: Path, strict: bool, echo: Echo | None = None
+        self,
+        root: Path,
+        config_file: Path,
+        site_dir: Path,
+        strict: bool,
+        echo: Echo | None = None,
+        jobs: int | None = None,
+        last: Path | None = None,
     ) -> BuildResult:
         """Render the site into ``site_dir`` (a fresh folder inside ``root``), reading ``config_file``.
 
         ``strict`` is passed to the engine either way, so mkdocs.yml's own ``strict:`` does
-        not override the command line; ``echo`` hears each line the engine prints, as it prints it."""
+        not override the command line; ``echo`` hears each line the engine prints, as it prints it.
+        ``jobs``: processes that render pages (default: one per core), where the engine can;
+        ``last``: the last site, which an engine that keeps a state may build upon (rendering
+        only what changed) rather than building from nothing; it is never changed."""
         ...
 
     def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None], dirty: bool = False) -> None:

@@ -3,17 +3,27 @@
 ProperDocs is MkDocs 1.6 under another package name, with the same command line, config
 objects and live-reload server; its ``replacement`` module makes ``mkdocs.*`` imports
 (Material's, for instance) resolve to it. One adapter serves both, given the package name.
-The preview of ``summitry serve`` (:class:`Preview`) calls MkDocs's page functions and
-steers its live-reload server; MkDocs 1.x is frozen at 1.6 (pyproject.toml pins <1.7), so
-these internals stay as they are.
+
+Both ``summitry build`` (:class:`SiteBuild`, run in a child process: ``python -m
+builder.engines``) and the preview of ``summitry serve`` (:class:`Preview`) call MkDocs's page
+functions through :func:`render_page`: the build prepares MkDocs's configuration, files and
+navigation once and renders the pages in forked workers, or, after an edit, only the pages
+whose Markdown changed; the preview renders changed pages in the serving process and steers
+MkDocs's live-reload server. MkDocs 1.x is frozen at 1.6 (pyproject.toml pins <1.7), so these
+internals stay as they are.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import dataclasses
+import gc
 import importlib
 import importlib.util
 import json
 import logging
+import multiprocessing
 import os
 import posixpath
 import shutil
@@ -21,13 +31,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
 from unittest import mock
 from urllib.parse import quote, urlsplit
 
-from builder.engines import BuildResult, Echo, run
+from builder.engines import BuildResult, Echo, run, search, site_state
 from builder.engines.changes import (
     SearchIndex,
     Stamp,
@@ -40,7 +51,9 @@ from builder.engines.changes import (
     trace,
     write_atomic,
 )
+from builder.engines.site_state import STATE_FILE, NoState
 from builder.errors import EngineFailed
+from builder.incremental.workers import default_workers
 
 
 class MkDocs:
@@ -52,11 +65,21 @@ class MkDocs:
             raise EngineFailed(f"{self.name} is not installed: pip install {self.name}")
 
     def build(
-        self, root: Path, config_file: Path, site_dir: Path, strict: bool, echo: Echo | None = None
+        self,
+        root: Path,
+        config_file: Path,
+        site_dir: Path,
+        strict: bool,
+        echo: Echo | None = None,
+        jobs: int | None = None,
+        last: Path | None = None,
     ) -> BuildResult:
+        """Build in a child process (:func:`main`): its own MkDocs objects, workers forked from it."""
         self._installed()
-        command = [sys.executable, "-m", self.name, "build", "--config-file", str(config_file)]
+        command = [sys.executable, "-m", "builder.engines", "--engine", self.name, "--config-file", str(config_file)]
         command += ["--site-dir", str(site_dir), "--strict" if strict else "--no-strict"]
+        command += ["--state", str(root / STATE_FILE)] + (["--jobs", str(jobs)] if jobs else [])
+        command += ["--last-site", str(last)] if last is not None else []
         return run(self.name, command, root, lambda line: line.startswith("WARNING"), echo)
 
     def _module(self, name: str) -> ModuleType:
@@ -120,11 +143,449 @@ class MkDocs:
             shutil.rmtree(site_dir, ignore_errors=True)
 
 
-PUBLISH_EVERY = 0.3  # seconds: while a preview build goes on, browsers reload at most this often
+Logged = tuple[int, str, str]  # a log record of a page's render: level, logger, message
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[Logged] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.name, record.getMessage()))
+
+
+@contextlib.contextmanager
+def _captured(logger: logging.Logger) -> Iterator[list[Logged]]:
+    """What ``logger`` (and those under it) logs meanwhile, kept instead of shown, to be told
+    by :func:`_tell` where and when the build's order wants it."""
+    handlers, capture = list(logger.handlers), _Capture()
+    for handler in handlers:
+        logger.removeHandler(handler)
+    logger.addHandler(capture)
+    try:
+        yield capture.records
+    finally:
+        logger.removeHandler(capture)
+        for handler in handlers:
+            logger.addHandler(handler)
+
+
+def _tell(logged: list[Logged]) -> None:
+    for level, name, message in logged:
+        logging.getLogger(name).log(level, message)
+
+
+@dataclass
+class Rendered:
+    """What rendering one page leaves for the rest of a build, and what the next build keeps
+    of a page it does not render again: its search entries, its front matter (the sitemap
+    reads it), its anchors and its links to other pages' anchors (checked once all pages are
+    known), and what it logged."""
+
+    uri: str
+    entries: str  # its entries in the search index, as JSON objects joined by commas
+    meta: dict[str, Any]
+    anchors: list[str]
+    links: dict[str, dict[str, str]] | None  # linked page's src_uri -> {anchor: link as written}
+    logged: list[Logged]
+
+    def as_data(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if k != "uri"}
+
+    @classmethod
+    def from_data(cls, uri: str, data: Any) -> Rendered:
+        """A page as the state kept it; :class:`NoState` if it is not what :meth:`as_data` wrote."""
+        try:
+            rendered = cls(uri, **data)
+            plain = isinstance(rendered.entries, str) and isinstance(rendered.meta, dict)
+            plain = plain and all(isinstance(a, str) for a in rendered.anchors)
+            plain = plain and all(isinstance(level, int) and isinstance(n + m, str) for level, n, m in rendered.logged)
+            links = rendered.links
+            plain = plain and (links is None or all(isinstance(a, dict) for a in links.values()))
+            plain = plain and all(isinstance(k + v, str) for a in (links or {}).values() for k, v in a.items())
+        except (TypeError, ValueError, AttributeError):
+            plain = False
+        if not plain:
+            raise NoState(f"the state's record of '{uri}' is not as written")
+        rendered.logged = [(level, name, message) for level, name, message in rendered.logged]
+        return rendered
+
+    def plain(self) -> bool:
+        """Whether JSON keeps it exactly (front matter may hold dates, which it would not)."""
+        try:
+            return bool(json.loads(json.dumps(self.meta)) == self.meta)
+        except (TypeError, ValueError):
+            return False
+
+
+def _joined(entries: list[Any]) -> str:
+    """Search entries as Material's plugin writes them into its index, joined by commas."""
+    return ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in entries)
+
+
+def render_page(
+    mk: Any, page: Any, config: Any, files: Any, doc_files: Any, nav: Any, env: Any, search: Any, read: bool
+) -> Rendered:
+    """Render one page as MkDocs's build() does (``mk``: its commands.build module): read
+    and convert its Markdown (unless not ``read``: that was done), then put it through the
+    theme, which writes it. What it logs is kept in what it returns, for the caller to tell."""
+    mark = len(search.search_index.entries) if search is not None else 0
+    with _captured(logging.getLogger(mk.__name__.partition(".")[0])) as logged:
+        try:
+            if read:
+                mk._populate_page(page, config, files)
+            mk._build_page(page, config, doc_files, nav, env, excluded=page.file.inclusion.is_excluded())
+        except Exception:
+            _tell(logged)  # what MkDocs said of the error, then the error
+            logged.clear()
+            raise
+    new = search.search_index.entries[mark:] if search is not None else []
+    links = page.links_to_anchors
+    return Rendered(
+        page.file.src_uri,
+        _joined(new),
+        dict(page.meta),
+        sorted(page.present_anchor_ids or ()),
+        None if links is None else {f.src_uri: dict(anchors) for f, anchors in links.items()},
+        logged,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A configuration value as JSON can hold it: functions by name, other objects by their data."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    if hasattr(value, "config"):  # a plugin
+        return {type(value).__qualname__: _plain(value.config)}
+    return type(value).__qualname__
+
+
+def _shape(items: Any) -> list[Any]:
+    """The navigation as every page shows it: titles, addresses, and the nav pages' front matter."""
+    shape: list[Any] = []
+    for item in items:
+        entry = [type(item).__name__, item.title, getattr(item, "url", None)]
+        if item.is_page:
+            entry.append(json.dumps(item.meta, sort_keys=True, default=str))
+        shape.append(entry + ([_shape(item.children)] if item.children else []))
+    return shape
 
 
 class _Full(Exception):
-    """Why a change needs a full build: the preview cannot redo it page by page."""
+    """Why a change needs a full build: it cannot be redone page by page."""
+
+
+Plan = tuple[list[Any], list[Any], list[str], dict[str, "Rendered"]]
+"""The pages to render, the static files to copy, the site files to remove, the pages kept."""
+
+PARALLEL_FROM = 200  # pages: fewer are rendered in the build's own process
+
+
+class SiteBuild:
+    """``summitry build``'s MkDocs build: a clean one on every core, or only what changed.
+
+    Everything every page's render reads is prepared once, in this process: the configuration
+    and its plugin events, Files, the theme's environment, the navigation, and the pages the
+    navigation shows (their titles and front matter are on every page). The pages are then
+    rendered by worker processes forked from this one, which inherit all of that; each sends
+    back what :class:`Rendered` holds, and this process writes the theme's templates (the
+    sitemap reads the pages' front matter), the search index (the pages' entries joined in
+    their order), checks the anchors and tells what the pages logged, in the pages' order.
+    The site is byte for byte the one ``mkdocs build`` makes (tests/test_site_build.py).
+
+    With the state of the last build and the last site, the site starts as a copy of that one
+    made of links, and only pages whose Markdown changed are rendered, with those whose
+    Markdown names a file that came or went (their links change); static files are copied
+    if they changed, and the templates and the search index are made again from what the
+    state keeps of every other page. A change that may reach every page (the configuration,
+    the theme, a package, the navigation or the titles it shows) is a full build.
+    """
+
+    def __init__(self, module: Callable[[str], ModuleType], config: Any, jobs: int | None, state: Path) -> None:
+        self.mk, self.files_module = module("commands.build"), module("structure.files")
+        self.utils: Any = module("utils")
+        self.exceptions: Any = module("exceptions")
+        self.log = logging.getLogger(self.mk.__name__.partition(".")[0])
+        self.config, self.jobs, self.state_path = config, jobs, state
+        self.files = self.nav = self.env = self.search = cast(Any, None)
+        self.doc_files: list[Any] = []
+
+    def run(self, last: Path | None) -> None:
+        """Build the site into config.site_dir; upon ``last``, the last site, if the state allows."""
+        counter = self.utils.CountHandler()
+        counter.setLevel(logging.WARNING)
+        if self.config.strict:
+            self.log.addHandler(counter)
+        try:
+            self._run(last, counter)
+        except Exception as exc:
+            self.config.plugins.on_build_error(error=exc)
+            if isinstance(exc, self.exceptions.BuildError):
+                self.log.error(str(exc))
+                raise self.exceptions.Abort("Aborted with a BuildError!") from exc
+            raise
+        finally:
+            self.log.removeHandler(counter)
+
+    def _run(self, last: Path | None, counter: Any) -> None:
+        start = time.monotonic()
+        config = self.config = self.config.plugins.on_config(self.config)
+        config.plugins.on_pre_build(config=config)
+        site = Path(config.site_dir)
+        self._prepare()
+        sources = self._sources()
+        key = site_state.key(self.mk.__name__.partition(".")[0], self._configured())
+        plan = None
+        if last is not None:
+            try:
+                plan = self._plan(site_state.load(self.state_path, "mkdocs", key, last), sources)
+            except (NoState, _Full) as why:
+                self.log.info(f"A full build: {why}")
+        if plan is None:
+            self.log.info("Cleaning site directory")
+            self.utils.clean_directory(config.site_dir)
+            self.log.info(f"Building documentation to directory: {config.site_dir}")
+            self.files.copy_static_files(dirty=False)
+            kept: dict[str, Rendered] = {}
+            rendered = self._render(self.doc_files)
+        else:
+            render, copy, remove, kept = plan
+            site_state.clone(cast(Path, last), site)
+            for rel in remove:
+                site_state.unlink(site, rel, prune=True)
+            for file in [*copy, *render]:
+                site_state.unlink(site, file.dest_uri, prune=False)  # its link: the last site keeps its file
+            for file in copy:
+                file.copy_file(dirty=False)
+            self.log.info(
+                f"Building documentation to directory: {config.site_dir}, upon the last site: {len(render)} of "
+                f"{len(self.doc_files)} pages to render, {len(copy)} files to copy, {len(remove)} to remove"
+            )
+            rendered = self._render(render)
+        pages = {**kept, **rendered}
+        for file in self.doc_files:
+            self._apply(file.page, pages[file.src_uri])
+            _tell(pages[file.src_uri].logged)
+        extra = [self.files.get_file_from_path(name) for name in config.extra_templates]
+        made = [*config.theme.static_templates, *(f"{t}.gz" for t in config.theme.static_templates)]
+        for name in made + [f.dest_uri for f in extra if f is not None]:
+            site_state.unlink(site, name, prune=False)
+        for name in config.theme.static_templates:
+            self.mk._build_theme_template(name, self.env, self.files, config, self.nav)
+        for name in config.extra_templates:
+            self.mk._build_extra_template(name, self.files, config, self.nav)
+        if self.search is not None:
+            docs = ",".join(filter(None, (pages[f.src_uri].entries for f in self.doc_files)))
+            self.search.search_index.entries = json.loads(f"[{docs}]")
+            site_state.unlink(site, "search/search_index.json", prune=False)
+        for file in self.doc_files:
+            file.page.validate_anchor_links(files=self.files, log_level=config.validation.links.anchors)
+        config.plugins.on_post_build(config=config)
+        if counts := counter.get_counts():  # before the state is kept: this site is not swapped in
+            told = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+            raise self.exceptions.Abort(f"Aborted with {told} in strict mode!")
+        indexing = time.monotonic()
+        search.index(site)
+        self.log.info(f"Search index made by Pagefind in {time.monotonic() - indexing:.2f} seconds")
+        self._keep(key, sources, pages, site)
+        self.log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
+
+    def _prepare(self) -> None:
+        """What every page's render reads, as MkDocs's build() makes it, and the nav's pages."""
+        config, structure = self.config, self.files_module
+        files = structure.get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        structure.set_exclusions(files, config)  # as build() does, for files a plugin added
+        self.nav = config.plugins.on_nav(self.mk.get_navigation(files, config), config=config, files=files)
+        self.files, self.search = files, config.plugins.get("material/search")
+        self.doc_files = list(files.documentation_pages(inclusion=structure.InclusionLevel.is_included))
+        for file in self.doc_files:
+            if file.page is None and file.inclusion.is_not_in_nav():
+                self.mk.Page(None, file, config)
+        for page in self.nav.pages:
+            self.mk._populate_page(page, config, files)
+        self.env = config.plugins.on_env(env, config=config, files=files)
+
+    def _configured(self) -> str:
+        """The configuration as resolved, and the contents of the theme's custom folder; not
+        the scratch folder it builds into, nor strictness (the kept pages' warnings are told)."""
+        config = {k: v for k, v in self.config.items() if k not in ("site_dir", "strict")}
+        custom = self.config.theme.custom_dir
+        theme = sorted(site_state.stamps(Path(custom))) if custom and os.path.isdir(custom) else []
+        digests = [[rel, site_state.digest(Path(custom, rel).read_bytes())] for rel in theme]
+        return json.dumps([_plain(config), list(self.config.theme.dirs), digests], sort_keys=True)
+
+    def _sources(self) -> dict[str, list[str]]:
+        """What each file of the site is made from: site file -> [source file, its digest]
+        (a theme's file, by its theme, whose version is in the state's key)."""
+        docs, made = self.config.docs_dir, {}
+        for file in self.files:
+            if not file.inclusion.is_included():
+                continue
+            if file.src_dir == docs:
+                with open(file.abs_src_path, "rb") as handle:
+                    made[file.dest_uri] = [file.src_uri, site_state.digest(handle.read())]
+            else:
+                made[file.dest_uri] = [file.src_uri, "theme"]
+        return made
+
+    def _plan(
+        self, state: dict[str, Any], sources: dict[str, list[str]]
+    ) -> tuple[list[Any], list[Any], list[str], dict[str, Rendered]]:
+        """The pages to render, the files to copy, the site files to remove, and what the state
+        keeps of the other pages; :class:`_Full` if the change may reach every page."""
+        if json.dumps(_shape(self.nav)) != state.get("nav"):
+            raise _Full("the navigation, or a title or front matter it shows, changed")
+        before: dict[str, Any] = state["files"]
+        changed = {dest for dest, made in sources.items() if before.get(dest) != made}
+        came_or_went = {before[d][0] for d in before.keys() - sources.keys()} | {
+            sources[d][0] for d in changed - before.keys()
+        }
+        names = {posixpath.basename(uri) for uri in came_or_went}
+        names |= {quote(name) for name in names}
+        render, kept = [], {}
+        for file in self.doc_files:
+            if file.dest_uri in changed or (names and self._names(file, names)):
+                render.append(file)
+            else:
+                kept[file.src_uri] = Rendered.from_data(file.src_uri, state["pages"].get(file.src_uri))
+        copy = [f for f in self.files if f.dest_uri in changed and not f.is_documentation_page()]
+        copy = [f for f in copy if f.inclusion.is_included()]
+        return render, copy, sorted(before.keys() - sources.keys()), kept
+
+    @staticmethod
+    def _names(file: Any, names: set[str]) -> bool:
+        """Whether the page's Markdown names one of ``names`` (a link to a file that came or went)."""
+        with open(file.abs_src_path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+        return any(name in text for name in names)
+
+    def _render(self, files: list[Any]) -> dict[str, Rendered]:
+        """Render the pages of ``files``, by workers if there are many; what each left."""
+        global _building
+        args = (self.config, self.files, self.doc_files, self.nav, self.env, self.search)
+        # Asked for (jobs given), workers render whatever the number of pages.
+        jobs = self.jobs or (default_workers() if len(files) >= PARALLEL_FROM else 1)
+        if jobs <= 1 or not files:
+            done = [render_page(self.mk, f.page, *args, read=f.page.markdown is None) for f in files]
+            return {r.uri: r for r in done}
+        size = max(1, min(50, len(files) // (jobs * 8)))
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+        _building = (self, chunks)
+        rendered: dict[str, Rendered] = {}
+        told = 0
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.freeze) as pool:
+                for outcome in pool.imap(_render_chunk, range(len(chunks))):
+                    for result in outcome:
+                        if isinstance(result, Rendered):
+                            rendered[result.uri] = result
+                        else:  # an error: what the page logged, then the error
+                            _tell(result[1])
+                            raise self.exceptions.Abort(f"Aborted: {result[0]}")
+                    if len(rendered) * 10 // len(files) > told:
+                        told = len(rendered) * 10 // len(files)
+                        self.log.info(f"Rendered {len(rendered):,} of {len(files):,} pages")
+        finally:
+            _building = None
+        return rendered
+
+    def _apply(self, page: Any, rendered: Rendered) -> None:
+        """Give this process's page what its render made, as if it had rendered it here."""
+        page.meta = rendered.meta
+        page.present_anchor_ids = set(rendered.anchors)
+        if rendered.links is not None:
+            files = (self.files.get_file_from_path(uri) for uri in rendered.links)
+            page.links_to_anchors = {f: rendered.links[f.src_uri] for f in files if f is not None}
+
+    def _keep(self, key: str, sources: dict[str, list[str]], pages: dict[str, Rendered], site: Path) -> None:
+        """Save what the next build needs, or, if JSON cannot hold it exactly, say so."""
+        odd = next((uri for uri, r in pages.items() if not r.plain()), None)
+        if odd is not None:
+            site_state.forget(self.state_path)
+            self.log.info(f"The next build is a full one: the front matter of '{odd}' is not plain data")
+            return
+        state = {
+            "engine": "mkdocs",
+            "key": key,
+            "nav": json.dumps(_shape(self.nav)),
+            "files": sources,
+            "pages": {uri: r.as_data() for uri, r in pages.items()},
+            "site": site_state.stamps(site),
+        }
+        site_state.save(self.state_path, state)
+
+
+_building: tuple[SiteBuild, list[list[Any]]] | None = None  # for the forked workers
+
+
+def _render_chunk(index: int) -> list[Rendered | tuple[str, list[Logged]]]:
+    """In a worker: render one chunk of the pages; an error ends it, with what was logged."""
+    if _building is None:
+        raise RuntimeError("no build: _render_chunk runs only in SiteBuild's workers")
+    build, chunks = _building
+    args = (build.config, build.files, build.doc_files, build.nav, build.env, build.search)
+    done: list[Rendered | tuple[str, list[Logged]]] = []
+    for file in chunks[index]:
+        logger = logging.getLogger(build.log.name)
+        with _captured(logger) as logged:
+            try:
+                done.append(render_page(build.mk, file.page, *args, read=file.page.markdown is None))
+            except Exception as exc:  # sent to the parent, which stops the build with it
+                done.append((f"{file.src_uri}: {exc}", list(logged)))
+                break
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m builder.engines``: the child process of :meth:`MkDocs.build`."""
+    parser = argparse.ArgumentParser(prog="python -m builder.engines")
+    parser.add_argument("--engine", default="mkdocs", choices=("mkdocs", "properdocs"))
+    parser.add_argument("--config-file", required=True)
+    parser.add_argument("--site-dir", required=True)
+    parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--jobs", type=int, help="processes rendering pages (default: one per core from 200 pages)")
+    parser.add_argument("--state", type=Path, required=True)
+    parser.add_argument("--last-site", type=Path)
+    args = parser.parse_args(argv)
+    engine = MkDocs(args.engine)
+    log = engine._log()
+    log.propagate = False
+    exceptions: Any = engine._module("exceptions")
+    load = engine._module("config").load_config
+    try:
+        config = load(config_file=args.config_file, site_dir=args.site_dir, strict=args.strict)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            if supported(config):
+                SiteBuild(engine._module, config, args.jobs, args.state).run(args.last_site)
+            else:
+                log.info("Plugins other than search: MkDocs's own build, in one process")
+                site_state.forget(args.state)
+                engine._module("commands.build").build(config)
+                search.index(Path(config.site_dir))
+        finally:
+            config.plugins.on_shutdown()
+    except exceptions.MkDocsException as exc:
+        exc.show()
+        return int(exc.exit_code)
+    except EngineFailed as exc:
+        log.error(str(exc))
+        return 1
+    return 0
+
+
+PUBLISH_EVERY = 0.3  # seconds: while a preview build goes on, browsers reload at most this often
 
 
 def supported(config: Any) -> bool:
@@ -194,7 +655,7 @@ class Preview:
         if self.search is not None:  # the plugin has just indexed the page
             entries = self.search.search_index.entries
             new, self.mark = entries[self.mark :], len(entries)
-            self.entries[page.file.src_uri] = ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in new)
+            self.entries[page.file.src_uri] = _joined(new)
         return context
 
     # As the server's builder.
@@ -248,6 +709,9 @@ class Preview:
         config.plugins["summitry/preview"], self.entries, self.mark = self, {}, 0  # the plugin's index starts empty
         seen, others = stamps(config.docs_dir), stamps_of(self._read())  # before it reads: a change meanwhile is seen
         self.mkdocs.build(config, serve_url=self.url)
+        # Pagefind indexes the whole site, seconds at 20,000 pages: the preview's index is made
+        # at its full builds, and a page changed since is found by the words it had then.
+        search.index(Path(config.site_dir))
         self.seen, self.others, self.ready = seen, others, ready
         self.doc_files = list(self.files.documentation_pages(inclusion=self.structure.InclusionLevel.is_in_serve))
         if self.search is not None:
@@ -358,9 +822,11 @@ class Preview:
     def _render(self, page: Any) -> bool:
         """Render a page as build() does; whether the sitemap (which reads its meta) follows."""
         title, meta = page.title, dict(page.meta)
-        self.mkdocs._populate_page(page, self.config, self.files)
-        excluded = page.file.inclusion.is_excluded()
-        self.mkdocs._build_page(page, self.config, self.doc_files, self.nav, self.env, excluded=excluded)
+        args = (self.config, self.files, self.doc_files, self.nav, self.env, self.search)
+        rendered = render_page(self.mkdocs, page, *args, read=True)
+        _tell(rendered.logged)
+        if self.search is not None:
+            self.entries[page.file.src_uri] = rendered.entries
         if page.title != title and any(p is page for p in self.nav.pages):
             raise _Full(f"the title of '{page.file.src_uri}', which the navigation shows, changed")
         return bool(page.meta != meta)

@@ -25,8 +25,16 @@ class Zensical:
     name = "zensical"
 
     def build(
-        self, root: Path, config_file: Path, site_dir: Path, strict: bool, echo: Echo | None = None
+        self,
+        root: Path,
+        config_file: Path,
+        site_dir: Path,
+        strict: bool,
+        echo: Echo | None = None,
+        jobs: int | None = None,
+        last: Path | None = None,
     ) -> BuildResult:
+        # Zensical runs its own threads and keeps its own cache (.cache/): jobs and last are MkDocs's.
         # Beside the original, so that relative paths (INHERIT, docs_dir, custom_dir) hold.
         child = config_file.with_name(ENGINE_CONFIG)
         # JSON strings are YAML strings: any path is quoted safely. Zensical has --strict but
@@ -39,6 +47,7 @@ class Zensical:
         installed = Path(sys.executable).parent / "zensical"
         command = [str(installed) if installed.exists() else "zensical", "build", "--config-file", str(child)]
         try:
+            # Zensical's search stays its own (overrides/partials/search.html says why): no Pagefind index.
             return run(self.name, command + (["--strict"] if strict else []), root, _is_warning, echo)
         finally:
             child.unlink(missing_ok=True)

@@ -297,6 +297,18 @@ def _mac(key: bytes, payload: bytes) -> str:
     return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
+def sign(payload: bytes) -> str | None:
+    """The keyed digest of data summitry keeps in build/ (this user's key); None if no key can be kept."""
+    key = _key(create=True)
+    return None if key is None else _mac(key, payload)
+
+
+def signed_here(payload: bytes, mac: object) -> bool:
+    """Whether ``mac`` is this user's keyed digest of ``payload``: data summitry wrote here."""
+    key = _key(create=False)
+    return key is not None and isinstance(mac, str) and hmac.compare_digest(_mac(key, payload), mac)
+
+
 def _read(path: Path) -> tuple[bytes | None, str]:
     """The payload of a state file whose header and digest check out, or None and why not."""
     try:

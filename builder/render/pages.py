@@ -36,6 +36,10 @@ from builder.resolve.anchors import anchor
 from builder.resolve.prose import front_matter, link_target, plain, text
 from builder.resolve.site import Cited, Site, pairs, relation_id
 
+# Up to this many pairs the relations page lists them; past it, it lists the leaders, each
+# linking to the relations on their page (at 10,000 meetings the pairs were 1 MB of Markdown).
+RELATIONS_LISTED = 200
+
 DESCRIPTION_LENGTH = 160
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -88,6 +92,7 @@ class Renderer:
         self.env = _environment()
         self.env.globals["md_in_html"] = settings.md_in_html
         self.env.globals["updated"] = settings.updated
+        self.env.globals["relations_listed"] = RELATIONS_LISTED
         self._links = Memo()
         self.linked_data = LinkedData(site, settings.site_url)
         self.helpers = self._helpers()

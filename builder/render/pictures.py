@@ -26,10 +26,10 @@ TIMELINE_MARKS = 600  # dated items drawn one by one at most on the timeline pag
 
 def figure(svg: str, caption: str) -> str:
     """A raw HTML block: the picture, and its caption as the text alternative."""
-    # Excluded from the search index: the picture repeats the text of the page in labels
-    # and titles, and search should lead to the text.
+    # Excluded from the search indexes (Material's, Pagefind's): the picture repeats the
+    # text of the page in labels and titles, and search should lead to the text.
     return (
-        f'<div class="summitry-figure" data-search-exclude>{svg}'
+        f'<div class="summitry-figure" data-search-exclude data-pagefind-ignore>{svg}'
         f'<p class="summitry-caption">{html.escape(caption)}</p></div>'
     )
 

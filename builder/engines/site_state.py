@@ -1,0 +1,145 @@
+"""What a site build keeps for the next one, as checked JSON, and the last site cloned by links.
+
+An engine that renders only the pages whose Markdown changed needs what the last build made
+of every other page (its search entries, its front matter, its anchors, what it logged) and
+the last site itself. The state is data, never code: JSON in ``build/``, signed as the
+builder's own state is (builder.incremental.state: one summitry did not write here is
+foreign), with a version and a key (the installed packages, the builder's engine code,
+the engine's resolved configuration) that are checked before anything in it is used, and
+the size and modification time of every file of the site it describes, so a site changed by
+hand, or swapped in without its state, is noticed. Any doubt gives a full build and the one
+line that says why (:class:`NoState`).
+
+The next site starts as a copy of the last one made of hard links (no file's bytes are
+copied); a page rendered again is written to a new file that replaces its link, so the last
+site stays as it was until the new one is swapped in whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from builder.errors import SummitryError
+from builder.incremental.state import sign, signed_here
+
+STATE_VERSION = 1
+STATE_FILE = "build/.summitry-engine.json"
+ENGINES = Path(__file__).resolve().parent  # the adapters' code is part of the key
+
+Stamps = dict[str, list[int]]  # a site's file (relative, '/'-separated) -> [size, modification time in ns]
+
+
+class NoState(SummitryError):
+    """Why the last build's state cannot be used: the build is a full one."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def key(engine: str, config: str) -> str:
+    """What every page of a site depends on besides its own Markdown: the engine and its
+    configuration (``config``, as resolved), every installed package's version, this code."""
+    parts = [f"engine {engine}", f"python {sys.version}", f"state {STATE_VERSION}", config]
+    parts += sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    parts += [f"{p.name}\0{digest(p.read_bytes())}" for p in sorted(ENGINES.glob("*.py"))]
+    return digest("\n".join(parts).encode("utf-8", "surrogateescape"))
+
+
+def stamps(folder: Path) -> Stamps:
+    """Every file under ``folder`` with its size and modification time (links not followed)."""
+    found: Stamps = {}
+    stack = [(str(folder), "")]
+    while stack:
+        here, prefix = stack.pop()
+        for entry in os.scandir(here):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, prefix + entry.name + "/"))
+            else:
+                info = entry.stat(follow_symlinks=False)
+                found[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
+    return found
+
+
+def load(path: Path, engine: str, key: str, site: Path) -> dict[str, Any]:
+    """The state at ``path`` if it describes the site at ``site`` as it is now, for this key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NoState("no state of an earlier build") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NoState(f"the state of the last build is unreadable ({exc})") from None
+    header, _, payload = text.partition("\n")
+    if not signed_here(payload.encode("utf-8"), header):
+        raise NoState("the state of the last build was not written by summitry on this machine for this user")
+    try:
+        state = json.loads(payload)
+    except ValueError:
+        raise NoState("the state of the last build is not JSON") from None
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION or state.get("engine") != engine:
+        raise NoState("the state is of another format or engine")
+    if state.get("key") != key:
+        raise NoState("the configuration, the theme, an installed package or the builder changed")
+    files = state.get("files")
+    if not isinstance(state.get("pages"), dict) or not isinstance(files, dict) or not isinstance(state.get("nav"), str):
+        raise NoState("the state is incomplete")
+    if not all(
+        isinstance(made, list) and len(made) == 2 and all(isinstance(p, str) for p in made) for made in files.values()
+    ):
+        raise NoState("the state's record of the site's files is not as written")
+    if not site.is_dir():
+        raise NoState("there is no earlier site")
+    if stamps(site) != state.get("site"):
+        raise NoState("the site folder is not as the last build left it")
+    return state
+
+
+def save(path: Path, state: dict[str, Any]) -> None:
+    """Write the state whole: a reader sees the old one or the new one."""
+    body = {"version": STATE_VERSION, **state}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    payload = json.dumps(body, separators=(",", ":"), sort_keys=True)
+    mac = sign(payload.encode("utf-8"))
+    if mac is None:  # no key can be kept: no state either, and the next build is a full one
+        forget(path)
+        return
+    tmp.write_text(mac + "\n" + payload, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def forget(path: Path) -> None:
+    """Remove a state that no longer describes the site (a build failed half way)."""
+    path.unlink(missing_ok=True)
+
+
+def clone(source: Path, target: Path) -> None:
+    """Make ``target`` (an empty folder, made if missing) hold ``source``'s files, each a hard
+    link to the same file."""
+    target.mkdir(parents=True, exist_ok=True)
+    for here, folders, names in os.walk(source):
+        inside = os.path.relpath(here, source)
+        there = target if inside == "." else target / inside
+        for folder in folders:
+            (there / folder).mkdir()
+        for name in names:
+            os.link(os.path.join(here, name), there / name, follow_symlinks=False)
+
+
+def unlink(site: Path, rel: str, prune: bool) -> None:
+    """Remove a file of the cloned site (its link: the last site keeps its own), and with
+    ``prune`` the folders this leaves empty, up to the site."""
+    path = site / rel
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    if not prune:
+        return
+    while folder != site and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,0 +1,247 @@
+"""`summitry build` with MkDocs: pages rendered by workers, or only those that changed, and
+in every case the site `mkdocs build` makes of the same pages, byte for byte.
+
+The baseline is MkDocs's own command line, run on the same build/docs in a folder of its
+own. SOURCE_DATE_EPOCH fixes the one date a build writes (the sitemap's gzip header), so a
+test that runs across midnight compares like with like.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import copy_shipped
+from test_incremental import EDITS, _synthetic
+
+from builder.cli import main
+from builder.engines.site_state import STATE_FILE
+from builder.incremental.state import sign
+
+UPON = re.compile(r"upon the last site: (\d+) of (\d+) pages to render")
+
+
+@pytest.fixture(autouse=True)
+def _same_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _mkdocs(root: Path, dest: Path) -> dict[str, bytes]:
+    """What MkDocs's own `mkdocs build`, in one process, makes of the pages in build/docs."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--no-strict", "--quiet", "--site-dir", str(dest)]
+    subprocess.run(command, cwd=root, check=True, capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return _tree(dest)
+
+
+def _build(root: Path, *args: str) -> str:
+    """`summitry build` (not strict, so tests may leave a link broken); what the engine said."""
+    command = [sys.executable, "-m", "builder.cli", "build", "--root", str(root), "--no-strict", *args]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stderr
+
+
+def _same_as_mkdocs(root: Path, scratch: Path) -> None:
+    """The site is what `mkdocs build` makes, and the search index (which MkDocs does not make)."""
+    want = _mkdocs(root, scratch / f"mkdocs-{len(list(scratch.glob('mkdocs-*')))}")
+    got = _tree(root / "site")
+    assert "pagefind/pagefind.js" in got
+    got = {name: data for name, data in got.items() if not name.startswith("pagefind/")}
+    assert sorted(got) == sorted(want)  # no file missing, none left over
+    for name, data in want.items():
+        assert got[name] == data, name
+
+
+@pytest.mark.parametrize("kind", ["shipped", "synthetic"])
+def test_workers_build_the_site_of_a_single_process_build(tmp_path: Path, kind: str) -> None:
+    root = copy_shipped(tmp_path / "kb") if kind == "shipped" else _synthetic(tmp_path / "kb", 120)
+    said = _build(root, "--jobs", "2", "--clean")
+    assert "Rendered" in said  # by workers: they report as they go
+    _same_as_mkdocs(root, tmp_path)
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert len(index["docs"]) > 30
+
+
+def _rendered(said: str) -> int | None:
+    """How many pages an incremental build rendered; None if it was a full one."""
+    found = UPON.search(said)
+    return int(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_build_what_a_clean_build_makes(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    root = copy_shipped(tmp_path / "kb") if seed == 1 else _synthetic(tmp_path / "kb", 60)
+    _build(root)
+    about, css = root / "content/pages/about.md", root / "content/pages/assets/summitry.css"
+    extra = [
+        lambda: about.write_text(about.read_text(encoding="utf-8") + f"\nA line {rng.randrange(99)}.\n"),
+        lambda: css.write_text(css.read_text(encoding="utf-8") + f"\n/* {rng.randrange(99)} */\n"),
+    ]
+    done = []
+    for step in range(8):
+        yaml_before = {p: p.read_bytes() for p in root.rglob("*.yaml") if "build" not in p.parts}
+        if step % 4 == 3:
+            rng.choice(extra)()
+            done.append("a hand-written page or asset")
+        else:
+            done.append(rng.choice(EDITS)(root, rng))
+        try:
+            said = _build(root)
+        except AssertionError:  # the edit broke a reference: undo it (test_incremental tests that)
+            for path, data in yaml_before.items():
+                path.write_bytes(data)
+            for path in {p for p in root.rglob("*.yaml") if "build" not in p.parts} - yaml_before.keys():
+                path.unlink()
+            said = _build(root)
+        rendered = _rendered(said)
+        assert rendered is not None, (done, said[-2000:])  # nothing here needs a full build
+        _same_as_mkdocs(root, tmp_path)
+
+
+def test_the_search_index_upon_the_last_site_is_a_clean_builds(shipped: Path, tmp_path: Path) -> None:
+    _build(shipped)
+    path = shipped / "content/meetings/2018-helsinki-summit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+    assert _rendered(_build(shipped)) is not None
+    upon = {n: d for n, d in _tree(shipped / "site").items() if n.startswith("pagefind/")}
+    _build(shipped, "--clean")
+    clean = {n: d for n, d in _tree(shipped / "site").items() if n.startswith("pagefind/")}
+    assert upon == clean and any(n.endswith(".pf_fragment") for n in clean)
+
+
+def test_one_edit_renders_only_the_pages_whose_markdown_changed(shipped: Path, tmp_path: Path) -> None:
+    _build(shipped)
+    docs = shipped / "build" / "docs"
+    before = _tree(docs)
+    path = shipped / "content/meetings/2018-helsinki-summit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+    said = _build(shipped)
+    changed = [n for n, data in _tree(docs).items() if n.endswith(".md") and before.get(n) != data]
+    assert _rendered(said) == len(changed) and 0 < len(changed) < 20
+    assert "Helsinki talks" in (shipped / "site/meetings/2018-helsinki-summit/index.html").read_text()
+    _same_as_mkdocs(shipped, tmp_path)
+
+
+def test_a_page_that_links_to_a_page_that_comes_is_rendered_again(shipped: Path, tmp_path: Path) -> None:
+    about = shipped / "content/pages/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nSee [the next one](meetings/2030-next-summit.md).\n")
+    _build(shipped)
+    assert 'href="meetings/2030-next-summit.md"' in (shipped / "site/about/index.html").read_text()  # not found yet
+    geneva = (shipped / "content/meetings/2021-06-geneva-summit.yaml").read_text(encoding="utf-8")
+    new = geneva.replace("title: Geneva summit", "title: Next summit").replace("date: 2021-06", "date: 2030")
+    (shipped / "content/meetings/2030-next-summit.yaml").write_text(new, encoding="utf-8")
+    said = _build(shipped)
+    assert _rendered(said) is not None
+    assert 'href="../meetings/2030-next-summit/"' in (shipped / "site/about/index.html").read_text()
+    _same_as_mkdocs(shipped, tmp_path)
+
+
+def _read_state(root: Path) -> dict[str, Any]:
+    state: dict[str, Any] = json.loads((root / STATE_FILE).read_text(encoding="utf-8").partition("\n")[2])
+    return state
+
+
+def _write_state(root: Path, payload: str) -> None:
+    """The state as summitry itself would have signed it: what is inside is then what is checked."""
+    (root / STATE_FILE).write_text(f"{sign(payload.encode())}\n{payload}", encoding="utf-8")
+
+
+def _spoil_json(root: Path) -> None:
+    _write_state(root, json.dumps(_read_state(root))[:1000])
+
+
+def _unsigned(root: Path) -> None:
+    """A state as a pull request or an archive could carry it: well formed, signed elsewhere."""
+    (root / STATE_FILE).write_text("0" * 64 + "\n" + json.dumps(_read_state(root)), encoding="utf-8")
+
+
+def _spoil_version(root: Path) -> None:
+    _write_state(root, json.dumps({**_read_state(root), "version": 0}))
+
+
+def _spoil_page(root: Path) -> None:
+    state = _read_state(root)
+    state["pages"]["about.md"] = {"entries": 3}
+    _write_state(root, json.dumps(state))
+
+
+def _spoil_files(root: Path) -> None:
+    state = _read_state(root)
+    state["files"]["about/index.html"] = "about.md"
+    state["pages"]["index.md"]["links"] = ["not", "a", "table"]
+    _write_state(root, json.dumps(state))
+
+
+def _spoil_links(root: Path) -> None:
+    state = _read_state(root)
+    state["pages"]["about.md"]["links"] = {"index.md": {"x": 1}}
+    _write_state(root, json.dumps(state))
+
+
+def _spoil_site(root: Path) -> None:
+    page = root / "site/about/index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- by hand -->")
+
+
+def _lose_state(root: Path) -> None:
+    (root / STATE_FILE).unlink()
+
+
+SPOILS = {
+    _spoil_json: "the state of the last build is not JSON",
+    _unsigned: "the state of the last build was not written by summitry on this machine for this user",
+    _spoil_version: "the state is of another format or engine",
+    _spoil_page: "the state's record of 'about.md' is not as written",
+    _spoil_files: "the state's record of the site's files is not as written",
+    _spoil_links: "the state's record of 'about.md' is not as written",
+    _spoil_site: "the site folder is not as the last build left it",
+    _lose_state: "no state of an earlier build",
+}
+
+
+@pytest.mark.parametrize("spoil", SPOILS, ids=[f.__name__ for f in SPOILS])
+def test_a_spoiled_state_gives_a_full_build_said_in_one_line(shipped: Path, tmp_path: Path, spoil) -> None:
+    _build(shipped)
+    spoil(shipped)
+    said = _build(shipped)
+    assert [line for line in said.splitlines() if "A full build" in line] == [
+        f"INFO    -  A full build: {SPOILS[spoil]}"
+    ]
+    assert _rendered(said) is None
+    _same_as_mkdocs(shipped, tmp_path)
+    assert _rendered(_build(shipped)) == 0  # and the state is whole again
+
+
+def test_clean_renders_every_page_and_a_config_change_is_a_full_build(shipped: Path, tmp_path: Path) -> None:
+    _build(shipped)
+    assert _rendered(_build(shipped, "--clean")) is None
+    config = shipped / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_name: Summitry", "site_name: Renamed"))
+    said = _build(shipped)
+    assert "A full build: the configuration, the theme, an installed package or the builder changed" in said
+    _same_as_mkdocs(shipped, tmp_path)
+
+
+def test_a_failed_build_upon_the_last_site_leaves_it_as_it_was(shipped: Path) -> None:
+    _build(shipped)
+    site = _tree(shipped / "site")
+    about = shipped / "content/pages/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nA [broken link](nowhere.md).\n")
+    path = shipped / "content/meetings/2018-helsinki-summit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+    assert main(["build", "--root", str(shipped)]) == 1  # strict: the broken link is a warning
+    assert _tree(shipped / "site") == site  # not one of the site's files was written through its link
+    about.write_text(about.read_text(encoding="utf-8").replace("A [broken link](nowhere.md).", ""))
+    assert _rendered(_build(shipped)) is not None  # the state still describes the site
