@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,7 +157,7 @@ def _site_config(project: Project) -> SiteConfig | None:
     return site_config(project.config_file, "Summitry") if project.config_file.exists() else None
 
 
-def settings(project: Project, updated: dict[str, str] | None = None) -> Settings:
+def settings(project: Project, updated: Mapping[str, str] | None = None) -> Settings:
     """What rendering needs beyond the records: the edit link base and hand-written pages."""
     edit_base, site_url, site_name, md_in_html = None, "", "Summitry", False
     config = _site_config(project)

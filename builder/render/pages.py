@@ -30,7 +30,7 @@ from builder.render.json_ld import LinkedData, wikidata_url
 from builder.render.json_schema import SCHEMA_DIR, schema_texts
 from builder.render.page_links import Page
 from builder.render.statements import in_date_order, lead, tenure
-from builder.render.track import Memo
+from builder.render.track import Memo, planning
 from builder.render.year_pages import TIMELINE_PAGE, year_jobs
 from builder.resolve.prose import front_matter, link_target, plain, text
 from builder.resolve.site import Cited, Site, pairs, relation_id
@@ -187,6 +187,10 @@ class Renderer:
         another process (builder.jobs). Raises before any job runs if a hand-written page
         would take a generated page's place.
         """
+        with planning():  # the list of pages is made again on every run: its reads are no page's
+            return self._jobs()
+
+    def _jobs(self) -> list[Job]:
         site = self.site
         jobs: list[Job] = export_jobs(site, self.settings.site_url, self.settings.site_name, self.pieces)
 
