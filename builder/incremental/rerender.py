@@ -207,13 +207,12 @@ class Pieces(Memo):
     """The records' parts of the exports: those kept from the run before, and those made now.
 
     A kept part is one that read no cell that changed; it is given as it is and notes no
-    cells, since the exports, which are all that use the parts, are made on every run."""
+    cells, since the exports, which are all that use the parts, are made on every run.
+    ``kept``: each part's key -> its text and what making it read."""
 
-    def __init__(self, before: PageReads, changed: set[int]) -> None:
+    def __init__(self, kept: Mapping[Hashable, tuple[str, Any]]) -> None:
         super().__init__()
-        self.kept: dict[Hashable, tuple[str, Sequence[int]]] = {
-            key: (text, read) for key, text, read in before.pieces if changed.isdisjoint(read)
-        }
+        self.kept = kept
         self.used: set[Hashable] = set()
 
     def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
@@ -246,7 +245,7 @@ def render(
     was = before.digests if len(before.digests) == len(cells) else [None] * len(cells)
     same = unchanged_tables({cell[0] for cell in cells}, before.tables, digests)
     changed = changed_cells(cells, was, digests, same)
-    pieces = Pieces(before, changed)
+    pieces = Pieces({key: (text, read) for key, text, read in before.pieces if changed.isdisjoint(read)})
     jobs = Renderer(tracked(site), settings, pieces).jobs()
     chosen = plan(jobs, reads, changed, output.as_written)
     output.begin({path for paths, _ in jobs for path in paths})

@@ -53,6 +53,18 @@ class Settings:
     updated: Mapping[str, str] = field(default_factory=dict)  # record file -> date of its last commit
 
 
+class _Now:
+    """The settings of the page being rendered, as the macros read them (``now.settings``): a
+    module imported by a template keeps the globals it was imported with, so they stay this
+    one object while what it holds changes."""
+
+    settings = Settings()
+
+
+_NOW = _Now()
+
+
+@functools.cache  # one per process: templates are compiled once, not once per run of summitry serve
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("builder.render", "templates"),
@@ -72,6 +84,7 @@ def _environment() -> jinja2.Environment:
     env.globals["lead"] = lead
     env.globals["front_matter"] = front_matter
     env.globals["pairs"] = lambda ids: [relation_id(a, b) for a, b in pairs(ids)]
+    env.globals["now"] = _NOW
     return env
 
 
@@ -82,8 +95,6 @@ class Renderer:
         self.settings = settings
         self.pieces = Memo() if pieces is None else pieces
         self.env = _environment()
-        self.env.globals["md_in_html"] = settings.md_in_html
-        self.env.globals["updated"] = settings.updated
         self._links = Memo()
         self.linked_data = LinkedData(site, settings.site_url)
         self.helpers = self._helpers()
@@ -152,6 +163,7 @@ class Renderer:
 
     def _render(self, template: str, path: str, **context: Any) -> str:
         page = Page(path, self.site, self._links)
+        _NOW.settings = self.settings  # the environment, and the macros it imported, are shared
         body = self.env.get_template(template).render(site=self.site, p=page, **self.helpers, **context)
         # Collapse the blank lines left by template control blocks: same input, same bytes.
         body = _TRAILING_SPACE.sub("", body.rstrip()).lstrip("\n")

@@ -51,6 +51,10 @@ def set_strict(on: bool) -> bool:
     return was
 
 
+def strict() -> bool:
+    return _strict
+
+
 def note(cell: Cell) -> None:
     if _stack:
         top = _stack[-1]
