@@ -181,7 +181,10 @@ class HeldPages:
             self._drop_piece(key)
         pieces = Pieces(self.pieces)
         jobs = dict(Renderer(tracked(site), settings, pieces).jobs())
-        gone = [paths for paths in self.reads if paths not in jobs]
+        # A job no more, whose files no job makes now (the redirects are one job whose files
+        # are the old ids: its files change with them)
+        made = {rel for paths in jobs for rel in paths}
+        gone = [(paths, [rel for rel in paths if rel not in made]) for paths in self.reads if paths not in jobs]
         touched = set(jobs) if changed is None else self.touched(changed)
         wanted = (touched | (jobs.keys() - self.reads.keys())) - set(EXPORTS)
         pages = [(paths, jobs[paths]) for paths in sorted(wanted) if paths in jobs]
@@ -201,15 +204,15 @@ class HeldPages:
             written, report.removed, len(output.known) - len(written), report.rendered + exports.rendered
         )
 
-    def _run(self, output: Output, jobs: list[Job], gone: list[Paths], note: bool) -> WriteReport:
+    def _run(self, output: Output, jobs: list[Job], gone: list[tuple[Paths, list[str]]], note: bool) -> WriteReport:
         puts, made = run_jobs(jobs, output, workers=1)
         if note:  # the exports are made on every run: what they read need not be kept
             for (paths, _), read in zip(jobs, made, strict=True):
                 self._note(paths, read)
         removed = []
-        for paths in gone:
+        for paths, files in gone:
             self._forget(paths)
-            for rel in paths:
+            for rel in files:
                 if rel in output.known:
                     del output.known[rel]
                     _remove(output.out, rel)
