@@ -36,7 +36,6 @@ from builder.resolve.prose import front_matter, link_target, plain, text
 from builder.resolve.site import Cited, Site, pairs, relation_id
 
 DESCRIPTION_LENGTH = 160
-_TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 EXAMPLE_MEETING = (Path(__file__).parent / "templates" / "example-meeting.yaml").read_text(encoding="utf-8")
 
@@ -166,7 +165,9 @@ class Renderer:
         _NOW.settings = self.settings  # the environment, and the macros it imported, are shared
         body = self.env.get_template(template).render(site=self.site, p=page, **self.helpers, **context)
         # Collapse the blank lines left by template control blocks: same input, same bytes.
-        body = _TRAILING_SPACE.sub("", body.rstrip()).lstrip("\n")
+        # Line by line: a pattern for trailing space tries every space of the page (a tenth of
+        # the render time, measured); rstrip() strips what its \s would, and no line break.
+        body = "\n".join(line.rstrip() for line in body.rstrip().split("\n")).lstrip("\n")
         return _BLANK_LINES.sub("\n\n", body) + "\n"
 
     def _edit(self, yaml_path: str) -> str | None:

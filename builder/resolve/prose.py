@@ -51,6 +51,7 @@ _EMPHASIS = re.compile(r"(?<![*_])(\*|(?<![^\W_])_)(?=[^\s*_])(.+?)(?<=[^\s*_])\
 # definition (':'), a setext underline ('='), a fence ('~'), or, after a link's '[', a footnote ('^').
 _START = re.compile(r"[-:=~^]|\d+\.")
 _MARKER = re.compile(r"/(?=//)")
+_MARKERS = re.compile(r"[*_]")
 _ENTITY = {":": "&#58;", "=": "&#61;", "~": "&#126;", "^": "&#94;"}
 
 Link = Callable[[str, str | None], str]
@@ -102,7 +103,7 @@ def _pairs(run: str, pattern: re.Pattern[str], between: Callable[[str], str]) ->
 
 
 def _plain(run: str) -> str:
-    return re.sub(r"[*_]", r"\\\g<0>", _characters(run))
+    return _MARKERS.sub(r"\\\g<0>", _characters(run))
 
 
 def link_problem(label: str, target: str) -> str | None:
