@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import operator
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -36,6 +37,7 @@ from builder.resolve.site import Site
 T = TypeVar("T")
 UPDATED = "updated"  # the dates of the records' last commits: settings, not the site
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_SET = frozenset(_SCALARS)
 
 
 def _hash(text: str) -> str:
@@ -73,27 +75,38 @@ class Plain:
 
     def __init__(self, files: Mapping[str, str]) -> None:
         self.files = files
+        self._fields: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 
     def __call__(self, value: Any) -> Any:
         kind = type(value)
-        if kind in _SCALARS:
+        if kind in _SCALAR_SET:
             return value
         if kind is tuple or kind is list:
-            if all(type(item) in _SCALARS for item in value):
+            if _SCALAR_SET.issuperset(map(type, value)):
                 return tuple(value)
-            return tuple(self(item) for item in value)
+            return tuple(map(self, value))
         if kind is dict:
             return ("{", tuple((self(k), self(v)) for k, v in value.items()))
         if kind is Entry:
             return ("entry", value.path, self.files.get(value.path))
-        if dataclasses.is_dataclass(value):
-            return (kind.__qualname__, tuple(self(getattr(value, f.name)) for f in dataclasses.fields(value)))
-        if isinstance(value, BaseModel):
-            extra = value.__pydantic_extra__ or {}
-            private = value.__pydantic_private__ or {}
-            parts = (value.__dict__, extra, private)
-            return (kind.__qualname__, tuple(self(part) for part in parts))
-        raise TrackingError(f"a {kind.__name__} in the site cannot be digested by value; add it to Plain")
+        fields = self._fields.get(kind) or self._reader(kind)
+        return (kind.__qualname__, tuple(map(self, fields(value))))
+
+    def _reader(self, kind: type) -> Callable[[Any], tuple[Any, ...]]:
+        """What of a value of ``kind`` is digested: every field of a dataclass, whether it
+        shows in its repr or takes part in its ==; a pydantic model's fields, extra and private."""
+        if dataclasses.is_dataclass(kind):
+            names = [f.name for f in dataclasses.fields(kind)]
+            read = (lambda value: (getattr(value, names[0]),)) if len(names) == 1 else operator.attrgetter(*names)
+        elif issubclass(kind, BaseModel):
+
+            def read(value: Any) -> tuple[Any, ...]:
+                return (value.__dict__, value.__pydantic_extra__ or {}, value.__pydantic_private__ or {})
+
+        else:
+            raise TrackingError(f"a {kind.__name__} in the site cannot be digested by value; add it to Plain")
+        self._fields[kind] = read
+        return read
 
 
 class Digests:
