@@ -376,8 +376,12 @@ def test_a_save_during_the_first_build_is_shown_once_it_ends(shipped: Path) -> N
         page = base + "summitry/meetings/2018-helsinki-summit/"
         _wait_for(lambda: "Saved early" in (_get(page) or ""), 120)
         kinds = ("full", "resident", "generated", "test")
-        order = [next(kind for kind in kinds if kind in line) for line in _lines(trace)]
-        assert order.index("generated") < order.index("test") < order.index("full"), order  # saved during it
-        assert "resident" in order[order.index("full") :]  # and taken after it
+
+        def order() -> list[str]:
+            return [next(kind for kind in kinds if kind in line) for line in _lines(trace)]
+
+        _wait_for(lambda: "resident" in order())  # the update's line comes once its exports are made
+        assert order().index("generated") < order().index("test") < order().index("full"), order()  # saved during it
+        assert order().index("full") < order().index("resident")  # and taken after it
     finally:
         serving.close()
