@@ -71,9 +71,10 @@ class Plain:
 
     Not its repr, which may leave fields out (``field(repr=False)``) or print an object by
     its address. A record stands for its file's digest (one read from the state has no raw
-    data to show); any type not known here is refused rather than digested in part."""
+    data to show), or, without ``files``, for its model's data; any type not known here is
+    refused rather than digested in part."""
 
-    def __init__(self, files: Mapping[str, str]) -> None:
+    def __init__(self, files: Mapping[str, str] | None) -> None:
         self.files = files
         self._fields: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 
@@ -88,7 +89,7 @@ class Plain:
         if kind is dict:
             return ("{", tuple((self(k), self(v)) for k, v in value.items()))
         if kind is Entry:
-            return ("entry", value.path, self.files.get(value.path))
+            return ("entry", value.path, self(value.model) if self.files is None else self.files.get(value.path))
         fields = self._fields.get(kind) or self._reader(kind)
         return (kind.__qualname__, tuple(map(self, fields(value))))
 
