@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import pickle
+import re
 import shutil
 from pathlib import Path
 
@@ -178,3 +179,14 @@ def test_a_damaged_key_is_made_again(small: Path, run, own_key: Path) -> None:
     assert len(key.read_bytes()) == 32  # a new key, with which this run's state was signed
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert run("generate", "--root", small).err == ""
+
+
+def test_every_library_summitry_runs_on_is_in_the_inputs() -> None:
+    """An upgrade of any of them is a full run: the state names each one's version."""
+    import tomllib
+
+    with open(REPO / "pyproject.toml", "rb") as handle:
+        required = tomllib.load(handle)["project"]["dependencies"]
+    names = {re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0].lower() for line in required}
+    versions = dict(part.rsplit(" ", 1) for part in state._libraries().split("; "))
+    assert names <= versions.keys() and "absent" not in versions.values()

@@ -34,6 +34,7 @@ import hmac
 import importlib.metadata
 import json
 import os
+import re
 import secrets
 import sys
 import time
@@ -74,6 +75,8 @@ LIBRARIES = (
     "mkdocs-material",
     "rapidfuzz",
     "python-slugify",
+    "text-unidecode",
+    "markupsafe",
 )
 # Larger files are summed up by their status: no input of a knowledge base is near this
 # size, and a hostile one must not make every run read it.
@@ -219,8 +222,16 @@ class _Scanner:
 
 
 def _libraries() -> str:
+    """The version of each library above, and of every other the installed summitry requires."""
+    try:
+        lines = importlib.metadata.requires("summitry") or []
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree never installed
+        lines = []
+    # what it runs on, not the extras for its tests and tools
+    required = [re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0] for line in lines if "extra ==" not in line]
+    names = sorted({name.lower() for name in (*LIBRARIES, *required) if name})
     versions = []
-    for name in LIBRARIES:
+    for name in names:
         try:
             versions.append(f"{name} {importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
