@@ -7,9 +7,14 @@ same run, on the same copy and with the same edits, is `summitry serve --dirty`:
 own dirty build on each change (every page's objects made again), with the search index
 repaired after it, as serve rebuilt before the preview rendered only the changed pages.
 
-Both ways run the same generate, which writes the changed Markdown, so the figures are
-also split at the moment generate wrote the meeting's Markdown page (its modification
-time): before it is generate's share, after it the engine's.
+Both ways hold the same site in memory (builder.resident), which writes the changed
+Markdown, so the figures are also split at the moment it wrote the meeting's Markdown page
+(its modification time): before it is the held site's share, after it the engine's.
+
+Before the rounds, one save is made while the first build still runs (as soon as the site
+is generated and MkDocs's first full build begins): it must be shown once that build ends.
+The load average of the machine (its 1-minute figure, from /proc/loadavg) is printed at the
+start and end of each way's rounds.
 
     python bench/preview.py [--root DIR] [--rounds N] [--meeting ID]
 """
@@ -17,6 +22,7 @@ time): before it is generate's share, after it the engine's.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -31,6 +37,8 @@ import urllib.request
 from pathlib import Path
 
 import yaml
+
+from builder.engines.changes import TRACE
 
 REPO = Path(__file__).resolve().parent.parent
 POLL = 0.05  # seconds between two looks at the same page
@@ -76,9 +84,23 @@ def _quiet(log: Path, seconds: float = 2.0) -> None:
         time.sleep(0.1)
 
 
-def _rounds(work: Path, record: Path, people: list[str], rounds: int, tag: str, *options: str) -> list[list[float]]:
+def _load() -> str:
+    return Path("/proc/loadavg").read_text(encoding="utf-8").split()[0] if Path("/proc/loadavg").exists() else "?"
+
+
+def _traced(trace: Path, what: str) -> bool:
+    if not trace.exists():
+        return False
+    return any(what in json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines())
+
+
+def _rounds(
+    work: Path, record: Path, people: list[str], rounds: int, tag: str, *options: str
+) -> tuple[list[list[float]], float, bool, tuple[str, str]]:
     """Serve ``work`` (with ``options``) and retitle ``record`` ``rounds`` times: for each,
-    seconds from the save to generate's write and to each page showing the edit."""
+    seconds from the save to the held site's write and to each page showing the edit. Also:
+    from a save made during the first build to the pages showing it, whether the first build
+    was still running then, and the load average at the start and the end."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -88,14 +110,25 @@ def _rounds(work: Path, record: Path, people: list[str], rounds: int, tag: str, 
     urls = [base + f"meetings/{record.stem}/", *(base + f"leaders/{p}/" for p in people)]
     page_md = work / "build/docs/meetings" / f"{record.stem}.md"
     log = work.parent / f"serve-{tag}.log"
+    trace = work.parent / f"trace-{tag}.jsonl"
     command = [sys.executable, "-m", "builder.cli", "serve", "--root", str(work), "--dev-addr", f"127.0.0.1:{port}"]
+    loads = _load()
     with open(log, "w") as out:
-        server = subprocess.Popen(
-            [*command, *options], stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-        )
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", TRACE: str(trace)}
+        server = subprocess.Popen([*command, *options], stdout=out, stderr=subprocess.STDOUT, env=env)
     figures = []
     try:
-        _until(urls[0], "</html>", timeout=3600)  # the first full build: minutes at 10,000 meetings
+        start = time.monotonic()
+        while not _traced(trace, "generated"):  # the site is made; MkDocs's first build begins
+            if time.monotonic() - start > 3600 or server.poll() is not None:
+                raise TimeoutError(f"serve did not generate the site: {log}")
+            time.sleep(POLL)
+        marker = f"early-{tag}"
+        saved = time.time()
+        text = record.read_text(encoding="utf-8")
+        record.write_text(re.sub(r"^title: ", f"title: {marker} ", text, count=1, flags=re.M), encoding="utf-8")
+        during = not _traced(trace, "full")
+        early = max(_shown(urls, marker, timeout=3600)) - saved  # the first full build: minutes at 10,000 meetings
         for n in range(rounds):
             _quiet(log)
             marker = f"retitled-{tag}-{n}"
@@ -111,7 +144,7 @@ def _rounds(work: Path, record: Path, people: list[str], rounds: int, tag: str, 
     finally:
         server.terminate()
         server.wait(timeout=60)
-    return figures
+    return figures, early, during, (loads, _load())
 
 
 def main() -> None:
@@ -127,8 +160,10 @@ def main() -> None:
     record = next(p for p in meetings if p.stem == args.meeting) if args.meeting else meetings[0]
     participants = yaml.safe_load(record.read_text(encoding="utf-8"))["participants"]
     try:
-        ours = _rounds(work, record, participants, args.rounds, "pages")
-        dirty = _rounds(work, record, participants, args.rounds, "dirty", "--dirty")
+        ours, early, during, loads = _rounds(work, record, participants, args.rounds, "pages")
+        dirty, dirty_early, dirty_during, dirty_loads = _rounds(
+            work, record, participants, args.rounds, "dirty", "--dirty"
+        )
     finally:
         shutil.rmtree(work.parent, ignore_errors=True)
 
@@ -141,17 +176,26 @@ def main() -> None:
     print(f"{args.rounds} rounds each, python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print(f"{'median seconds from saving the record':52} {'preview':>8} {'--dirty':>8} {'ratio':>6}")
     rows = [
-        ("until generate has written the meeting's page", 0, False),
+        ("until the held site has written the meeting's page", 0, False),
         ("until the meeting's page shows the new title", 1, False),
         ("until every participant's page shows it", slice(2, None), False),
-        ("  of which after generate: the meeting's page", 1, True),
-        ("  of which after generate: every participant's", slice(2, None), True),
+        ("  of which after that write: the meeting's page", 1, True),
+        ("  of which after that write: every participant's", slice(2, None), True),
     ]
     for label, column, since in rows:
         a, b = median(ours, column, since), median(dirty, column, since)
         print(f"{label:52} {a:8.2f} {b:8.2f} {a / b:6.2f}")
     worst = max(max(r[1:]) for r in ours)
     print(f"slowest page in any preview round: {worst:.2f} s after the save")
+    for name, seconds, was_during, load in (
+        ("preview", early, during, loads),
+        ("--dirty", dirty_early, dirty_during, dirty_loads),
+    ):
+        when = "during the first build" if was_during else "after the first build (it ended first)"
+        print(
+            f"{name}: a save made {when} shown {seconds:.1f} s later; "
+            f"load average {load[0]} at the start, {load[1]} at the end"
+        )
 
 
 if __name__ == "__main__":

@@ -163,10 +163,17 @@ def _cmd_schema(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_serve(project: Project, args: argparse.Namespace) -> int:
-    from builder.serve import serve  # imports MkDocs' server only when serving
+def _refused_while_serving(exc: SummitryError) -> None:
+    """A save summitry serve refused: the lines check gives, and that the site is as it was."""
+    for line in _told(exc):
+        print(line, file=sys.stderr)
+    print("The site shows the last good version.", file=sys.stderr, flush=True)
 
-    serve(project, args.dev_addr, args.engine, args.dirty)
+
+def _cmd_serve(project: Project, args: argparse.Namespace) -> int:
+    from builder.serve import Tell, serve  # imports MkDocs' server only when serving
+
+    serve(project, args.dev_addr, Tell(_warn, _note, _refused_while_serving), args.engine, args.dirty)
     return 0
 
 
@@ -372,15 +379,18 @@ def main(argv: list[str] | None = None) -> int:
     except (NotAKnowledgeBase, AddressTaken) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except ValidationFailed as exc:
-        for line in listed(exc.problems):
-            print(line, file=sys.stderr)
-        count = len(exc.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
-        return EXIT_PROBLEMS
     except SummitryError as exc:
-        print(f"error: {printable(str(exc))}", file=sys.stderr)
+        for line in _told(exc):
+            print(line, file=sys.stderr)
         return EXIT_PROBLEMS
+
+
+def _told(exc: SummitryError) -> list[str]:
+    """What a user is told of an error: each problem on its line, and how many there are."""
+    if not isinstance(exc, ValidationFailed):
+        return [f"error: {printable(str(exc))}"]
+    count = len(exc.problems)
+    return [*listed(exc.problems), f"{count} problem{'s' if count != 1 else ''} found; nothing was written."]
 
 
 def entry() -> None:

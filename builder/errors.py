@@ -122,6 +122,10 @@ class ChangedDuringRun(SummitryError):
     """A file changed between two reads of one run; the next run sees it as it is."""
 
 
+class TrackingError(SummitryError):
+    """A page read the site in a way the incremental runs cannot follow (strict mode, tests)."""
+
+
 class EngineFailed(SummitryError):
     """The site engine (MkDocs) reported an error or, under --strict, a warning."""
 

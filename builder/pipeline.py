@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,7 +118,7 @@ def assemble(
 def _old_forms(root: Path, entries: list[Entry[Any]]) -> list[Problem]:
     """One warning per record still in the form before citation marks, where its citations
     are written (a record kept from the last run is read again to say where)."""
-    return [marks.old_form(_placed(root, entry)) for entry in entries if marks.is_old(entry.model)]
+    return [marks.old_form(placed(root, entry)) for entry in entries if marks.is_old(entry.model)]
 
 
 def _in_file_order(root: Path, entries: list[Entry[Any]]) -> list[Entry[Any]]:
@@ -128,7 +128,7 @@ def _in_file_order(root: Path, entries: list[Entry[Any]]) -> list[Entry[Any]]:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Loading makes millions of objects that live on and hold no cycles; the cyclic
     collector would walk them again and again (a fifth of the time of check, measured)."""
     was = gc.isenabled()
@@ -146,7 +146,7 @@ def check(project: Project, strict: bool = False, warn: Warn | None = None) -> S
     Warnings (references to old ids) go to ``warn``; under ``strict`` they are errors. Advice
     on statements (builder.advice) goes to ``warn`` too, and stays a warning under ``strict``.
     """
-    with _collector_paused():
+    with collector_paused():
         raws, problems = load_all(project.root)
         site, found, warnings = assemble(project.root, raws)
     problems += found
@@ -165,7 +165,7 @@ def _site_config(project: Project) -> SiteConfig | None:
     return site_config(project.config_file, "Summitry") if project.config_file.exists() else None
 
 
-def settings(project: Project, updated: dict[str, str] | None = None) -> Settings:
+def settings(project: Project, updated: Mapping[str, str] | None = None) -> Settings:
     """What rendering needs beyond the records: the edit link base and hand-written pages."""
     edit_base, site_url, site_name, md_in_html = None, "", "Summitry", False
     config = _site_config(project)
@@ -193,10 +193,40 @@ def generate(
     it, or in any doubt, everything is read and rendered, and ``note`` hears in one line why
     (nothing when there was no state at all).
     """
+    start = begin(project, strict)
+    head, output, inputs = start.head, start.output, start.inputs
+    if head and head.inputs.records == inputs.records and head.updated == start.updated and output.intact():
+        # Nothing read has changed and nothing written was touched: the output is what a
+        # run would make. Its warnings are told again, as a run would.
+        for problem in head.warnings:
+            if warn is not None:
+                warn(problem)
+        return WriteReport((), (), len(output.known))  # and no state is saved: it writes nothing
+    return run(project, strict, start, warn, workers, progress, note).report
+
+
+@dataclass
+class Start:
+    """What a run finds before it reads any record: the last run's head (None when it cannot
+    be used, and ``why``), the output folder, and the inputs' digests and dates."""
+
+    head: state.Head | None
+    why: str
+    output: Output
+    inputs: state.Inputs
+    updated: dict[str, str]
+
+
+def options(project: Project, strict: bool) -> tuple[object, ...]:
+    """The run's options, as the state keeps them. The settings too: an !ENV value in
+    mkdocs.yml changes with the environment, not the file."""
+    return ("generate", strict, _site_config(project))
+
+
+def begin(project: Project, strict: bool) -> Start:
     output = Output(project.docs)
     head, why = state.load_head(project.docs)
-    # The settings too: an !ENV value in mkdocs.yml changes with the environment, not the file.
-    inputs = state.scan(project.root, ("generate", strict, _site_config(project)), head.inputs.seen if head else None)
+    inputs = state.scan(project.root, options(project, strict), head.inputs.seen if head else None)
     updated = last_changed(project.root)  # a commit changes no file, but it changes these dates
     if head is not None:
         part = inputs.changed_part(head.inputs)
@@ -204,59 +234,83 @@ def generate(
             head, why = None, f"{part} changed since the last run"
         elif not output.manifest_exists():
             head, why = None, f"{output.out} has no list of what the last run wrote"
-    if head and head.inputs.records == inputs.records and head.updated == updated and output.intact():
-        # Nothing read has changed and nothing written was touched: the output is what a
-        # run would make. Its warnings are told again, as a run would.
-        for problem in head.warnings:
-            if warn is not None:
-                warn(problem)
-        return WriteReport((), (), len(output.known))  # and no state is saved: it writes nothing
+    return Start(head, why, output, inputs, updated)
+
+
+@dataclass
+class Run:
+    """What a generate run made, and what it kept for the next: summitry serve holds it
+    between saves (builder.resident)."""
+
+    site: Site
+    settings: Settings
+    inputs: state.Inputs
+    updated: dict[str, str]
+    body: state.Body
+    warnings: list[Problem]
+    report: WriteReport
+
+
+def run(
+    project: Project,
+    strict: bool,
+    start: Start,
+    warn: Warn | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    note: Note | None = None,
+) -> Run:
+    """The run that :func:`generate` makes when something changed: check, render, keep the state."""
+    head, why, inputs, updated = start.head, start.why, start.inputs, start.updated
     body: state.Body | None = None
     if head is not None:
         body, why = state.load_body(project.docs, head)
-    with _collector_paused():
-        site, warnings, body, why = _analysed(project, strict, inputs, body, why)
+    with collector_paused():
+        site, warnings, body, why = analysed(project, strict, inputs, body, why)
     if why and why != "missing" and note is not None:
         note(f"full run: {why}")
     for warning in warnings:
         if warn is not None:
             warn(warning)
+    rendering = settings(project, Reads(UPDATED, updated))
     # The site lives until the run ends and holds no cycles: the collector need not walk it.
     gc.freeze()
     try:
         report, body.pages = render(
-            site,
-            settings(project, Reads(UPDATED, updated)),
-            inputs.records,
-            updated,
-            output,
-            body.pages,
-            workers,
-            progress,
+            site, rendering, inputs.records, updated, start.output, body.pages, workers, progress
         )
-        failed = state.save(project.docs, state.Head(inputs=inputs, updated=updated, warnings=warnings), body)
+        head = state.Head(inputs=inputs, updated=updated, warnings=warnings, output=state.output_digest(project.docs))
+        failed = state.save(project.docs, head, body)
     finally:
         gc.unfreeze()
     if failed and note is not None:
         note(failed)
-    return report
+    return Run(site, rendering, inputs, updated, body, warnings, report)
 
 
-def _analysed(
-    project: Project, strict: bool, inputs: state.Inputs, body: state.Body | None, why: str
+Kept = dict[str, tuple[Entry[Any], list[Reference]]]
+"""Records that passed before, by file, with what they name: what a run need not parse again."""
+
+
+def analysed(
+    project: Project, strict: bool, inputs: state.Inputs, body: state.Body | None, why: str, held: Kept | None = None
 ) -> tuple[Site, list[Problem], state.Body, str]:
     """Check every record, parsing only those whose files changed since ``body``; raise
     every problem at once. Returns the site, the warnings, the body to keep, and why the
-    run is a full one ("" when it is not)."""
+    run is a full one ("" when it is not). ``held``: the records of ``body`` as a process
+    holds them (summitry serve), which need not be read from the state."""
     root = project.root
     before = body.records if body else {}
-    kept: dict[str, tuple[Entry[Any], list[Reference]]] = {}
+    kept: Kept = {}
     for rel, cached in before.items():
         if inputs.records.get(rel) == cached.digest:
+            if held is not None and rel in held:
+                kept[rel] = held[rel]
+                continue
             try:
                 kept[rel] = state.cached_entry(rel, cached)
             except ValueError as exc:
-                return _analysed(project, strict, inputs, None, str(exc))
+                return analysed(project, strict, inputs, None, str(exc))
     if body is None:
         raws, problems = load_all(root)
     else:
@@ -267,7 +321,7 @@ def _analysed(
             raws += [record] if record else []
     if body is not None and (body.aliased or any(r.data.get("aliases") for r in raws)):
         # Old ids rewrite other records' references as they are read: no record is as cached.
-        return _analysed(project, strict, inputs, None, "")
+        return analysed(project, strict, inputs, None, "")
     entries = [entry for entry, _ in kept.values()]
     # What passed before needs no second check of what depends on it alone, unless a
     # source changed: its archive is what quotes are checked against.
@@ -280,14 +334,14 @@ def _analysed(
     problems += found
     if strict:
         problems += warnings
-    if body is not None and any(p.path in kept for p in problems):
+    if body is not None and any(p.path in kept and not kept[p.path][0].raw.positions for p in problems):
         # A record read from the state was kept without where its values are written: a
         # run from the files tells exactly where the problem is.
-        return _analysed(project, strict, inputs, None, "")
+        return analysed(project, strict, inputs, None, "")
     if problems or site is None:
         raise ValidationFailed(problems)
     advice = state.advice_from_data(body.advice) if body else {}
-    warnings += advise(site, advice, inputs.records, functools.partial(_placed, root))
+    warnings += advise(site, advice, inputs.records, functools.partial(placed, root))
     records: dict[str, state.CachedRecord] = {}
     for table in site.records.values():
         for entry in table.values():
@@ -304,7 +358,7 @@ def _analysed(
     return site, warnings, kept_body, why if body is None else ""
 
 
-def _placed(root: Path, entry: Entry[Any]) -> Entry[Any]:
+def placed(root: Path, entry: Entry[Any]) -> Entry[Any]:
     """The record with where each of its values is written, read again if it came from the state."""
     if entry.raw.positions:
         return entry

@@ -1,33 +1,36 @@
-"""``summitry serve``: the engine's live-reload server on build/docs, fed by a record watcher.
+"""``summitry serve``: the engine's live-reload server, fed by the site this process holds.
 
-The engine watches build/docs and reloads the browser; we watch the records and regenerate.
-Generate writes only pages whose bytes changed and the engine never writes into build/docs,
-so a save causes one rebuild and no loop. A record with an error is reported in the
-terminal and nothing is written, so the last good site stays up.
+The resolved site stays in memory (builder.resident). A save re-reads the files that
+changed, checks them and what refers to them, renders the pages that read what changed,
+and tells the engine which docs files it wrote or removed; the engine renders those in this
+same process (builder.engines.mkdocs), so nothing runs in a child and nothing is read again
+that did not change. A record with an error is reported as ``summitry check`` reports it,
+and nothing is written: the last good site stays up.
 
 A save is heard from the system's file events where there are any (polling, slower and
-dearer on a large knowledge base, stays as the fallback), and generate runs in a child
-that started, and imported the builder, before the save: Python's start and the builder's
-imports are most of a second, which a preview should not wait for.
+dearer on a large knowledge base, stays as the fallback). Each update compares the files
+with the site held, not with the last look at them, so no save is lost: one made while the
+first build runs is shown when it ends, and one made while the records have an error is
+shown once they check out again.
 """
 
 from __future__ import annotations
 
 import errno
-import json
 import socket
-import subprocess
-import sys
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from builder import engines
-from builder.engines.changes import Watcher
-from builder.errors import AddressTaken, Problem
-from builder.incremental.state import BUILDER, fingerprint
-from builder.pipeline import Project, generate
+from builder.engines import Publish
+from builder.engines.changes import Watcher, trace
+from builder.errors import AddressTaken, Problem, SummitryError
+from builder.incremental.output import WriteReport
+from builder.pipeline import Project
 from builder.records.folders import RECORD_TOPS
+from builder.resident import Resident
 
 POLL_SECONDS = 0.3
 # A poll may take at most this share of one core: on a large knowledge base (a scan of
@@ -35,141 +38,104 @@ POLL_SECONDS = 0.3
 POLL_SHARE = 0.1
 EVENTS_SPARE = 10  # where file events wake the watcher, polling (for what they miss) is this much rarer
 SETTLE_SECONDS = 0.03  # after an event, until the writes stop coming
+STOP_SECONDS = 60  # at the end, how long an update under way may take to finish
 
 
-def _problem(fields: dict[str, Any]) -> Problem:
-    return Problem(**{name: fields[name] for name in Problem.__dataclass_fields__ if name in fields})
+@dataclass(frozen=True)
+class Tell:
+    """How serve speaks, as the command line gives it (only builder.cli turns errors into
+    output): a warning, a line of news, and a save refused with why."""
+
+    warn: Callable[[Problem], None]
+    note: Callable[[str], None]
+    refused: Callable[[SummitryError], None]
 
 
-class Child:
-    """A ``generate --format json`` run in a child process, started ahead: it imports the
-    builder, then waits for :meth:`run`. One that holds code older than the builder's
-    files now is not used, so that an edit of the builder is run with the new code."""
+def serve(project: Project, dev_addr: str, tell: Tell, engine: str = "mkdocs", dirty: bool = False) -> None:
+    """Generate, then serve with the engine's live reload while a watcher updates the site.
 
-    def __init__(self, project: Project) -> None:
-        self.code = _code()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "builder.serve", "--root", str(project.root)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def fresh(self) -> bool:
-        return self.code == _code()
-
-    def run(self) -> tuple[int, str, str]:
-        out, err = self.process.communicate("go\n")
-        return self.process.returncode, out, err
-
-    def close(self) -> None:
-        """End it unused: it holds nothing but imported modules."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.communicate()
-
-
-def _code() -> list[tuple[str, int]]:
-    return sorted((str(p), p.stat().st_mtime_ns) for p in BUILDER.rglob("*") if "__pycache__" not in p.parts)
-
-
-def regenerate(project: Project, child: Child | None = None, recovering: bool = False) -> bool:
-    """One generate run for the watcher, in a child process: never raises, so serving goes on.
-
-    A child can render with a worker per core (a process running threads, as this one
-    does, renders alone), and gives its memory back when it ends. It reports as JSON
-    (``generate --format json``), which is told here in the terminal. ``child``: one
-    started ahead, if it is still fresh. ``recovering``: the run before failed, and the
-    terminal still ends with its problems, so a success says the site is whole again.
-    """
-    if child is None or not child.fresh():
-        if child is not None:
-            child.close()
-        child = Child(project)
-    code, out, err = child.run()
-    sys.stderr.write(err)
-    try:
-        result = json.loads(out)
-    except json.JSONDecodeError:
-        result = {"ok": False, "error": f"generate ended with status {code} and no report"}
-    for fields in result.get("warnings", []):
-        print(f"warning: {_problem(fields)}", file=sys.stderr)
-    if not result.get("ok"):
-        problems = [_problem(fields) for fields in result.get("problems", [])]
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        if result.get("error"):
-            print(f"error: {result['error']}", file=sys.stderr)
-        elif problems:
-            print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", file=sys.stderr)
-        print("The site shows the last good version.", file=sys.stderr)
-        return False
-    written, removed = len(result.get("written", [])), len(result.get("removed", []))
-    if written or removed:
-        print(f"regenerated: {written} written, {removed} removed", file=sys.stderr)
-    if recovering:
-        changed = written + removed
-        print(f"The site is up to date again: {changed} page{'s' if changed != 1 else ''} changed.", file=sys.stderr)
-    return True
-
-
-def _watch(project: Project, stop: threading.Event) -> None:
-    woken = threading.Event()
-    root = str(project.root)
-    tops = tuple((str(project.root / top), True) for top in RECORD_TOPS if (project.root / top).is_dir())
-    events = Watcher(root, woken.set, recursive=False, also=tops)  # the root itself for mkdocs.yml
-    share = POLL_SHARE / EVENTS_SPARE if events.start() else POLL_SHARE
-    seen = fingerprint(project.root, read=False)
-    interval = POLL_SECONDS
-    child = Child(project)
-    failed = False
-    try:
-        while not stop.is_set():
-            if woken.wait(interval):
-                while woken.wait(SETTLE_SECONDS):  # an editor's save may be several writes
-                    woken.clear()
-            woken.clear()
-            events.take()
-            start = time.perf_counter()
-            now = fingerprint(project.root, read=False)
-            interval = max(POLL_SECONDS, (time.perf_counter() - start) / share)
-            if now != seen and not stop.is_set():
-                seen = now
-                # a save during the run differs from `seen`: the next look runs again
-                failed = not regenerate(project, child, failed)
-                child = Child(project)
-    finally:
-        events.stop()
-        child.close()
-
-
-def _child(argv: list[str]) -> int:
-    """The child of :class:`Child`: the builder imported, generate waits for a line on stdin."""
-    from builder.cli import main
-
-    if not sys.stdin.readline():
-        return 0
-    return main(["generate", "--format", "json", *argv])
-
-
-def serve(project: Project, dev_addr: str, engine: str = "mkdocs", dirty: bool = False) -> None:
-    """Generate, then serve with the engine's live reload while a watcher regenerates.
-
+    The first run must succeed (there is no last good site to show yet): it raises.
     ``dirty``: the engine rebuilds with its own dirty builds (the benchmark's baseline)."""
     adapter = engines.engine(engine)
     _refuse_taken(dev_addr)  # before the first run: it takes a while, and would be for nothing
-    generate(project)  # the first run must succeed: there is no last good site to show yet
+    resident = Resident(project, tell.warn, tell.note)
+    first = resident.start()
+    trace({"generated": first.written, "removed": first.removed})
     stop = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(project, stop), daemon=True, name="summitry-watch")
+    watching: list[threading.Thread] = []
+
+    def started(publish: Publish) -> None:
+        watcher = threading.Thread(target=_watch, args=(resident, publish, stop, tell), daemon=True)
+        watcher.name = "summitry-watch"
+        watcher.start()
+        watching.append(watcher)
+
     try:
-        adapter.serve(project.config_file, dev_addr, watcher.start, dirty)
+        adapter.serve(project.config_file, dev_addr, started, dirty)
     except OSError as exc:  # another program took it since we looked
         if exc.errno != errno.EADDRINUSE:
             raise
         raise AddressTaken(_taken(dev_addr)) from None
     finally:
         stop.set()
+        for watcher in watching:
+            watcher.join(STOP_SECONDS)
+        if not any(w.is_alive() for w in watching):
+            resident.close()  # the state of what the preview wrote, for the next generate run
+
+
+def _watch(resident: Resident, publish: Publish, stop: threading.Event, tell: Tell) -> None:
+    root = resident.project.root
+    woken = threading.Event()
+    tops = tuple((str(root / top), True) for top in RECORD_TOPS if (root / top).is_dir())
+    events = Watcher(str(root), woken.set, recursive=False, also=tops)  # the root itself for mkdocs.yml
+    native = events.start()
+    share = POLL_SHARE / EVENTS_SPARE if native else POLL_SHARE
+    interval = 0.0  # the first look is at once: a save made during the first build is taken now
+    failed = False  # the last update was refused: the terminal ends with its problems
+    try:
+        while not stop.is_set():
+            heard = woken.wait(interval) and native
+            if heard:
+                while woken.wait(SETTLE_SECONDS):  # an editor's save may be several writes
+                    woken.clear()
+            woken.clear()
+            named = events.take()
+            if stop.is_set():
+                break
+            # Events name what changed; a poll (for what they miss) looks at every file.
+            start = time.perf_counter()
+            changed, failed = _update(resident, publish, tell, named if heard else None, failed)
+            if not changed and not heard:
+                interval = max(POLL_SECONDS, (time.perf_counter() - start) / share)
+    finally:
+        events.stop()
+
+
+def _update(
+    resident: Resident, publish: Publish, tell: Tell, paths: set[str] | None, recovering: bool = False
+) -> tuple[bool, bool]:
+    """One update of the held site, which never raises: serving goes on. Whether it changed
+    anything, and whether it was refused. ``recovering``: the update before was refused, so a
+    success says the site is whole again."""
+
+    def published(report: WriteReport) -> None:
+        publish([*report.written, *report.removed])
+
+    try:
+        report = resident.update(published, paths)
+    except SummitryError as exc:
+        tell.refused(exc)
+        return True, True
+    if report is None:
+        return False, recovering
+    publish([*report.written, *report.removed])  # the exports, made after the pages
+    if report.written or report.removed:
+        tell.note(f"regenerated: {len(report.written)} written, {len(report.removed)} removed")
+    if recovering:
+        changed = len(report.written) + len(report.removed)
+        tell.note(f"The site is up to date again: {changed} page{'s' if changed != 1 else ''} changed.")
+    return True, False
 
 
 def _taken(dev_addr: str) -> str:
@@ -190,7 +156,3 @@ def _refuse_taken(dev_addr: str) -> None:
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise AddressTaken(_taken(dev_addr)) from None
-
-
-if __name__ == "__main__":
-    sys.exit(_child(sys.argv[1:]))

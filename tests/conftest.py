@@ -13,6 +13,12 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
+from builder.render import track
+
+# Every test runs with the tracking strict, in this process and in the commands it starts: a
+# read of the site that no page would notice fails the test instead of leaving a page stale.
+os.environ[track.STRICT_ENV] = "1"
+track.set_strict(True)
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from builder import cli
 from builder.cli import main
 from builder.pipeline import Project
 from builder.records.site_config import Opaque, load, site_config
-from builder.serve import regenerate
+from builder.resident import Resident
+from builder.serve import Tell, _update
 
 RECIPE = """\
 site_name: Small
@@ -157,15 +159,23 @@ def test_generate_reports_to_serve_as_json(recipe: Path) -> None:
     assert [(p["path"], p["line"], p["field"]) for p in failed["problems"]] == [("leaders/gamma.yaml", 3, "colour")]
 
 
-def test_serve_tells_what_the_child_did(recipe: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    project = Project(recipe)
-    assert regenerate(project)
-    assert capsys.readouterr().err.startswith("regenerated: ")
-    assert regenerate(project)
-    assert capsys.readouterr().err == ""  # nothing changed, nothing to tell
-    (recipe / "leaders" / "gamma.yaml").write_text("name: [")
-    assert not regenerate(project)
-    assert capsys.readouterr().err == (
+def test_serve_tells_what_each_update_did(recipe: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    resident = Resident(Project(recipe), cli._warn, cli._note)
+    resident.start()
+    tell = Tell(cli._warn, cli._note, cli._refused_while_serving)
+    told: list[list[str]] = []
+    capsys.readouterr()
+    assert not _update(resident, told.append, tell, None)
+    assert capsys.readouterr().err == "" and told == []  # nothing changed, nothing to tell
+    gamma = recipe / "leaders" / "gamma.yaml"
+    gamma.write_text(gamma.read_text().replace("Joined the talks", "Joined the long talks"))
+    assert _update(resident, told.append, tell, {"leaders/gamma.yaml"})
+    assert capsys.readouterr().err.endswith("regenerated: 2 written, 0 removed\n")
+    assert "leaders/gamma.md" in told[0] and told[1] == ["leaders/gamma.md", "data/summitry.json"]
+    gamma.write_text("name: [")
+    assert _update(resident, told.append, tell, {"leaders/gamma.yaml"})
+    assert capsys.readouterr().err == (  # as check says it, and that the site is as it was
         "leaders/gamma.yaml:2:1: leader 'gamma': YAML syntax error: while parsing a flow node "
-        "did not find expected node content\n1 problem found.\nThe site shows the last good version.\n"
+        "did not find expected node content\n1 problem found; nothing was written.\n"
+        "The site shows the last good version.\n"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import gzip
 import json
 import os
@@ -51,10 +52,14 @@ def server(small: Path):
     yield from _serve(small)
 
 
-def _serve(root: Path, *options: str, env: dict[str, str] | None = None):
+def _serve(root: Path, *options: str, env: dict[str, str] | None = None, up: bool = True):
+    """Serve ``root``: (its address, root, the log), once it answers (``up``) or at once;
+    every build is traced to ``trace.jsonl`` beside it (unless ``env`` names another file),
+    which the tests wait on."""
     small = root
     port = _free_port()
     log = small.parent / "serve.log"
+    env = {TRACE: str(small.parent / "trace.jsonl"), **(env or {})}
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [
@@ -70,19 +75,48 @@ def _serve(root: Path, *options: str, env: dict[str, str] | None = None):
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
         )
         base = f"http://127.0.0.1:{port}/"
         try:
-            _wait_for(lambda: _get(base) is not None)
+            if up:
+                _wait_for(lambda: _get(base) is not None, 120)
             yield base, small, log
         finally:
             proc.terminate()
             proc.wait(timeout=10)
 
 
+def _lines(trace: Path) -> list[dict]:
+    return [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()] if trace.exists() else []
+
+
+def _shown(lines: list[dict]) -> tuple[list[dict], set[str], set[str]]:
+    """The held site's updates among trace lines, and the files the engine rendered or
+    copied, and removed, in those lines."""
+    updates = [line for line in lines if "resident" in line]
+    engine = [line for line in lines if line.get("full") is False]
+    made = {f for line in engine for f in (*line.get("rendered", ()), *line.get("copied", ()))}
+    return updates, made, {f for line in engine for f in line.get("removed", ())}
+
+
+def _updated(trace: Path, since: int, timeout: float = 60) -> tuple[dict, list[dict]]:
+    """Wait for the next update of the held site after line ``since`` of the trace, and for
+    the engine to have rendered (or copied, or removed) every file it wrote or removed: that
+    update, and the trace's lines after ``since``."""
+
+    def done() -> bool:
+        updates, made, removed = _shown(_lines(trace)[since:])
+        return bool(updates) and all(set(u["written"]) <= made and set(u["removed"]) <= removed for u in updates)
+
+    _wait_for(done, timeout)
+    lines = _lines(trace)[since:]
+    return _shown(lines)[0][0], lines
+
+
 def test_serve_reloads_on_record_change_without_looping(server) -> None:
     base, root, log = server
+    trace = root.parent / "trace.jsonl"
     page = base + "leaders/gamma/"
     first = _get(page)
     assert first is not None and "Joined the talks in 2022." in first
@@ -90,18 +124,23 @@ def test_serve_reloads_on_record_change_without_looping(server) -> None:
     epoch = _epoch(first)
 
     path = root / "leaders" / "gamma.yaml"
+    start = len(_lines(trace))
     path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
     _wait_for(lambda: "Joined the talks late." in (_get(page) or ""))
     _wait_for(lambda: _reloads(base, epoch))  # a browser showing the page is told to reload
+    _updated(trace, start)
 
-    # No loop: once settled, nothing is regenerated or rebuilt again.
-    time.sleep(2)
-    settled = log.read_text()
-    time.sleep(2)
-    later = log.read_text()
-    assert later.count("regenerated") == settled.count("regenerated") == 1
-    assert settled.count("Building documentation") >= 2  # the first build, and one for the edit
-    assert later.count("Building documentation") == settled.count("Building documentation")
+    # No loop: a second edit is the second update, and every build the engine made since the
+    # first edit rendered what one of the two wrote; the engine's own writes start nothing.
+    since = len(_lines(trace))
+    path.write_text(path.read_text().replace("Joined the talks late.", "Joined the talks at last."))
+    _updated(trace, since)
+    updates, _, _ = _shown(_lines(trace)[start:])
+    assert len(updates) == 2 and log.read_text().count("regenerated") == 2
+    written = {f for u in updates for f in u["written"]}
+    builds = [line for line in _lines(trace)[start:] if line.get("full") is False]
+    assert builds and all(set(b["rendered"]) | set(b["copied"]) <= written for b in builds)
+    assert all(b["rendered"] or b["copied"] or b["removed"] for b in builds)
 
 
 def _epoch(page: str) -> int:
@@ -223,8 +262,8 @@ def test_serve_through_properdocs(small: Path, tmp_path: Path) -> None:
         path = root / "leaders" / "gamma.yaml"
         path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
         _wait_for(lambda: "Joined the talks late." in (_get(base + "leaders/gamma/") or ""))
-        _wait_for(lambda: "regenerated: " in log.read_text())  # the page may show before generate has ended
-        builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+        _updated(trace, 0)
+        builds = [line for line in _lines(trace) if "full" in line]
         assert any("leaders/gamma.md" in b.get("rendered", ()) for b in builds if not b["full"])  # page by page
     finally:
         serving.close()
@@ -235,16 +274,6 @@ def test_serve_through_properdocs(small: Path, tmp_path: Path) -> None:
 # site's address, which serve sets to its own (as `mkdocs serve` does) for canonical links,
 # Open Graph URLs and the sitemap.
 RELOAD_SCRIPT = re.compile(r"<script>\s*var livereload = function.*?</script>(?=</body>)", re.S)
-
-
-def _settle(*files: Path, quiet: float = 2.0) -> None:
-    """Until none of ``files`` (the log, the trace) has grown for ``quiet`` seconds."""
-    last, since = None, time.monotonic()
-    while time.monotonic() - since < quiet:
-        sizes = [f.stat().st_size if f.exists() else 0 for f in files]
-        if sizes != last:
-            last, since = sizes, time.monotonic()
-        time.sleep(0.1)
 
 
 def _site(folder: Path) -> dict[str, bytes]:
@@ -269,20 +298,20 @@ def _same_as_a_clean_build(root: Path, base: str, served: Path, tmp: Path) -> No
         elif name.endswith(".gz"):
             got, want = gzip.decompress(got), gzip.decompress(want)
         got = got.replace(base.encode(), deployed.encode())
-        assert got == want, name
+        assert got == want, (name, _difference(got, want))
     index = json.loads(ours["search/search_index.json"])
     assert index == json.loads(theirs["search/search_index.json"])  # as data, too
     assert len(index["docs"]) > 30
 
 
+def _difference(got: bytes, want: bytes) -> list[str]:
+    """The lines that differ, for a failure one can read."""
+    lines = difflib.unified_diff(want.decode(errors="replace").splitlines(), got.decode(errors="replace").splitlines())
+    return [line[:200] for line in lines][:20]
+
+
 def _docs(root: Path) -> dict[str, bytes]:
     return _site(root / "build" / "docs")
-
-
-def _rendered(trace: Path) -> list[str]:
-    lines = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
-    assert [line["full"] for line in lines].count(True) == 1  # the first build only
-    return sorted({page for line in lines for page in line.get("rendered", ())})
 
 
 def test_the_preview_renders_only_what_changed_and_equals_a_clean_build(shipped: Path, tmp_path: Path) -> None:
@@ -292,22 +321,19 @@ def test_the_preview_renders_only_what_changed_and_equals_a_clean_build(shipped:
     base += "summitry/"
     meetings = root / "content" / "meetings"
     try:
-        first = json.loads(trace.read_text(encoding="utf-8").splitlines()[0])
+        first = next(line for line in _lines(trace) if "full" in line)
         assert first["full"]
         served = Path(first["site"])
 
         def change(action: Callable[[], object], page: str, shows: str | None) -> tuple[list[str], list[str]]:
             """Do ``action`` until ``page`` shows ``shows`` (None: until it is gone); the pages
             the preview rendered for it, and those whose Markdown changed."""
-            _settle(log, trace)
-            before, done = _docs(root), len(trace.read_text(encoding="utf-8").splitlines())
-            runs = log.read_text().count("regenerated: ")
+            before, done = _docs(root), len(_lines(trace))
             action()
             _wait_for(lambda: (_get(base + page) is None) if shows is None else shows in (_get(base + page) or ""), 60)
-            _wait_for(lambda: log.read_text().count("regenerated: ") > runs, 60)  # generate has ended
-            _settle(log, trace)
+            _, lines = _updated(trace, done)
             after = _docs(root)
-            builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()[done:]]
+            builds = [line for line in lines if "full" in line]
             assert builds and not any(b["full"] for b in builds), log.read_text()[-3000:]
             rendered = sorted(page for b in builds for page in b["rendered"])
             changed = sorted(n for n, data in after.items() if n.endswith(".md") and before.get(n) != data)
@@ -355,7 +381,32 @@ def test_what_the_preview_cannot_do_page_by_page_is_a_full_build(small: Path, tm
         config = root / "mkdocs.yml"  # every page shows the site's name
         config.write_text(config.read_text(encoding="utf-8").replace("site_name: Small", "site_name: Renamed"))
         _wait_for(lambda: "Renamed" in (_get(base + "leaders/gamma/") or "") and "Renamed" in (_get(base) or ""), 60)
-        builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+        builds = [line for line in _lines(trace) if "full" in line]
         assert [b["full"] for b in builds].count(True) == 2, log.read_text()[-3000:]
+    finally:
+        serving.close()
+
+
+def test_a_save_during_the_first_build_is_shown_once_it_ends(shipped: Path) -> None:
+    trace = shipped.parent / "trace.jsonl"
+    serving = _serve(shipped, up=False)
+    base, root, log = next(serving)
+    try:
+        # generate has ended and MkDocs's first build (seconds, on the shipped site) begins
+        _wait_for(lambda: any("generated" in line for line in _lines(trace)), 120)
+        with open(trace, "a", encoding="utf-8") as mark:
+            mark.write(json.dumps({"test": "saved"}) + "\n")
+        path = root / "content" / "meetings" / "2018-helsinki-summit.yaml"
+        path.write_text(path.read_text().replace("\ntitle: ", "\ntitle: Saved early ", 1))
+        page = base + "summitry/meetings/2018-helsinki-summit/"
+        _wait_for(lambda: "Saved early" in (_get(page) or ""), 120)
+        kinds = ("full", "resident", "generated", "test")
+
+        def order() -> list[str]:
+            return [next(kind for kind in kinds if kind in line) for line in _lines(trace)]
+
+        _wait_for(lambda: "resident" in order())  # the update's line comes once its exports are made
+        assert order().index("generated") < order().index("test") < order().index("full"), order()  # saved during it
+        assert order().index("full") < order().index("resident")  # and taken after it
     finally:
         serving.close()

@@ -8,6 +8,8 @@ import errno
 import json
 import os
 import pickle
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,45 @@ def test_a_temporary_state_file_of_a_killed_run_is_removed(small: Path, run) -> 
     other.write_text("mine", encoding="utf-8")
     assert run("generate", "--root", small).code == 0
     assert not dead.exists() and other.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_state_carried_from_another_knowledge_base_is_not_used(small: Path, run, tmp_path: Path) -> None:
+    """Signed with this user's key, a state from another knowledge base (or from another run of
+    this one) describes other files than those in build/docs: a full run, said in one line."""
+    other = tmp_path / "other"
+    shutil.copytree(small, other)
+    edited = other / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: Other ", 1), encoding="utf-8")
+    assert run("generate", "--root", small).code == 0
+    assert run("generate", "--root", other).code == 0
+    for name in (state.HEAD, state.BODY):  # the other's state, in place of this one's
+        (small / "build" / name).write_bytes((other / "build" / name).read_bytes())
+    page = small / "build" / "docs" / "meetings" / "2020-03-03-riverton-talks.md"
+    kept = page.read_bytes()
+    result = run("generate", "--root", small)
+    assert result.err == "full run: .summitry-manifest.json is not the list of files this state was saved with\n"
+    assert page.read_bytes() == kept and b"Other " not in kept
+
+
+def test_a_damaged_key_is_made_again(small: Path, run, own_key: Path) -> None:
+    assert run("generate", "--root", small).code == 0
+    key = own_key / "summitry" / "state-key"
+    key.write_bytes(b"short")
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.err == f"full run: {state.HEAD} was not written by summitry on this machine for this user\n"
+    assert len(key.read_bytes()) == 32  # a new key, with which this run's state was signed
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run("generate", "--root", small).err == ""
+
+
+def test_every_library_summitry_runs_on_is_in_the_inputs() -> None:
+    """An upgrade of any of them is a full run: the state names each one's version."""
+    import tomllib
+
+    with open(REPO / "pyproject.toml", "rb") as handle:
+        required = tomllib.load(handle)["project"]["dependencies"]
+    names = {re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0].lower() for line in required}
+    versions = dict(part.rsplit(" ", 1) for part in state._libraries().split("; "))
+    assert names <= versions.keys() and "absent" not in versions.values()

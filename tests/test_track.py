@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import jinja2
 import pytest
 
-from builder.render.track import ALL, KEYS, Memo, Reads, ReadsSeq, reading
-
-# What a page never does to the site's tables: change them.
-MUTATORS = {"__setitem__", "__delitem__", "__ior__", "clear", "pop", "popitem", "setdefault", "update"}
-NOT_READS = {"__class_getitem__", "__init_subclass__", "__subclasshook__", "__new__", "__init__", "fromkeys"}
-
-
-def _public_reads(base: type) -> set[str]:
-    names = {n for n in dir(base) if not n.startswith("__") or n in vars(base)}
-    # object's own (getattr, repr, sizeof, pickling) read no entry
-    return names - set(dir(object)) - MUTATORS - NOT_READS | ({"__eq__", "__ne__"} & set(vars(base)))
-
-
-def test_every_way_to_read_a_table_is_noted() -> None:
-    for wrapper, base in ((Reads, dict), (ReadsSeq, tuple)):
-        # __getnewargs__ is pickling's, which __reduce__ (overridden) replaces
-        missing = {n for n in _public_reads(base) if n not in vars(wrapper)} - {"__getnewargs__"}
-        assert not missing, f"{wrapper.__name__} does not note {sorted(missing)}"
+from builder.errors import TrackingError
+from builder.incremental.rerender import Plain, tracked
+from builder.render import track
+from builder.render.track import ALL, KEYS, Memo, Reads, ReadsSeq, planning, reading
+from builder.resolve.site import Site
 
 
 @pytest.mark.parametrize(
@@ -40,16 +34,55 @@ def test_every_way_to_read_a_table_is_noted() -> None:
         (lambda t: t.copy(), ("t", ALL)),
         (lambda t: t == {}, ("t", ALL)),
         (lambda t: dict(t), ("t", KEYS)),
+        (lambda t: {**t}, ("t", KEYS)),
         (lambda t: sorted(t), ("t", KEYS)),
         (lambda t: t | {}, ("t", ALL)),
+        (lambda t: {} | t, ("t", ALL)),
         (lambda t: t != {}, ("t", ALL)),
     ],
 )
-def test_a_read_of_a_table_notes_its_cell(read: object, cell: tuple[str, str]) -> None:
+def test_a_read_of_a_table_notes_its_cell(read: Callable[[Reads[str, int]], object], cell: tuple[str, str]) -> None:
     table = Reads("t", {"a": 1, "b": 2})
     with reading() as cells:
-        read(table)  # type: ignore[operator]
+        read(table)
     assert cell in cells
+
+
+PRINTS: list[Callable[[Any], object]] = [
+    repr,
+    str,
+    lambda t: format(t),
+    lambda t: f"{t}",
+    lambda t: "%s" % (t,),  # noqa: UP031 - the old formatting is a way to print it too
+    lambda t: jinja2.Environment().from_string("{{ t }}").render(t=t),
+    copy.copy,
+    copy.deepcopy,
+    pickle.dumps,
+]
+
+
+@pytest.mark.parametrize("show", PRINTS)
+def test_printing_copying_or_pickling_a_table_notes_all_of_it(show: Callable[[Any], object]) -> None:
+    for table in (Reads("t", {"a": "one"}), ReadsSeq("t", ("one", "two"))):
+        with reading() as cells:
+            shown = show(table)
+        assert cells == {("t", ALL)}
+        assert "one" in (shown.decode("latin-1") if isinstance(shown, bytes) else str(shown))
+
+
+def test_a_table_cannot_be_read_past_its_notes() -> None:
+    """A dict's own methods called on it, or a change made to it, fail: it is no dict."""
+    table = Reads("t", {"a": 1})
+    with reading() as cells:
+        for sneak in (dict.get, dict.__getitem__, dict.setdefault):
+            with pytest.raises(TypeError):
+                sneak(table, "a")  # type: ignore[call-overload, arg-type]
+        with pytest.raises(TypeError):
+            table["b"] = 2  # type: ignore[index]
+        with pytest.raises(TypeError):
+            tuple.__getitem__(ReadsSeq("s", (1,)), 0)  # type: ignore[arg-type]
+    assert cells == set()
+    assert not hasattr(table, "setdefault") and not hasattr(table, "update") and not hasattr(table, "pop")
 
 
 @pytest.mark.parametrize(
@@ -60,19 +93,28 @@ def test_a_read_of_a_table_notes_its_cell(read: object, cell: tuple[str, str]) -
         bool,
         sorted,
         hash,
+        tuple,
         lambda s: s[0],
+        lambda s: s[1:],
         lambda s: 2 in s,
         lambda s: list(reversed(s)),
         lambda s: s.index(2),
+        lambda s: s.count(2),
         lambda s: s + (4,),
+        lambda s: (0,) + s,
+        lambda s: s * 2,
         lambda s: s == (1,),
+        lambda s: s != (1,),
         lambda s: s < (2,),
+        lambda s: s >= (2,),
+        lambda s: "".join(str(x) for x in s),
+        lambda s: [*s],
     ],
 )
-def test_a_read_of_a_sequence_notes_all_of_it(read: object) -> None:
+def test_a_read_of_a_sequence_notes_all_of_it(read: Callable[[ReadsSeq[int]], object]) -> None:
     seq = ReadsSeq("s", (1, 2, 3))
     with reading() as cells:
-        read(seq)  # type: ignore[operator]
+        read(seq)
     assert cells == {("s", ALL)}
 
 
@@ -86,10 +128,70 @@ def test_a_shared_result_notes_what_making_it_read_wherever_it_is_used() -> None
     assert first == second == {("t", "a")}
 
 
-def test_reads_nest_and_outside_a_page_nothing_is_noted() -> None:
+def test_reads_nest() -> None:
     table = Reads("t", {"a": 1})
-    assert table["a"] == 1  # no page is rendering: nothing to note, nothing kept
     with reading() as outer:
         with reading() as inner:
             table.get("a")
     assert inner == outer == {("t", "a")}
+
+
+@pytest.fixture
+def lenient() -> Iterator[None]:
+    was = track.set_strict(False)
+    yield
+    track.set_strict(was)
+
+
+def test_strict_mode_refuses_a_read_outside_any_page() -> None:
+    table = Reads("meeting_years", {2021: ("a",)})
+    with pytest.raises(TrackingError, match="'meeting_years' was read outside any page"):
+        table[2021]
+    with planning():  # listing the pages, which every run does again
+        assert list(table) == [2021]
+
+
+def test_without_strict_mode_a_read_outside_a_page_is_not_kept(lenient: None) -> None:
+    table = Reads("t", {"a": 1})
+    assert table["a"] == 1
+    with reading() as cells:
+        pass
+    assert cells == set()
+
+
+def test_planning_inside_a_page_notes_nothing_for_it() -> None:
+    table = Reads("t", {"a": 1})
+    with reading() as cells, planning():
+        table["a"]
+    assert cells == set()
+
+
+def _tiny_site(**changes: Any) -> Site:
+    empty: dict[str, Any] = {f.name: {} for f in dataclasses.fields(Site)}
+    empty.update(records={}, timeline=())
+    return dataclasses.replace(Site(**empty), **changes)
+
+
+def test_a_site_field_pages_could_not_follow_is_refused() -> None:
+    assert isinstance(tracked(_tiny_site()).by_leader, Reads)
+    with pytest.raises(TrackingError, match="Site.by_leader is a frozenset"):
+        tracked(_tiny_site(by_leader=frozenset()))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Hidden:
+    shown: str
+    hidden: str = dataclasses.field(repr=False, compare=False)
+
+
+def test_a_value_is_digested_whole_not_by_its_repr() -> None:
+    plain = Plain({})
+    a, b = _Hidden("x", "one"), _Hidden("x", "two")
+    assert repr(a) == repr(b) and a == b  # what repr and == would have missed
+    assert plain(a) != plain(b)
+    assert plain((a,)) != plain((b,)) and plain({"k": a}) != plain({"k": b})
+
+
+def test_a_value_of_an_unknown_type_is_not_digested() -> None:
+    with pytest.raises(TrackingError, match="a frozenset in the site cannot be digested"):
+        Plain({})(frozenset({"a"}))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -18,7 +18,7 @@ from typing import Protocol
 from builder.errors import EngineFailed, SummitryError
 from builder.records.site_config import SiteConfig, site_config
 
-__all__ = ["BuildResult", "Echo", "Engine", "SiteConfig", "engine", "names", "run", "site_config"]
+__all__ = ["BuildResult", "Echo", "Engine", "Publish", "SiteConfig", "engine", "names", "run", "site_config"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,9 @@ class Engine(Protocol):
         only what changed) rather than building from nothing; it is never changed."""
         ...
 
-    def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None], dirty: bool = False) -> None:
-        """Serve the site with live reload until interrupted; ``started`` runs once it is up.
+    def serve(self, config_file: Path, dev_addr: str, started: Callable[[Publish], None], dirty: bool = False) -> None:
+        """Serve the site with live reload until interrupted; ``started`` runs once it is up,
+        given the function to call with the docs files summitry writes or removes after that.
 
         ``dirty``: rebuild with the engine's own dirty builds, not only the changed pages."""
         ...
@@ -61,6 +62,9 @@ class Engine(Protocol):
 
 Echo = Callable[[str], None]
 """Hears a line of an engine's output as it comes: its phases, warnings and errors."""
+
+Publish = Callable[[Iterable[str]], None]
+"""Tells a serving engine which docs files were written or removed (paths inside the docs folder)."""
 
 
 def run(

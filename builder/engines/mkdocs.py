@@ -29,8 +29,9 @@ import posixpath
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -38,11 +39,10 @@ from typing import Any, cast
 from unittest import mock
 from urllib.parse import quote, urlsplit
 
-from builder.engines import BuildResult, Echo, run, search, site_state
+from builder.engines import BuildResult, Echo, Publish, run, search, site_state
 from builder.engines.changes import (
     SearchIndex,
     Stamp,
-    Watcher,
     copy_atomic,
     remove,
     stamp,
@@ -97,7 +97,7 @@ class MkDocs:
         log.setLevel(logging.INFO)
         return log
 
-    def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None], dirty: bool = False) -> None:
+    def serve(self, config_file: Path, dev_addr: str, started: Callable[[Publish], None], dirty: bool = False) -> None:
         """Serve with MkDocs's live-reload server, rebuilding as :class:`Preview` does."""
         self._installed()
         log, load = self._log(), self._module("config").load_config
@@ -130,7 +130,7 @@ class MkDocs:
             preview.build(config)
             for path in preview.listen():
                 server.watch(path)
-            started()
+            started(preview.publish)
             try:
                 server.serve()
             except KeyboardInterrupt:
@@ -138,7 +138,6 @@ class MkDocs:
             finally:
                 server.shutdown()
         finally:
-            preview.close()
             config.plugins.on_shutdown()
             shutil.rmtree(site_dir, ignore_errors=True)
 
@@ -586,6 +585,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 PUBLISH_EVERY = 0.3  # seconds: while a preview build goes on, browsers reload at most this often
+PUBLISH_WAIT = 60  # seconds: how long publish() waits for the build of what it was told
 
 
 def supported(config: Any) -> bool:
@@ -634,7 +634,10 @@ class Preview:
         self.doc_files: list[Any] = []
         self.seen: dict[str, Stamp] = {}  # the docs folder's files, as last rendered
         self.others: dict[str, Stamp] = {}  # mkdocs.yml, the overrides, `watch:`: a change is a full build
-        self.watcher: Watcher | None = None
+        self.told: set[str] = set()  # docs files written or removed since the last build (publish)
+        self.lock = threading.Lock()
+        self.built = threading.Condition(self.lock)  # a build has ended: publish() waits for its own
+        self.asked = self.done = 0  # publish() calls made, and taken by builds that have ended
         self.index: SearchIndex | None = None  # with ``dirty``
 
     # As the last plugin of a full build.
@@ -661,20 +664,27 @@ class Preview:
     # As the server's builder.
 
     def listen(self) -> list[str]:
-        """Start hearing the docs folder's file events; what the server is to poll: what a
-        full build reads besides the docs, and the docs where no events are had (or used)."""
-        config, self.watcher = self.config, None if self.dirty else Watcher(self.config.docs_dir, self._wake)
-        if self.watcher is not None and not self.watcher.start():
-            self.watcher = None
-        return [*self._read(), *([config.docs_dir] if self.watcher is None else [])]
+        """What the server is to watch: what a full build reads besides the docs. The docs
+        folder is not watched: summitry serve tells what it writes there (:meth:`publish`)."""
+        return self._read()
+
+    def publish(self, uris: Iterable[str]) -> None:
+        """The docs files (as paths inside the docs folder) just written or removed: the next
+        build renders them, and looks at no other. Returns once that build has ended (or after
+        PUBLISH_WAIT), so that what the caller does next does not slow the pages down."""
+        with self.lock:
+            self.told.update(uris)
+            self.asked += 1
+            mine = self.asked
+        self._wake()
+        deadline = time.monotonic() + PUBLISH_WAIT
+        with self.lock:
+            while self.done < mine and not self.server._shutdown and time.monotonic() < deadline:
+                self.built.wait(0.5)  # and a look at whether the server is shutting down
 
     def _read(self) -> list[str]:
         """What a full build reads besides the docs: mkdocs.yml, the overrides, `watch:`."""
         return [str(p) for p in (self.config.config_file_path, self.config.theme.custom_dir, *self.config.watch) if p]
-
-    def close(self) -> None:
-        if self.watcher is not None:
-            self.watcher.stop()
 
     def _wake(self) -> None:
         with self.server._rebuild_cond:  # as the server's own watch does
@@ -683,6 +693,16 @@ class Preview:
 
     def build(self, config: Any = None) -> None:
         """The server's builder: what changed if it can, else a full build."""
+        with self.lock:
+            hints, self.told, taken = self.told, set(), self.asked
+        try:
+            self._build(config, hints)
+        finally:
+            with self.lock:
+                self.done = max(self.done, taken)
+                self.built.notify_all()
+
+    def _build(self, config: Any, hints: set[str]) -> None:
         self.log.info("Building documentation...")
         if self.dirty:
             self.config = config = config or self.get_config()
@@ -690,7 +710,6 @@ class Preview:
             self.mkdocs.build(config, serve_url=self.url, dirty=True)
             self.index = self.index or SearchIndex(Path(config.docs_dir), Path(config.site_dir))
             return self.index.repair()
-        hints = self.watcher.take() if self.watcher is not None else set()
         if self.ready and stamps_of(self._read()) == self.others:
             try:
                 return self._update(hints)
@@ -721,21 +740,15 @@ class Preview:
         trace({"full": True, "site": config.site_dir, "seconds": round(time.perf_counter() - start, 3)})
 
     def _update(self, hints: set[str]) -> None:
-        """The files that events named first, then whatever else a look at every file finds."""
+        """The docs files summitry serve said it wrote or removed."""
         start, docs = time.perf_counter(), self.config.docs_dir
         report: dict[str, Any] = {"full": False, "at": time.time(), "rendered": [], "copied": [], "removed": []}
         if self.search is not None:
             self.search.search_index.entries, self.mark = [], 0  # the plugin indexes the pages rendered now
-        for named in (True, False):
-            now: dict[str, Stamp | None] = {uri: stamp(os.path.join(docs, uri)) for uri in hints}
-            if not named and self.server._want_rebuild:
-                break  # more events came: the next build, right after this one, looks at every file
-            if not named:
-                now = {**dict.fromkeys(self.seen), **stamps(docs)}  # what is not there is None
-            changes = self._changes(now)
-            if named:
-                self._epoch(new=False, show=False)
-            self._apply(now, changes, report)
+        now: dict[str, Stamp | None] = {uri: stamp(os.path.join(docs, uri)) for uri in hints}
+        changes = self._changes(now)
+        self._epoch(new=False, show=False)
+        self._apply(now, changes, report)
         if report["rendered"] or report["copied"] or report["removed"]:
             self._epoch(new=True, show=True)
             done = f"{len(report['rendered'])} pages rendered, {len(report['copied'])} files copied"

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from builder.engines import BuildResult, Echo, run
+from builder.engines import BuildResult, Echo, Publish, run
 from builder.errors import EngineFailed
 
 ENGINE_CONFIG = ".summitry-engine.yml"
@@ -52,7 +52,7 @@ class Zensical:
         finally:
             child.unlink(missing_ok=True)
 
-    def serve(self, config_file: Path, dev_addr: str, started: Callable[[], None], dirty: bool = False) -> None:
+    def serve(self, config_file: Path, dev_addr: str, started: Callable[[Publish], None], dirty: bool = False) -> None:
         raise EngineFailed("summitry serve runs MkDocs or ProperDocs; for Zensical, run `zensical serve`")
 
 

@@ -15,25 +15,29 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import operator
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
+from pydantic import BaseModel
+
+from builder.errors import TrackingError
 from builder.incremental.output import Output, WriteReport
 from builder.incremental.state import Cell as CellData
 from builder.incremental.state import PageReads, forget
 from builder.incremental.workers import Progress
 from builder.incremental.workers import run as run_jobs
 from builder.records.kinds import KINDS
+from builder.records.valid_record import Entry
 from builder.render.exports import EXPORTS
 from builder.render.pages import Renderer, Settings
 from builder.render.track import ALL, KEYS, Cell, Memo, Reads, ReadsSeq
-from builder.resolve.site import Relation, Site
+from builder.resolve.site import Site
 
 T = TypeVar("T")
 UPDATED = "updated"  # the dates of the records' last commits: settings, not the site
-# Every other table's digest is of its repr: ids, dates, text, and dataclasses and models of
-# them, whose repr shows every field. Only a relation holds a record (its entry), which
-# stands for its file's digest: an entry read from the state has no raw data to show.
+_SCALARS = (str, int, float, bool, type(None))
+_SCALAR_SET = frozenset(_SCALARS)
 
 
 def _hash(text: str) -> str:
@@ -41,7 +45,10 @@ def _hash(text: str) -> str:
 
 
 def tracked(site: Site) -> Site:
-    """The same site, with every table noting what is read of it."""
+    """The same site, with every table noting what is read of it.
+
+    A field of any other type would be read without a note, and a page showing it would go
+    stale without a sound: it is refused."""
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(site):
         value = getattr(site, f.name)
@@ -51,7 +58,56 @@ def tracked(site: Site) -> Site:
             fields[f.name] = Reads(f.name, value)
         elif isinstance(value, tuple):
             fields[f.name] = ReadsSeq(f.name, value)
+        else:
+            raise TrackingError(
+                f"Site.{f.name} is a {type(value).__name__}: pages can follow only dicts and tuples "
+                "of the site (builder.render.track); make it one"
+            )
     return dataclasses.replace(site, **fields)
+
+
+class Plain:
+    """A value as plain data, every part of it: what its digest is made from.
+
+    Not its repr, which may leave fields out (``field(repr=False)``) or print an object by
+    its address. A record stands for its file's digest (one read from the state has no raw
+    data to show), or, without ``files``, for its model's data; any type not known here is
+    refused rather than digested in part."""
+
+    def __init__(self, files: Mapping[str, str] | None) -> None:
+        self.files = files
+        self._fields: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        kind = type(value)
+        if kind in _SCALAR_SET:
+            return value
+        if kind is tuple or kind is list:
+            if _SCALAR_SET.issuperset(map(type, value)):
+                return tuple(value)
+            return tuple(map(self, value))
+        if kind is dict:
+            return ("{", tuple((self(k), self(v)) for k, v in value.items()))
+        if kind is Entry:
+            return ("entry", value.path, self(value.model) if self.files is None else self.files.get(value.path))
+        fields = self._fields.get(kind) or self._reader(kind)
+        return (kind.__qualname__, tuple(map(self, fields(value))))
+
+    def _reader(self, kind: type) -> Callable[[Any], tuple[Any, ...]]:
+        """What of a value of ``kind`` is digested: every field of a dataclass, whether it
+        shows in its repr or takes part in its ==; a pydantic model's fields, extra and private."""
+        if dataclasses.is_dataclass(kind):
+            names = [f.name for f in dataclasses.fields(kind)]
+            read = (lambda value: (getattr(value, names[0]),)) if len(names) == 1 else operator.attrgetter(*names)
+        elif issubclass(kind, BaseModel):
+
+            def read(value: Any) -> tuple[Any, ...]:
+                return (value.__dict__, value.__pydantic_extra__ or {}, value.__pydantic_private__ or {})
+
+        else:
+            raise TrackingError(f"a {kind.__name__} in the site cannot be digested by value; add it to Plain")
+        self._fields[kind] = read
+        return read
 
 
 class Digests:
@@ -59,6 +115,7 @@ class Digests:
 
     def __init__(self, site: Site, files: Mapping[str, str], updated: Mapping[str, str]) -> None:
         self.site, self.files, self.updated = site, files, updated
+        self.plain = Plain(files)
         self._done: dict[Cell, str | None] = {}
 
     def __call__(self, cell: Cell) -> str | None:
@@ -84,26 +141,16 @@ class Digests:
             if key == KEYS:
                 return _hash(repr(tuple(table)))
             if key == ALL:
-                return _hash(" ".join(f"{rid}={self.files.get(e.path)}" for rid, e in dict.items(table)))
-            entry = dict.get(table, key)
+                return _hash(" ".join(f"{rid}={self.files.get(e.path)}" for rid, e in table.items()))
+            entry = table.get(key)
             return None if entry is None else self.files.get(entry.path)
-        if isinstance(table, tuple):
-            return _hash(repr(table))
+        if isinstance(table, tuple) or key == ALL:
+            return _hash(repr(self.plain(table)))
         if key == KEYS:
             return _hash(repr(tuple(table)))
-        plain = self._relation if name == "relations" else repr
-        if key == ALL:
-            return _hash(plain(table))
         if key not in table:
             return None
-        return _hash(plain(dict.__getitem__(table, key)))
-
-    def _relation(self, value: Any) -> str:
-        """A pair's relation, with its record standing for the record's file."""
-        if isinstance(value, Relation):
-            record = value.record and self.files.get(value.record.path)
-            return repr((value.id, value.a, value.b, value.meetings, value.issues, record, value.spans))
-        return repr(tuple((rid, self._relation(rel)) for rid, rel in dict.items(value)))
+        return _hash(repr(self.plain(table[key])))
 
 
 @dataclasses.dataclass
@@ -174,13 +221,12 @@ class Pieces(Memo):
     """The records' parts of the exports: those kept from the run before, and those made now.
 
     A kept part is one that read no cell that changed; it is given as it is and notes no
-    cells, since the exports, which are all that use the parts, are made on every run."""
+    cells, since the exports, which are all that use the parts, are made on every run.
+    ``kept``: each part's key -> its text and what making it read."""
 
-    def __init__(self, before: PageReads, changed: set[int]) -> None:
+    def __init__(self, kept: Mapping[Hashable, tuple[str, Any]]) -> None:
         super().__init__()
-        self.kept: dict[Hashable, tuple[str, Sequence[int]]] = {
-            key: (text, read) for key, text, read in before.pieces if changed.isdisjoint(read)
-        }
+        self.kept = kept
         self.used: set[Hashable] = set()
 
     def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
@@ -213,7 +259,7 @@ def render(
     was = before.digests if len(before.digests) == len(cells) else [None] * len(cells)
     same = unchanged_tables({cell[0] for cell in cells}, before.tables, digests)
     changed = changed_cells(cells, was, digests, same)
-    pieces = Pieces(before, changed)
+    pieces = Pieces({key: (text, read) for key, text, read in before.pieces if changed.isdisjoint(read)})
     jobs = Renderer(tracked(site), settings, pieces).jobs()
     chosen = plan(jobs, reads, changed, output.as_written)
     output.begin({path for paths, _ in jobs for path in paths})

@@ -34,9 +34,11 @@ import hmac
 import importlib.metadata
 import json
 import os
+import re
 import secrets
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from builder.errors import Problem, StateUnusable
+from builder.incremental.output import MANIFEST
 from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
 from builder.records.kinds import KINDS
 from builder.records.models import Citation
@@ -52,7 +55,7 @@ from builder.records.valid_record import Entry
 from builder.resolve.advice import Advised
 from builder.resolve.references import Reference
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 MAGIC = "summitry-state"
 HEAD = ".summitry-state.json"
 BODY = ".summitry-state-body.json"
@@ -72,6 +75,8 @@ LIBRARIES = (
     "mkdocs-material",
     "rapidfuzz",
     "python-slugify",
+    "text-unidecode",
+    "markupsafe",
 )
 # Larger files are summed up by their status: no input of a knowledge base is near this
 # size, and a hostile one must not make every run read it.
@@ -114,6 +119,7 @@ class Head(_Data):
     updated: dict[str, str]  # record file -> date of its last commit
     warnings: list[Problem]
     token: str = ""  # the body's, so that a head and a body of different runs are never mixed
+    output: str = ""  # the digest of the output's manifest as the run left it: this state describes that output
 
 
 CellKey = str | int | tuple[str | int, ...] | None  # an id, a year, a (kind, id); None: a lookup of nothing
@@ -216,8 +222,16 @@ class _Scanner:
 
 
 def _libraries() -> str:
+    """The version of each library above, and of every other the installed summitry requires."""
+    try:
+        lines = importlib.metadata.requires("summitry") or []
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree never installed
+        lines = []
+    # what it runs on, not the extras for its tests and tools
+    required = [re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0] for line in lines if "extra ==" not in line]
+    names = sorted({name.lower() for name in (*LIBRARIES, *required) if name})
     versions = []
-    for name in LIBRARIES:
+    for name in names:
         try:
             versions.append(f"{name} {importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
@@ -252,6 +266,25 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
     return Inputs(records=records, others=others, seen=scanner.seen)
 
 
+def rescan(root: Path, before: Inputs, paths: Iterable[str]) -> Inputs | None:
+    """``before`` with the record files at ``paths`` (inside ``root``) looked at again: what
+    :func:`scan` gives when only those can have changed (the system's file events named
+    them). None when one of them is some other input, which only a whole scan sums up."""
+    scanner = _Scanner(before.seen)
+    records = dict(before.records)
+    for rel in paths:
+        if ignored(rel.rpartition("/")[2]):
+            continue
+        if record_kind(rel) is None:
+            return None
+        path = root / rel
+        if os.path.lexists(path):
+            records[rel] = scanner.digest(rel, str(path))
+        else:
+            records.pop(rel, None)
+    return Inputs(records=records, others=dict(before.others), seen={**before.seen, **scanner.seen})
+
+
 def fingerprint(root: Path, read: bool = True) -> str:
     """One digest of every input, changed by any change to any content (without ``read``:
     to any file's status, which is what the preview's watcher polls)."""
@@ -267,13 +300,17 @@ def _key_folder() -> Path:
 def _key(create: bool) -> bytes | None:
     """This user's secret for the state's digests, made on first use; None if it cannot be kept."""
     path = _key_folder() / "state-key"
+    damaged = False
     try:
         key = path.read_bytes()
-        return key if len(key) == 32 else None
+        if len(key) == 32:
+            return key
+        damaged = True  # states signed with the old key are foreign from now on: full runs, once
     except FileNotFoundError:
-        if not create:
-            return None
+        pass
     except OSError:
+        return None
+    if not create:
         return None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -282,7 +319,10 @@ def _key(create: bool) -> bytes | None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_bytes(32))
         try:
-            os.link(tmp, path)  # two runs making a key at once: the first one's is everyone's
+            if damaged:
+                os.replace(tmp, path)
+            else:
+                os.link(tmp, path)  # two runs making a key at once: the first one's is everyone's
         except FileExistsError:
             pass
         finally:
@@ -352,7 +392,19 @@ def load_head(out: Path) -> tuple[Head | None, str]:
     if payload is None:
         return None, why
     head, why = _parse(_HEAD, path, payload)
+    if head is not None and head.output != output_digest(out):
+        # A state carried from another knowledge base of the same user, or an output folder
+        # another run made since: what the state says was read is not what made these files.
+        return None, f"{MANIFEST} is not the list of files this state was saved with"
     return head, why
+
+
+def output_digest(out: Path) -> str:
+    """The digest of the list of what the builder wrote into ``out`` (builder.incremental.output)."""
+    try:
+        return _hash((out.parent / MANIFEST).read_bytes())
+    except OSError:
+        return "missing"
 
 
 def load_body(out: Path, head: Head) -> tuple[Body | None, str]:

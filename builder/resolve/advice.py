@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from pydantic import BaseModel
@@ -312,15 +312,19 @@ def advise(
     known: Advised | None = None,
     digests: dict[str, str] | None = None,
     placed: Callable[[Entry[Any]], Entry[Any]] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[Problem]:
     """Every piece of advice on the knowledge base, by file and line.
 
     ``known`` (from a run before, updated here) spares the advice on a record whose file
     has the digest it had (``digests``) and whose [[links]] name what they named.
-    ``placed`` gives a record with where its values are written, when it lacks them."""
+    ``placed`` gives a record with where its values are written, when it lacks them.
+    ``only``: the record files to advise on (default: all)."""
     out: list[Problem] = []
     for records in site.records.values():
         for entry in records.values():
+            if only is not None and entry.path not in only:
+                continue
             digest = (digests or {}).get(entry.path, "")
             if known is not None and digest:
                 was = known.get(entry.path)

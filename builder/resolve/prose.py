@@ -55,6 +55,7 @@ _SPECIAL = re.compile(r"[\\`{}#+!|]")
 # ('^'), or a collapsible block ('???', pymdownx.details).
 _START = re.compile(r"[-:=~^?]|\d+\.")
 _MARKER = re.compile(r"/(?=//)")
+_MARKERS = re.compile(r"[*_]")
 _ENTITY = {":": "&#58;", "=": "&#61;", "~": "&#126;", "^": "&#94;", "?": "&#63;"}
 # What Markdown extensions a site may enable read as markup in running text, which Python-
 # Markdown's own syntax does not: emoji shortcodes (':skull:', an image from a CDN with
@@ -123,7 +124,7 @@ def _pairs(run: str, width: int, between: Callable[[str], str]) -> str:
 
 
 def _plain(run: str) -> str:
-    return re.sub(r"[*_]", r"\\\g<0>", _characters(run))
+    return _MARKERS.sub(r"\\\g<0>", _characters(run))
 
 
 def link_problem(label: str, target: str) -> str | None:

@@ -294,7 +294,7 @@ def _neighbours(meetings: dict[str, Entry[Meeting]]) -> dict[str, tuple[str | No
     for mids in groups.values():
         for i, mid in enumerate(mids):
             out[mid] = (mids[i - 1] if i else None, mids[i + 1] if i + 1 < len(mids) else None)
-    return out
+    return {mid: out[mid] for mid in meetings}  # in the meetings' order, whatever the groups'
 
 
 References = dict[Key, list[Reference]]
@@ -383,8 +383,11 @@ def resolve(
     timeline = timeline_items(index["leader"], meetings, index["issue"])
     meeting_years = by_year((entry.model.date.year, mid) for mid, entry in meetings.items())
     timeline_years = by_year((item.date.year, item) for item in timeline)
+    # Tables keyed by record come in the order of the records (meetings by date, the rest by
+    # id), so that one patched after an edit (builder.resolve.patch) is the same to the byte.
+    records = {kind: meetings if kind == "meeting" else by_id(index[kind]) for kind in KINDS}
     site = Site(
-        records={kind: meetings if kind == "meeting" else by_id(index[kind]) for kind in KINDS},
+        records=records,
         relations=relations,
         backlinks={k: tuple(sorted(v)) for k, v in sorted(backlinks.items())},
         cited={k: tuple(v) for k, v in sorted(cited.items())},
@@ -402,7 +405,7 @@ def resolve(
         timeline_years=timeline_years,
         meeting_counts=counts(meeting_years),
         timeline_counts=counts(timeline_years),
-        link_kinds={i: k for k in index for i in index[k]},
-        refs=refs,
+        link_kinds={i: k for k in KINDS for i in records[k]},
+        refs={(k, i): refs[k, i] for k in KINDS for i in records[k]},
     )
     return site, [], warnings

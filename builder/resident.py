@@ -1,0 +1,259 @@
+"""The site summitry serve holds between saves: resolved, with what every page read.
+
+A generate run reads what the last run left in build/ and, in the end, lets it all go. The
+preview keeps it instead: the validated records, the resolved site, the advice, what each
+page read and who read each cell (builder.incremental.held). A save then costs what it
+changes: only the record files whose digests changed are read and checked, with the
+records that refer to what changed (builder.resolve.patch); the site is patched rather than
+resolved again; the two sites are compared table by table, and only the pages that read a
+changed cell are rendered and written.
+
+Problems are those ``summitry check`` gives, and the held site stays as it was until the
+files check out again, so every update compares the files with the last good site: a save
+made while a run goes on, or while the files have an error, is taken by the next update.
+A change that no cell notes (mkdocs.yml, an archived text, a hand-written page) is a full
+run in this process; so is one to a record's old ids (``aliases:``), which rewrite what other
+records name as they are read.
+
+The state in build/ describes the output only as a run left it: the first update removes
+it, and :meth:`Resident.close` saves it again, so that a ``summitry generate`` after the
+preview is an incremental run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import gc
+import time
+from collections.abc import Callable, Iterable
+
+from builder.engines.changes import trace
+from builder.errors import Problem, ValidationFailed
+from builder.incremental import state
+from builder.incremental.held import HeldPages, changed_cells
+from builder.incremental.output import Output, WriteReport
+from builder.incremental.rerender import UPDATED
+from builder.pipeline import Note, Project, Run, Start, Warn, analysed, begin, collector_paused, options, placed, run
+from builder.records.history import last_changed
+from builder.records.load import load_file
+from builder.records.raw_record import RawRecord
+from builder.records.validate import validate
+from builder.render.track import Reads
+from builder.resolve.advice import Advised, advise
+from builder.resolve.patch import Archives, Change, patch
+from builder.resolve.site import Site
+
+OWN = ("Python", "the builder's code", "the builder's libraries")  # inputs that are this process
+Published = Callable[[WriteReport], None]
+"""Hears of the pages an update wrote and removed, before it makes the exports."""
+
+
+class Resident:
+    """One knowledge base's site, held in memory by the process that serves it."""
+
+    def __init__(self, project: Project, warn: Warn | None = None, note: Note | None = None) -> None:
+        self.project, self.warn, self.note = project, warn, note
+        self.told: set[Problem] = set()  # warnings told while they hold: each is told once
+        self.noted: dict[str, str | None] = {}  # changes to what the process runs on, told once
+
+    def start(self, workers: int | None = None) -> WriteReport:
+        """A generate run, from the state if it can be used, whose products are kept."""
+        begun = begin(self.project, False)
+        self._keep(run(self.project, False, begun, self._warn, workers, note=self.note))
+        return self.last.report
+
+    def _keep(self, done: Run) -> None:
+        self.last = done
+        self.output = Output(self.project.docs)  # what the run wrote, as its manifest says
+        self.pages = HeldPages(done.body.pages)
+        self._advised(done.body.advice, done.warnings)
+        self.archives = Archives(self.project.root)
+        self.dirty = False  # whether the state in build/ no longer describes the output
+        gc.freeze()  # what is held lives on and holds no cycles: the collector need not walk it
+
+    def _warn(self, warning: Problem) -> None:
+        if warning not in self.told and self.warn is not None:
+            self.warn(warning)
+        self.told.add(warning)
+
+    def _note(self, line: str) -> None:
+        if self.note is not None:
+            self.note(line)
+
+    def update(self, published: Published | None = None, paths: Iterable[str] | None = None) -> WriteReport | None:
+        """Bring build/docs up to date with the files: None when no input changed.
+
+        ``paths``: the only files that may have changed (from the system's file events), as
+        paths inside the knowledge base; without them every input is looked at.
+
+        Raises what a generate run raises (every problem at once, as ``check`` gives them);
+        the held site is then kept as it was, and the next update starts from it again."""
+        with collector_paused():
+            done = self._update(published, paths)
+            # What this update left behind in cycles (a renderer and its caches) goes now; what
+            # it made to keep joins what the collector never walks.
+            gc.collect()
+            gc.freeze()
+        return done
+
+    def _update(self, published: Published | None, paths: Iterable[str] | None) -> WriteReport | None:
+        last, project, times = self.last, self.project, _Times()
+        inputs = None if paths is None else state.rescan(project.root, last.inputs, paths)
+        if inputs is None:
+            inputs = state.scan(project.root, options(project, False), last.inputs.seen)
+        times("scan")
+        for own in OWN:  # what this process runs on: it keeps running what it imported
+            now, was = inputs.others.get(own), last.inputs.others.get(own)
+            if now != was and was is not None:
+                if self.noted.get(own) != now:
+                    self._note(f"{own} changed: restart summitry serve to use it")
+                    self.noted[own] = now
+                inputs.others[own] = was
+        part = inputs.changed_part(last.inputs)
+        if inputs.records == last.inputs.records and part is None:
+            return None
+        if not self.dirty:
+            state.forget(project.docs)
+            self.dirty = True
+        updated = last_changed(project.root)
+        if part is not None:  # settings, templates, archives: what no cell notes
+            self._note(f"full run: {part} changed")
+            begun = Start(None, "", Output(project.docs), inputs, updated)
+            self._keep(run(project, False, begun, self._warn, note=self.note))
+            return self.last.report
+        site, whole = self._checked(inputs)
+        times("check")
+        # Read whole, records are not their files (old ids rewrite what others name): every page, as a run does
+        before, after = (last.site, last.inputs.records, last.updated), (site, inputs.records, updated)
+        changed = None if whole else changed_cells(before, after)
+        times("compare")
+        rendering = dataclasses.replace(last.settings, updated=Reads(UPDATED, updated))
+
+        def pages_done(report: WriteReport) -> None:
+            times("pages")
+            if published is not None:
+                published(report)
+
+        report = self.pages.rerender(site, rendering, self.output, changed, pages_done)
+        times("exports")
+        self.last = dataclasses.replace(  # self.last: the body may be new (records read whole)
+            self.last, site=site, settings=rendering, inputs=inputs, updated=updated, report=report
+        )
+        trace({"resident": times.seconds, "written": report.written, "removed": report.removed})
+        return report
+
+    def _checked(self, inputs: state.Inputs) -> tuple[Site, bool]:
+        """The site with the changed record files read again, checked as ``check`` would;
+        whether it was made from every file."""
+        last, root = self.last, self.project.root
+        before = last.inputs.records
+        changed = {rel for rel in inputs.records.keys() | before.keys() if inputs.records.get(rel) != before.get(rel)}
+        held = {e.path: e for table in last.site.records.values() for e in table.values()}
+        raws: list[RawRecord] = []
+        problems: list[Problem] = []
+        for rel in sorted(changed & inputs.records.keys()):
+            raw, found = load_file(root, root / rel, str(state.record_kind(rel)))
+            problems += found
+            raws += [raw] if raw else []
+        gone = [held[rel] for rel in sorted(changed) if rel in held]
+        if last.body.aliased or any(r.data.get("aliases") for r in raws) or any(e.model.aliases for e in gone):
+            return self._from_files(inputs), True  # old ids rewrite what other records name as they are read
+        fresh, found = validate(raws)
+        problems += found
+        valid = {e.path for e in fresh}
+        broken: dict[str, set[str]] = {}
+        for rel in changed & inputs.records.keys() - valid:
+            broken.setdefault(str(state.record_kind(rel)), set()).add(rel.rpartition("/")[2].removesuffix(".yaml"))
+        site, found = patch(root, last.site, Change(tuple(gone), tuple(fresh), broken), self.archives)
+        # A record kept from the state has no places for its values: read again, it is placed
+        bare = sorted({p.path for p in found if p.path in held and not held[p.path].raw.positions} - changed)
+        if bare:
+            gone += [held[rel] for rel in bare]
+            fresh += [placed(root, held[rel]) for rel in bare]
+            site, found = patch(root, last.site, Change(tuple(gone), tuple(fresh), broken), self.archives)
+        problems += found
+        if problems or site is None:
+            raise ValidationFailed(problems)
+        self._advise(site, inputs, changed)
+        return site, False
+
+    def _from_files(self, inputs: state.Inputs) -> Site:
+        site, warnings, body, _ = analysed(self.project, False, inputs, None, "")
+        body.pages = self.last.body.pages
+        self.last = dataclasses.replace(self.last, body=body)
+        self._advised(body.advice, warnings)
+        self.told &= set(warnings)  # a warning gone and back is told again
+        for warning in warnings:
+            self._warn(warning)
+        return site
+
+    def _advised(self, advice: dict[str, state.Advice], warnings: list[Problem]) -> None:
+        """Hold a run's advice, and its other warnings (references to old ids)."""
+        self.advice: Advised = state.advice_from_data(advice)
+        given = {p for _, _, found in self.advice.values() for p in found}
+        self.aliasing = [w for w in warnings if w not in given]
+
+    def _advise(self, site: Site, inputs: state.Inputs, changed: set[str]) -> None:
+        """Advice again on the changed records, and on those whose [[links]] show a name that
+        changed; the new warnings told."""
+        before = self.last.site
+        ids = {rel.rpartition("/")[2].removesuffix(".yaml") for rel in changed}
+        renamed = {rid for rid in ids if _name(before, rid) != _name(site, rid)}
+        for rel in changed - inputs.records.keys():
+            self.advice.pop(rel, None)
+        again = {rel for rel, (_, names, _) in self.advice.items() if any(rid in renamed for rid, _ in names)}
+        again |= changed & inputs.records.keys()
+        was = {p for rel in again if rel in self.advice for p in self.advice[rel][2]}
+        found = advise(site, self.advice, inputs.records, functools.partial(placed, self.project.root), again)
+        self.told -= was - set(found)
+        for warning in found:
+            self._warn(warning)
+
+    def warnings(self) -> list[Problem]:
+        """Every warning the site has now, as a run gives them."""
+        return self.aliasing + sorted(p for _, _, found in self.advice.values() for p in found)
+
+    def close(self) -> None:
+        """Keep the state of what the preview wrote, for the next generate run."""
+        if not self.dirty:
+            return
+        last = self.last
+        records = {}
+        for table in last.site.records.values():
+            for entry in table.values():
+                digest = last.inputs.records[entry.path]
+                was = last.body.records.get(entry.path)
+                key = (entry.kind, entry.id)
+                records[entry.path] = (
+                    was
+                    if was is not None and was.digest == digest
+                    else state.cache_record(entry, last.site.refs[key], digest)
+                )
+        aliased = any(e.model.aliases for table in last.site.records.values() for e in table.values())
+        body = state.Body(
+            records=records,
+            advice=state.advice_to_data({rel: a for rel, a in self.advice.items() if rel in records}),
+            aliased=aliased,
+            pages=self.pages.state(last.site, last.inputs.records, last.updated),
+        )
+        output = state.output_digest(self.project.docs)
+        head = state.Head(inputs=last.inputs, updated=last.updated, warnings=self.warnings(), output=output)
+        failed = state.save(self.project.docs, head, body)
+        if failed:
+            self._note(failed)
+
+
+def _name(site: Site, rid: str) -> str | None:
+    return site.name_of(rid) if rid in site.link_kinds else None
+
+
+class _Times:
+    """When each phase of an update ended, in seconds from its start (for the trace)."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, phase: str) -> None:
+        self.seconds[phase] = round(time.perf_counter() - self.start, 3)

@@ -1,0 +1,101 @@
+"""The site summitry serve holds between saves (builder.resident), without a server: what an
+update renders, that no save is lost, and what it leaves for the next generate run.
+
+The random edits of tests/test_incremental.py hold it to a run from nothing; these are the
+cases a person runs into, each named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder.errors import ValidationFailed
+from builder.incremental import state
+from builder.pipeline import Project, generate
+from builder.resident import Resident
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _from_nothing(root: Path, scratch: Path) -> dict[str, bytes]:
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns("build", "site"))
+    generate(Project(scratch), workers=1)
+    return _tree(scratch / "build" / "docs")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def held(shipped: Path) -> Resident:
+    resident = Resident(Project(shipped))
+    resident.start(workers=1)
+    return resident
+
+
+def test_a_retitle_renders_the_pages_that_show_it_and_no_other(held: Resident, shipped: Path) -> None:
+    told = []
+    _edit(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
+    report = held.update(told.append, {"content/meetings/2018-helsinki-summit.yaml"})
+    assert report is not None
+    docs = shipped / "build" / "docs"
+    showing = {p for p in _tree(docs) if p.endswith(".md") and "Helsinki talks" in (docs / p).read_text("utf-8")}
+    assert set(told[0].written) == showing  # the pages, told before the exports are made
+    assert "relations/biden-putin.md" not in report.rendered
+    assert set(report.written) - showing == {
+        f"data/{n}" for n in ("meetings.atom", "meetings.csv", "meetings.ics", "summitry.json")
+    }
+    assert held.update() is None  # nothing changed since
+
+
+def test_no_save_is_lost_while_a_record_has_an_error(held: Resident, shipped: Path, tmp_path: Path) -> None:
+    biden = shipped / "leaders/biden.yaml"
+    _edit(biden, "country: United States", "country: United States\ncolour: blue")
+    with pytest.raises(ValidationFailed) as refused:
+        held.update()
+    assert [str(p) for p in refused.value.problems] == [
+        "leaders/biden.yaml:4:1: leader 'biden': field 'colour': unknown field 'colour' (did you mean 'country'?)"
+    ]
+    # Saved while the error stands: held back with it, not lost.
+    _edit(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
+    with pytest.raises(ValidationFailed):
+        held.update()
+    assert "Helsinki talks" not in (shipped / "build/docs/meetings/2018-helsinki-summit.md").read_text("utf-8")
+    _edit(biden, "\ncolour: blue", "")
+    assert held.update() is not None
+    assert _tree(shipped / "build" / "docs") == _from_nothing(shipped, tmp_path / "fresh")
+
+
+def test_renaming_again_keeps_every_old_address(held: Resident, shipped: Path, tmp_path: Path) -> None:
+    """The redirects are one job whose files are the old ids: a second rename changes its
+    files, and the first one's must stay."""
+    for folder, old in (("content/issues", "syria"), ("content/meetings", "2021-12-virtual-meeting")):
+        path = shipped / folder / f"{old}.yaml"
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        record["aliases"] = [old]
+        path.unlink()
+        path.with_name(f"{old}-renamed.yaml").write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
+        held.update()
+    docs = shipped / "build" / "docs"
+    assert (docs / "issues/syria/index.html").is_file()
+    assert (docs / "meetings/2021-12-virtual-meeting/index.html").is_file()
+    assert _tree(docs) == _from_nothing(shipped, tmp_path / "fresh")
+
+
+def test_what_the_preview_wrote_is_where_generate_goes_on_from(held: Resident, shipped: Path) -> None:
+    _edit(shipped / "leaders/biden.yaml", "He has often stressed", "He has long stressed")
+    held.update()
+    assert not (shipped / "build" / state.HEAD).exists()  # it no longer describes the output
+    held.close()
+    report = generate(Project(shipped), workers=1)
+    assert report.rendered == () and report.written == ()  # the state describes what is there
+    _edit(shipped / "leaders/biden.yaml", "He has long stressed", "He has often stressed")
+    assert "leaders/biden.md" in generate(Project(shipped), workers=1).written
