@@ -111,7 +111,8 @@ def assemble(
     problems += found
     entries, warnings = canonicalize(entries, table)
     partial, _ = canonicalize(partial, table)
-    site, found, unchecked = resolve(root, entries, broken, partial=partial, **known)
+    place = functools.partial(placed, root)  # a warning on a record kept from the last run is located
+    site, found, unchecked = resolve(root, entries, broken, partial=partial, placed=place, **known)
     return site, problems + found, warnings + unchecked + _old_forms(root, entries)
 
 

@@ -27,6 +27,7 @@ import functools
 import gc
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from builder.engines.changes import trace
 from builder.errors import Problem, ValidationFailed
@@ -36,14 +37,18 @@ from builder.incremental.output import Output, WriteReport
 from builder.incremental.rerender import UPDATED
 from builder.pipeline import Note, Project, Run, Start, Warn, analysed, begin, collector_paused, options, placed, run
 from builder.records.history import last_changed
+from builder.records.kinds import KINDS
 from builder.records.load import load_file
 from builder.records.raw_record import RawRecord
+from builder.records.valid_record import Entry
 from builder.records.validate import validate
 from builder.render.track import Reads
+from builder.resolve import marks
 from builder.resolve.advice import Advised, advise
 from builder.resolve.patch import Archives, Change, patch
 from builder.resolve.site import Site
 
+_KINDS = list(KINDS)
 OWN = ("Python", "the builder's code", "the builder's libraries")  # inputs that are this process
 Published = Callable[[WriteReport], None]
 """Hears of the pages an update wrote and removed, before it makes the exports."""
@@ -159,24 +164,27 @@ class Resident:
         gone = [held[rel] for rel in sorted(changed) if rel in held]
         if last.body.aliased or any(r.data.get("aliases") for r in raws) or any(e.model.aliases for e in gone):
             return self._from_files(inputs), True  # old ids rewrite what other records name as they are read
-        fresh, found = validate(raws)
+        fresh, found, partial = validate(raws)
         problems += found
         valid = {e.path for e in fresh}
         broken: dict[str, set[str]] = {}
         for rel in changed & inputs.records.keys() - valid:
             broken.setdefault(str(state.record_kind(rel)), set()).add(rel.rpartition("/")[2].removesuffix(".yaml"))
-        site, found = patch(root, last.site, Change(tuple(gone), tuple(fresh), broken), self.archives)
+        place = functools.partial(placed, root)
+        done = patch(root, last.site, Change(tuple(gone), tuple(fresh), broken, tuple(partial)), self.archives, place)
         # A record kept from the state has no places for its values: read again, it is placed
-        bare = sorted({p.path for p in found if p.path in held and not held[p.path].raw.positions} - changed)
+        bare = sorted({p.path for p in done.problems if p.path in held and not held[p.path].raw.positions} - changed)
         if bare:
             gone += [held[rel] for rel in bare]
             fresh += [placed(root, held[rel]) for rel in bare]
-            site, found = patch(root, last.site, Change(tuple(gone), tuple(fresh), broken), self.archives)
-        problems += found
-        if problems or site is None:
+            change = Change(tuple(gone), tuple(fresh), broken, tuple(partial))
+            done = patch(root, last.site, change, self.archives, place)
+        problems += done.problems
+        if problems or done.site is None:
             raise ValidationFailed(problems)
-        self._advise(site, inputs, changed)
-        return site, False
+        self._say(done.warnings, fresh, {e.path for e in gone} - valid)
+        self._advise(done.site, inputs, changed)
+        return done.site, False
 
     def _from_files(self, inputs: state.Inputs) -> Site:
         site, warnings, body, _ = analysed(self.project, False, inputs, None, "")
@@ -189,10 +197,41 @@ class Resident:
         return site
 
     def _advised(self, advice: dict[str, state.Advice], warnings: list[Problem]) -> None:
-        """Hold a run's advice, and its other warnings (references to old ids)."""
+        """Hold a run's advice, and its other warnings (references to old ids, quotes that
+        cannot be checked, records in the form before marks), in the run's order."""
         self.advice: Advised = state.advice_from_data(advice)
         given = {p for _, _, found in self.advice.values() for p in found}
-        self.aliasing = [w for w in warnings if w not in given]
+        self.said = [w for w in warnings if w not in given]
+
+    def _say(self, quoted: dict[str, list[Problem]], fresh: list[Entry[Any]], removed: set[str]) -> None:
+        """The warnings other than advice once a change is patched in: ``quoted``, those on
+        the quotes of every record checked again, by file; the changed records' in the form
+        before marks. The new ones are told.
+
+        Patched, the site has no old ids (else every update reads every file), so a run's
+        warnings are its quotes not checked, record by record in the files' order, then its
+        records in the old form, in the same order."""
+        quotes: dict[str, list[Problem]] = {}
+        old: dict[str, Problem] = {}
+        for warning in self.said:
+            if warning.message == marks.OLD_FORM:
+                old[warning.path] = warning
+            else:
+                quotes.setdefault(warning.path, []).append(warning)
+        for rel in removed:
+            quotes.pop(rel, None)
+            old.pop(rel, None)
+        quotes.update(quoted)
+        for entry in fresh:
+            old.pop(entry.path, None)
+            if marks.is_old(entry.model):
+                old[entry.path] = marks.old_form(entry)
+        said = sorted((w for found in quotes.values() for w in found), key=_file_order)
+        said += sorted(old.values(), key=_file_order)
+        self.told -= set(self.said) - set(said)  # a warning gone and back is told again
+        self.said = said
+        for warning in said:
+            self._warn(warning)
 
     def _advise(self, site: Site, inputs: state.Inputs, changed: set[str]) -> None:
         """Advice again on the changed records, and on those whose [[links]] show a name that
@@ -212,7 +251,7 @@ class Resident:
 
     def warnings(self) -> list[Problem]:
         """Every warning the site has now, as a run gives them."""
-        return self.aliasing + sorted(p for _, _, found in self.advice.values() for p in found)
+        return self.said + sorted(p for _, _, found in self.advice.values() for p in found)
 
     def close(self) -> None:
         """Keep the state of what the preview wrote, for the next generate run."""
@@ -242,6 +281,11 @@ class Resident:
         failed = state.save(self.project.docs, head, body)
         if failed:
             self._note(failed)
+
+
+def _file_order(warning: Problem) -> tuple[int, bool, str]:
+    """Where a record's warnings come in a run, which reads the records in their files' order."""
+    return (_KINDS.index(warning.kind), not warning.path.endswith(".yaml"), warning.path)
 
 
 def _name(site: Site, rid: str) -> str | None:

@@ -176,6 +176,18 @@ class HeldPages:
         """Render the pages that read a changed cell (``None``: every page), and new pages;
         remove pages that are no more; make the exports again from their parts (those that
         read no changed cell are kept). ``published`` hears of the pages before the exports are made."""
+        with output.writing() as folder:
+            return self._rerender(site, settings, output, changed, published, folder)
+
+    def _rerender(
+        self,
+        site: Site,
+        settings: Settings,
+        output: Output,
+        changed: set[Cell] | None,
+        published: Callable[[WriteReport], None] | None,
+        folder: Path,
+    ) -> WriteReport:
         stale = set(self.pieces) if changed is None else {k for c in changed for k in self.piece_readers.get(c, ())}
         for key in stale:
             self._drop_piece(key)
@@ -188,7 +200,7 @@ class HeldPages:
         touched = set(jobs) if changed is None else self.touched(changed)
         wanted = (touched | (jobs.keys() - self.reads.keys())) - set(EXPORTS)
         pages = [(paths, jobs[paths]) for paths in sorted(wanted) if paths in jobs]
-        _refuse_foreign(output, [rel for paths, _ in pages for rel in paths])
+        _refuse_foreign(output, [rel for paths, _ in pages for rel in paths], folder)
         report = self._run(output, pages, gone, note=True)
         if published is not None:
             published(report)
@@ -198,7 +210,7 @@ class HeldPages:
                 self._drop_piece(key)
         for key, (value, read) in pieces.items():
             self._keep_piece(key, value, read)
-        save_manifest(output.out, output.known)
+        save_manifest(output.out, output.known, folder)
         written = report.written + exports.written
         return WriteReport(
             written, report.removed, len(output.known) - len(written), report.rendered + exports.rendered
@@ -225,7 +237,7 @@ class HeldPages:
         return WriteReport(tuple(sorted(p.rel for p in puts if p.written)), tuple(sorted(removed)), 0, rendered)
 
 
-def _refuse_foreign(output: Output, rels: list[str]) -> None:
+def _refuse_foreign(output: Output, rels: list[str], folder: Path) -> None:
     """A file this run would write that is someone else's is refused, as a run refuses it;
     new files are listed before they are written, so a process stopped meanwhile leaves no
     file of its own unknown."""
@@ -238,7 +250,7 @@ def _refuse_foreign(output: Output, rels: list[str]) -> None:
         )
     if new:
         output.known.update(dict.fromkeys(new))
-        save_manifest(output.out, output.known)
+        save_manifest(output.out, output.known, folder)
 
 
 def _remove(out: Path, rel: str) -> None:

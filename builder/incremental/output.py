@@ -19,11 +19,13 @@ the manifest needs, and the parent process saves it once at the end.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import os
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -199,6 +201,17 @@ class Output:
             save_manifest(self.out, {**dict.fromkeys(planned), **self.known}, self._scratch)
         except OSError as exc:
             raise write_failed(self.out, None, exc, None, len(planned)) from exc
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Path]:
+        """A scratch folder for the files of one update of an output that a process holds
+        between runs (summitry serve, which puts pages without :meth:`begin`), removed after it."""
+        with scratch.scratch(self.out.parent) as folder:
+            self._scratch = folder
+            try:
+                yield folder
+            finally:
+                self._scratch = None
 
     def _folder(self) -> Path:
         if self._scratch is None:

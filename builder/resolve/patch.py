@@ -6,16 +6,19 @@ records, resolving every record again costs as much as the knowledge base is lar
 each table that the changed records contribute to:
 
 - the changed records are checked whole, as ``check`` checks them (references, quotes,
-  prose, reserved ids, their archives);
+  prose, reserved ids, marks, headings, their archives), and so are the fields that passed
+  of those that failed validation (their references, quotes and prose);
 - the records that refer to a record removed, or to an id that now names another kind of
-  record too, have their references checked again; those that cite a changed source have
-  their quotes checked again; every relationship record is placed again when leaders come
-  or go (its id names two of them);
+  record too (or a record that failed), have their references checked again; those that
+  cite a changed source have their quotes checked again; every relationship record is
+  placed again when leaders come or go (its id names two of them), and likely duplicates
+  are looked for among all the records (a changed meeting may be any other's twin);
 - each table is patched at the keys the old and the new versions of the changed records
   contribute to: their leaders, issues, pairs, years, sources and targets.
 
 What it makes is what :func:`builder.resolve.site.resolve` makes of the same records, to
-the byte, and its problems are the same lines: tests compare the two after random edits.
+the byte, and its problems and warnings are the same lines: tests compare the two after
+random edits.
 """
 
 from __future__ import annotations
@@ -31,18 +34,20 @@ from builder.records.dates import PartialDate, human_span
 from builder.records.kinds import KINDS
 from builder.records.models import Meeting
 from builder.records.valid_record import Entry, Key
-from builder.resolve.prose_check import prose_problems
+from builder.resolve import anchors, marks
+from builder.resolve.archives import archives as read_archives
+from builder.resolve.duplicates import duplicates, text_key
+from builder.resolve.prose_check import site_extensions
 from builder.resolve.quotes import Archive
 from builder.resolve.references import Reference, references
 from builder.resolve.site import (
     Cited,
+    Placed,
     Relation,
     Site,
-    _archives,
-    _check_references,
     _recorded_pairs,
-    _reserved_ids,
     pairs,
+    record_problems,
     relation_id,
 )
 from builder.resolve.timeline import TimelineItem, timeline_items
@@ -56,35 +61,57 @@ _ORDER = {kind: i for i, kind in enumerate(KINDS)}
 class Change:
     """Records as they were (``gone``: removed, or replaced by a version in ``fresh``) and as
     they are (``fresh``: added, or replacing); ``broken``: kind -> ids of changed files that
-    exist but failed to load or validate (references to them are not reported again)."""
+    exist but failed to load or validate (references to them are not reported again);
+    ``partial``: what passed validation of those that failed (builder.records.partial)."""
 
     gone: tuple[Entry[Any], ...]
     fresh: tuple[Entry[Any], ...]
     broken: Mapping[str, set[str]]
+    partial: tuple[Entry[Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Patched:
+    """The site after a change (None if it has problems), its problems, and the warnings
+    (quotes that cannot be checked) of each record file whose references were checked again:
+    those replace what the records had."""
+
+    site: Site | None
+    problems: list[Problem]
+    warnings: dict[str, list[Problem]]
 
 
 class Archives:
     """The archived texts that quotes are checked against, each read once while it is the
-    same file (a change to an archive is a full run: builder.incremental.state)."""
+    same file (a change to an archive is a full run: builder.incremental.state), with the
+    digest of each that likely duplicates are found by."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.read: dict[tuple[str, str | None], Archive] = {}
+        self.read: dict[tuple[str, str | None], tuple[Archive, str]] = {}
 
-    def of(self, sources: Iterable[Entry[Any]], fresh: Collection[str]) -> tuple[dict[str, Archive], list[Problem]]:
-        """The archives of ``sources``; the problems of those in ``fresh`` (changed sources)."""
-        out: dict[str, Archive] = {}
-        todo: dict[str, Entry[Any]] = {}
+    def of(
+        self, sources: Iterable[Entry[Any]], fresh: Collection[str]
+    ) -> tuple[dict[str, Archive], dict[str, str], list[Problem]]:
+        """The archives of ``sources`` and their texts' digests (builder.resolve.duplicates);
+        the problems of those in ``fresh`` (changed sources)."""
+        out: dict[str, tuple[Archive, str]] = {}
+        todo: list[Entry[Any]] = []
         for entry in sources:
             known = self.read.get((entry.id, entry.model.archive))
             if known is not None and entry.id not in fresh:
                 out[entry.id] = known
             else:
-                todo[entry.id] = entry
-        found, problems = _archives(self.root, todo)
+                todo.append(entry)
+        found, problems = read_archives(self.root, todo)
+        names = {entry.id: entry.model.archive for entry in todo}
         for sid, archive in found.items():
-            self.read[sid, todo[sid].model.archive] = archive
-        return out | found, [p for p in problems if p.id in fresh]
+            out[sid] = self.read[sid, names[sid]] = (archive, text_key(archive.folded))
+        return (
+            {sid: archive for sid, (archive, _) in out.items()},
+            {sid: key for sid, (_, key) in out.items()},
+            [p for p in problems if p.id in fresh],
+        )
 
 
 def _sorted_keys(table: dict[K, V]) -> dict[K, V]:
@@ -99,14 +126,15 @@ def _set(table: dict[K, V], key: K, value: V | None) -> None:
 
 
 class _Patch:
-    def __init__(self, root: Path, before: Site, change: Change, archives: Archives) -> None:
-        self.root, self.before, self.change, self.archives = root, before, change, archives
+    def __init__(self, root: Path, before: Site, change: Change, archives: Archives, placed: Placed | None) -> None:
+        self.root, self.before, self.change, self.archives, self.placed = root, before, change, archives, placed
         self.gone = {(e.kind, e.id): e for e in change.gone}
         self.fresh = {(e.kind, e.id): e for e in change.fresh}
         self.changed = self.gone.keys() | self.fresh.keys()
         self.removed = self.gone.keys() - self.fresh.keys()
         self.added = self.fresh.keys() - self.gone.keys()
         self.problems: list[Problem] = []
+        self.warnings: dict[str, list[Problem]] = {}
 
     def of(self, kind: str) -> list[Entry[Any]]:
         """The changed records of one kind, as they were and as they are."""
@@ -133,14 +161,21 @@ class _Patch:
                 bisect.insort(kept, (entry.model.date, entry.id))
         return {rid: meetings[rid] for _, rid in kept}
 
-    def run(self) -> tuple[Site | None, list[Problem]]:
+    def run(self) -> Patched:
         before, change = self.before, self.change
         records = self.records()
         refs = {key: r for key, r in before.refs.items() if key not in self.changed}
         refs.update({key: list(references(e)) for key, e in self.fresh.items()})
-        backlinks = self._checked(records, refs)
-        self.problems += _reserved_ids(list(change.fresh))
-        self.problems += prose_problems(self.root, change.fresh)
+        archives, texts, found = self.archives.of(
+            records["source"].values(), {rid for kind, rid in self.changed if kind == "source"}
+        )
+        self.problems += found
+        backlinks = self._checked(records, refs, archives)
+        # marks and headings as resolve() checks them: on whole records, each on its own
+        self.problems += [p for e in change.fresh for p in marks.problems(e)]
+        self.problems += anchors.problems(site_extensions(self.root)[0], change.fresh)
+        every = {kind: [*records[kind].values(), *(e for e in change.partial if e.kind == kind)] for kind in KINDS}
+        self.problems += duplicates(every, texts)  # whole: cheap, and a changed meeting may be any other's twin
         self.recorded, found = _recorded_pairs(
             records["relation"], records["leader"], change.broken.get("leader", set())
         )
@@ -149,8 +184,8 @@ class _Patch:
         by_leader = self._grouped(before.by_leader, lambda m: m.participants, meetings)
         by_issue = self._grouped(before.by_issue, lambda m: m.issues, meetings)
         relations, pairs_of = self._relations(records, by_leader)
-        if self.problems:
-            return None, self.problems
+        if self.problems or change.partial:  # a record that failed validation has problems of its own
+            return Patched(None, self.problems, self.warnings)
         timeline, timeline_years = self._timeline()
         meeting_years = self._meeting_years(meetings)
         site = Site(
@@ -172,36 +207,32 @@ class _Patch:
             link_kinds={i: k for k in KINDS for i in records[k]},
             refs={(k, i): refs[k, i] for k in KINDS for i in records[k]},
         )
-        return site, []
+        return Patched(site, [], self.warnings)
 
     def _checked(
-        self, records: dict[str, dict[str, Entry[Any]]], refs: dict[Key, list[Reference]]
+        self, records: dict[str, dict[str, Entry[Any]]], refs: dict[Key, list[Reference]], archives: dict[str, Archive]
     ) -> dict[Key, tuple[Key, ...]]:
-        """Check the references of the changed records and of those a change can break;
-        the backlinks, patched with what they refer to now."""
-        before, fresh = self.before, self.change.fresh
+        """Check the changed records, and the references of those a change can break; the
+        backlinks, patched with what they refer to now."""
+        before, change = self.before, self.change
         again: set[Key] = set()  # records that changed not, whose references are checked again
-        for _, rid in self.removed | self.added:  # an id gone, or naming one more kind
+        named = {rid for _, rid in self.removed | self.added}  # an id gone, or naming one more kind
+        named |= {rid for ids in change.broken.values() for rid in ids}  # or naming a record that failed
+        for rid in named:
             for other in KINDS:
                 again.update(before.backlinks.get((other, rid), ()))
         sources = {rid for kind, rid in self.changed if kind == "source"}
         requote = {key for sid in sources for key in before.backlinks.get(("source", sid), ())}
         again = (again | requote) - self.changed
-        entries = [*fresh, *(records[k][i] for k, i in sorted(again))]
-        quoted = {
-            ref.target
-            for e in entries
-            if (e.kind, e.id) not in again or (e.kind, e.id) in requote
-            for ref in refs[e.kind, e.id]
-            if ref.citation is not None and ref.citation.quote
-        }
-        cited = [records["source"][sid] for sid in sorted(quoted | sources) if sid in records["source"]]
-        archives, found = self.archives.of(cited, sources)
-        self.problems += found
-        now, found = _check_references(
-            entries, refs, records, archives, dict(self.change.broken), checked=again - requote
+        entries = [*change.fresh, *change.partial, *(records[k][i] for k, i in sorted(again))]
+        checking = refs | {(e.kind, e.id): list(references(e)) for e in change.partial}
+        now, found, warnings = record_problems(
+            self.root, entries, records, archives, dict(change.broken), checking, again - requote, self.placed
         )
         self.problems += found
+        self.warnings = {e.path: [] for e in entries}
+        for warning in warnings:
+            self.warnings[warning.path].append(warning)
         # Each referrer checked now leaves the backlinks of what it named before, and joins
         # those of what it names now.
         referrers = self.changed | again
@@ -402,6 +433,8 @@ def _targets(site: Site, refs: Iterable[Reference], here: Key) -> set[Key]:
     return out
 
 
-def patch(root: Path, before: Site, change: Change, archives: Archives) -> tuple[Site | None, list[Problem]]:
-    """The site once ``change`` is made to ``before``'s records, or the problems it has."""
-    return _Patch(root, before, change, archives).run()
+def patch(root: Path, before: Site, change: Change, archives: Archives, placed: Placed | None = None) -> Patched:
+    """The site once ``change`` is made to ``before``'s records, or the problems it has.
+    ``placed`` gives a record kept without where its values are written with them, for a
+    warning on it (as :func:`builder.resolve.site.resolve` takes it)."""
+    return _Patch(root, before, change, archives, placed).run()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,6 +113,12 @@ class Site:
         return self.records[key[0]][key[1]]
 
 
+Placed = Callable[[Entry[Any]], Entry[Any]]
+"""Gives a record with where each of its values is written, read again if it was kept without
+(builder.pipeline.placed): a warning on a record that passed before is located as a run from
+nothing locates it."""
+
+
 def _check_references(
     entries: list[Entry[Any]],
     refs: dict[Key, list[Reference]],
@@ -120,6 +126,7 @@ def _check_references(
     archives: dict[str, Archive],
     broken: dict[str, set[str]],
     checked: Collection[Key] = (),
+    placed: Placed | None = None,
 ) -> tuple[dict[Key, set[Key]], list[Problem], list[Problem]]:
     """Every reference must name one record; collect them, inverted, as backlinks. Returns
     the backlinks, the problems and the warnings (quotes of sources with no archived text).
@@ -132,6 +139,7 @@ def _check_references(
     backlinks: dict[Key, set[Key]] = defaultdict(set)
     for entry in entries:
         here = (entry.kind, entry.id)
+        shown = entry  # the record as a warning locates it: placed at its first warning
         for ref in refs[here]:
             if ref.kind is None:
                 kinds = [k for k in index if ref.target in index[k] or ref.target in broken.get(k, ())]
@@ -159,7 +167,9 @@ def _check_references(
             if quote and ref.target not in archives:
                 why = index["source"][ref.target].model.no_archive
                 if why is not None:  # else the source itself is reported: it must say why
-                    warnings.append(entry.problem(ref.loc[:-1] + ("quote",), unchecked(ref.target, why)))
+                    if placed is not None and shown is entry:
+                        shown = placed(entry)
+                    warnings.append(shown.problem(ref.loc[:-1] + ("quote",), unchecked(ref.target, why)))
             elif quote and here not in checked:
                 archive = archives[ref.target]
                 if quote not in archive:
@@ -182,12 +192,13 @@ def record_problems(
     broken: dict[str, set[str]],
     refs: dict[Key, list[Reference]],
     checked: Collection[Key] = (),
+    placed: Placed | None = None,
 ) -> tuple[dict[Key, set[Key]], list[Problem], list[Problem]]:
     """What is wrong with each of ``entries`` among the records of ``index``: a reserved id,
     a reference, a quote, its prose. Returns the backlinks, the problems, and the warnings
     (quotes that cannot be checked). summitry new checks a record before it exists with it."""
     problems = list(_reserved_ids(entries))
-    backlinks, found, warnings = _check_references(entries, refs, index, archives, broken, checked)
+    backlinks, found, warnings = _check_references(entries, refs, index, archives, broken, checked, placed)
     problems += found
     problems += prose_problems(root, (e for e in entries if (e.kind, e.id) not in checked))
     return backlinks, problems, warnings
@@ -307,6 +318,7 @@ def resolve(
     checked: Collection[Key] = (),
     known: References | None = None,
     partial: list[Entry[Any]] | None = None,
+    placed: Placed | None = None,
 ) -> tuple[Site | None, list[Problem], list[Problem]]:
     """Check every reference, then derive the site; return it (None on any problem), the
     problems and the warnings.
@@ -315,7 +327,8 @@ def resolve(
     archives and mkdocs.yml; what depends on nothing else (their prose, their quotes) is not
     checked again. ``known``: their references, from that run (builder.incremental).
     ``partial``: records that failed validation, with the fields that passed it, so that
-    their references, quotes and likely twins are reported in the same run."""
+    their references, quotes and likely twins are reported in the same run. ``placed``: see
+    :data:`Placed`."""
     index: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
     for entry in entries:
         index[entry.kind][entry.id] = entry
@@ -328,7 +341,7 @@ def resolve(
         for key in [(entry.kind, entry.id)]
     }
     backlinks, found, warnings = record_problems(
-        root, [*entries, *partial], index, archives, broken or {}, refs, checked
+        root, [*entries, *partial], index, archives, broken or {}, refs, checked, placed
     )
     problems += found
     # marks are checked on whole records only: a record that failed validation lacks the fields they tie
