@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -226,11 +227,13 @@ def test_a_refused_edit_leaves_output_and_state_as_they_were(shipped: Path) -> N
 # Random edits of every kind of input, each followed by the runs that keep state: an
 # incremental ``generate`` (from the state in build/) and the preview's held site
 # (builder.resident) must each give the bytes a run from nothing gives, and refuse what it
-# refuses, line for line. A stateful property test (Hypothesis): each step edits a record
-# (any field, any value in it, or the whole record: added, removed, renamed with its old id
-# kept), an archived text, a hand-written page or mkdocs.yml, or touches a file. An edit
-# that a run from nothing refuses is undone after the comparison, which checks the recovery
-# too. The held site must also be, as data, the site a check from nothing resolves.
+# refuses, line for line, with the same warnings. A stateful property test (Hypothesis): each
+# step edits a record (any field, any value in it, or the whole record: added, removed,
+# renamed with its old id kept, copied as a likely twin), its citation keys and marks, what
+# it says is distinct from it, a source's archived text or why it has none, a hand-written
+# page or mkdocs.yml, or touches a file. An edit that a run from nothing refuses is undone
+# after the comparison, which checks the recovery too. The held site must also be, as data,
+# the site a check from nothing resolves.
 #
 # A few short sequences run by default. For a long run:
 # SUMMITRY_EDIT_EXAMPLES=200 SUMMITRY_EDIT_STEPS=25 .venv/bin/python -m pytest tests/test_incremental.py -k Edits
@@ -240,7 +243,16 @@ INPUTS = ("leaders", "content", "mkdocs.yml")
 PROSE = {"summary", "text", "note"}
 DATES = {"date", "end_date", "as_of", "from", "to", "published"}
 # Which kind of record an id in each field names, for edits that keep a reference valid.
-NAMES = {"participants": "leader", "positions": "leader", "issues": "issue", "related": "issue", "source": "source"}
+NAMES = {
+    "participants": "leader",
+    "positions": "leader",
+    "issues": "issue",
+    "related": "issue",
+    "source": "source",
+    "distinct_from": "",  # the record's own kind
+}
+TWINS = ("leader", "meeting", "source")  # the kinds whose likely duplicates are refused
+MARK = re.compile(r"\[@[^\[\]]*\]")
 EXAMPLES = int(os.environ.get("SUMMITRY_EDIT_EXAMPLES", "3"))
 STEPS = int(os.environ.get("SUMMITRY_EDIT_STEPS", "8"))
 
@@ -278,6 +290,36 @@ def _leaves(value: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return [loc]
 
 
+def _keys(value: Any) -> list[str]:
+    """Every citation key in a record."""
+    if isinstance(value, dict):
+        own = [value["key"]] if isinstance(value.get("key"), str) and "source" in value else []
+        return own + [key for v in value.values() for key in _keys(v)]
+    if isinstance(value, list):
+        return [key for v in value for key in _keys(v)]
+    return []
+
+
+def _rewritten(value: Any, text: Callable[[str], str], key: Callable[[str], str | None]) -> Any:
+    """A record with every text changed by ``text``, and every citation key and every key a
+    role cites by ``key`` (None: left out)."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k == "key" and "source" in value:
+                v = key(v)
+            elif k == "cite" and isinstance(v, list):
+                v = [new for old in v if (new := key(old)) is not None] or None
+            else:
+                v = _rewritten(v, text, key)
+            if v is not None:
+                out[k] = v
+        return out
+    if isinstance(value, list):
+        return [_rewritten(v, text, key) for v in value]
+    return text(value) if isinstance(value, str) else value
+
+
 def _outcome(run: Any) -> tuple[str, Any]:
     try:
         return "ok", run()
@@ -308,6 +350,9 @@ class Edits(RuleBasedStateMachine):
 
     def _paths(self, kind: str) -> list[Path]:
         return sorted((self.a / FOLDERS[kind]).glob("*.yaml"))
+
+    def _paths_of_all(self) -> list[Path]:
+        return [path for kind in KINDS for path in self._paths(kind)]
 
     def _ids(self, kind: str) -> list[str]:
         return [p.stem for p in self._paths(kind)]
@@ -352,14 +397,16 @@ class Edits(RuleBasedStateMachine):
             if lid not in parent:
                 parent[lid] = parent.pop(last[1])
         else:
-            parent[last] = self._value(data, loc, parent)
+            parent[last] = self._value(data, loc, parent, record, KINDS_OF[path.parent.name])
         _save(path, record)
         self._step(f"{path.name}: {'.'.join(map(str, loc))}")
 
-    def _value(self, data: st.DataObject, loc: tuple[Any, ...], parent: Any) -> Any:
+    def _value(self, data: st.DataObject, loc: tuple[Any, ...], parent: Any, record: Any, kind: str) -> Any:
         was = parent[loc[-1]]
-        names = [NAMES[p] for p in loc if isinstance(p, str) and p in NAMES]
+        names = [NAMES[p] or kind for p in loc if isinstance(p, str) and p in NAMES]
         key = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        if key in ("key", "cite"):  # a citation's key, or one a role cites: another of the record's, or a new one
+            return data.draw(st.sampled_from([*_keys(record), f"{was}-2"]), label="key")
         if key in DATES:
             return data.draw(st.sampled_from(["2016", "2018-07", "2019-06-28", "2021-06-16", "2023-10"]), label="date")
         if key == "quote":
@@ -373,7 +420,10 @@ class Edits(RuleBasedStateMachine):
         if key in PROSE or "outcomes" in loc:
             kind = data.draw(st.sampled_from([k for k in KINDS if k != "relation" and self._ids(k)]))
             linked = data.draw(st.sampled_from(self._ids(kind)), label="linked")
-            return f"{was} {data.draw(st.sampled_from(['Then more.', f'See [[{linked}]].', '*Noted* here.']))}"
+            keys = _keys(record) or ["none"]
+            mark = data.draw(st.sampled_from(keys), label="mark")  # a mark of the part's, or another part's
+            said = ["Then more.", f"See [[{linked}]].", "*Noted* here.", f"More is said. [@{mark}]"]
+            return f"{was} {data.draw(st.sampled_from(said))}"
         if isinstance(was, str):
             return f"{was} II"
         return was
@@ -395,8 +445,12 @@ class Edits(RuleBasedStateMachine):
         if kind == "source" and record.get("archive"):
             shutil.copy(path.with_suffix(".txt"), path.with_name(f"{new}.txt"))
             record["archive"] = f"{new}.txt"
+        # A copy is likely the same event, person or document as its original, unless it says not
+        distinct = kind in TWINS and data.draw(st.booleans(), label="distinct")
+        if distinct:
+            record["distinct_from"] = [path.stem]
         _save(path.with_name(f"{new}.yaml"), record)
-        self._step(f"added {kind} {new} as {path.stem}")
+        self._step(f"added {kind} {new} as {path.stem}{', distinct' if distinct else ''}")
 
     @rule(data=st.data())
     def remove_a_record(self, data: st.DataObject) -> None:
@@ -415,8 +469,81 @@ class Edits(RuleBasedStateMachine):
         self._step(f"renamed {path.stem} to {new}, keeping the old id")
 
     @rule(data=st.data())
+    def edit_the_marks(self, data: st.DataObject) -> None:
+        """A record's citation keys and marks: a key renamed with its marks (valid), one
+        left out, the marks of one text removed, or the whole record in the form before
+        marks (no keys, no marks: one warning)."""
+        marked = [p for p in self._paths_of_all() if _keys(_load(p))]
+        if not marked:
+            return
+        path = data.draw(st.sampled_from(marked), label="record")
+        record = _load(path)
+        choice = data.draw(st.sampled_from(["rename", "drop a key", "unmark a text", "old form"]), label="how")
+        if choice == "rename":
+            old = data.draw(st.sampled_from(_keys(record)), label="key")
+            new = f"{old}-{self._fresh_id('k')}"
+            mark = re.compile(rf"@{re.escape(old)}(?=\s*[;\]])")
+            record = _rewritten(record, lambda t: mark.sub(f"@{new}", t), lambda k: new if k == old else k)
+        elif choice == "drop a key":
+            old = data.draw(st.sampled_from(_keys(record)), label="key")
+            record = _rewritten(record, lambda t: t, lambda k: None if k == old else k)
+        elif choice == "unmark a text":
+            leaves = [loc for loc in _leaves(record) if not isinstance(loc[-1], tuple)]  # not a leader's key
+            texts = [loc for loc in leaves if isinstance(_at(record, loc), str) and MARK.search(_at(record, loc))]
+            if not texts:
+                return
+            loc = data.draw(st.sampled_from(texts), label="where")
+            _at(record, loc[:-1])[loc[-1]] = MARK.sub("", _at(record, loc))
+        else:
+            record = _rewritten(record, lambda t: MARK.sub("", t), lambda k: None)
+        _save(path, record)
+        self._step(f"{path.name}: {choice}")
+
+    @rule(data=st.data())
+    def say_two_are_distinct(self, data: st.DataObject) -> None:
+        """``distinct_from`` naming another record of the kind, or left out."""
+        kind = data.draw(st.sampled_from([k for k in TWINS if len(self._paths(k)) > 1]), label="kind")
+        path = self._pick(data, kind)
+        record = _load(path)
+        other = data.draw(st.sampled_from([i for i in self._ids(kind) if i != path.stem] + [""]), label="other")
+        if other:
+            record["distinct_from"] = [other]
+        else:
+            record.pop("distinct_from", None)
+        _save(path, record)
+        self._step(f"{path.name}: distinct_from {other or 'left out'}")
+
+    @rule(data=st.data())
+    def change_what_a_source_keeps(self, data: st.DataObject) -> None:
+        """A source's archived text beside it, or why it has none: the text gone and why said
+        (its quotes then not checked: warnings), the text kept but not named, both said, or
+        a text put beside a source that had none."""
+        path = self._pick(data, "source")
+        record, beside = _load(path), path.with_suffix(".txt")
+        choice = data.draw(st.sampled_from(["none, and why", "not named", "both", "a text beside"]), label="how")
+        if choice == "none, and why":
+            beside.unlink(missing_ok=True)
+            record.pop("archive", None)
+            record["no_archive"] = data.draw(st.sampled_from(["Behind a paywall.", "Seen only in print."]))
+        elif choice == "not named":
+            record.pop("archive", None)
+        elif choice == "both":
+            record["no_archive"] = "Kept elsewhere."
+        else:
+            others = sorted((self.a / FOLDERS["source"]).glob("*.txt"))
+            text = others[0].read_text(encoding="utf-8") if others else ""
+            beside.write_text(f"{text}A line of its own, about {path.stem}.\n", encoding="utf-8")
+            if data.draw(st.booleans(), label="named"):
+                record.pop("no_archive", None)
+                record["archive"] = beside.name
+        _save(path, record)
+        self._step(f"{path.name}: {choice}")
+
+    @rule(data=st.data())
     def edit_an_archive(self, data: st.DataObject) -> None:
         archives = sorted((self.a / FOLDERS["source"]).glob("*.txt"))
+        if not archives:
+            return
         path = data.draw(st.sampled_from(archives), label="archive")
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         if data.draw(st.booleans(), label="cut"):
@@ -481,13 +608,15 @@ class Edits(RuleBasedStateMachine):
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir()
         _make(fresh, _inputs(self.a))
-        a = _outcome(lambda: generate(Project(self.a), workers=1))
+        told: tuple[list[Problem], list[Problem]] = ([], [])
+        a = _outcome(lambda: generate(Project(self.a), warn=told[0].append, workers=1))
         b = _outcome(self.held.update)
-        nothing = _outcome(lambda: generate(Project(fresh), workers=1))
+        nothing = _outcome(lambda: generate(Project(fresh), warn=told[1].append, workers=1))
         assert a[0] == b[0] == nothing[0], (self.done, a, b, nothing)
         if nothing[0] == "refused":
             assert _lines(a[1]) == _lines(b[1]) == _lines(nothing[1]), self.done
             return True
+        assert _lines(told[0]) == _lines(self.held.warnings()) == _lines(told[1]), self.done
         want = _tree(fresh / "build" / "docs")
         assert _tree(self.a / "build" / "docs") == want, self.done
         assert _tree(self.b / "build" / "docs") == want, self.done
@@ -499,6 +628,12 @@ class Edits(RuleBasedStateMachine):
 
 
 KINDS_OF = {folder.rpartition("/")[2]: name for name, folder in FOLDERS.items()}
+
+
+def _at(record: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        record = record[part]
+    return record
 
 
 def _lines(problems: list[Problem]) -> list[str]:
