@@ -331,6 +331,8 @@ class Edits(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="summitry-edits-"))
+        self.done: list[str] = []
+        self.count = 0
 
     @initialize(synthetic=st.booleans())
     def start(self, synthetic: bool) -> None:
@@ -341,8 +343,6 @@ class Edits(RuleBasedStateMachine):
         shutil.copytree(self.a, self.b)
         self.held = Resident(Project(self.b))
         self.held.start(workers=1)
-        self.done: list[str] = []
-        self.count = 0
         self.before = _inputs(self.a)  # the inputs as the last step left them, to undo a refused edit
 
     def teardown(self) -> None:
@@ -557,10 +557,13 @@ class Edits(RuleBasedStateMachine):
     @rule(data=st.data())
     def edit_a_page(self, data: st.DataObject) -> None:
         pages = self.a / "content" / "pages"
-        choice = data.draw(st.sampled_from(["about", "home", "add", "remove"]), label="page")
+        choice = data.draw(st.sampled_from(["about", "home", "style", "add", "remove"]), label="page")
         if choice in ("about", "home"):
             page = pages / ("about.md" if choice == "about" else "index.md")
             page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        elif choice == "style":
+            sheet = pages / "assets" / "summitry.css"
+            sheet.write_text(sheet.read_text(encoding="utf-8") + f"\n/* {self._fresh_id('note')} */\n", "utf-8")
         elif choice == "add":
             (pages / f"{self._fresh_id('extra')}.md").write_text("# Extra\n\nA page.\n", encoding="utf-8")
         else:
@@ -593,17 +596,16 @@ class Edits(RuleBasedStateMachine):
     def _step(self, what: str) -> None:
         self.done.append(what)
         before_edit = self.before
-        _make(self.b, _inputs(self.a))
         refused = self._compare()
         if refused:
             self.done.append("(refused, undone)")
             _make(self.a, before_edit)
-            _make(self.b, before_edit)
             assert not self._compare(), self.done
         self.before = _inputs(self.a)
 
     def _compare(self) -> bool:
         """Whether the edit was refused; fails if the three runs do not agree."""
+        _make(self.b, _inputs(self.a))
         fresh = self.tmp / "fresh"
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir()
@@ -640,10 +642,11 @@ def _lines(problems: list[Problem]) -> list[str]:
     return [str(p) for p in problems]
 
 
-Edits.TestCase.settings = settings(
+SETTINGS = settings(
     max_examples=EXAMPLES,
     stateful_step_count=STEPS,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
+Edits.TestCase.settings = SETTINGS
 TestEditsGiveTheBytesOfARunFromNothing = Edits.TestCase
