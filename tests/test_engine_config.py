@@ -165,17 +165,23 @@ def test_serve_tells_what_each_update_did(recipe: Path, capsys: pytest.CaptureFi
     tell = Tell(cli._warn, cli._note, cli._refused_while_serving)
     told: list[list[str]] = []
     capsys.readouterr()
-    assert not _update(resident, told.append, tell, None)
+    assert _update(resident, told.append, tell, None) == (False, False)  # (changed, refused)
     assert capsys.readouterr().err == "" and told == []  # nothing changed, nothing to tell
     gamma = recipe / "leaders" / "gamma.yaml"
-    gamma.write_text(gamma.read_text().replace("Joined the talks", "Joined the long talks"))
-    assert _update(resident, told.append, tell, {"leaders/gamma.yaml"})
+    good = gamma.read_text().replace("Joined the talks", "Joined the long talks")
+    gamma.write_text(good)
+    assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}) == (True, False)
     assert capsys.readouterr().err.endswith("regenerated: 2 written, 0 removed\n")
     assert "leaders/gamma.md" in told[0] and told[1] == ["leaders/gamma.md", "data/summitry.json"]
     gamma.write_text("name: [")
-    assert _update(resident, told.append, tell, {"leaders/gamma.yaml"})
+    assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}) == (True, True)
     assert capsys.readouterr().err == (  # as check says it, and that the site is as it was
         "leaders/gamma.yaml:2:1: leader 'gamma': YAML syntax error: while parsing a flow node "
         "did not find expected node content\n1 problem found; nothing was written.\n"
         "The site shows the last good version.\n"
+    )
+    gamma.write_text(good.replace("Joined the long talks", "Joined the talks at last"))
+    assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}, recovering=True) == (True, False)
+    assert capsys.readouterr().err == (
+        "regenerated: 2 written, 0 removed\nThe site is up to date again: 2 pages changed.\n"
     )
