@@ -92,7 +92,6 @@ def _environment() -> jinja2.Environment:
     env.globals["front_matter"] = front_matter
     env.globals["pairs"] = lambda ids: [relation_id(a, b) for a, b in pairs(ids)]
     env.globals["now"] = _NOW
-    env.globals["relations_listed"] = RELATIONS_LISTED
     return env
 
 
@@ -167,6 +166,7 @@ class Renderer:
             "participants": participants,
             "meeting_table": meeting_table,
             "cited_part": cited_part,
+            "relations_listed": RELATIONS_LISTED,  # read here, not in the shared environment: a test lowers it
         }
 
     def _render(self, template: str, path: str, **context: Any) -> str:
