@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from htmlscan import scan, visible_text
 
@@ -203,14 +206,37 @@ def test_nav_lists_section_pages_only(built: Path) -> None:
 
 
 def test_every_internal_link_and_anchor_resolves(built: Path) -> None:
-    from urllib.parse import urlsplit
+    """The README's command, as written, in the knowledge base's folder: the base path under
+    which 404.html links comes from mkdocs.yml."""
+    result = subprocess.run(
+        [sys.executable, "-m", "builder.linkcheck", "site"], cwd=built, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    checked = int(result.stdout.split()[0])
+    assert checked > 500 and result.stdout.endswith(" internal links checked, 0 broken\n")
 
-    from builder.linkcheck import broken_links
 
-    base_path = urlsplit(yaml.safe_load((built / "mkdocs.yml").read_text())["site_url"]).path
-    checked, broken = broken_links(built / "site", base_path)
-    assert checked > 500
-    assert not broken
+def test_link_check_reads_the_base_path_as_the_engines_write_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from builder.linkcheck import base_path, main
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_url: !ENV [SUMMITRY_TEST_UNSET_URL, 'https://example.org/kb/']\n"
+        "markdown_extensions:\n"
+        "  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+    )
+    assert base_path(config) == "/kb/"
+    assert base_path(tmp_path / "none.yml") == "/"
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "404.html").write_text('<a href="/kb/">home</a><a href="/kb/gone/">gone</a>')
+    (tmp_path / "site" / "index.html").write_text("home")
+    assert main([str(tmp_path / "site"), "--config", str(config)]) == 1
+    assert capsys.readouterr() == ("2 internal links checked, 1 broken\n", "404.html: /kb/gone/\n")
+    assert main([str(tmp_path / "site"), "--config", str(config), "--base-path", "/other/"]) == 1
+    assert capsys.readouterr().err == "404.html: /kb/\n404.html: /kb/gone/\n"
 
 
 def test_link_check_finds_a_broken_link_and_anchor(tmp_path: Path) -> None:
