@@ -26,16 +26,15 @@ from builder.render.addresses import index_path, page_path, record_address
 from builder.render.exports import export_jobs
 from builder.render.field_reference import reference_markdown
 from builder.render.job import Job
-from builder.render.json_ld import LinkedData, wikidata_url
+from builder.render.json_ld import LinkedData, description, wikidata_url
 from builder.render.json_schema import SCHEMA_DIR, schema_texts
 from builder.render.page_links import Page
 from builder.render.statements import in_date_order, lead, tenure
 from builder.render.track import Memo
 from builder.render.year_pages import TIMELINE_PAGE, year_jobs
-from builder.resolve.prose import front_matter, link_target, plain, text
+from builder.resolve.prose import front_matter, link_target, text
 from builder.resolve.site import Cited, Site, pairs, relation_id
 
-DESCRIPTION_LENGTH = 160
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 EXAMPLE_MEETING = (Path(__file__).parent / "templates" / "example-meeting.yaml").read_text(encoding="utf-8")
@@ -165,7 +164,7 @@ class Renderer:
         rel = self.site.relations[rid] if kind == "relation" else None
         entry = rel.record if rel is not None else self.site.entry((kind, rid))
         summary = getattr(entry.model, "summary", None) if entry else None
-        description = plain(summary, self.site.name_of, DESCRIPTION_LENGTH) if summary else None
+        summary_line = description(self.site, summary) if summary else None
         return self._render(
             KINDS[kind].template,
             page_path((kind, rid)),
@@ -174,8 +173,8 @@ class Renderer:
             r=entry.model if entry else None,
             rel=rel,
             section=KINDS[kind].plural.capitalize(),
-            description=description,
-            jsonld=self.linked_data.record((kind, rid), description),
+            description=summary_line,
+            jsonld=self.linked_data.record((kind, rid)),
             edit_url=self._edit(entry.path) if entry else None,
             backlinks=self.site.backlinks.get((kind, rid), ()),
         )
@@ -188,7 +187,9 @@ class Renderer:
         would take a generated page's place.
         """
         site = self.site
-        jobs: list[Job] = export_jobs(site, self.settings.site_url, self.settings.site_name, self.pieces)
+        jobs: list[Job] = export_jobs(
+            site, self.settings.site_url, self.settings.site_name, self.settings.updated, self.pieces
+        )
 
         def one(path: str, make: Callable[[], str | bytes]) -> None:
             jobs.append(((path,), lambda: {path: make()}))
