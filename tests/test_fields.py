@@ -72,7 +72,7 @@ FULL: dict[str, dict[str, dict[str, Any]]] = {
             "summary": "Water rights of Avalon.",
             "wikidata": "Q303",
             "related": ["brill-roads"],
-            "developments": [{"date": "2019-07", "text": "A dam was built.", "citations": [CITE]}],
+            "developments": [{"date": "2019-07", "title": "Dam", "text": "A dam was built.", "citations": [CITE]}],
             "positions": {
                 "alpha": [{"text": "Wants the dam.", "as_of": "2020-01", "forecast": True, "citations": [CITE]}]
             },

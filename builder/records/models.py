@@ -237,6 +237,9 @@ class Development(Record):
 
     date: Date
     """When it happened, as precise as the sources say."""
+    title: Text | None = None
+    """A few words that name it on time lines, e.g. 'Crimea annexed'; without it, pictures
+    show the first words of the text."""
     text: LongText
     """Markdown. What happened."""
     citations: Citations
