@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import copy_shipped
-from htmlscan import scan
+from htmlscan import scan, visible_text
 
 from builder.cli import main
 
@@ -55,11 +55,20 @@ def test_record_pages_carry_the_date_of_their_last_commit(history: Path) -> None
     assert "updated" not in _front_matter(docs / "timeline.md")  # no record of its own
 
 
+def test_record_pages_show_the_day_their_record_last_changed(engine_site: Path) -> None:
+    putin = visible_text(engine_site / "leaders/putin/index.html")
+    assert "leaders/putin.yaml . Last changed on 1 December 2026. Back to top" in putin
+    geneva = visible_text(engine_site / "meetings/2021-06-geneva-summit/index.html")
+    assert "Last changed on 30 November 2026." in geneva
+    assert "Last changed" not in visible_text(engine_site / "timeline/index.html")
+
+
 def test_no_date_outside_git(small: Path, run) -> None:
     assert run("generate", "--root", small).code == 0
     pages = sorted((small / "build/docs").rglob("*.md"))
     assert len(pages) > 10
     assert not [p for p in pages if "\nupdated: " in p.read_text(encoding="utf-8")]
+    assert not [p for p in pages if "Last changed" in p.read_text(encoding="utf-8")]
 
 
 def test_sitemap_dates_each_record_by_its_commit(history: Path) -> None:

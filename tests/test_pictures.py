@@ -97,6 +97,27 @@ def _extent(mark: ET.Element, drawing: str) -> float:
     return float(line.get(b)) - float(line.get(a))
 
 
+def test_labels_are_cut_at_a_word() -> None:
+    from builder.render.svg import short
+
+    said = "Ukraine: As of this month, by one source's account, the conflict"
+    assert short(said, 38) == "Ukraine: As of this month, by one…"
+    assert short("First meeting, at the G20 summit in Hamburg", 20) == "First meeting, at…"
+    assert short("Supercalifragilisticexpialidocious", 10) == "Supercali…"  # one word: cut inside it
+    assert short("Geneva summit", 13) == "Geneva summit"
+
+
+def test_developments_are_labelled_by_their_title(built: Path) -> None:
+    (picture,) = _svgs((built / "build/docs/timeline.md").read_text())
+    labels = {t.text for t in picture.iter(f"{SVG}text") if t.get("class") != "summitry-year"}
+    assert {
+        "Ukraine: Crimea annexed",
+        "Ukraine: Conflict still under way",
+        "Election interference: US presidential election",
+    } <= labels
+    assert not [label for label in labels if label.endswith("…")]
+
+
 BOXES = """svg => Array.from(svg.querySelectorAll('text')).map(t => {
   const b = t.getBBox(), m = t.getScreenCTM();
   const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]];

@@ -144,6 +144,47 @@ def test_links_go_both_ways(built: Path) -> None:
     assert "../../relations/biden-putin/" in hrefs("leaders/putin")
 
 
+def test_a_thin_issue_page_says_so_in_one_line(built: Path) -> None:
+    page = (built / "build/docs/issues/syria.md").read_text()
+    body = page.split("\n# Syria\n", 1)[1].split("\n## Sources\n", 1)[0]
+    paragraphs = [part.strip() for part in body.split("\n\n") if part.strip()]
+    assert paragraphs[1:] == [
+        "Nothing more is recorded on this issue yet: no dated development or meeting, and no leader's position."
+    ]
+    assert "## Timeline" not in page and "## Positions" not in page
+    ukraine = (built / "build/docs/issues/ukraine.md").read_text()  # all of it: no such line
+    assert "## Timeline" in ukraine and "## Positions" in ukraine and "recorded on this issue yet" not in ukraine
+
+
+def test_linked_from_lists_only_what_the_page_does_not_link_already(built: Path) -> None:
+    docs = built / "build/docs"
+    listed = 0
+    for path in sorted(docs.glob("*/*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "\n## Linked from\n" not in text:
+            continue
+        above, section = text.split("\n## Linked from\n", 1)
+        items = re.findall(r"^- \[[^\]]*\]\(([^)]+)\)", section.strip().split("\n\n", 1)[0], re.MULTILINE)
+        assert items, path
+        listed += len(items)
+        for target in items:
+            assert f"]({target})" not in above, (path, target)
+    assert listed >= 3
+    putin = (docs / "leaders/putin.md").read_text()
+    assert "## Linked from" not in putin  # all thirteen records that link to it are linked above
+
+
+def test_the_site_name_is_said_once_in_each_title(built: Path) -> None:
+    titles = {}
+    for html in sorted((built / "site").rglob("index.html")):
+        found = re.search(r"<title>(.*?)</title>", html.read_text(encoding="utf-8"), re.S)
+        assert found, html
+        titles[html.parent.relative_to(built / "site").as_posix()] = found[1]
+    assert titles["."] == "Summitry"
+    assert titles["leaders/putin"] == "Vladimir Putin - Summitry"
+    assert not [t for t in titles.values() if t.count("Summitry") != 1]
+
+
 def test_every_statement_leads_to_a_quoted_source(built: Path) -> None:
     page = scan(built / "site/issues/ukraine/index.html")
     marks = [a["href"] for t, a in page.elements if t == "a" and a.get("class") == "footnote-ref"]

@@ -21,6 +21,7 @@ class Page:
         self._here = path.rpartition("/")[0]
         self._links = links if links is not None else Memo()  # shared by pages: (folder, key) -> link
         self._notes: dict[tuple[str, str | None, str | None], int] = {}
+        self.linked: set[Key] = set()  # the records this page links to so far
 
     def url(self, target: str | Key) -> str:
         # Generated pages are at most one folder deep, so this is relpath without its cost
@@ -33,12 +34,14 @@ class Page:
 
     def href(self, key: Key) -> str:
         """A link for raw HTML (the pictures), which MkDocs does not rewrite: the final address."""
+        self.linked.add(key)
         return relative(record_address(key), page_address(self.path))
 
     def name(self, key: Key) -> str:
         return self.site.display_name(key)
 
     def link(self, key: Key, label: str | None = None) -> str:
+        self.linked.add(key)
         if label:
             return f"[{text(label)}]({self.url(key)})"
         # The same record linked from the same folder is the same text on every page.

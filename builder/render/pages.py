@@ -19,7 +19,7 @@ import frontmatter
 import jinja2
 
 from builder.errors import SummitryError
-from builder.records.dates import human_span
+from builder.records.dates import PartialDate, human_span
 from builder.records.kinds import KINDS
 from builder.render import pictures as figures
 from builder.render.addresses import index_path, page_path, record_address
@@ -83,6 +83,7 @@ class Renderer:
         self.env = _environment()
         self.env.globals["md_in_html"] = settings.md_in_html
         self.env.globals["updated"] = settings.updated
+        self.env.globals["last_changed"] = self._last_changed
         self._links = Memo()
         self.linked_data = LinkedData(site, settings.site_url)
         self.helpers = self._helpers()
@@ -155,6 +156,11 @@ class Renderer:
         # Collapse the blank lines left by template control blocks: same input, same bytes.
         body = _TRAILING_SPACE.sub("", body.rstrip()).lstrip("\n")
         return _BLANK_LINES.sub("\n\n", body) + "\n"
+
+    def _last_changed(self, source: str | None) -> str:
+        """' Last changed on 1 December 2026.' for a record file git dates; '' otherwise."""
+        day = self.settings.updated.get(source) if source else None
+        return f" Last changed on {PartialDate.parse(day).human()}." if day else ""
 
     def _edit(self, yaml_path: str) -> str | None:
         return self.settings.edit_base + yaml_path if self.settings.edit_base else None
@@ -259,4 +265,7 @@ class Renderer:
                 post.metadata["edit_url"] = edit
                 return frontmatter.dumps(post, sort_keys=True) + "\n"
             return source
-        return self._render("home.md.j2", rel_path, meta=post.metadata, body=post.content, edit_url=edit)
+        # The theme writes "<title> - <site name>": a title that is the site's name is left to it, said once.
+        title = post.metadata.get("title", "Home")
+        title = None if title == self.settings.site_name else str(title)
+        return self._render("home.md.j2", rel_path, meta=post.metadata, title=title, body=post.content, edit_url=edit)
