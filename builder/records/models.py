@@ -186,7 +186,7 @@ class Leader(Record):
     roles: list[Role] = []
     """Offices held, any number."""
     summary: LongText
-    """Markdown. Who the leader is, in the project's own words; [[id]] links to a record."""
+    """Markdown. Who the leader is, in the project's own words; `[[id]]` links to a record."""
     wikidata: WikidataId | None = None
     """The leader's Wikidata item, e.g. Q7747: linked from the page, and given to machines as sameAs."""
     citations: Citations
