@@ -173,3 +173,11 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def show_scheme(page: object, scheme: str) -> None:
+    """Switch a loaded page to the light or the dark palette as the system setting would, and
+    wait until the theme has: its first palette follows the system (mkdocs.yml)."""
+    page.emulate_media(color_scheme=scheme)  # type: ignore[attr-defined]
+    want = "slate" if scheme == "dark" else "default"
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{want}'")  # type: ignore[attr-defined]

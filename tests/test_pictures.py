@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import show_scheme
 
 from builder.cli import main
 
@@ -214,7 +215,7 @@ def test_pictures_and_marks_are_legible_and_tappable(browser, site: Path, base_u
     for path in pages:
         page.goto(base_url + path.lstrip("/"), wait_until="load")
         for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
+            show_scheme(page, scheme)
             problems = page.evaluate(LEGIBLE)
             problems += [
                 f"labels overlap: {pair}" for pair in _overlaps(page, page.locator(".summitry-figure").count())
