@@ -155,10 +155,12 @@ def _overlaps(page, pictures: int) -> list[tuple[str, str]]:
 
 # What a reader on a phone or at a desk must be able to read and tap (WCAG 2.2, SC 2.5.8):
 # every label of a picture drawn at 12 CSS px or more, and every mark (a picture's marks, the
-# citation marks) a target of at least 24 by 24 CSS px that nothing else covers: each point
-# of a 24 px circle around its middle is the mark's own. A time axis shows the drawing that
-# fits its figure, without scrolling sideways.
-LEGIBLE = """() => {
+# citation marks) a target of at least 24 by 24 CSS px. No point of a 24 px circle around a
+# mark's middle may fall on another link; a picture's marks have all of it to themselves
+# (their targets are transparent rectangles over what is drawn). A time axis shows the
+# drawing that fits its figure, without scrolling sideways, and a citation mark stays on the
+# line of the word or mark before it.
+LEGIBLE = r"""() => {
   const problems = [];
   const shown = el => el.getClientRects().length > 0;
   const svgs = Array.from(document.querySelectorAll('.summitry-figure svg:not(.summitry-swatch)')).filter(shown);
@@ -176,9 +178,10 @@ LEGIBLE = """() => {
     const size = parseFloat(getComputedStyle(el).fontSize);
     if (shown(el) && size < 12) problems.push(`legend or caption at ${size} px`);
   }
-  const marks = svgs.flatMap(svg => Array.from(svg.querySelectorAll('a'), a => [a, a.querySelector('.summitry-hit')]));
-  for (const a of document.querySelectorAll('article a.footnote-ref')) marks.push([a, a]);
-  for (const [link, target] of marks) {
+  const hits = svg => Array.from(svg.querySelectorAll('a'), a => [a, a.querySelector('.summitry-hit'), true]);
+  const marks = svgs.flatMap(hits);
+  for (const a of document.querySelectorAll('article a.footnote-ref')) marks.push([a, a, false]);
+  for (const [link, target, whole] of marks) {
     const name = link.getAttribute('aria-label') || link.textContent;
     if (!target) { problems.push(`"${name}" has no target`); continue; }
     target.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});
@@ -188,8 +191,27 @@ LEGIBLE = """() => {
     const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
     const points = [[cx, cy]].concat(Array.from({length: 16}, (_, i) =>
       [cx + 11.5 * Math.cos(i * Math.PI / 8), cy + 11.5 * Math.sin(i * Math.PI / 8)]));
-    const missed = points.filter(([x, y]) => document.elementFromPoint(x, y)?.closest('a') !== link);
-    if (missed.length) problems.push(`"${name}": ${missed.length} of 17 points of its 24 px circle are not its own`);
+    const missed = points.filter(([x, y]) => {
+      const at = document.elementFromPoint(x, y)?.closest('a');
+      return whole ? at !== link : at && at !== link;
+    });
+    if (missed.length) problems.push(`"${name}": ${missed.length} of 17 points of its 24 px circle are another's`);
+  }
+  for (const sup of document.querySelectorAll('article sup[id^="fnref"]')) {
+    // a mark stays on the line of what comes right before it: a word, or the mark before
+    const before = sup.previousSibling;
+    let box = null;
+    if (before && before.nodeType === Node.TEXT_NODE && before.textContent && !/\s$/.test(before.textContent)) {
+      const range = document.createRange();
+      range.setStart(before, before.textContent.length - 1);
+      range.setEnd(before, before.textContent.length);
+      box = range.getBoundingClientRect();
+    } else if (before && before.matches && before.matches('sup[id^="fnref"]')) {
+      box = before.getBoundingClientRect();
+    }
+    const mark = sup.getBoundingClientRect();
+    if (box && (mark.top > box.bottom || mark.bottom < box.top))
+      problems.push(`citation mark ${sup.textContent} is on a line of its own`);
   }
   return problems;
 }"""
