@@ -140,13 +140,15 @@ def _write(root: Path, records: dict[str, dict[str, dict[str, Any]]]) -> None:
         (root / KINDS["source"].folder / name).write_text(ARCHIVE, encoding="utf-8")
 
 
-def _outputs(root: Path) -> dict[str, str]:
+def _outputs(root: Path, page: str | None = None) -> dict[str, str]:
+    """The data files and the record pages (only ``page``, if named) of the knowledge base at ``root``."""
     from builder.pipeline import Project, check, settings
 
     project = Project(root)
     files: dict[str, str | bytes] = {}
-    for _, make in Renderer(check(project), settings(project)).jobs():
-        files.update(make())
+    for paths, make in Renderer(check(project), settings(project)).jobs():
+        if any(p.startswith("data/") or p == page or (page is None and p.count("/") == 1) for p in paths):
+            files.update(make())
     return {path: data for path, data in files.items() if isinstance(data, str)}
 
 
@@ -331,7 +333,7 @@ def test_each_field_reaches_each_destination_or_is_listed_as_left_out(
     value = _get(records[kind][rid], at)
     _set(records[kind][rid], at, _changed(chain, value, kind))
     _write(tmp_path, records)
-    before, after = _of_record(first, kind, rid), _of_record(_outputs(tmp_path), kind, rid)
+    before, after = _of_record(first, kind, rid), _of_record(_outputs(tmp_path, page_path((kind, rid))), kind, rid)
     field = chain[-1]
     wrong = []
     for destination in DESTINATIONS:
