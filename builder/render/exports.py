@@ -207,7 +207,7 @@ def as_atom(
         entry = site.meetings[mid]
         return f"{updated.get(entry.path) or entry.model.date.first_day().isoformat()}T00:00:00Z"
 
-    def entry(mid: str) -> tuple[str, str]:
+    def entry(mid: str) -> str:
         m = site.meetings[mid].model
         who = ", ".join(site.leaders[lid].display_name for lid in m.participants)
         lines = [
@@ -219,9 +219,10 @@ def as_atom(
             f"    <summary>{_xml(who)}: {_xml(plain(m.summary, site.name_of, 1000))}</summary>",
             "  </entry>",
         ]
-        return "\n".join(lines) + "\n", stamp(mid)
+        return "\n".join(lines) + "\n"
 
     entries = [pieces.get_or_make(("atom", base, mid), functools.partial(entry, mid)) for mid in meetings]
+    latest = max((stamp(mid) for mid in meetings), default="1970-01-01T00:00:00Z")
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -229,10 +230,10 @@ def as_atom(
         f"  <id>{_xml(base)}{DATA_DIR}/meetings.atom</id>",
         f'  <link rel="self" href={_xml_attr(base + DATA_DIR + "/meetings.atom")}/>',
         f"  <link href={_xml_attr(base)}/>",
-        f"  <updated>{max((when for _, when in entries), default='1970-01-01T00:00:00Z')}</updated>",
+        f"  <updated>{latest}</updated>",
         "  <author><name>Summitry</name></author>",
     ]
-    return "\n".join(out) + "\n" + "".join(text for text, _ in entries) + "</feed>\n"
+    return "\n".join(out) + "\n" + "".join(entries) + "</feed>\n"
 
 
 EXPORTS = ((f"{DATA_DIR}/summitry.json",), csv_files(), (f"{DATA_DIR}/meetings.ics",), (f"{DATA_DIR}/meetings.atom",))
