@@ -16,6 +16,7 @@ otherwise only in the JSON.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -135,10 +136,43 @@ def _insert(pairs: list[tuple[str, Any]], key: str, value: Any, after: str) -> N
     pairs.insert(at, (key, value))
 
 
-def _fields(model: type[BaseModel]) -> Iterator[tuple[str, str]]:
-    """(attribute, the name a record writes it under) of each field."""
+@dataclass(frozen=True)
+class _Field:
+    """What the data make of one field of a model; worked out once per model (:func:`_plan`)."""
+
+    name: str  # the attribute
+    written: str  # the name records write it under
+    key: str  # its key in the JSON, its column in the CSV
+    shape: str  # see _shape
+    prose: bool  # Markdown: the JSON adds its plain text, the CSV gives only that
+    json: bool  # written to the JSON
+    csv: bool  # written to the CSV
+    site_value: Callable[[Site, str, Any], Any] | None  # VALUES
+    part_value: Callable[[Any], Any] | None  # PART_VALUES
+    then: tuple[tuple[str, Callable[[Any], Any]], ...]  # PART_DERIVED that follow it
+
+
+@functools.cache
+def _plan(model: type[BaseModel]) -> tuple[_Field, ...]:
+    out = []
     for name, info in model.model_fields.items():
-        yield name, info.alias or name
+        written = info.alias or name
+        field = f"{model.__name__}.{written}"
+        out.append(
+            _Field(
+                name,
+                written,
+                data_name(model, name),
+                _shape(info.annotation),
+                written in PROSE_KEYS,
+                not left_out(model, name, "json"),
+                not left_out(model, name, "csv"),
+                VALUES.get(field),
+                PART_VALUES.get(field),
+                tuple((key, value) for key, value, after in PART_DERIVED.get(model, ()) if after == written),
+            )
+        )
+    return tuple(out)
 
 
 class _Data:
@@ -150,125 +184,109 @@ class _Data:
     def plain(self, value: str) -> str:
         return plain_text(value, self.site.name_of)
 
-    def json_value(self, value: Any, prose: bool) -> Any:
+    def json_value(self, value: Any) -> Any:
         if isinstance(value, PartialDate):
             return _date(value)
         if isinstance(value, BaseModel):
             return self.part(value)
         if isinstance(value, list):
-            return [self.json_value(item, prose) for item in value]
+            return [self.json_value(item) for item in value]
         if isinstance(value, dict):
-            return {key: self.json_value(item, prose) for key, item in value.items()}
+            return {key: self.json_value(item) for key, item in value.items()}
         if value is None or isinstance(value, str | bool | int):
             return value
         raise TypeError(f"no JSON form for a {type(value).__name__}; {WHERE['json']}")
 
-    def _pairs(self, model: type[BaseModel], record: BaseModel | None, values: dict[str, Any]) -> list[tuple[str, Any]]:
-        """The fields of ``record`` (None: a page without one) as JSON key and value, with plain text."""
+    def _pairs(self, model: type[BaseModel], values: list[Any]) -> list[tuple[str, Any]]:
+        """A model's fields (their ``values``, in order) as JSON keys and values, with plain text."""
         out: list[tuple[str, Any]] = []
-        for name, written in _fields(model):
-            if left_out(model, name, "json"):
+        for field, value in zip(_plan(model), values, strict=True):
+            if not field.json:
                 continue
-            key = data_name(model, name)
-            value = values[name] if name in values else getattr(record, name) if record is not None else None
-            prose = written in PROSE_KEYS
-            out.append((key, self.json_value(value, prose)))
-            if prose:
+            out.append((field.key, self.json_value(value)))
+            if field.prose:
                 plain = [self.plain(v) for v in value] if isinstance(value, list) else value and self.plain(value)
-                out.append((key + PLAIN, plain))
+                out.append((field.key + PLAIN, plain))
         return out
 
     def part(self, part: BaseModel) -> dict[str, Any]:
         model = type(part)
-        values = {
-            name: PART_VALUES[f"{model.__name__}.{written}"](part)
-            for name, written in _fields(model)
-            if f"{model.__name__}.{written}" in PART_VALUES
-        }
-        pairs = self._pairs(model, part, values)
+        values = [f.part_value(part) if f.part_value else getattr(part, f.name) for f in _plan(model)]
+        pairs = self._pairs(model, values)
         for key, value, after in PART_DERIVED.get(model, ()):
             _insert(pairs, key, value(part), after)
         return dict(pairs)
 
-    def record(self, kind: str, rid: str) -> dict[str, Any]:
-        """A record as one JSON object: its id, its page's address, its fields, what is derived."""
+    def _values(self, kind: str, rid: str) -> tuple[type[BaseModel], BaseModel | None, list[Any]]:
+        """A record's model, the record (None: a page without one) and its fields' values as the data give them."""
         model = KINDS[kind].model
         entry = self.site.record_of((kind, rid))
         record = entry.model if entry is not None else None
+        values = []
+        for field in _plan(model):
+            value = getattr(record, field.name) if record is not None else _empty(field.shape)
+            values.append(field.site_value(self.site, rid, value) if field.site_value else value)
+        return model, record, values
+
+    def record(self, kind: str, rid: str) -> dict[str, Any]:
+        """A record as one JSON object: its id, its page's address, its fields, what is derived."""
+        model, _, values = self._values(kind, rid)
         refs = {ref.field: ref for ref in KINDS[kind].refs}
-        values: dict[str, Any] = {}
-        for name, written in _fields(model):
-            value = getattr(record, name) if record is not None else _empty(model, name)
-            if f"{model.__name__}.{written}" in VALUES:
-                value = VALUES[f"{model.__name__}.{written}"](self.site, rid, value)
-            ref = refs.get(written)
+        for i, field in enumerate(_plan(model)):
+            ref = refs.get(field.written)
             if ref is not None and ref.keys:  # an issue's positions: a statement per row, with its leader
-                value = [
+                values[i] = [
                     {"leader": _ref(ref.target, key), **self.part(p)}
-                    for key, ps in value.items()
+                    for key, ps in values[i].items()
                     for p in in_date_order(ps)
                 ]
             elif ref is not None:
-                value = [_ref(ref.target, target) for target in value]
-            values[name] = value
-        pairs = [("id", rid), ("url", address(kind, rid)), *self._pairs(model, record, values)]
+                values[i] = [_ref(ref.target, target) for target in values[i]]
+        pairs = [("id", rid), ("url", address(kind, rid)), *self._pairs(model, values)]
         for derived in JSON_DERIVED.get(kind, ()):
             _insert(pairs, derived.key, derived.value(self.site, rid), derived.after)
         return dict(pairs)
 
-    def cells(self, model: type[BaseModel], part: BaseModel | None, values: dict[str, Any]) -> list[Any]:
+    def cells(self, model: type[BaseModel], part: BaseModel | None, values: list[Any]) -> list[Any]:
         """A part's (or a record's) fields as CSV cells, in the order of :func:`columns`."""
         out: list[Any] = []
-        for name, written in _fields(model):
-            if left_out(model, name, "csv"):
+        for field, value in zip(_plan(model), values, strict=True):
+            if not field.csv:
                 continue
-            value = values[name] if name in values else getattr(part, name) if part is not None else None
-            shape = _shape(model.model_fields[name].annotation)
-            prose = written in PROSE_KEYS
-            if shape == "date":
+            if field.shape == "date":
                 out += [value.iso(), value.precision] if isinstance(value, PartialDate) else [value, None]
-            elif shape == "bool":
+            elif field.shape == "bool":
                 out.append(None if value is None else "true" if value else "false")
-            elif shape == "list":
-                out.append(("\n" if prose else ";").join(self.plain(v) if prose else v for v in value or ()))
-            elif shape == "mapping":
+            elif field.shape == "list":
+                out.append(
+                    ("\n" if field.prose else ";").join(self.plain(v) if field.prose else v for v in value or ())
+                )
+            elif field.shape == "mapping":
                 out.append(";".join(value or ()))
-            elif shape == "text":
-                out.append(self.plain(value) if prose and value else value)
-            for _, derived, after in PART_DERIVED.get(model, ()):
-                if after == written and part is not None:
-                    out.append(derived(part))
+            elif field.shape == "text":
+                out.append(self.plain(value) if field.prose and value else value)
+            if part is not None:
+                out += [derived(part) for _, derived in field.then]
         return out
 
     def row(self, kind: str, rid: str) -> list[Any]:
-        model = KINDS[kind].model
-        entry = self.site.record_of((kind, rid))
-        values = {
-            name: VALUES[f"{model.__name__}.{written}"](self.site, rid, getattr(entry.model, name))
-            for name, written in _fields(model)
-            if entry is not None and f"{model.__name__}.{written}" in VALUES
-        }
-        cells = self.cells(model, entry.model if entry else None, values)
+        model, record, values = self._values(kind, rid)
+        cells = self.cells(model, record, values)
         return [rid, *cells, *(value(self.site, rid) for _, value in CSV_DERIVED.get(kind, ())), address(kind, rid)]
 
     def child_rows(self, kind: str, rid: str, field: str) -> list[list[Any]]:
         entry = self.site.record_of((kind, rid))
-        parts = getattr(entry.model, field) if entry is not None else []
         rows = []
+        parts: list[BaseModel] = getattr(entry.model, field) if entry is not None else []
         for part in parts:
             model = type(part)
-            values = {
-                name: PART_VALUES[f"{model.__name__}.{written}"](part)
-                for name, written in _fields(model)
-                if f"{model.__name__}.{written}" in PART_VALUES
-            }
+            values = [f.part_value(part) if f.part_value else getattr(part, f.name) for f in _plan(model)]
             rows.append([rid, *self.cells(model, part, values)])
         return rows
 
 
-def _empty(model: type[BaseModel], name: str) -> Any:
+def _empty(shape: str) -> Any:
     """A field's value on a page without a record: nothing, or an empty list or mapping."""
-    shape = _shape(model.model_fields[name].annotation)
     return [] if shape in ("list", "parts") else {} if shape == "mapping" else None
 
 
@@ -303,15 +321,14 @@ def _shape(annotation: Any) -> str:
 def columns(model: type[BaseModel]) -> list[str]:
     """The CSV header for a model's fields, with the columns its parts derive."""
     out = []
-    for name, written in _fields(model):
-        if left_out(model, name, "csv"):
+    for field in _plan(model):
+        if not field.csv:
             continue
-        key, shape = data_name(model, name), _shape(model.model_fields[name].annotation)
-        if shape == "date":
-            out += [key, key + "_precision"]
-        elif shape not in ("parts", "part"):
-            out.append(key)
-        out += [derived for derived, _, after in PART_DERIVED.get(model, ()) if after == written]
+        if field.shape == "date":
+            out += [field.key, field.key + "_precision"]
+        elif field.shape not in ("parts", "part"):
+            out.append(field.key)
+        out += [key for key, _ in field.then]
     return out
 
 
@@ -330,11 +347,11 @@ def csv_row(site: Site, kind: str, rid: str) -> list[Any]:
 def child_tables(kind: str) -> Iterator[tuple[str, str, list[str]]]:
     """(table, field, header) of each table of nested parts a kind's records give."""
     model = KINDS[kind].model
-    for name, written in _fields(model):
-        table = CHILD_TABLES.get(f"{model.__name__}.{written}")
+    for field in _plan(model):
+        table = CHILD_TABLES.get(f"{model.__name__}.{field.written}")
         if table is not None:
-            (part,) = typing.get_args(model.model_fields[name].annotation)
-            yield table, name, [kind, *columns(part)]
+            (part,) = typing.get_args(model.model_fields[field.name].annotation)
+            yield table, field.name, [kind, *columns(part)]
 
 
 def child_rows(site: Site, kind: str, rid: str, field: str) -> list[list[Any]]:
