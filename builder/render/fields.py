@@ -23,9 +23,9 @@ DESTINATIONS: tuple[Destination, ...] = ("json", "csv", "json-ld", "page")
 
 WHERE: dict[Destination, str] = {
     "json": "data/summitry.json: builder/render/record_data.py writes every model field by itself; "
-    "a value of a new type needs a case in _json_value there",
+    "a value of a new type needs a case in _Data.json_value there",
     "csv": "data/*.csv: builder/render/record_data.py makes a column of every model field by itself; "
-    "a value of a new type needs a case in _cells there, or a table in CHILD_TABLES",
+    "a value of a new type needs a case in _shape and _Data.cells there, or a table in CHILD_TABLES",
     "json-ld": "the page's JSON-LD: map the field in MAPPING in builder/render/json_ld.py",
     "page": "the record's page: show the field in its template, builder/render/templates/<kind>.md.j2",
 }
