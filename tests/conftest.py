@@ -4,6 +4,7 @@ import contextlib
 import functools
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,6 +101,14 @@ OLD_YEAR_ANCHORS = [
     *(f"meetings/#{year}" for year in (2021, 2018, 2017)),
     *(f"timeline/#{year}" for year in (2014, 2016, 2017, 2018, 2021, 2023)),
 ]
+
+
+def commit_all(root: Path, day: str) -> None:
+    """Commit everything in the git repository at ``root``, dated ``day`` (YYYY-MM-DD)."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": f"{day}T12:00:00Z", "GIT_COMMITTER_DATE": f"{day}T12:00:00Z"}
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "add", "."], cwd=root, check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", day], cwd=root, check=True, env=env)
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ import csv
 import datetime
 import io
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import feedparser
 import icalendar
+from conftest import commit_all
 
 from builder.pipeline import Project, check
 
@@ -101,20 +101,13 @@ def test_feed_lists_meetings_newest_first(built: Path) -> None:
     assert "[[" not in feed.entries[0].summary
 
 
-def _commit(root: Path, day: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": f"{day}T12:00:00Z", "GIT_COMMITTER_DATE": f"{day}T12:00:00Z"}
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run([*git, "add", "."], cwd=root, check=True, env=env)
-    subprocess.run([*git, "commit", "-q", "-m", day], cwd=root, check=True, env=env)
-
-
 def test_feed_entries_are_updated_when_their_record_last_changed(small: Path, run) -> None:
     """Not the meeting's date: a correction to a record reaches feed readers."""
     subprocess.run(["git", "init", "-q"], cwd=small, check=True)
-    _commit(small, "2026-11-30")
+    commit_all(small, "2026-11-30")
     riverton = small / "content/meetings/2020-03-03-riverton-talks.yaml"
     riverton.write_text(riverton.read_text().replace("Riverton talks", "Riverton talks, corrected"))
-    _commit(small, "2026-12-01")
+    commit_all(small, "2026-12-01")
     assert run("generate", "--root", small).code == 0
     feed = feedparser.parse((small / "build/docs/data/meetings.atom").read_text())
     assert not feed.bozo, feed.bozo_exception
