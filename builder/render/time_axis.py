@@ -55,6 +55,11 @@ class Mark:
         return self.start.precision != "day" or (self.end is not None and self.end.precision != "day")
 
     @property
+    def several_days(self) -> bool:
+        """Known to the day, and over more than one."""
+        return not self.some_time_in and self.after - self.first > datetime.timedelta(days=1)
+
+    @property
     def first(self) -> datetime.date:
         return self.start.first_day()
 
@@ -155,8 +160,8 @@ def _wide(marks: Sequence[Mark], caption: str, svg_id: str) -> str:
             ry = axis + 14 + 8 * next(in_range)
             shape = _range(x0, ry, x1, ry, mark.kind)
             leader = [(x0, ry - 5), (x0, y + 8)]
-        elif mark.end is not None and x1 - x0 >= 6:  # over several known days
-            shape = _bar(mark.kind, x0, axis - 5, x1 - x0, 10)
+        elif mark.several_days:  # a bar however short the days are on the axis, as the legend says
+            shape = _bar(mark.kind, x0, axis - 5, max(x1 - x0, 10), 10)
             leader = [(x0 + 3, axis - 5), (x0 + 3, y + 8)]
         else:
             shape = f'<circle class="summitry-{mark.kind}" cx="{(x0 + x1) / 2:.1f}" cy="{axis}" r="5"/>'
@@ -217,8 +222,8 @@ def _narrow(marks: Sequence[Mark], caption: str, svg_id: str) -> str:
             cx = AXIS_X + 10 + 6 * min(next(in_column), 2)
             shape = _range(cx, y0, cx, y1, mark.kind)
             anchor = (cx + 5, y0)
-        elif mark.end is not None and y1 - y0 >= 6:
-            shape = _bar(mark.kind, AXIS_X - 5, y0, 10, y1 - y0)
+        elif mark.several_days:
+            shape = _bar(mark.kind, AXIS_X - 5, y0, 10, max(y1 - y0, 10))
             anchor = (AXIS_X + 5, y0 + 3)
         else:
             shape = f'<circle class="summitry-{mark.kind}" cx="{AXIS_X}" cy="{y0:.1f}" r="6"/>'
@@ -260,8 +265,8 @@ def legend(marks: Sequence[Mark]) -> str:
         if kind in kinds
     ]
     forms = [
-        (not m.some_time_in and (m.end is None or m.after - m.first <= datetime.timedelta(days=1)) for m in marks),
-        (not m.some_time_in and m.end is not None and m.after - m.first > datetime.timedelta(days=1) for m in marks),
+        (not m.some_time_in and not m.several_days for m in marks),
+        (m.several_days for m in marks),
         (m.some_time_in for m in marks),
     ]
     shapes = [
