@@ -224,8 +224,12 @@ def test_serve_through_properdocs(small: Path, tmp_path: Path) -> None:
         path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks late."))
         _wait_for(lambda: "Joined the talks late." in (_get(base + "leaders/gamma/") or ""))
         _wait_for(lambda: "regenerated: " in log.read_text())  # the page may show before generate has ended
-        builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
-        assert any("leaders/gamma.md" in b.get("rendered", ()) for b in builds if not b["full"])  # page by page
+
+        def page_by_page() -> bool:  # the trace's line is added after the page is written: wait for it
+            builds = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+            return any("leaders/gamma.md" in b.get("rendered", ()) for b in builds if not b["full"])
+
+        _wait_for(page_by_page)
     finally:
         serving.close()
 
