@@ -1,4 +1,9 @@
-"""Check every internal link and anchor of a built site: ``python -m builder.linkcheck site``."""
+"""Check every internal link and anchor of a built site: ``python -m builder.linkcheck site``.
+
+Pages such as 404.html link absolutely, under the path of the site's address: that path is
+read from mkdocs.yml (``site_url``) with the builder's own reader, which takes the file as
+the engines do (``!ENV`` and Python tags included) and runs none of it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+
+from builder.errors import SummitryError
+from builder.records.site_config import site_config
 
 
 class _Page(HTMLParser):
@@ -61,12 +69,28 @@ def broken_links(site: Path, base_path: str = "/") -> tuple[int, list[str]]:
     return checked, broken
 
 
+def base_path(config: Path) -> str:
+    """The path of the site_url in ``config`` ('/summitry/'), or '/' without a file or a site_url."""
+    if not config.is_file():
+        return "/"
+    url = site_config(config, "").site_url
+    return urlsplit(url).path or "/"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="the built site's folder")
-    parser.add_argument("--base-path", default="/", help="the path of site_url, e.g. /summitry/")
+    parser.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="the configuration whose site_url gives the base path"
+    )
+    parser.add_argument("--base-path", help="the path of site_url, e.g. /summitry/ (default: read from --config)")
     args = parser.parse_args(argv)
-    checked, broken = broken_links(args.site, args.base_path)
+    try:
+        base = args.base_path or base_path(args.config)
+    except SummitryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    checked, broken = broken_links(args.site, base)
     for line in broken:
         print(line, file=sys.stderr)
     print(f"{checked} internal links checked, {len(broken)} broken")

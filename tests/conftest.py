@@ -4,6 +4,7 @@ import contextlib
 import functools
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -108,6 +109,14 @@ OLD_YEAR_ANCHORS = [
 ]
 
 
+def commit_all(root: Path, day: str) -> None:
+    """Commit everything in the git repository at ``root``, dated ``day`` (YYYY-MM-DD)."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": f"{day}T12:00:00Z", "GIT_COMMITTER_DATE": f"{day}T12:00:00Z"}
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "add", "."], cwd=root, check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", day], cwd=root, check=True, env=env)
+
+
 @pytest.fixture
 def shipped(tmp_path: Path) -> Path:
     """A scratch copy of the shipped knowledge base, for tests that change it."""
@@ -179,3 +188,11 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def show_scheme(page: object, scheme: str) -> None:
+    """Switch a loaded page to the light or the dark palette as the system setting would, and
+    wait until the theme has: its first palette follows the system (mkdocs.yml)."""
+    page.emulate_media(color_scheme=scheme)  # type: ignore[attr-defined]
+    want = "slate" if scheme == "dark" else "default"
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{want}'")  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ from test_errors import ALPHA
 from builder.authoring.quote import find
 from builder.errors import ValidationFailed
 from builder.pipeline import Project, check, generate
-from builder.render import svg
+from builder.render import time_axis
 from builder.render.page_links import MARKS_PER_NOTE
 from builder.render.pictures import TIMELINE_MARKS
 from builder.resolve import emphasis
@@ -124,9 +124,11 @@ def test_a_timeline_picture_draws_at_most_its_limit(tmp_path: Path) -> None:
     root = _issue_with(tmp_path / "kb", TIMELINE_MARKS + 1)
     generate(Project(root), workers=1)
     page = (root / "build/docs/issues/trade.md").read_text()
-    (box,) = re.findall(r'<svg class="summitry-timeline"[^>]* viewBox="0 0 (\d+) (\d+)"', page)
-    assert page.count("<rect") == 31  # a bar for each year: 30 of developments, and the summit of 2022
-    assert int(box[0]) <= svg.MAX_WIDTH and int(box[1]) < 200
-    bars = [svg.Bar(str(year), 1, "./", str(year)) for year in range(1000, 3000)]
-    (width,) = re.findall(r'viewBox="0 0 (\d+) ', svg.bars_svg(bars, "c", "x"))
-    assert int(width) <= svg.MAX_WIDTH
+    wide, narrow = re.findall(r'<svg class="summitry-timeline[^"]*"[^>]* viewBox="0 0 (\d+) (\d+)"', page)
+    # a bar for each year (30 of developments, and the summit of 2022), across and down the page
+    assert page.count('<rect class="summitry-meeting"') == 2 * 31
+    assert int(wide[0]) <= time_axis.MAX_WIDTH and int(wide[1]) < 200
+    assert int(narrow[0]) <= time_axis.MAX_WIDTH and int(narrow[1]) < 31 * 40
+    bars = [time_axis.Bar(str(year), 1, "./", str(year)) for year in range(1000, 3000)]
+    (width, _), _ = re.findall(r'viewBox="0 0 (\d+) (\d+)"', time_axis.bars_svg(bars, "c", "x"))
+    assert int(width) <= time_axis.MAX_WIDTH

@@ -8,7 +8,9 @@ import csv
 import dataclasses
 import errno
 import io
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -430,6 +432,35 @@ def test_csv_rows_stay_rows_whatever_the_text(small: Path) -> None:
     assert len(rows) == 1 + len(check(Project(small)).meetings)
     assert rows[1][1] == "Talks\nATTACH:http://x.org/\nX-INJECTED:1\uffff, end"
     assert "\r" not in meetings and "\x00" not in meetings
+
+
+# OWASP's CSV injection cases: a cell a spreadsheet would read as a formula.
+FORMULAS = ['=HYPERLINK("https://evil.example","click")', "@SUM(1+1)", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote(small: Path, run) -> None:
+    """Valid text, so check passes it; the CSV holds it as text, the JSON as written."""
+    meeting = small / MEETING
+    for i, formula in enumerate(FORMULAS):
+        field = ("title", "location", "summary", "outcomes")[i]
+        mark = {"summary": " [@night]", "outcomes": " [@sticking]"}.get(field, "")  # a statement ends with its mark
+        value = f"[{json.dumps(formula + mark)}]" if field == "outcomes" else json.dumps(formula + mark)
+        text = re.sub(rf"(?m)^{field}:.*(\n  .*)*$", f"{field}: {value}", meeting.read_text())
+        meeting.write_text(text)
+    assert run("generate", "--root", small).code == 0
+    data = small / "build/docs/data"
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO((data / "meetings.csv").read_text(), newline=""))}
+    row = rows["2020-03-03-riverton-talks"]
+    assert [row[f] for f in ("title", "location", "summary", "outcomes")] == ["'" + f for f in FORMULAS]
+    written = next(m for m in json.loads((data / "summitry.json").read_text())["meetings"] if m["title"] == FORMULAS[0])
+    assert (written["location"], written["outcomes"]) == (FORMULAS[1], [FORMULAS[3]])
+
+
+def test_csv_cells_starting_with_a_tab_or_carriage_return_start_with_a_quote(small: Path) -> None:
+    # Validation strips both from the ends of a field; behind its back, the CSV still holds them as text.
+    meetings = exports.as_csv(_site_with(small, title="\tTAB", location="\rCR"))["meetings.csv"]
+    row = next(csv.DictReader(io.StringIO(meetings, newline="")))
+    assert (row["title"], row["location"]) == ("'\tTAB", "'\nCR")
 
 
 def _same_size_edit(path: Path, old: str, new: str) -> None:

@@ -3,25 +3,17 @@ Open Graph for link previews, previews and footers, a palette that follows the s
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_shipped
-from htmlscan import scan
+from conftest import commit_all, copy_shipped
+from htmlscan import scan, visible_text
 
 from builder.cli import main
 
 NAME = 'Vladimir <b>Putin</b> "V" & Co'  # what a title must survive on its way into an attribute
-
-
-def _commit(root: Path, date: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": f"{date}T12:00:00Z", "GIT_COMMITTER_DATE": f"{date}T12:00:00Z"}
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run([*git, "add", "."], cwd=root, check=True, env=env)
-    subprocess.run([*git, "commit", "-q", "-m", date], cwd=root, check=True, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +21,10 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped records in a git repository: all committed on 2026-11-30, Putin's again on 2026-12-01."""
     root = copy_shipped(tmp_path_factory.mktemp("history") / "kb")
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    _commit(root, "2026-11-30")
+    commit_all(root, "2026-11-30")
     putin = root / "leaders/putin.yaml"
     putin.write_text(putin.read_text().replace("name: Vladimir Putin", f"name: '{NAME}'"))
-    _commit(root, "2026-12-01")
+    commit_all(root, "2026-12-01")
     return root
 
 
@@ -46,7 +38,7 @@ def _front_matter(page: Path) -> dict[str, str]:
     return yaml.safe_load(page.read_text(encoding="utf-8").split("---\n")[1])
 
 
-def test_record_pages_carry_the_date_of_their_last_commit(history: Path) -> None:
+def test_record_pages_carry_the_date_of_their_lastcommit_all(history: Path) -> None:
     assert main(["generate", "--root", str(history)]) == 0
     docs = history / "build/docs"
     assert _front_matter(docs / "leaders/putin.md")["updated"] == "2026-12-01"
@@ -55,14 +47,23 @@ def test_record_pages_carry_the_date_of_their_last_commit(history: Path) -> None
     assert "updated" not in _front_matter(docs / "timeline.md")  # no record of its own
 
 
+def test_record_pages_show_the_day_their_record_last_changed(engine_site: Path) -> None:
+    putin = visible_text(engine_site / "leaders/putin/index.html")
+    assert "leaders/putin.yaml . Last changed on 1 December 2026. Back to top" in putin
+    geneva = visible_text(engine_site / "meetings/2021-06-geneva-summit/index.html")
+    assert "Last changed on 30 November 2026." in geneva
+    assert "Last changed" not in visible_text(engine_site / "timeline/index.html")
+
+
 def test_no_date_outside_git(small: Path, run) -> None:
     assert run("generate", "--root", small).code == 0
     pages = sorted((small / "build/docs").rglob("*.md"))
     assert len(pages) > 10
     assert not [p for p in pages if "\nupdated: " in p.read_text(encoding="utf-8")]
+    assert not [p for p in pages if "Last changed" in p.read_text(encoding="utf-8")]
 
 
-def test_sitemap_dates_each_record_by_its_commit(history: Path) -> None:
+def test_sitemap_dates_each_record_by_itscommit_all(history: Path) -> None:
     assert main(["build", "--root", str(history)]) == 0
     sitemap = (history / "site/sitemap.xml").read_text()
     putin = sitemap.split("/leaders/putin/</loc>")[1].split("</url>")[0]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import show_scheme
 
 from builder.cli import main
 
@@ -19,12 +20,15 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 SCREENSHOTS = REPO / "build" / "screenshots"
 
 
-def _svg_texts(markdown: str) -> list[str]:
-    return re.findall(r"<svg .*?</svg>", markdown)
+def _svg_texts(markdown: str, drawing: str = "summitry-wide") -> list[str]:
+    """The pictures of a page: graphs, and one drawing of each time axis (the wide one, unless
+    ``drawing`` names the other); not the legends' swatches."""
+    found = re.findall(r'<svg class="summitry-(?:graph|timeline)[^"]*".*?</svg>', markdown)
+    return [svg for svg in found if "summitry-timeline" not in svg[:40] or drawing in svg[:60]]
 
 
-def _svgs(markdown: str) -> list[ET.Element]:
-    return [ET.fromstring(m) for m in _svg_texts(markdown)]
+def _svgs(markdown: str, drawing: str = "summitry-wide") -> list[ET.Element]:
+    return [ET.fromstring(m) for m in _svg_texts(markdown, drawing)]
 
 
 def _links(svg: ET.Element) -> list[str]:
@@ -58,10 +62,61 @@ def test_timelines_place_every_dated_item(built: Path) -> None:
     assert sum(link.startswith("../issues/") for link in links) == 3  # 2014, 2016 and 2023-10
     (relation,) = _svgs((built / "build/docs/relations/biden-putin.md").read_text())
     assert _links(relation) == ["../../meetings/2021-06-geneva-summit/", "../../meetings/2021-12-virtual-meeting/"]
-    # a date known to the month or the year is drawn as a span, not a point
-    spans = {a.get(XLINK_HREF): a.find(f"{SVG}rect") for a in picture.iter(f"{SVG}a")}
-    helsinki, geneva = spans["../meetings/2018-helsinki-summit/"], spans["../meetings/2021-06-geneva-summit/"]
-    assert float(helsinki.get("width")) > 10 * float(geneva.get("width"))
+    page = (built / "build/docs/timeline.md").read_text()
+    for drawing in ("summitry-wide", "summitry-narrow"):
+        (picture,) = _svgs(page, drawing)
+        assert sorted(_links(picture)) == sorted(links)
+        # a date known to the month or the year is "some time in" it: a dotted range across
+        # the whole month or year, with end marks, and no bar or dot that could read as a day
+        # or as a duration; its title says so too
+        marks = {a.get(XLINK_HREF): a for a in picture.iter(f"{SVG}a")}
+        helsinki, geneva = marks["../meetings/2018-helsinki-summit/"], marks["../meetings/2021-06-geneva-summit/"]
+        for mark, title in (
+            (helsinki, "Helsinki summit, some time in 2018"),
+            (geneva, "Geneva summit, some time in June 2021"),
+        ):
+            assert mark.get("aria-label") == title and mark.find(f"{SVG}title").text == title
+            (some_time,) = [g for g in mark.iter(f"{SVG}g") if "summitry-some-time" in g.get("class", "")]
+            assert some_time[0].get("stroke-dasharray") == "2 3" and len(some_time) == 3  # the range, two ends
+            assert not [
+                e for e in mark if e.tag in (f"{SVG}circle", f"{SVG}rect") and "summitry-hit" not in e.get("class", "")
+            ]
+        year, month = (_extent(m, drawing) for m in (helsinki, geneva))
+        # a year is twelve months long across; down the page a year is as tall as its labels need
+        assert 11 < year / month < 13 if drawing == "summitry-wide" else year / month > 5
+    # each picture says what its marks mean
+    legend = re.findall(r'<p class="summitry-legend">(.*?)</p>', page)
+    assert len(legend) == 1 and "Some time in the month or year it spans" in legend[0]
+    assert "Meeting" in legend[0] and "Development" in legend[0] and "On a known day" not in legend[0]
+
+
+def _extent(mark: ET.Element, drawing: str) -> float:
+    """How long a mark's range is on the axis: across (wide) or down (narrow)."""
+    (some_time,) = [g for g in mark.iter(f"{SVG}g") if "summitry-some-time" in g.get("class", "")]
+    line = some_time[0]
+    a, b = ("x1", "x2") if drawing == "summitry-wide" else ("y1", "y2")
+    return float(line.get(b)) - float(line.get(a))
+
+
+def test_labels_are_cut_at_a_word() -> None:
+    from builder.render.svg import short
+
+    said = "Ukraine: As of this month, by one source's account, the conflict"
+    assert short(said, 38) == "Ukraine: As of this month, by one…"
+    assert short("First meeting, at the G20 summit in Hamburg", 20) == "First meeting, at…"
+    assert short("Supercalifragilisticexpialidocious", 10) == "Supercali…"  # one word: cut inside it
+    assert short("Geneva summit", 13) == "Geneva summit"
+
+
+def test_developments_are_labelled_by_their_title(built: Path) -> None:
+    (picture,) = _svgs((built / "build/docs/timeline.md").read_text())
+    labels = {t.text for t in picture.iter(f"{SVG}text") if t.get("class") != "summitry-year"}
+    assert {
+        "Ukraine: Crimea annexed",
+        "Ukraine: Conflict still under way",
+        "Election interference: US presidential election",
+    } <= labels
+    assert not [label for label in labels if label.endswith("…")]
 
 
 BOXES = """svg => Array.from(svg.querySelectorAll('text')).map(t => {
@@ -84,8 +139,9 @@ def _separated(p: list[list[float]], q: list[list[float]]) -> bool:
 
 
 def _overlaps(page, pictures: int) -> list[tuple[str, str]]:
+    """Labels that overlap in the drawings shown (a time axis's other drawing is hidden)."""
     found = []
-    svgs = page.locator(".summitry-figure svg").all()
+    svgs = [svg for svg in page.locator(".summitry-figure > svg").all() if svg.is_visible()]
     # a picture the browser does not take for SVG (say, re-serialised as ns0:svg) is not there to measure
     assert len(svgs) == pictures, f"{len(svgs)} pictures found in the page, {pictures} expected"
     for svg in svgs:
@@ -97,25 +153,102 @@ def _overlaps(page, pictures: int) -> list[tuple[str, str]]:
     return found
 
 
-PAGES = {"home": "", "leader": "leaders/putin/", "relation": "relations/biden-putin/", "timeline": "timeline/"}
+# What a reader on a phone or at a desk must be able to read and tap (WCAG 2.2, SC 2.5.8):
+# every label of a picture drawn at 12 CSS px or more, and every mark (a picture's marks, the
+# citation marks) a target of at least 24 by 24 CSS px. No point of a 24 px circle around a
+# mark's middle may fall on another link; a picture's marks have all of it to themselves
+# (their targets are transparent rectangles over what is drawn). A time axis shows the
+# drawing that fits its figure, without scrolling sideways, and a citation mark stays on the
+# line of the word or mark before it.
+LEGIBLE = r"""() => {
+  const problems = [];
+  const shown = el => el.getClientRects().length > 0;
+  const svgs = Array.from(document.querySelectorAll('.summitry-figure svg:not(.summitry-swatch)')).filter(shown);
+  for (const svg of svgs) {
+    for (const t of svg.querySelectorAll('text')) {
+      const m = t.getScreenCTM(), size = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+      if (size < 12) problems.push(`label "${t.textContent}" is ${size.toFixed(1)} px`);
+    }
+    const figure = svg.closest('.summitry-figure');
+    if (svg.classList.contains('summitry-timeline') && figure.scrollWidth > figure.clientWidth + 1
+        && svg.getAttribute('width') <= 640)
+      problems.push(`${svg.id} is ${figure.scrollWidth} px wide in a ${figure.clientWidth} px figure`);
+  }
+  for (const el of document.querySelectorAll('.summitry-legend, .summitry-caption')) {
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (shown(el) && size < 12) problems.push(`legend or caption at ${size} px`);
+  }
+  const hits = svg => Array.from(svg.querySelectorAll('a'), a => [a, a.querySelector('.summitry-hit'), true]);
+  const marks = svgs.flatMap(hits);
+  for (const a of document.querySelectorAll('article a.footnote-ref')) marks.push([a, a, false]);
+  for (const [link, target, whole] of marks) {
+    const name = link.getAttribute('aria-label') || link.textContent;
+    if (!target) { problems.push(`"${name}" has no target`); continue; }
+    target.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});
+    const box = target.getBoundingClientRect();
+    if (box.width < 24 || box.height < 24)
+      problems.push(`"${name}" is ${box.width.toFixed(1)} x ${box.height.toFixed(1)} px`);
+    const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
+    const points = [[cx, cy]].concat(Array.from({length: 16}, (_, i) =>
+      [cx + 11.5 * Math.cos(i * Math.PI / 8), cy + 11.5 * Math.sin(i * Math.PI / 8)]));
+    const missed = points.filter(([x, y]) => {
+      const at = document.elementFromPoint(x, y)?.closest('a');
+      return whole ? at !== link : at && at !== link;
+    });
+    if (missed.length) problems.push(`"${name}": ${missed.length} of 17 points of its 24 px circle are another's`);
+  }
+  for (const sup of document.querySelectorAll('article sup[id^="fnref"]')) {
+    // a mark stays on the line of what comes right before it: a word, or the mark before
+    const before = sup.previousSibling;
+    let box = null;
+    if (before && before.nodeType === Node.TEXT_NODE && before.textContent && !/\s$/.test(before.textContent)) {
+      const range = document.createRange();
+      range.setStart(before, before.textContent.length - 1);
+      range.setEnd(before, before.textContent.length);
+      box = range.getBoundingClientRect();
+    } else if (before && before.matches && before.matches('sup[id^="fnref"]')) {
+      box = before.getBoundingClientRect();
+    }
+    const mark = sup.getBoundingClientRect();
+    if (box && (mark.top > box.bottom || mark.bottom < box.top))
+      problems.push(`citation mark ${sup.textContent} is on a line of its own`);
+  }
+  return problems;
+}"""
+
+
+def _picture_pages(site: Path) -> list[str]:
+    return sorted(
+        p.parent.relative_to(site).as_posix().removeprefix(".") + "/"
+        for p in site.rglob("index.html")
+        if "summitry-figure" in p.read_text(encoding="utf-8")
+    )
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_pictures_in_the_browser(browser, base_url: str, scheme: str, width: int) -> None:
+def test_pictures_and_marks_are_legible_and_tappable(browser, site: Path, base_url: str, width: int) -> None:
+    """Every page with a picture, in both palettes, one visit each: the palette is switched in place."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+    pages = _picture_pages(site)
+    assert {"/", "leaders/putin/", "relations/biden-putin/", "timeline/", "issues/ukraine/"} <= set(pages)
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    for name, path in PAGES.items():
-        page.goto(base_url + path)
-        figure = page.locator(".summitry-figure").first
-        figure.scroll_into_view_if_needed()
-        assert figure.is_visible()
-        shot = SCREENSHOTS / f"{name}-{width}-{scheme}.png"
-        page.screenshot(path=shot, full_page=True)
-        assert shot.stat().st_size > 10_000
-        assert not _overlaps(page, page.locator(".summitry-figure").count()), (name, scheme, width)
+    found = {}
+    for path in pages:
+        page.goto(base_url + path.lstrip("/"), wait_until="load")
+        for scheme in ("light", "dark"):
+            show_scheme(page, scheme)
+            problems = page.evaluate(LEGIBLE)
+            problems += [
+                f"labels overlap: {pair}" for pair in _overlaps(page, page.locator(".summitry-figure").count())
+            ]
+            if problems:
+                found[f"{path} ({scheme})"] = problems
+            if path in ("/", "relations/putin-trump/", "timeline/"):
+                name = path.strip("/").replace("/", "-") or "home"
+                page.locator(".summitry-figure").first.screenshot(path=SCREENSHOTS / f"{name}-{width}-{scheme}.png")
     context.close()
+    assert not found
 
 
 def _large_knowledge_base(root: Path, leaders: int = 50, meetings: int = 500) -> None:

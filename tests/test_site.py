@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from htmlscan import scan, visible_text
 
@@ -141,6 +144,50 @@ def test_links_go_both_ways(built: Path) -> None:
     assert "../../relations/biden-putin/" in hrefs("leaders/putin")
 
 
+def test_a_thin_issue_page_says_so_in_one_line(built: Path) -> None:
+    page = (built / "build/docs/issues/syria.md").read_text()
+    body = page.split("\n# Syria\n", 1)[1].split("\n## Sources\n", 1)[0]
+    paragraphs = [part.strip() for part in body.split("\n\n") if part.strip()]
+    assert paragraphs[1:] == [
+        '<p class="summitry-note">Nothing more is recorded on this issue yet: no dated development or meeting, '
+        "and no leader's position.</p>"
+    ]
+    assert "## Timeline" not in page and "## Positions" not in page
+    ukraine = (built / "build/docs/issues/ukraine.md").read_text()  # all of it: no such line
+    assert "## Timeline" in ukraine and "## Positions" in ukraine and "recorded on this issue yet" not in ukraine
+
+
+def test_linked_from_lists_only_what_the_page_does_not_link_already(built: Path) -> None:
+    docs = built / "build/docs"
+    listed = 0
+    for path in sorted(docs.glob("*/*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "\n## Linked from\n" not in text:
+            continue
+        above, section = text.split("\n## Linked from\n", 1)
+        items = re.findall(r"^- \[[^\]]*\]\(([^)]+)\)", section.strip().split("\n\n", 1)[0], re.MULTILINE)
+        assert items, path
+        listed += len(items)
+        for target in items:
+            assert f"]({target})" not in above, (path, target)
+    assert listed >= 3
+    # the records that link to Putin's page and are linked above it stay out of its list
+    putin = (docs / "leaders/putin.md").read_text()
+    above, _, section = putin.partition("\n## Linked from\n")
+    assert "(../meetings/2021-06-geneva-summit.md)" in above and "2021-06-geneva-summit" not in section
+
+
+def test_the_site_name_is_said_once_in_each_title(built: Path) -> None:
+    titles = {}
+    for html in sorted((built / "site").rglob("index.html")):
+        found = re.search(r"<title>(.*?)</title>", html.read_text(encoding="utf-8"), re.S)
+        assert found, html
+        titles[html.parent.relative_to(built / "site").as_posix()] = found[1]
+    assert titles["."] == "Summitry"
+    assert titles["leaders/putin"] == "Vladimir Putin - Summitry"
+    assert not [t for t in titles.values() if t.count("Summitry") != 1]
+
+
 def test_every_statement_leads_to_a_quoted_source(built: Path) -> None:
     page = scan(built / "site/issues/ukraine/index.html")
     marks = [a["href"] for t, a in page.elements if t == "a" and a.get("class") == "footnote-ref"]
@@ -203,14 +250,37 @@ def test_nav_lists_section_pages_only(built: Path) -> None:
 
 
 def test_every_internal_link_and_anchor_resolves(built: Path) -> None:
-    from urllib.parse import urlsplit
+    """The README's command, as written, in the knowledge base's folder: the base path under
+    which 404.html links comes from mkdocs.yml."""
+    result = subprocess.run(
+        [sys.executable, "-m", "builder.linkcheck", "site"], cwd=built, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    checked = int(result.stdout.split()[0])
+    assert checked > 500 and result.stdout.endswith(" internal links checked, 0 broken\n")
 
-    from builder.linkcheck import broken_links
 
-    base_path = urlsplit(yaml.safe_load((built / "mkdocs.yml").read_text())["site_url"]).path
-    checked, broken = broken_links(built / "site", base_path)
-    assert checked > 500
-    assert not broken
+def test_link_check_reads_the_base_path_as_the_engines_write_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from builder.linkcheck import base_path, main
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_url: !ENV [SUMMITRY_TEST_UNSET_URL, 'https://example.org/kb/']\n"
+        "markdown_extensions:\n"
+        "  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+    )
+    assert base_path(config) == "/kb/"
+    assert base_path(tmp_path / "none.yml") == "/"
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "404.html").write_text('<a href="/kb/">home</a><a href="/kb/gone/">gone</a>')
+    (tmp_path / "site" / "index.html").write_text("home")
+    assert main([str(tmp_path / "site"), "--config", str(config)]) == 1
+    assert capsys.readouterr() == ("2 internal links checked, 1 broken\n", "404.html: /kb/gone/\n")
+    assert main([str(tmp_path / "site"), "--config", str(config), "--base-path", "/other/"]) == 1
+    assert capsys.readouterr().err == "404.html: /kb/\n404.html: /kb/gone/\n"
 
 
 def test_link_check_finds_a_broken_link_and_anchor(tmp_path: Path) -> None:

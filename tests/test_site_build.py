@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from conftest import copy_shipped
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize
 from test_incremental import SETTINGS, Edits, _inputs, _synthetic
@@ -90,7 +91,7 @@ class Builds(Edits):
 
     @initialize(synthetic=st.booleans())
     def start(self, synthetic: bool) -> None:
-        self.a = _synthetic(self.tmp / "a", 60) if synthetic else copy_shipped(self.tmp / "a")
+        self.a = _synthetic(self.tmp / "a", 30) if synthetic else copy_shipped(self.tmp / "a")
         _build(self.a)
         self.before = _inputs(self.a)
 
@@ -108,7 +109,13 @@ class Builds(Edits):
         return False
 
 
-Builds.TestCase.settings = SETTINGS
+# Each step is two site builds: two sequences of six keep the full suite within its time. For a
+# long run: SUMMITRY_BUILD_EXAMPLES=20 SUMMITRY_BUILD_STEPS=15 (test_incremental's edits: theirs)
+Builds.TestCase.settings = settings(
+    SETTINGS,
+    max_examples=int(os.environ.get("SUMMITRY_BUILD_EXAMPLES", "2")),
+    stateful_step_count=int(os.environ.get("SUMMITRY_BUILD_STEPS", "6")),
+)
 TestEditsBuildWhatACleanBuildMakes = Builds.TestCase
 
 

@@ -41,8 +41,8 @@ def test_edit_rewrites_only_pages_that_show_the_change(small: Path, run) -> None
     run("generate", "--root", small)
     changed = sorted(rel for rel, t in _mtimes(docs).items() if t != 1_000_000_000)
     # Gamma's summary shows only on Gamma's own page (and as its description there),
-    # and in the JSON export of every record.
-    assert changed == ["data/summitry.json", "leaders/gamma.md"]
+    # and in the JSON and the leaders' CSV.
+    assert changed == ["data/leaders.csv", "data/summitry.json", "leaders/gamma.md"]
 
 
 def test_deleted_record_removes_its_page(small: Path, run) -> None:
@@ -151,7 +151,7 @@ def test_a_changed_input_or_output_is_noticed(small: Path, run) -> None:
     path = small / "leaders" / "gamma.yaml"
     path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks in 2023."))
     os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
-    assert run("generate", "--root", small).out.startswith("generated build/docs: 2 written,")
+    assert run("generate", "--root", small).out.startswith("generated build/docs: 3 written,")  # page, JSON, CSV
     # so is a hand-written page and an archived text
     home = small / "content" / "pages" / "index.md"
     home.write_text(home.read_text() + "\nOne more line.\n")

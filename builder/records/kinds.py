@@ -2,7 +2,8 @@
 what it must satisfy and what ``summitry new`` asks for it.
 
 Every stage iterates over :data:`KINDS` rather than naming kinds itself, so a new kind of
-record is one more :class:`Kind` here, a model in models.py and a page template.
+record is one more :class:`Kind` here, a model in models.py, its folder in folders.py and
+two page templates (the README's Layout section says what follows by itself).
 """
 
 from __future__ import annotations

@@ -232,8 +232,8 @@ class Leader(Record):
     roles: Annotated[list[Role], Field(max_length=limits.ROLES)] = []
     """Offices held."""
     summary: LongText
-    """Markdown. Who the leader is, in the project's own words; [[id]] links to a record. Each
-    sentence ends with the marks of its citations: [@key]."""
+    """Markdown. Who the leader is, in the project's own words; `[[id]]` links to a record. Each
+    sentence ends with the marks of its citations: `[@key]`."""
     wikidata: WikidataId | None = None
     """The leader's Wikidata item, e.g. Q7747: linked from the page, and given to machines as
     sameAs. It comes from Wikidata, not from the sources, and the page says so."""
@@ -294,6 +294,9 @@ class Development(Record):
 
     date: Date
     """When it happened, as precise as the sources say."""
+    title: Text | None = None
+    """A few words that name it on time lines, e.g. 'Crimea annexed'; without it, pictures
+    show the first words of the text."""
     text: LongText
     """Markdown. What happened; each sentence ends with the marks of its citations: [@key]."""
     citations: Citations

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from builder.records.dates import PartialDate
-from builder.records.models import Citation, Leader, Meeting, Source
+from builder.records.models import Citation, Leader, Role
 from builder.records.valid_record import Key
 from builder.render.addresses import index_path, page_address, record_address, relative
+from builder.resolve.prose import plain
 from builder.resolve.site import Site
 
 CONTEXT = "https://schema.org"
@@ -36,12 +38,6 @@ def script_text(data: dict[str, Any]) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(data, ensure_ascii=False))
 
 
-def _same_as(wikidata: str | None, address: str | None = None) -> dict[str, list[str]]:
-    """The same thing elsewhere: where a source was published, and the Wikidata item."""
-    found = [a for a in (address, wikidata and wikidata_url(wikidata)) if a]
-    return {"sameAs": found} if found else {}
-
-
 def _date(name: str, date: PartialDate | None) -> dict[str, str]:
     """A date at the record's precision: schema.org reads ISO 8601, where 2021-06 is a month."""
     return {name: date.iso()} if date else {}
@@ -49,6 +45,49 @@ def _date(name: str, date: PartialDate | None) -> dict[str, str]:
 
 # What each kind of source is to schema.org; an explainer or a statement is no news article.
 _WORK_TYPES = {"news-report": "NewsArticle", "blog-post": "BlogPosting", "analysis": "Article"}
+
+TYPES = {
+    "leader": "Person",
+    "meeting": "Event",
+    "issue": "DefinedTerm",
+    "source": "CreativeWork",
+    "relation": "WebPage",
+}
+"""What a record page is to schema.org; a kind not named here is a Thing."""
+
+DESCRIPTION_LENGTH = 160
+
+
+def description(site: Site, summary: str) -> str:
+    """A record's summary as the one line that describes its page (front matter, JSON-LD)."""
+    return plain(summary, site.name_of, DESCRIPTION_LENGTH)
+
+
+Put = Callable[["LinkedData", Any, Key], dict[str, Any]]
+"""How one field's value is said: the properties it gives, merged into the record's node."""
+
+
+def _prop(name: str) -> Put:
+    return lambda ld, value, here: {name: value}
+
+
+def _date_prop(name: str) -> Put:
+    return lambda ld, value, here: _date(name, value)
+
+
+def _same(ld: LinkedData, value: Any, here: Key) -> dict[str, Any]:
+    return {"sameAs": [wikidata_url(value)]}
+
+
+def _merge(node: dict[str, Any], more: dict[str, Any]) -> None:
+    """Add properties; a node given twice (a place's name, then its sameAs) is one node."""
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(node.get(key), dict):
+            _merge(node[key], value)
+        elif isinstance(value, list) and isinstance(node.get(key), list):
+            node[key] = node[key] + [v for v in value if v not in node[key]]
+        else:
+            node[key] = value
 
 
 class LinkedData:
@@ -62,96 +101,98 @@ class LinkedData:
         address = target if isinstance(target, str) else record_address(target)
         return self.base + address if self.base else relative(address, record_address(here))
 
-    def _person(self, lid: str, here: Key) -> dict[str, Any]:
+    def person(self, lid: str, here: Key) -> dict[str, Any]:
+        """A leader named on another page: who, and where their page is."""
         leader: Leader = self.site.leaders[lid].model
-        url = self._url(("leader", lid), here)
-        return {"@type": "Person", "name": leader.name, "url": url, **_same_as(leader.wikidata)}
+        out = {"@type": "Person", "name": leader.name, "url": self._url(("leader", lid), here)}
+        return out | (_same(self, leader.wikidata, here) if leader.wikidata else {})
 
-    def _term(self, iid: str, here: Key) -> dict[str, Any]:
+    def term(self, iid: str, here: Key) -> dict[str, Any]:
+        """An issue named on another page, in the set of all issues."""
         issue = self.site.issues[iid].model
+        out = {"@type": "DefinedTerm", "name": issue.title, "url": self._url(("issue", iid), here)}
+        return out | (_same(self, issue.wikidata, here) if issue.wikidata else {}) | self.term_set(here)
+
+    def term_set(self, here: Key) -> dict[str, Any]:
+        url = self._url(page_address(index_path("issue")), here)
+        return {"inDefinedTermSet": {"@type": "DefinedTermSet", "name": "Issues", "url": url}}
+
+    def role(self, role: Role) -> dict[str, Any]:
+        """schema.org's Role: the occupation, with the dates the person held it."""
         return {
-            "@type": "DefinedTerm",
-            "name": issue.title,
-            "url": self._url(("issue", iid), here),
-            **_same_as(issue.wikidata),
-            "inDefinedTermSet": {
-                "@type": "DefinedTermSet",
-                "name": "Issues",
-                "url": self._url(page_address(index_path("issue")), here),
-            },
+            "@type": "Role",
+            **_date("startDate", role.from_),
+            **_date("endDate", role.ended),
+            "hasOccupation": {"@type": "Occupation", "name": role.title},
         }
 
-    def _work(self, sid: str, here: Key) -> dict[str, Any]:
-        source: Source = self.site.sources[sid].model
-        kind = _WORK_TYPES.get(source.genre or "", "CreativeWork")
-        out: dict[str, Any] = {"@type": kind, "name": source.title, "url": self._url(("source", sid), here)}
-        if source.author:
-            out["author"] = {"@type": "Person", "name": source.author}
-        if source.publisher:
-            out["publisher"] = {"@type": "Organization", "name": source.publisher}
-        out |= _date("datePublished", source.published)
-        return out | _same_as(source.wikidata, source.url)
-
-    def _citations(self, citations: list[Citation], here: Key) -> dict[str, Any]:
+    def citations(self, citations: list[Citation], here: Key) -> dict[str, Any]:
         sources = list(dict.fromkeys(c.source for c in citations))
-        return {"citation": [self._work(sid, here) for sid in sources]} if sources else {}
+        return {"citation": [self.node(("source", sid), here) for sid in sources]} if sources else {}
 
-    def _meeting(self, mid: str, description: str | None) -> dict[str, Any]:
-        here = ("meeting", mid)
-        m: Meeting = self.site.meetings[mid].model
-        out: dict[str, Any] = {"@type": "Event", "name": m.title, "url": self._url(here, here)}
-        out |= _date("startDate", m.date) | _date("endDate", m.end_date)
-        if description:
-            out["description"] = description
-        if m.location:
-            out["location"] = {"@type": "Place", "name": m.location, **_same_as(m.location_wikidata)}
-        out["attendee"] = [self._person(lid, here) for lid in m.participants]
-        if m.issues:
-            out["about"] = [self._term(iid, here) for iid in m.issues]
-        return out | self._citations(m.citations, here)
-
-    def _leader(self, lid: str, description: str | None) -> dict[str, Any]:
-        here = ("leader", lid)
-        leader: Leader = self.site.leaders[lid].model
-        out = self._person(lid, here)
-        if description:
-            out["description"] = description
-        if leader.roles:
-            # schema.org's Role: the occupation, with the dates the person held it
-            out["hasOccupation"] = [
-                {
-                    "@type": "Role",
-                    **_date("startDate", role.from_),
-                    **_date("endDate", role.ended),
-                    "hasOccupation": {"@type": "Occupation", "name": role.title},
-                }
-                for role in leader.roles
-            ]
+    def node(self, key: Key, here: Key) -> dict[str, Any]:
+        """What a record is, from its fields through :data:`MAPPING`, with its page's url."""
+        kind, rid = key
+        model = self.site.relations[rid].record if kind == "relation" else self.site.entry(key)
+        out: dict[str, Any] = {"@type": TYPES.get(kind, "Thing"), "name": self.site.display_name(key)}
+        out["url"] = self._url(key, here)
+        if kind == "issue":
+            out |= self.term_set(here)
+        elif kind == "relation":  # a page about two people
+            rel = self.site.relations[rid]
+            out["about"] = [self.person(rel.a, here), self.person(rel.b, here)]
+        puts = MAPPING.get(kind, {})
+        record = model.model if model is not None else None
+        for name, info in type(record).model_fields.items() if record is not None else ():
+            value = getattr(record, name)
+            put = puts.get(info.alias or name)
+            if put is not None and value not in (None, [], {}):
+                _merge(out, put(self, value, key))
         return out
 
-    def _issue(self, iid: str, description: str | None) -> dict[str, Any]:
-        here = ("issue", iid)
-        out = self._term(iid, here)
-        return out | ({"description": description} if description else {})
-
-    def _relation(self, rid: str, description: str | None) -> dict[str, Any]:
-        here = ("relation", rid)
-        rel = self.site.relations[rid]
-        out: dict[str, Any] = {
-            "@type": "WebPage",
-            "name": f"{self.site.leaders[rel.a].model.name} and {self.site.leaders[rel.b].model.name}",
-            "url": self._url(here, here),
-        }
-        if description:
-            out["description"] = description
-        return out | {"about": [self._person(rel.a, here), self._person(rel.b, here)]}
-
-    def record(self, key: Key, description: str | None = None) -> str:
+    def record(self, key: Key) -> str:
         """The script text for a record's page: what the record is, in schema.org's terms."""
-        kind, rid = key
-        if kind == "source":
-            data = self._work(rid, key)
-        else:
-            make = {"meeting": self._meeting, "leader": self._leader, "issue": self._issue, "relation": self._relation}
-            data = make[kind](rid, description)
-        return script_text({"@context": CONTEXT, **data})
+        return script_text({"@context": CONTEXT, **self.node(key, key)})
+
+
+MAPPING: dict[str, dict[str, Put]] = {
+    "leader": {
+        "name": _prop("name"),
+        "roles": lambda ld, roles, here: {"hasOccupation": [ld.role(r) for r in roles]} if roles else {},
+        "summary": lambda ld, summary, here: {"description": description(ld.site, summary)},
+        "wikidata": _same,
+    },
+    "meeting": {
+        "title": _prop("name"),
+        "date": _date_prop("startDate"),
+        "end_date": _date_prop("endDate"),
+        "location": lambda ld, place, here: {"location": {"@type": "Place", "name": place}},
+        "location_wikidata": lambda ld, qid, here: {"location": _same(ld, qid, here)},
+        "participants": lambda ld, ids, here: {"attendee": [ld.person(lid, here) for lid in ids]},
+        "issues": lambda ld, ids, here: {"about": [ld.term(iid, here) for iid in ids]} if ids else {},
+        "summary": lambda ld, summary, here: {"description": description(ld.site, summary)},
+        "citations": lambda ld, citations, here: ld.citations(citations, here),
+    },
+    "issue": {
+        "title": _prop("name"),
+        "summary": lambda ld, summary, here: {"description": description(ld.site, summary)},
+        "wikidata": _same,
+    },
+    "source": {
+        "title": _prop("name"),
+        "author": lambda ld, name, here: {"author": {"@type": "Person", "name": name}},
+        "publisher": lambda ld, name, here: {"publisher": {"@type": "Organization", "name": name}},
+        "url": lambda ld, url, here: {"sameAs": [url]},
+        "published": _date_prop("datePublished"),
+        "genre": lambda ld, genre, here: {"@type": _WORK_TYPES.get(genre, "CreativeWork")},
+        "archive_url": _prop("archivedAt"),
+        "wikidata": _same,
+    },
+    "relation": {
+        "summary": lambda ld, summary, here: {"description": description(ld.site, summary)},
+        "citations": lambda ld, citations, here: ld.citations(citations, here),
+    },
+}
+"""Each kind's fields, by the name a record writes them under, and what each says in
+schema.org's terms. A field not named here is listed in builder/render/fields.py as left
+out of the JSON-LD, with the reason (tests/test_fields.py holds the two together)."""

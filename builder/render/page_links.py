@@ -13,7 +13,7 @@ from builder.resolve.marks import placed
 from builder.resolve.prose import prose, text
 from builder.resolve.site import Site
 
-SEPARATOR = '<sup class="summitry-marks">,</sup>'
+SEPARATOR = '<sup class="summitry-marks">,&#160;</sup>'
 """Between two citation marks after one statement."""
 UNCHECKED = "not checked against an archived copy"
 """Said of a quote whose source keeps no archived text (its record says why)."""
@@ -38,6 +38,7 @@ class Page:
         self._links = links if links is not None else Memo()  # shared by pages: (folder, key) -> link
         self._notes: list[Note] = []  # each footnote's citation, in the order of their numbers
         self._current: dict[Note, tuple[int, int]] = {}  # a citation's footnote number, and its marks
+        self.linked: set[Key] = set()  # the records this page links to so far
 
     def url(self, target: str | Key) -> str:
         # Generated pages are at most one folder deep, so this is relpath without its cost
@@ -50,12 +51,14 @@ class Page:
 
     def href(self, key: Key) -> str:
         """A link for raw HTML (the pictures), which MkDocs does not rewrite: the final address."""
+        self.linked.add(key)
         return relative(record_address(key), page_address(self.path))
 
     def name(self, key: Key) -> str:
         return self.site.display_name(key)
 
     def link(self, key: Key, label: str | None = None) -> str:
+        self.linked.add(key)
         if label:
             return f"[{text(label)}]({self.url(key)})"
         # The same record linked from the same folder is the same text on every page.

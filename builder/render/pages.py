@@ -19,21 +19,21 @@ import frontmatter
 import jinja2
 
 from builder.errors import SummitryError
-from builder.records.dates import human_span
+from builder.records.dates import PartialDate, human_span
 from builder.records.kinds import KINDS
 from builder.render import pictures as figures
 from builder.render.addresses import index_path, page_path, record_address
 from builder.render.exports import export_jobs
 from builder.render.field_reference import reference_markdown
 from builder.render.job import Job
-from builder.render.json_ld import LinkedData, wikidata_url
+from builder.render.json_ld import LinkedData, description, wikidata_url
 from builder.render.json_schema import SCHEMA_DIR, schema_texts
 from builder.render.page_links import UNCHECKED, Page
 from builder.render.statements import in_date_order, lead, tenure
 from builder.render.track import Memo, planning
 from builder.render.year_pages import TIMELINE_PAGE, year_jobs
 from builder.resolve.anchors import anchor
-from builder.resolve.prose import front_matter, link_target, plain, text
+from builder.resolve.prose import front_matter, link_target, text
 from builder.resolve.site import Cited, Site, pairs, relation_id
 
 # Up to this many pairs the relations page lists them; past it, it lists the leaders, each
@@ -68,6 +68,13 @@ class _Now:
 _NOW = _Now()
 
 
+def _last_changed(source: str | None) -> str:
+    """' Last changed on 1 December 2026.' for a record file git dates; '' otherwise. Of the
+    page being rendered: the macros that call it are imported once, by the shared environment."""
+    day = _NOW.settings.updated.get(source) if source else None
+    return f" Last changed on {PartialDate.parse(day).human()}." if day else ""
+
+
 @functools.cache  # one per process: templates are compiled once, not once per run of summitry serve
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -92,6 +99,7 @@ def _environment() -> jinja2.Environment:
     env.globals["front_matter"] = front_matter
     env.globals["pairs"] = lambda ids: [relation_id(a, b) for a, b in pairs(ids)]
     env.globals["now"] = _NOW
+    env.globals["last_changed"] = _last_changed
     return env
 
 
@@ -187,7 +195,7 @@ class Renderer:
         rel = self.site.relations[rid] if kind == "relation" else None
         entry = rel.record if rel is not None else self.site.entry((kind, rid))
         summary = getattr(entry.model, "summary", None) if entry else None
-        description = plain(summary, self.site.name_of, DESCRIPTION_LENGTH) if summary else None
+        summary_line = description(self.site, summary) if summary else None
         return self._render(
             KINDS[kind].template,
             page_path((kind, rid)),
@@ -196,8 +204,8 @@ class Renderer:
             r=entry.model if entry else None,
             rel=rel,
             section=KINDS[kind].plural.capitalize(),
-            description=description,
-            jsonld=self.linked_data.record((kind, rid), description),
+            description=summary_line,
+            jsonld=self.linked_data.record((kind, rid)),
             edit_url=self._edit(entry.path) if entry else None,
             backlinks=self.site.backlinks.get((kind, rid), ()),
         )
@@ -214,7 +222,9 @@ class Renderer:
 
     def _jobs(self) -> list[Job]:
         site = self.site
-        jobs: list[Job] = export_jobs(site, self.settings.site_url, self.settings.site_name, self.pieces)
+        jobs: list[Job] = export_jobs(
+            site, self.settings.site_url, self.settings.site_name, self.settings.updated, self.pieces
+        )
 
         def one(path: str, make: Callable[[], str | bytes]) -> None:
             jobs.append(((path,), lambda: {path: make()}))
@@ -284,4 +294,7 @@ class Renderer:
                 post.metadata["edit_url"] = edit
                 return frontmatter.dumps(post, sort_keys=True) + "\n"
             return source
-        return self._render("home.md.j2", rel_path, meta=post.metadata, body=post.content, edit_url=edit)
+        # The theme writes "<title> - <site name>": a title that is the site's name is left to it, said once.
+        title = post.metadata.get("title", "Home")
+        title = None if title == self.settings.site_name else str(title)
+        return self._render("home.md.j2", rel_path, meta=post.metadata, title=title, body=post.content, edit_url=edit)

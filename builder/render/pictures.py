@@ -1,8 +1,9 @@
-"""The site's pictures: from the resolved records to the SVG that svg.py draws.
+"""The site's pictures: from the resolved records to the SVG that svg.py and time_axis.py draw.
 
 What each picture shows, and how much of it at most, is decided here; the layouts are in
-builder/render/svg.py. Every picture is a raw HTML block with its caption as the text
-alternative, kept out of the search index.
+builder/render/svg.py (who met whom) and builder/render/time_axis.py (what happened when).
+Every picture is a raw HTML block with its caption as the text alternative, kept out of the
+search index; a time axis has a legend of its marks too.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import html
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from builder.records.dates import human_span
-from builder.render import svg
+from builder.records.dates import PartialDate, human_span
+from builder.render import svg, time_axis
 from builder.render.addresses import page_address, relative
 from builder.render.page_links import Page
 from builder.render.year_pages import TIMELINE, year_path
@@ -24,12 +25,12 @@ GRAPH_LEADERS = 40  # leaders drawn at most in a graph of who met whom
 TIMELINE_MARKS = 600  # dated items drawn one by one at most on the timeline page
 
 
-def figure(svg: str, caption: str) -> str:
-    """A raw HTML block: the picture, and its caption as the text alternative."""
+def figure(svg: str, caption: str, legend: str = "") -> str:
+    """A raw HTML block: the picture, what its marks mean, and its caption as the text alternative."""
     # Excluded from the search indexes (Material's, Pagefind's): the picture repeats the
     # text of the page in labels and titles, and search should lead to the text.
     return (
-        f'<div class="summitry-figure" data-search-exclude data-pagefind-ignore>{svg}'
+        f'<div class="summitry-figure" data-search-exclude data-pagefind-ignore>{svg}{legend}'
         f'<p class="summitry-caption">{html.escape(caption)}</p></div>'
     )
 
@@ -99,28 +100,21 @@ def picture_timeline(
     marks = []
     for mid in mids:
         m = site.meetings[mid].model
-        when = human_span(m.date, m.end_date)
-        marks.append(
-            svg.Mark(m.date, m.end_date, m.title, page.href(("meeting", mid)), f"{m.title}, {when}", "meeting")
-        )
+        title = f"{m.title}, {when(m.date, m.end_date)}"
+        marks.append(time_axis.Mark(m.date, m.end_date, m.title, page.href(("meeting", mid)), title, "meeting"))
     for one in issues:
         issue = site.issues[one].model
         for dev in issue.developments:
-            label = plain(dev.text, site.name_of, 60) if iid else f"{issue.title}: {plain(dev.text, site.name_of, 60)}"
-            marks.append(
-                svg.Mark(
-                    dev.date,
-                    None,
-                    label,
-                    page.href(("issue", one)),
-                    f"{label} ({dev.date.human()})",
-                    "development",
-                )
-            )
+            # a label meant for pictures, or the text's first words; cut at a word when drawn
+            said = dev.title or plain(dev.text, site.name_of, 60)
+            label = said if iid else f"{issue.title}: {said}"
+            href = page.href(("issue", one))
+            marks.append(time_axis.Mark(dev.date, None, label, href, f"{label}, {when(dev.date)}", "development"))
     if len(marks) < 2:  # one mark on an axis tells nothing the list does not
         return ""
     caption = f"Time line of {len(marks)} dated items; {listed}."
-    return figure(svg.timeline_svg(marks, caption, _timeline_id(developments)), caption)
+    drawn = time_axis.timeline_svg(marks, caption, _timeline_id(developments))
+    return figure(drawn, caption, time_axis.legend(marks))
 
 
 def _timeline_id(everything: bool) -> str:
@@ -128,6 +122,12 @@ def _timeline_id(everything: bool) -> str:
     an issue's or a pair's, on a page of headings made from record text, begins as the
     theme's ids do, which no such heading takes (builder.resolve.anchors)."""
     return "timeline-page" if everything else f"{OURS}summitry-timeline"
+
+
+def when(start: PartialDate, end: PartialDate | None = None) -> str:
+    """A date as a mark's title says it: 'some time in' where it is known only to the month or year."""
+    span = human_span(start, end)
+    return span if start.precision == "day" and (end is None or end.precision == "day") else f"some time in {span}"
 
 
 def timeline_overview(site: Site, page: Page) -> str:
@@ -152,7 +152,7 @@ def _by_year(site: Site, page: Page, mids: Sequence[str], issues: Sequence[str],
 def _bars(page: Page, counts: Mapping[int, int], svg_id: str) -> str:
     """A bar per year, each a link to the year's page of the timeline."""
     bars = [
-        svg.Bar(
+        time_axis.Bar(
             str(year),
             n,
             relative(page_address(year_path(TIMELINE, year)), page_address(page.path)),
@@ -162,4 +162,4 @@ def _bars(page: Page, counts: Mapping[int, int], svg_id: str) -> str:
     ]
     total = sum(counts.values())
     caption = f"{total} dated items over {len(bars)} years, counted by year; each bar leads to its year's page."
-    return figure(svg.bars_svg(bars, caption, svg_id), caption)
+    return figure(time_axis.bars_svg(bars, caption, svg_id), caption)

@@ -31,12 +31,3 @@ def lead(statement: Position) -> str:
 def in_date_order(statements: list[Position]) -> list[Position]:
     """Undated statements first, as written; then the dated ones by date; forecasts last on a date."""
     return sorted(statements, key=lambda s: (s.as_of is not None, s.as_of or PartialDate(0), s.forecast))
-
-
-def role_text(role: Role) -> str:
-    """A role for one CSV cell: 'President (from 2021, to unknown, held as of 2021-06)'."""
-    parts = [f"from {role.from_.iso()}"] if role.from_ else []
-    parts.append(f"to {role.ended.iso() if role.ended else 'unknown'}")
-    if role.as_of:
-        parts.append(f"held as of {role.as_of.iso()}")
-    return f"{role.title} ({', '.join(parts)})"

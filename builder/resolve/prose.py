@@ -224,3 +224,39 @@ def front_matter(**fields: str | None) -> str:
             lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines)
+
+
+def _unmarked(run: str) -> str:
+    """Text between links with the emphasis the policy keeps taken off; the rest as written."""
+
+    def pairs(part: str, width: int, between: Callable[[str], str]) -> str:
+        out, pos = [], 0
+        for start, end in emphasis.pairs(part, width):  # the pairs the pages show as emphasis
+            out += [between(part[pos:start]), _unmarked(part[start + width : end - width])]
+            pos = end
+        return "".join(out) + between(part[pos:])
+
+    return pairs(run, 2, lambda part: pairs(part, 1, str))
+
+
+def plain_text(value: str, name_of: Callable[[str], str]) -> str:
+    """A prose field as the plain text its page shows (for the data exports): links become
+    their labels or the names of what they link to, emphasis its words, and everything the
+    policy shows as written stays as written. Paragraphs are separated by a blank line."""
+
+    def paragraph(part: str) -> str:
+        out, pos = [], 0
+        for found in _TOKEN.finditer(part):
+            out.append(_unmarked(part[pos : found.start()]))
+            if found[1] is not None:
+                out.append(found[2].strip() if found[2] else name_of(found[1].strip()))
+            elif not found[3] and link_problem(found[4], found[5].strip()) is None:
+                out.append(_unmarked(found[4].strip()))
+            else:
+                out.append(found[0])
+            pos = found.end()
+        out.append(_unmarked(part[pos:]))
+        return "".join(out)
+
+    # citation marks are the record's, not its text: the statements of the data say what they cite
+    return "\n\n".join(paragraph(part) for part in paragraphs(strip(value)))

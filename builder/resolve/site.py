@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +111,14 @@ class Site:
 
     def entry(self, key: Key) -> Entry[Any]:
         return self.records[key[0]][key[1]]
+
+    def pages_of(self, kind: str) -> Mapping[str, Any]:
+        """The ids of the pages of a kind: a record's, and a relation's for every pair, recorded or not."""
+        return self.relations if kind == "relation" else self.records[kind]
+
+    def record_of(self, key: Key) -> Entry[Any] | None:
+        """The record behind a page, if any: a pair may have no relationship record."""
+        return self.relations[key[1]].record if key[0] == "relation" else self.entry(key)
 
 
 Placed = Callable[[Entry[Any]], Entry[Any]]
