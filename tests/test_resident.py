@@ -7,10 +7,12 @@ cases a person runs into, each named."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import commit_all
 
 from builder.errors import ValidationFailed
 from builder.incremental import state
@@ -98,3 +100,21 @@ def test_what_the_preview_wrote_is_where_generate_goes_on_from(held: Resident, s
     assert report.rendered == () and report.written == ()  # the state describes what is there
     _edit(shipped / "leaders/biden.yaml", "he often lays", "he often puts")
     assert "leaders/biden.md" in generate(Project(shipped), workers=1).written
+
+
+def test_a_commit_dates_the_pages_of_what_it_changed(shipped: Path, tmp_path: Path) -> None:
+    """The day each record last changed (from git) ends its page: the process renders with
+    one environment, and each update's dates reach the pages it renders."""
+    subprocess.run(["git", "init", "-q"], cwd=shipped, check=True)
+    commit_all(shipped, "2026-11-30")
+    held = Resident(Project(shipped))
+    held.start(workers=1)
+    docs = shipped / "build" / "docs"
+    helsinki, geneva = docs / "meetings/2018-helsinki-summit.md", docs / "meetings/2021-06-geneva-summit.md"
+    assert "Last changed on 30 November 2026." in helsinki.read_text("utf-8")
+    _edit(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
+    commit_all(shipped, "2026-12-01")
+    assert held.update() is not None
+    assert "Last changed on 1 December 2026." in helsinki.read_text("utf-8")
+    assert "Last changed on 30 November 2026." in geneva.read_text("utf-8")
+    assert _tree(docs) == _from_nothing(shipped, tmp_path / "fresh")  # the copy keeps the history
