@@ -50,6 +50,7 @@ from builder.resolve.site import Site
 
 _KINDS = list(KINDS)
 OWN = ("Python", "the builder's code", "the builder's libraries")  # inputs that are this process
+_Files = tuple[dict[str, str], dict[str, str]]  # the inputs' digests: records, others
 Published = Callable[[WriteReport], None]
 """Hears of the pages an update wrote and removed, before it makes the exports."""
 
@@ -61,6 +62,10 @@ class Resident:
         self.project, self.warn, self.note = project, warn, note
         self.told: set[Problem] = set()  # warnings told while they hold: each is told once
         self.noted: dict[str, str | None] = {}  # changes to what the process runs on, told once
+        # The inputs of the update under way, and of the last one the records refused: the
+        # same files are not checked and refused again (a poll would say it every few seconds).
+        self.tried: _Files | None = None
+        self.refused: _Files | None = None
 
     def start(self, workers: int | None = None) -> WriteReport:
         """A generate run, from the state if it can be used, whose products are kept."""
@@ -93,18 +98,29 @@ class Resident:
         paths inside the knowledge base; without them every input is looked at.
 
         Raises what a generate run raises (every problem at once, as ``check`` gives them);
-        the held site is then kept as it was, and the next update starts from it again."""
+        the held site is then kept as it was, and the next update starts from it again. Files
+        as the last update refused them are None, said once; once the files are back as the
+        held site has them, a report with nothing written (the site is whole again)."""
         with collector_paused():
-            done = self._update(published, paths)
-            # What this update left behind in cycles (a renderer and its caches) goes now; what
-            # it made to keep joins what the collector never walks.
-            gc.collect()
-            gc.freeze()
+            try:
+                done = self._update(published, paths)
+            except ValidationFailed:
+                self.refused = self.tried
+                raise
+            finally:
+                # What this update left behind in cycles (a renderer and its caches) goes now;
+                # what it made to keep joins what the collector never walks.
+                gc.collect()
+                gc.freeze()
+        self.refused = None if done is not None else self.refused
         return done
 
     def _update(self, published: Published | None, paths: Iterable[str] | None) -> WriteReport | None:
         last, project, times = self.last, self.project, _Times()
-        inputs = None if paths is None else state.rescan(project.root, last.inputs, paths)
+        self.tried = None
+        # Paths name what changed since the last update; after a refusal, the held site is
+        # older than that: every file is looked at.
+        inputs = None if paths is None or self.refused else state.rescan(project.root, last.inputs, paths)
         if inputs is None:
             inputs = state.scan(project.root, options(project, False), last.inputs.seen)
         times("scan")
@@ -115,9 +131,13 @@ class Resident:
                     self._note(f"{own} changed: restart summitry serve to use it")
                     self.noted[own] = now
                 inputs.others[own] = was
+        self.tried = (inputs.records, inputs.others)
+        if self.tried == self.refused:
+            return None  # as refused: its problems were said
         part = inputs.changed_part(last.inputs)
         if inputs.records == last.inputs.records and part is None:
-            return None
+            # back to the site held after a refusal: an update that writes nothing
+            return None if self.refused is None else WriteReport((), (), len(self.output.known))
         if not self.dirty:
             state.forget(project.docs)
             self.dirty = True

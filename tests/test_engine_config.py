@@ -181,6 +181,14 @@ def test_serve_tells_what_each_update_did(recipe: Path, capsys: pytest.CaptureFi
         "did not find expected node content\n1 problem found; nothing was written.\n"
         "The site shows the last good version.\n"
     )
+    assert _update(resident, told.append, tell, None, recovering=True) == (False, True)  # said once
+    assert capsys.readouterr().err == ""
+    gamma.write_text(good)  # as the site has it: whole again, with nothing to write
+    assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}, recovering=True) == (True, False)
+    assert capsys.readouterr().err == "The site is up to date again: 0 pages changed.\n"
+    gamma.write_text("name: [")
+    assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}) == (True, True)
+    capsys.readouterr()
     gamma.write_text(good.replace("Joined the long talks", "Joined the talks at last"))
     assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}, recovering=True) == (True, False)
     assert capsys.readouterr().err == (

@@ -70,9 +70,26 @@ def test_no_save_is_lost_while_a_record_has_an_error(held: Resident, shipped: Pa
     with pytest.raises(ValidationFailed):
         held.update()
     assert "Helsinki talks" not in (shipped / "build/docs/meetings/2018-helsinki-summit.md").read_text("utf-8")
+    assert held.update() is None  # the files as refused: checked and said once, not at every look
+    # A save the file events name, while another file still has the error: it is refused too.
+    _edit(shipped / "content/meetings/2018-helsinki-summit.yaml", "Helsinki talks", "Helsinki meeting")
+    with pytest.raises(ValidationFailed):
+        held.update(paths=["content/meetings/2018-helsinki-summit.yaml"])
     _edit(biden, "\ncolour: blue", "")
-    assert held.update() is not None
+    assert held.update(paths=["leaders/biden.yaml"]) is not None
     assert _tree(shipped / "build" / "docs") == _from_nothing(shipped, tmp_path / "fresh")
+
+
+def test_files_put_back_as_they_were_make_the_site_whole_again(held: Resident, shipped: Path) -> None:
+    biden = shipped / "leaders/biden.yaml"
+    good = biden.read_bytes()
+    _edit(biden, "country: United States", "country: United States\ncolour: blue")
+    with pytest.raises(ValidationFailed):
+        held.update()
+    biden.write_bytes(good)
+    report = held.update()  # the site held is the files' again: an update that writes nothing
+    assert report is not None and report.written == report.removed == ()
+    assert held.update() is None
 
 
 def test_renaming_again_keeps_every_old_address(held: Resident, shipped: Path, tmp_path: Path) -> None:
