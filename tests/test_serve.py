@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -267,6 +268,31 @@ def test_serve_through_properdocs(small: Path, tmp_path: Path) -> None:
         assert any("leaders/gamma.md" in b.get("rendered", ()) for b in builds if not b["full"])  # page by page
     finally:
         serving.close()
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_ctrl_c_ends_serve_quietly_with_130(small: Path, tmp_path: Path, engine: str) -> None:
+    """Ctrl-C is how a preview is stopped: as with any command, exit status 130, no traceback,
+    and the preview's scratch site gone."""
+    port, scratch = _free_port(), tmp_path / "tmp"
+    scratch.mkdir()
+    command = [sys.executable, "-m", "builder.cli", "serve", "--engine", engine, "--root", str(small)]
+    # its own process group, as a terminal's: Ctrl-C reaches the server and any child
+    process = subprocess.Popen(
+        [*command, "--dev-addr", f"127.0.0.1:{port}"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    try:
+        _wait_for(lambda: _get(f"http://127.0.0.1:{port}/") is not None, 120)
+        assert list(scratch.iterdir()), "the preview's site is not where this test looks for it"
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    assert (process.returncode, "Traceback" in err, "KeyboardInterrupt" in err) == (130, False, False), err
+    assert not list(scratch.iterdir()), "the preview left its scratch site behind"
 
 
 # The preview against a clean build. What must differ between the two, and nothing else, is

@@ -135,6 +135,7 @@ class MkDocs:
                 server.serve()
             except KeyboardInterrupt:
                 log.info("Shutting down...")
+                raise  # Ctrl-C ends serve as it ends any command: exit status 130 (cli.entry)
             finally:
                 server.shutdown()
         finally:
