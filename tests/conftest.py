@@ -37,7 +37,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 MARKERS = {
     "browser": "drives Chromium through Playwright",
     "serve": "runs summitry serve or mkdocs serve and waits on it",
-    "slow": "builds a wheel, a virtual environment or a large knowledge base",
+    "slow": "builds a wheel, a virtual environment or large inputs, or makes many random edits",
+    "site": "builds sites with MkDocs (or another engine) again and again, to compare them",
+}
+
+# Modules whose tests are mostly engine builds: a few seconds each, most of the suite's time.
+SITE_BUILDS = {
+    "test_site_build.py",
+    "test_stopped_runs.py",
+    "test_build_folder.py",
+    "test_engines.py",
+    "test_engine_config.py",
 }
 
 
@@ -47,12 +57,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser and serve tests are marked by what they use, so the quick loop can leave them out."""
+    """Browser, serve and site tests are marked by what they use, so the quick loop can leave
+    them out."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
         if item.path.name == "test_serve.py":
             item.add_marker(pytest.mark.serve)
+        if item.path.name in SITE_BUILDS:
+            item.add_marker(pytest.mark.site)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -79,6 +79,7 @@ def _issue_with(root: Path, developments: int) -> Path:
     return root
 
 
+@pytest.mark.slow  # large inputs, timed at two sizes
 def test_a_mark_repeated_on_one_page_takes_time_linear_in_its_uses(tmp_path: Path) -> None:
     """19,000 developments citing one source took six minutes in Python-Markdown's footnotes."""
     pages = {}
@@ -95,6 +96,7 @@ def test_a_mark_repeated_on_one_page_takes_time_linear_in_its_uses(tmp_path: Pat
     assert pages[2000][0].count("[^1]") == MARKS_PER_NOTE + 1  # its marks, and the footnote itself
 
 
+@pytest.mark.slow  # large inputs, timed at two sizes
 def test_checking_grows_linearly_with_developments_unknown_keys_and_archives(tmp_path: Path) -> None:
     def issue(n: int) -> Callable[[], object]:
         root = _issue_with(tmp_path / f"issue{n}", n)

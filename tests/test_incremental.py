@@ -649,4 +649,5 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 Edits.TestCase.settings = SETTINGS
-TestEditsGiveTheBytesOfARunFromNothing = Edits.TestCase
+# many random edits, each followed by two runs: the full suite's, not the quick loop's
+TestEditsGiveTheBytesOfARunFromNothing = pytest.mark.slow(Edits.TestCase)
