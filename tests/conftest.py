@@ -4,6 +4,7 @@ import contextlib
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -102,6 +103,12 @@ def small(tmp_path: Path) -> Path:
     dest = tmp_path / "kb"
     shutil.copytree(SMALL, dest, ignore=shutil.ignore_patterns("build", "site"))
     return dest
+
+
+def ctrl_c_reaches_it() -> None:
+    """For ``preexec_fn``: a child that Ctrl-C reaches, as in a terminal. A test run started in
+    the background of a script (``.ci/run &``) has SIGINT ignored, and its children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def copy_shipped(dest: Path) -> Path:

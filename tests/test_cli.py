@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ctrl_c_reaches_it
 
 from builder.cli import COMMANDS
 
@@ -170,7 +171,9 @@ def _entry(*argv: str, interrupt: bool = False, **popen: object) -> subprocess.P
     if interrupt:  # as if the user pressed Ctrl-C while the command works
         code += "work = cli.main\ncli.main = lambda: (os.kill(os.getpid(), signal.SIGINT), work())[1]\n"
     code += f"sys.argv = ['summitry', *{list(argv)!r}]; cli.entry()\n"
-    return subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, **popen)  # type: ignore[call-overload]
+    return subprocess.Popen(  # type: ignore[call-overload]
+        [sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_reaches_it, **popen
+    )
 
 
 def test_ctrl_c_ends_any_command_quietly_with_130(small: Path) -> None:

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 
 import pytest
 import yaml
+from conftest import ctrl_c_reaches_it
 
 from builder.cli import main
 from builder.engines.changes import TRACE
@@ -283,6 +284,7 @@ def test_ctrl_c_ends_serve_quietly_with_130(small: Path, tmp_path: Path, engine:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=ctrl_c_reaches_it,
         env={**os.environ, "TMPDIR": str(scratch)},
     )
     try:
