@@ -1,8 +1,8 @@
 """A reader's first search, in Chromium on a throttled network: bytes downloaded, time to results.
 
-    python bench/search.py --pagefind SITE [--material SITE] [--queries "Leader 42,City 777"]
+    python bench/search.py --site SITE [--material SITE] [--queries "Leader 42,City 777"]
 
-``--pagefind``: a site built by `summitry build` (its search box queries Pagefind's index).
+``--site``: a site built by `summitry build` (its search box queries the builder's index, searchindex/).
 ``--material``: the same knowledge base built with Material's own search box (the site's
 overrides without partials/search.html); it is measured twice: with Material's index as
 built, and with that index trimmed to each page's title and first section (the summary and
@@ -14,8 +14,7 @@ Chrome DevTools Protocol's Network.emulateNetworkConditions), waits for it to lo
 the search box and types the query at 10 keys a second. It reports the bytes of the search's
 own requests (the index, its parts, the search scripts; as sent, so compressed where the
 server compresses) and the time from the last key to the first result shown. The server
-compresses text (HTML, JS, CSS, JSON) with gzip, as GitHub Pages does; Pagefind's own files
-are compressed already.
+compresses text (HTML, JS, CSS, JSON) with gzip, as GitHub Pages does.
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 SLOW_4G = {"offline": False, "latency": 562.5, "downloadThroughput": 180_000, "uploadThroughput": 84_375}
-SEARCH = ("search_index.json", "/workers/search", "/lunr/", "/pagefind/", "summitry-search.js")
+SEARCH = ("search_index.json", "/workers/search", "/lunr/", "/searchindex/", "summitry-search.js")
 TEXT = (".html", ".js", ".css", ".json", ".xml", ".svg")
 CHROMIUM = os.environ.get("SUMMITRY_CHROMIUM", "/usr/bin/chromium")
 
@@ -118,15 +117,15 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pagefind", type=Path, required=True)
+    parser.add_argument("--site", type=Path, required=True)
     parser.add_argument("--material", type=Path)
     parser.add_argument("--queries", default="Leader 42,City 777,Talks 4242,ceasefire")
     parser.add_argument("--page", default="about/", help="the page the reader is on")
     parser.add_argument("--pause", type=float, default=0, help="seconds from the page's load to the search")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()}", flush=True)
-    with tempfile.TemporaryDirectory(dir=args.pagefind.parent) as tmp:
-        variants = {"pagefind": args.pagefind}
+    with tempfile.TemporaryDirectory(dir=args.site.parent) as tmp:
+        variants = {"summitry": args.site}
         if args.material:
             variants["material trimmed"] = _trimmed(args.material, Path(tmp) / "trimmed")
             variants["material"] = args.material

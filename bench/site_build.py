@@ -48,9 +48,8 @@ def _timed(command: list[str], cwd: Path) -> tuple[float, str]:
 
 
 def _same(a: Path, b: Path) -> bool:
-    """Whether two folders hold the same files with the same bytes, but for the search index
-    that summitry build adds (pagefind/), which MkDocs does not make."""
-    compared = filecmp.dircmp(a, b, ignore=["pagefind"])
+    """Whether two folders hold the same files with the same bytes."""
+    compared = filecmp.dircmp(a, b, ignore=[])
     stack = [compared]
     while stack:
         here = stack.pop()

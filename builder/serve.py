@@ -134,7 +134,7 @@ def _update(
         tell.note(f"regenerated: {len(report.written)} written, {len(report.removed)} removed")
     if recovering:
         changed = len(report.written) + len(report.removed)
-        tell.note(f"The site is up to date again: {changed} page{'s' if changed != 1 else ''} changed.")
+        tell.note(f"The site is up to date again: {changed} file{'s' if changed != 1 else ''} changed.")
     return True, False
 
 

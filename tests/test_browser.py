@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import show_scheme
 
+from builder.render.search_index import term_file, terms
+
 
 def _pages(site: Path) -> list[str]:
     return sorted(p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html"))
@@ -49,9 +51,34 @@ def test_search_finds_the_geneva_summit_and_leads_to_it(browser, base_url: str) 
     result.locator("a").first.click()
     page.wait_for_url("**/meetings/2021-06-geneva-summit/")
     assert page.locator("h1").first.inner_text().startswith("Geneva summit")
-    # Pagefind's index, in parts, from the site itself; never Material's whole-site index
-    assert any("/pagefind/" in url and url.endswith(".pf_fragment") for url in fetched)
+    # One file of the index for the one word (every prefix of it is in the same file), from
+    # the site itself; never Material's whole-site index
+    index = [url for url in fetched if "/searchindex/" in url]
+    assert index == [f"{base_url}searchindex/t{term_file('geneva'):02x}.json"], index
     assert not [url for url in fetched if "search_index.json" in url or not url.startswith(base_url)]
+    page.close()
+
+
+TRICKY = [
+    "Luiz Inácio Lula da Silva",
+    "Ñandú, ŞİMŞEK and Œuvre: ﬁne",
+    "Владимир Путин; 习近平 and 文在寅",
+    "G-7/G20 talks_2021 (№ 5) x²",
+    "Ä̈ ǅ Ⅻ ① ߊ ٣",
+    "Kiev's \u200bzero-width",
+]
+
+
+def test_search_cuts_words_as_the_index_does(browser, base_url: str) -> None:
+    """The script's words and files are the builder's: a word cut differently is never found."""
+    page = browser.new_page()
+    page.goto(base_url)
+    got = page.evaluate(
+        "(texts) => texts.map(t => { const w = window.__summitrySearch.terms(t);"
+        " return [w, w.map(x => window.__summitrySearch.termFile(x))]; })",
+        TRICKY,
+    )
+    assert got == [[terms(t), [term_file(w) for w in terms(t)]] for t in TRICKY]
     page.close()
 
 

@@ -13,6 +13,7 @@ from builder import cli
 from builder.cli import main
 from builder.pipeline import Project
 from builder.records.site_config import Opaque, load, site_config
+from builder.render.search_index import FOLDER
 from builder.resident import Resident
 from builder.serve import Tell, _update
 
@@ -171,9 +172,11 @@ def test_serve_tells_what_each_update_did(recipe: Path, capsys: pytest.CaptureFi
     good = gamma.read_text().replace("Joined the talks", "Joined the long talks")
     gamma.write_text(good)
     assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}) == (True, False)
-    assert capsys.readouterr().err.endswith("regenerated: 3 written, 0 removed\n")
-    # the page, told first; then with the exports that hold the summary
-    assert told == [["leaders/gamma.md"], ["leaders/gamma.md", "data/leaders.csv", "data/summitry.json"]]
+    # the page, told first; then with the exports that hold the summary, and the search index's
+    # files of the new word and of those that show the summary
+    search = [rel for rel in told[1] if rel.startswith(FOLDER)]
+    assert search and capsys.readouterr().err.endswith(f"regenerated: {3 + len(search)} written, 0 removed\n")
+    assert told == [["leaders/gamma.md"], ["leaders/gamma.md", "data/leaders.csv", "data/summitry.json", *search]]
     gamma.write_text("name: [")
     assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}) == (True, True)
     assert capsys.readouterr().err == (  # as check says it, and that the site is as it was
@@ -185,12 +188,13 @@ def test_serve_tells_what_each_update_did(recipe: Path, capsys: pytest.CaptureFi
     assert capsys.readouterr().err == ""
     gamma.write_text(good)  # as the site has it: whole again, with nothing to write
     assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}, recovering=True) == (True, False)
-    assert capsys.readouterr().err == "The site is up to date again: 0 pages changed.\n"
+    assert capsys.readouterr().err == "The site is up to date again: 0 files changed.\n"
     gamma.write_text("name: [")
     assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}) == (True, True)
     capsys.readouterr()
     gamma.write_text(good.replace("Joined the long talks", "Joined the talks at last"))
     assert _update(resident, told.append, tell, {"leaders/gamma.yaml"}, recovering=True) == (True, False)
+    n = 3 + len([rel for rel in told[-1] if rel.startswith(FOLDER)])  # the page, the JSON, the CSV; the index
     assert capsys.readouterr().err == (
-        "regenerated: 3 written, 0 removed\nThe site is up to date again: 3 pages changed.\n"
+        f"regenerated: {n} written, 0 removed\nThe site is up to date again: {n} files changed.\n"
     )

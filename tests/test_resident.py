@@ -17,6 +17,7 @@ from conftest import commit_all
 from builder.errors import ValidationFailed
 from builder.incremental import state
 from builder.pipeline import Project, generate
+from builder.render.search_index import FOLDER
 from builder.resident import Resident
 
 
@@ -53,7 +54,12 @@ def test_a_retitle_renders_the_pages_that_show_it_and_no_other(held: Resident, s
     assert set(told[0].written) == showing  # the pages, told before the exports are made
     assert "relations/biden-putin.md" not in report.rendered
     # not the calendar: a meeting known only to the year is not in it
-    assert set(report.written) - showing == {f"data/{n}" for n in ("meetings.atom", "meetings.csv", "summitry.json")}
+    search = {rel for rel in report.written if rel.startswith(FOLDER)}
+    assert set(report.written) - showing - search == {
+        f"data/{n}" for n in ("meetings.atom", "meetings.csv", "summitry.json")
+    }
+    # the search index: the files of the new word and of the words whose best pages show the title
+    assert search and all("Helsinki talks" in (docs / rel).read_text("utf-8") for rel in search)
     assert held.update() is None  # nothing changed since
 
 

@@ -28,6 +28,7 @@ from builder.engines.site_state import STATE_FILE
 from builder.errors import ValidationFailed
 from builder.incremental.state import sign
 from builder.pipeline import Project, check
+from builder.render.search_index import term_file
 
 UPON = re.compile(r"upon the last site: (\d+) of (\d+) pages to render")
 
@@ -57,11 +58,10 @@ def _build(root: Path, *args: str) -> str:
 
 
 def _same_as_mkdocs(root: Path, scratch: Path) -> None:
-    """The site is what `mkdocs build` makes, and the search index (which MkDocs does not make)."""
+    """The site is what `mkdocs build` makes, the search index included (it is among the generated files)."""
     want = _mkdocs(root, scratch / f"mkdocs-{len(list(scratch.glob('mkdocs-*')))}")
     got = _tree(root / "site")
-    assert "pagefind/pagefind.js" in got
-    got = {name: data for name, data in got.items() if not name.startswith("pagefind/")}
+    assert "searchindex/t00.json" in got
     assert sorted(got) == sorted(want)  # no file missing, none left over
     for name, data in want.items():
         assert got[name] == data, name
@@ -123,11 +123,17 @@ def test_the_search_index_upon_the_last_site_is_a_clean_builds(shipped: Path, tm
     _build(shipped)
     path = shipped / "content/meetings/2018-helsinki-summit.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+    before = {n: d for n, d in _tree(shipped / "site").items() if n.startswith("searchindex/")}
     assert _rendered(_build(shipped)) is not None
-    upon = {n: d for n, d in _tree(shipped / "site").items() if n.startswith("pagefind/")}
+    upon = {n: d for n, d in _tree(shipped / "site").items() if n.startswith("searchindex/")}
     _build(shipped, "--clean")
-    clean = {n: d for n, d in _tree(shipped / "site").items() if n.startswith("pagefind/")}
-    assert upon == clean and any(n.endswith(".pf_fragment") for n in clean)
+    clean = {n: d for n, d in _tree(shipped / "site").items() if n.startswith("searchindex/")}
+    assert upon == clean
+    # the new word's file now names the meeting; the files of words it did not touch are as they were
+    talks = f"searchindex/t{term_file('talks'):02x}.json"
+    assert '"Helsinki talks"' in clean[talks].decode() and '"Helsinki talks"' not in before[talks].decode()
+    changed = {n for n in clean if clean[n] != before[n]}
+    assert talks in changed and len(changed) < len(clean) // 4, sorted(changed)
 
 
 def test_one_edit_renders_only_the_pages_whose_markdown_changed(shipped: Path, tmp_path: Path) -> None:

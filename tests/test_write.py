@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder.incremental.output import MANIFEST
+from builder.render.search_index import FOLDER, SEARCH_FILES
 
 
 def _mtimes(folder: Path) -> dict[str, int]:
@@ -42,7 +43,15 @@ def test_edit_rewrites_only_pages_that_show_the_change(small: Path, run) -> None
     changed = sorted(rel for rel, t in _mtimes(docs).items() if t != 1_000_000_000)
     # Gamma's summary shows only on Gamma's own page (and as its description there),
     # and in the JSON and the leaders' CSV.
-    assert changed == ["data/leaders.csv", "data/summitry.json", "leaders/gamma.md"]
+    assert [rel for rel in changed if not rel.startswith(FOLDER)] == [
+        "data/leaders.csv",
+        "data/summitry.json",
+        "leaders/gamma.md",
+    ]
+    # and in the search index: the files of its words, and those that show its description
+    search = [rel for rel in changed if rel.startswith(FOLDER)]
+    assert search and len(search) < len(SEARCH_FILES) / 10
+    assert all('"leaders/gamma/"' in (docs / rel).read_text(encoding="utf-8") for rel in search)
 
 
 def test_deleted_record_removes_its_page(small: Path, run) -> None:
@@ -151,11 +160,26 @@ def test_a_changed_input_or_output_is_noticed(small: Path, run) -> None:
     path = small / "leaders" / "gamma.yaml"
     path.write_text(path.read_text().replace("Joined the talks in 2022.", "Joined the talks in 2023."))
     os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
-    assert run("generate", "--root", small).out.startswith("generated build/docs: 3 written,")  # page, JSON, CSV
+    index = _index(docs)
+    out = run("generate", "--root", small).out
+    assert out.startswith(f"generated build/docs: {3 + _changed(index, docs)} written,")  # page, JSON, CSV
     # so is a hand-written page and an archived text
     home = small / "content" / "pages" / "index.md"
     home.write_text(home.read_text() + "\nOne more line.\n")
-    assert run("generate", "--root", small).out.startswith("generated build/docs: 1 written,")
+    index = _index(docs)
+    out = run("generate", "--root", small).out
+    assert out.startswith(f"generated build/docs: {1 + _changed(index, docs)} written,")
+
+
+def _index(docs: Path) -> dict[str, bytes]:
+    return {rel: (docs / rel).read_bytes() for rel in SEARCH_FILES}
+
+
+def _changed(index: dict[str, bytes], docs: Path) -> int:
+    """How many files of the search index changed since ``index`` (the words of an edit's page)."""
+    changed = sum(data != (docs / rel).read_bytes() for rel, data in index.items())
+    assert changed < len(SEARCH_FILES) / 10
+    return changed
 
 
 def test_warnings_are_told_again_when_the_run_is_skipped(small: Path, run) -> None:

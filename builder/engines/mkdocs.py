@@ -39,7 +39,7 @@ from typing import Any, cast
 from unittest import mock
 from urllib.parse import quote, urlsplit
 
-from builder.engines import BuildResult, Echo, Publish, run, search, site_state
+from builder.engines import BuildResult, Echo, Publish, run, site_state
 from builder.engines.changes import (
     SearchIndex,
     Stamp,
@@ -392,9 +392,6 @@ class SiteBuild:
         if counts := counter.get_counts():  # before the state is kept: this site is not swapped in
             told = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise self.exceptions.Abort(f"Aborted with {told} in strict mode!")
-        indexing = time.monotonic()
-        search.index(site)
-        self.log.info(f"Search index made by Pagefind in {time.monotonic() - indexing:.2f} seconds")
         self._keep(key, sources, pages, site)
         self.log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
 
@@ -573,7 +570,6 @@ def main(argv: list[str] | None = None) -> int:
                 log.info("Plugins other than search: MkDocs's own build, in one process")
                 site_state.forget(args.state)
                 engine._module("commands.build").build(config)
-                search.index(Path(config.site_dir))
         finally:
             config.plugins.on_shutdown()
     except exceptions.MkDocsException as exc:
@@ -729,9 +725,6 @@ class Preview:
         config.plugins["summitry/preview"], self.entries, self.mark = self, {}, 0  # the plugin's index starts empty
         seen, others = stamps(config.docs_dir), stamps_of(self._read())  # before it reads: a change meanwhile is seen
         self.mkdocs.build(config, serve_url=self.url)
-        # Pagefind indexes the whole site, seconds at 20,000 pages: the preview's index is made
-        # at its full builds, and a page changed since is found by the words it had then.
-        search.index(Path(config.site_dir))
         self.seen, self.others, self.ready = seen, others, ready
         self.doc_files = list(self.files.documentation_pages(inclusion=self.structure.InclusionLevel.is_in_serve))
         if self.search is not None:

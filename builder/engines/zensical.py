@@ -47,7 +47,7 @@ class Zensical:
         installed = Path(sys.executable).parent / "zensical"
         command = [str(installed) if installed.exists() else "zensical", "build", "--config-file", str(child)]
         try:
-            # Zensical's search stays its own (overrides/partials/search.html says why): no Pagefind index.
+            # Zensical's search stays its own (overrides/partials/search.html says why).
             return run(self.name, command + (["--strict"] if strict else []), root, _is_warning, echo)
         finally:
             child.unlink(missing_ok=True)

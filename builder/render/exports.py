@@ -11,7 +11,7 @@ import functools
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -19,6 +19,7 @@ from builder.records.dates import PartialDate
 from builder.records.kinds import KINDS
 from builder.render.job import Job
 from builder.render.record_data import address, child_rows, child_tables, csv_header, csv_row, record_json
+from builder.render.search_index import SEARCH_FILES, search_job
 from builder.render.track import Memo
 from builder.resolve.prose import plain
 from builder.resolve.site import Site
@@ -240,15 +241,27 @@ def as_atom(
     return "\n".join(out) + "\n" + "".join(entries) + "</feed>\n"
 
 
-EXPORTS = ((f"{DATA_DIR}/summitry.json",), csv_files(), (f"{DATA_DIR}/meetings.ics",), (f"{DATA_DIR}/meetings.atom",))
+EXPORTS = (
+    (f"{DATA_DIR}/summitry.json",),
+    csv_files(),
+    (f"{DATA_DIR}/meetings.ics",),
+    (f"{DATA_DIR}/meetings.atom",),
+    SEARCH_FILES,
+)
 """The files of each export job, in the order of :func:`export_jobs`: the first jobs of a run."""
 
 
 def export_jobs(
-    site: Site, base: str, title: str, updated: Mapping[str, str] | None = None, pieces: Memo | None = None
+    site: Site,
+    base: str,
+    title: str,
+    updated: Mapping[str, str] | None = None,
+    pieces: Memo | None = None,
+    pages: Sequence[tuple[str, bytes]] = (),
 ) -> list[Job]:
     """Every export as a job (its files, a function making them), so they can run in parallel:
-    data/summitry.json, data/*.csv, data/meetings.ics, data/meetings.atom.
+    data/summitry.json, data/*.csv, data/meetings.ics, data/meetings.atom, and the search
+    index (builder/render/search_index.py; ``pages``: the hand-written pages, which it indexes too).
 
     ``base`` is the site's address (site_url), ending in '/'; without one, addresses in the
     calendar and the feed stay relative to the site. ``updated`` gives each record file's
@@ -272,4 +285,5 @@ def export_jobs(
             (f"{DATA_DIR}/meetings.atom",),
             lambda: {f"{DATA_DIR}/meetings.atom": as_atom(site, base, title, updated, pieces)},
         ),
+        search_job(site, pages, title, pieces),
     ]

@@ -222,8 +222,9 @@ class Renderer:
 
     def _jobs(self) -> list[Job]:
         site = self.site
+        settings = self.settings
         jobs: list[Job] = export_jobs(
-            site, self.settings.site_url, self.settings.site_name, self.settings.updated, self.pieces
+            site, settings.site_url, settings.site_name, settings.updated, self.pieces, settings.pages
         )
 
         def one(path: str, make: Callable[[], str | bytes]) -> None:

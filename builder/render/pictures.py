@@ -30,7 +30,7 @@ def figure(svg: str, caption: str, legend: str = "") -> str:
     # Excluded from the search indexes (Material's, Pagefind's): the picture repeats the
     # text of the page in labels and titles, and search should lead to the text.
     return (
-        f'<div class="summitry-figure" data-search-exclude data-pagefind-ignore>{svg}{legend}'
+        f'<div class="summitry-figure" data-search-exclude>{svg}{legend}'
         f'<p class="summitry-caption">{html.escape(caption)}</p></div>'
     )
 

@@ -1,41 +1,55 @@
-// The search box of overrides/partials/search.html, querying Pagefind's index (built by
-// `summitry build` into pagefind/, beside the pages). A search downloads only the parts of
-// the index that hold the words typed, then one small fragment per result shown; nothing
-// comes from another host.
+// The search box of overrides/partials/search.html, on the index that the builder writes
+// into searchindex/ beside the pages (builder/render/search_index.py says how it is cut). A
+// search downloads one small file for each word typed (fetched as soon as the word's first
+// two letters are), and nothing comes from another host.
 // Results are written as text: a record's words are data, never markup.
 (() => {
   if (window.__summitrySearch) return; // instant navigation may run the page's scripts again
-  if (!document.querySelector("[data-summitry-search]")) return; // Zensical: its own search
-  window.__summitrySearch = true;
-
   const script = document.currentScript;
   const base = new URL("../", script ? script.src : document.baseURI); // this file is assets/summitry-search.js
-  const PAUSE = 250; // ms without a key before a search runs
-  const FIRST = 5; // results asked for at once, before the rest
-  const SHOWN = 20; // results written in all
-  let loading = null;
-  let asked = ""; // the last terms searched for, so that a late answer to older ones is dropped
+  const TERM_FILES = 256; // as builder/render/search_index.py writes them
+  const PAGE_FILES = 64;
+  const WEIGHTS = [3, 2, 1]; // a word in a title, a name or place, the text
+  const SHOWN = 20; // results written
+  const MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+  const WORD = /[\p{L}\p{N}]+/gu;
+
+  // The words of a text as the index keeps them: as builder/render/search_index.py's terms().
+  function terms(text) {
+    let t = text.toLowerCase();
+    if (/[^\x00-\x7f]/.test(t)) t = t.normalize("NFKD").replace(MARKS, "");
+    return t.match(WORD) || [];
+  }
+
+  // The file holding a word: FNV-1a (32 bits) of its first two characters' code points.
+  function termFile(term) {
+    let h = 0x811c9dc5;
+    for (const ch of [...term].slice(0, 2)) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
+    return h % TERM_FILES;
+  }
+
+  const hex = (n) => n.toString(16).padStart(2, "0");
+  window.__summitrySearch = { terms, termFile }; // also what the browser tests compare with Python's
+  if (!document.querySelector("[data-summitry-search]")) return; // Zensical: its own search
+
+  const files = new Map(); // name -> the promise of its JSON
+  function load(name) {
+    if (!files.has(name)) {
+      const coming = fetch(new URL(`searchindex/${name}.json`, base)).then((r) => {
+        if (!r.ok) throw new Error(`${name}: ${r.status}`);
+        return r.json();
+      });
+      coming.catch(() => files.delete(name)); // offline for a moment: the next keystroke tries again
+      files.set(name, coming);
+    }
+    return files.get(name);
+  }
+
+  let asked = ""; // the last query, so that a late answer to an older one is dropped
 
   const box = () => document.querySelector("[data-summitry-search]");
   const input = () => document.querySelector("[data-summitry-search-input]");
   const toggle = () => document.getElementById("__search");
-
-  function pagefind() {
-    if (!loading) {
-      loading = import(new URL("pagefind/pagefind.js", base).href).then(async (module) => {
-        // In this thread: a worker is one more script to fetch before the first search, and
-        // a search of the chunks it has is a matter of milliseconds.
-        await module.options({ baseUrl: base.pathname, excerptLength: 24, noWorker: true });
-        await module.init();
-        return module;
-      });
-      loading.catch(() => {
-        loading = null; // offline for a moment: the next keystroke tries again
-      });
-    }
-    return loading;
-  }
-
   function say(text) {
     const meta = document.querySelector("[data-summitry-search-meta]");
     if (meta) meta.textContent = text;
@@ -48,76 +62,86 @@
     return n === 1 ? meta.dataset.one : meta.dataset.other.replace("#", n.toLocaleString());
   }
 
-  // Pagefind's excerpt is escaped text with <mark> around the words found: written here as
-  // text nodes and mark elements, never parsed into the page.
-  function excerpt(into, html) {
-    const decoder = document.createElement("textarea"); // its content is text: entities decoded, no tags made
-    const plain = (part) => {
-      decoder.innerHTML = part;
-      return decoder.value;
-    };
-    let marked = false;
-    for (const part of html.split(/(<mark>|<\/mark>)/)) {
-      if (part === "<mark>" || part === "</mark>") {
-        marked = part === "<mark>";
-      } else if (part) {
-        const text = document.createTextNode(plain(part));
-        if (marked) {
-          const mark = document.createElement("mark");
-          mark.append(text);
-          into.append(mark);
-        } else {
-          into.append(text);
-        }
-      }
-    }
-  }
-
-  function item(data) {
+  function item(url, title, description) {
     const li = document.createElement("li");
     li.className = "md-search-result__item";
     const a = document.createElement("a");
     a.className = "md-search-result__link";
     a.tabIndex = -1;
-    a.href = new URL(data.url, location.origin).href;
+    a.href = new URL(url, base).href;
     const article = document.createElement("article");
     article.className = "md-search-result__article md-typeset";
-    const title = document.createElement("h1");
-    title.textContent = (data.meta && data.meta.title) || data.url;
-    const text = document.createElement("p");
-    excerpt(text, data.excerpt || "");
-    article.append(title, text);
+    const heading = document.createElement("h1");
+    heading.textContent = title;
+    article.append(heading);
+    if (description) {
+      const text = document.createElement("p");
+      text.textContent = description;
+      article.append(text);
+    }
     a.append(article);
     li.append(a);
     return li;
   }
 
-  async function search(terms) {
-    asked = terms;
+  // The pages of a word, with their weights: the word itself, or (for a word still being
+  // typed, or one not in the index as typed) every word it begins.
+  function pages(file, word, begins) {
+    const found = new Map();
+    const add = (lists) =>
+      lists.forEach((ids, w) => {
+        let id = 0;
+        for (const step of ids) {
+          id += step;
+          found.set(id, Math.max(found.get(id) || 0, WEIGHTS[w]));
+        }
+      });
+    if (file.t[word]) add(file.t[word]);
+    if (begins || !found.size) {
+      for (const [term, lists] of Object.entries(file.t)) if (term !== word && term.startsWith(word)) add(lists);
+    }
+    return found;
+  }
+
+  // The pages that have every word, best first: by the sum of their words' weights, then in
+  // the order of their addresses.
+  async function ranked(query) {
+    const words = terms(query);
+    const typing = !/\s$/.test(query); // its last word may be unfinished
+    const usable = words.map((w, i) => [w, typing && i === words.length - 1]).filter(([w]) => [...w].length > 1);
+    if (!usable.length) return null;
+    const loaded = await Promise.all(usable.map(([w]) => load(`t${hex(termFile(w))}`)));
+    let scores = null;
+    usable.forEach(([w, begins], i) => {
+      const found = pages(loaded[i], w, begins);
+      if (scores === null) scores = found;
+      else for (const [id, weight] of scores) found.has(id) ? scores.set(id, weight + found.get(id)) : scores.delete(id);
+    });
+    const known = new Map();
+    for (const file of loaded) for (const row of file.p) known.set(row[0], row);
+    return { order: [...scores].sort((x, y) => y[1] - x[1] || x[0] - y[0]).map(([id]) => id), known };
+  }
+
+  async function search(query) {
+    asked = query;
     const list = document.querySelector("[data-summitry-search-results]");
-    if (!terms) {
+    if (!query) {
       list.replaceChildren();
       say(document.querySelector("[data-summitry-search-meta]").dataset.placeholder || "");
       return;
     }
-    const found = await pagefind();
-    found.preload(terms);
-    // Only once typing pauses: a search for a word's first letters can match most of a large
-    // site, and ranking that in the browser takes seconds that the next key would wait for.
-    const answer = await found.debouncedSearch(terms, {}, PAUSE);
-    if (answer === null || terms !== asked) return; // a newer search is under way
-    list.replaceChildren();
-    say(counted(answer.results.length));
-    // Each result is written as soon as its fragment comes, in order; the first few are asked
-    // for first, so that on HTTP/1.1 (six connections) they are not queued behind the rest.
-    for (const [from, to] of [[0, FIRST], [FIRST, SHOWN]]) {
-      const coming = answer.results.slice(from, to).map((r) => r.data());
-      for (const data of coming) {
-        const shown = await data;
-        if (terms !== asked) return;
-        list.append(item(shown));
-      }
+    const answer = await ranked(query);
+    if (answer === null || query !== asked) return; // a word of one letter narrows nothing; or a newer search is under way
+    const first = answer.order.slice(0, SHOWN);
+    // A page whose title the words' files do not hold is in its page file (rarely: a result
+    // of several common words)
+    const missing = [...new Set(first.filter((id) => !answer.known.has(id)).map((id) => id % PAGE_FILES))];
+    for (const file of await Promise.all(missing.map((n) => load(`p${hex(n)}`)))) {
+      for (const row of file.p) answer.known.set(row[0], row);
     }
+    if (query !== asked) return;
+    say(counted(answer.order.length));
+    list.replaceChildren(...first.map((id) => item(...answer.known.get(id).slice(1))));
   }
 
   // Material's stylesheet shows the search panel while its toggle is checked.
@@ -136,22 +160,13 @@
     shown(false);
   }
 
-  // Pagefind's script, its WebAssembly and its table of pages (about 0.1 MB on the wire, then
-  // cached) are fetched once the page has loaded and the browser is idle, so that on a slow
-  // line a reader's first search waits only for the parts of the index that hold its words.
-  const soon = window.requestIdleCallback || ((f) => setTimeout(f, 1000));
-  if (document.readyState === "complete") soon(() => pagefind());
-  else window.addEventListener("load", () => soon(() => pagefind()), { once: true });
-
   document.addEventListener("input", (event) => {
     if (event.target.matches("[data-summitry-search-input]")) {
       search(event.target.value.trim()).catch(() => say("Search is not available offline."));
     }
   });
-  // Opening the search (its button, the field, a key) starts loading Pagefind, while the reader types.
   document.addEventListener("change", (event) => {
     if (event.target === toggle() && event.target.checked) {
-      pagefind();
       const field = input();
       if (field) field.focus();
     }
@@ -159,11 +174,7 @@
   document.addEventListener("focusin", (event) => {
     if (event.target.matches("[data-summitry-search-input]")) {
       shown(true);
-      pagefind();
     }
-  });
-  document.addEventListener("pointerdown", (event) => {
-    if (event.target.closest("label[for=__search]")) pagefind();
   });
   document.addEventListener("reset", (event) => {
     if (event.target.matches("[data-summitry-search-form]")) search("");
