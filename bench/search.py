@@ -97,11 +97,16 @@ def first_search(browser, base: str, page_path: str, query: str, pause: float) -
           window.__typed = [];
           document.addEventListener("keydown", () => window.__typed.push(performance.now()), true);
           new MutationObserver(() => {
+            // the results of the whole query: Summitry's list says which query it answers
+            // (results for its first words show while it is typed); Material's has no such mark
+            const list = document.querySelector("[data-summitry-search-results]");
             const item = document.querySelector(".md-search-result__item");
-            if (item && !window.__shown) window.__shown = performance.now();
-          }).observe(document.body, {childList: true, subtree: true});
+            const answers = !list || list.dataset.query === window.__query;
+            if (item && answers && !window.__shown) window.__shown = performance.now();
+          }).observe(document.body, {childList: true, subtree: true, attributes: true});
         }"""
     )
+    page.evaluate("(q) => { window.__query = q; }", query)
     page.wait_for_timeout(pause * 1000)  # the reader reads before searching
     page.locator(".md-search__input").first.click()
     page.keyboard.type(query, delay=100)

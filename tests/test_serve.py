@@ -190,7 +190,7 @@ def test_serve_reports_errors_and_keeps_the_last_good_site(server) -> None:
     path.write_text(path.read_text().replace("colour: blue", "").replace("in 2022.", "in 2023."))
     _wait_for(lambda: "The site is up to date again" in log.read_text())
     told = log.read_text().split("The site shows the last good version.\n", 1)[1]
-    assert re.search(r"^The site is up to date again: [1-9]\d* pages? changed\.$", told, re.MULTILINE), told
+    assert re.search(r"^The site is up to date again: [1-9]\d* files? changed\.$", told, re.MULTILINE), told
     _wait_for(lambda: "Joined the talks in 2023." in (_get(base + "leaders/gamma/") or ""))
 
 

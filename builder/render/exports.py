@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 from builder.records.dates import PartialDate
 from builder.records.kinds import KINDS
 from builder.render.job import Job
-from builder.render.record_data import address, child_rows, child_tables, csv_header, csv_row, record_json
+from builder.render.record_data import address, child_rows, child_tables, csv_header, csv_row, record_line
 from builder.render.search_index import SEARCH_FILES, search_job
 from builder.render.track import Memo
 from builder.resolve.prose import plain
@@ -44,14 +44,10 @@ def _json_file(site: Site, pieces: Memo) -> str:
     it to the pure Python one, ten times slower here). Each line is made once per record and
     kept in ``pieces`` while what it read is unchanged."""
 
-    def line(kind: str, rid: str) -> str:
-        return json.dumps(record_json(site, kind, rid), ensure_ascii=False)
-
     parts = [f"{json.dumps('about')}: {json.dumps(ABOUT, ensure_ascii=False)}"]
     between = ",\n  "
     for kind in KINDS.values():
-        ids = site.pages_of(kind.name)
-        rows = [pieces.get_or_make(("json", kind.name, rid), functools.partial(line, kind.name, rid)) for rid in ids]
+        rows = [record_line(site, kind.name, rid, pieces) for rid in site.pages_of(kind.name)]
         name = json.dumps(kind.plural)
         parts.append(f"{name}: [\n  {between.join(rows)}\n ]" if rows else f"{name}: []")
     return "{\n " + ",\n ".join(parts) + "\n}\n"

@@ -17,6 +17,7 @@ otherwise only in the JSON.
 from __future__ import annotations
 
 import functools
+import json
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from builder.records.models import Citation, Expectation, Role
 from builder.render.addresses import record_address
 from builder.render.fields import WHERE, data_name, left_out
 from builder.render.statements import in_date_order
+from builder.render.track import Memo
 from builder.resolve import marks
 from builder.resolve.prose import plain_text
 from builder.resolve.references import PROSE_KEYS
@@ -362,6 +364,18 @@ def columns(model: type[BaseModel]) -> list[str]:
 
 def record_json(site: Site, kind: str, rid: str) -> dict[str, Any]:
     return _Data(site).record(kind, rid)
+
+
+def record_line(site: Site, kind: str, rid: str, pieces: Memo) -> str:
+    """A record as one line of JSON: its line in data/summitry.json, which the search index
+    reads too. Made once per run (and kept in ``pieces`` while what it read is unchanged)."""
+    make = functools.partial(_line, site, kind, rid)
+    line: str = pieces.get_or_make(("json", kind, rid), make)
+    return line
+
+
+def _line(site: Site, kind: str, rid: str) -> str:
+    return json.dumps(record_json(site, kind, rid), ensure_ascii=False)
 
 
 def csv_header(kind: str) -> list[str]:

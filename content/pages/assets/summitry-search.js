@@ -142,6 +142,7 @@
     if (query !== asked) return;
     say(counted(answer.order.length));
     list.replaceChildren(...first.map((id) => item(...answer.known.get(id).slice(1))));
+    list.dataset.query = query; // what the results shown answer (bench/search.py waits for it)
   }
 
   // Material's stylesheet shows the search panel while its toggle is checked.
