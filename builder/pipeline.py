@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,17 @@ from typing import Any
 
 from builder import engines
 from builder.engines import SiteConfig, site_config
-from builder.engines.site_folder import BuildReport, built_from, note_built, scratch, swap, sweep
+from builder.engines.site_folder import (
+    BuildReport,
+    built_from,
+    cloning,
+    note_built,
+    removing,
+    scratch,
+    set_aside,
+    swap,
+    sweep,
+)
 from builder.errors import ChangedDuringRun, EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
 from builder.incremental import state
 from builder.incremental.output import Output, WriteReport
@@ -393,14 +404,26 @@ def build(
     unless ``clean``, the engine may build upon the last site, rendering only what changed.
     """
     adapter = engines.engine(engine)
-    generate(project, strict_records, warn, workers, progress, note)
     swept = sweep(project.root)
-    before = built_from(project.docs, project.site_dir)
-    with scratch(project.root) as tmp:
-        last = None if clean or not project.site_dir.is_dir() else project.site_dir
-        result = adapter.build(project.root, project.config_file, tmp, strict, echo, workers, last)
+    last = None if clean or not project.site_dir.is_dir() else project.site_dir
+    # While generate runs on one core, children of their own copy the last site as links
+    # for the engine to build upon, and remove the site before it, on another.
+    with (
+        scratch(project.root) as tmp,
+        cloning(last if adapter.builds_upon_last else None, tmp) as clone,
+        removing(project.docs.parent),
+    ):
+        generate(project, strict_records, warn, workers, progress, note)
+        before = built_from(project.docs, project.site_dir)
+        cloned = clone is not None and clone.done()
+        if clone is not None and not cloned:  # what it copied goes: the engine starts afresh
+            shutil.rmtree(tmp)
+            tmp.mkdir()
+        result = adapter.build(project.root, project.config_file, tmp, strict, echo, workers, last, cloned)
         if not result.ok:
             told = " (its output is above)" if echo is not None else ":\n" + result.output
             raise EngineFailed(f"{engine} build failed; the previous site is unchanged{told}")
         swap(tmp, project.site_dir)
+        if last is not None:  # its files are mostly the new site's too: removing it is the next build's work
+            set_aside(tmp, project.docs.parent)
     return note_built(project.docs, before, swept)

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from builder.engines.site_folder import MARKER, PREFIX
+from builder.engines.site_folder import MARKER, OLD, PREFIX
 
 
 def _dead_pid() -> int:
@@ -94,3 +94,28 @@ def test_a_killed_build_is_cleaned_up_and_the_next_says_what_changed(small: Path
     assert "thrice" in (small / "site" / "leaders" / "alpha" / "index.html").read_text()
     assert not list(small.glob(PREFIX + "*"))
     assert run("build", "--root", small).out == f"built site/ from {len(now)} pages (0 changed since the last build)\n"
+
+
+def _set_aside(small: Path) -> list[Path]:
+    return sorted((small / "build").glob(OLD + "*"))
+
+
+def test_the_replaced_site_waits_in_build_and_the_next_build_removes_it(small: Path, run) -> None:
+    assert run("build", "--root", small).code == 0
+    assert _set_aside(small) == []  # no site was replaced
+    alpha = small / "leaders" / "alpha.yaml"
+    alpha.write_text(alpha.read_text().replace("met [[beta]] three times", "met [[beta]] thrice"))
+    assert run("build", "--root", small).code == 0
+    (first,) = _set_aside(small)
+    old, new = first / "old" / "leaders" / "alpha" / "index.html", small / "site" / "leaders" / "alpha" / "index.html"
+    assert "three times" in old.read_text() and "thrice" in new.read_text()  # the replaced site, as it was
+    unmarked = first.with_name(OLD + "unmarked")  # a folder that only has the name: not the builder's to remove
+    (unmarked / "old").mkdir(parents=True)
+    result = run("build", "--root", small)  # nothing changed: built upon the last site, every file a link to it
+    assert result.code == 0 and "upon the last site: 0 of" in result.err, result.err
+    assert not first.exists()
+    (second,) = (p for p in _set_aside(small) if p != unmarked)
+    for rel in ("index.html", "leaders/alpha/index.html", "sources/index.html"):
+        assert (second / "old" / rel).stat().st_ino == (small / "site" / rel).stat().st_ino  # links, not copies
+    assert run("build", "--root", small, "--clean").code == 0  # its replaced site shares no file: removed at once
+    assert _set_aside(small) == [unmarked]

@@ -24,6 +24,7 @@ from hypothesis.stateful import initialize
 from test_incremental import SETTINGS, Edits, _inputs, _synthetic
 
 from builder.cli import main
+from builder.engines import site_folder
 from builder.engines.site_state import STATE_FILE
 from builder.errors import ValidationFailed
 from builder.incremental.state import sign
@@ -260,3 +261,21 @@ def test_a_failed_build_upon_the_last_site_leaves_it_as_it_was(shipped: Path) ->
     assert _tree(shipped / "site") == site  # not one of the site's files was written through its link
     about.write_text(about.read_text(encoding="utf-8").replace("A [broken link](nowhere.md).", ""))
     assert _rendered(_build(shipped)) is not None  # the state still describes the site
+
+
+def test_a_copy_of_the_last_site_cut_short_is_made_again_by_the_engine(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(shipped)
+    path = shipped / "content/meetings/2018-helsinki-summit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+
+    def cut_short(helper: site_folder.Helper) -> bool:
+        helper.stop()  # killed wherever it was, its half copy left in the folder the engine builds in
+        return False
+
+    monkeypatch.setattr(site_folder.Helper, "done", cut_short)
+    assert main(["build", "--root", str(shipped), "--no-strict"]) == 0
+    said = capsys.readouterr().err
+    assert _rendered(said) is not None, said  # still upon the last site, copied by the engine itself
+    _same_as_mkdocs(shipped, tmp_path)

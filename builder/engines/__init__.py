@@ -32,6 +32,8 @@ class BuildResult:
 
 class Engine(Protocol):
     name: str
+    builds_upon_last: bool
+    """Whether :meth:`build` can start from a copy of the last site made of links (``cloned``)."""
 
     def build(
         self,
@@ -42,6 +44,7 @@ class Engine(Protocol):
         echo: Echo | None = None,
         jobs: int | None = None,
         last: Path | None = None,
+        cloned: bool = False,
     ) -> BuildResult:
         """Render the site into ``site_dir`` (a fresh folder inside ``root``), reading ``config_file``.
 
@@ -49,7 +52,9 @@ class Engine(Protocol):
         not override the command line; ``echo`` hears each line the engine prints, as it prints it.
         ``jobs``: processes that render pages (default: one per core), where the engine can;
         ``last``: the last site, which an engine that keeps a state may build upon (rendering
-        only what changed) rather than building from nothing; it is never changed."""
+        only what changed) rather than building from nothing; it is never changed. ``cloned``:
+        ``site_dir`` already holds a copy of ``last`` made of links (an engine that
+        :attr:`builds_upon_last`), which the engine uses or empties."""
         ...
 
     def serve(self, config_file: Path, dev_addr: str, started: Callable[[Publish], None], dirty: bool = False) -> None:

@@ -57,6 +57,8 @@ from builder.incremental.workers import default_workers
 
 
 class MkDocs:
+    builds_upon_last = True
+
     def __init__(self, name: str) -> None:
         self.name = name  # also the package's name: mkdocs or properdocs
 
@@ -73,6 +75,7 @@ class MkDocs:
         echo: Echo | None = None,
         jobs: int | None = None,
         last: Path | None = None,
+        cloned: bool = False,
     ) -> BuildResult:
         """Build in a child process (:func:`main`): its own MkDocs objects, workers forked from it."""
         self._installed()
@@ -80,6 +83,7 @@ class MkDocs:
         command += ["--site-dir", str(site_dir), "--strict" if strict else "--no-strict"]
         command += ["--state", str(root / STATE_FILE)] + (["--jobs", str(jobs)] if jobs else [])
         command += ["--last-site", str(last)] if last is not None else []
+        command += ["--cloned"] if cloned and last is not None else []
         return run(self.name, command, root, lambda line: line.startswith("WARNING"), echo)
 
     def _module(self, name: str) -> ModuleType:
@@ -335,14 +339,15 @@ class SiteBuild:
         self.files = self.nav = self.env = self.search = cast(Any, None)
         self.doc_files: list[Any] = []
 
-    def run(self, last: Path | None) -> None:
-        """Build the site into config.site_dir; upon ``last``, the last site, if the state allows."""
+    def run(self, last: Path | None, cloned: bool = False) -> None:
+        """Build the site into config.site_dir; upon ``last``, the last site, if the state
+        allows. ``cloned``: config.site_dir holds a copy of ``last`` made of links already."""
         counter = self.utils.CountHandler()
         counter.setLevel(logging.WARNING)
         if self.config.strict:
             self.log.addHandler(counter)
         try:
-            self._run(last, counter)
+            self._run(last, counter, cloned)
         except Exception as exc:
             self.config.plugins.on_build_error(error=exc)
             if isinstance(exc, self.exceptions.BuildError):
@@ -352,7 +357,7 @@ class SiteBuild:
         finally:
             self.log.removeHandler(counter)
 
-    def _run(self, last: Path | None, counter: Any) -> None:
+    def _run(self, last: Path | None, counter: Any, cloned: bool) -> None:
         start = time.monotonic()
         config = self.config = self.config.plugins.on_config(self.config)
         config.plugins.on_pre_build(config=config)
@@ -367,6 +372,8 @@ class SiteBuild:
             except (NoState, _Full) as why:
                 self.log.info(f"A full build: {why}")
         if plan is None:
+            if cloned:  # the copy of the last site, hidden files too, which MkDocs's cleaning keeps
+                site_state.empty(site)
             self.log.info("Cleaning site directory")
             self.utils.clean_directory(config.site_dir)
             self.log.info(f"Building documentation to directory: {config.site_dir}")
@@ -375,7 +382,8 @@ class SiteBuild:
             rendered = self._render(self.doc_files)
         else:
             render, copy, remove, kept = plan
-            site_state.clone(cast(Path, last), site)
+            if not cloned:
+                site_state.clone(cast(Path, last), site)
             for rel in remove:
                 site_state.unlink(site, rel, prune=True)
             for file in [*copy, *render]:
@@ -571,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, help="processes rendering pages (default: one per core from 200 pages)")
     parser.add_argument("--state", type=Path, required=True)
     parser.add_argument("--last-site", type=Path)
+    parser.add_argument("--cloned", action="store_true", help="--site-dir holds a copy of --last-site made of links")
     args = parser.parse_args(argv)
     engine = MkDocs(args.engine)
     log = engine._log()
@@ -582,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
         config.plugins.on_startup(command="build", dirty=False)
         try:
             if supported(config):
-                SiteBuild(engine._module, config, args.jobs, args.state).run(args.last_site)
+                SiteBuild(engine._module, config, args.jobs, args.state).run(args.last_site, args.cloned)
             else:
                 log.info("Plugins other than search: MkDocs's own build, in one process")
                 site_state.forget(args.state)

@@ -8,6 +8,13 @@ process gone) from a running build's (the process alive) and from a folder that 
 the name (no marker, and files in it), and removes the first kind only
 (builder.incremental.scratch).
 
+Two housekeeping steps run in child processes of their own while ``generate`` runs, on
+another core: the copy of the last site made of links that the engine builds upon
+(:func:`cloning`), and the removal of the site before the last. Removing 22,500 folders of
+links takes seconds, so after a build upon the last site the folder it replaced is moved
+into ``build/`` (``.summitry-old-site-XXXXXXXX``, marked as the scratch folders are) and the
+next build removes it while it works (:func:`removing`).
+
 Beside the output's manifest, a note lists the pages (with their digests) the site was last
 rendered from. After a build killed while rendering, the next one finds no page to write,
 yet the site it makes differs from the last one: the note is what it is compared with.
@@ -17,6 +24,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +35,7 @@ from builder.incremental import scratch as scratch_folders
 from builder.incremental.output import read_manifest, write_whole
 
 PREFIX = ".summitry-site-"
+OLD = ".summitry-old-site-"
 MARKER = scratch_folders.MARKER
 NOTE = ".summitry-site.json"
 
@@ -58,6 +69,77 @@ def swap(new: Path, target: Path) -> None:
     new.rename(target)
 
 
+class Helper:
+    """A housekeeping step in a child process: ``python -m builder.engines.site_folder``."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "builder.engines.site_folder", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def done(self) -> bool:
+        """Wait for it to end; whether it did all it was to do."""
+        return self.process.wait() == 0
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+@contextlib.contextmanager
+def cloning(last: Path | None, into: Path) -> Iterator[Helper | None]:
+    """The last site copied as links into ``into`` (an empty folder) by a child process,
+    while the block runs; stopped if the block ends before :meth:`Helper.done` was asked."""
+    helper = None if last is None else Helper("clone", str(last), str(into))
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            helper.stop()
+
+
+@contextlib.contextmanager
+def removing(build: Path) -> Iterator[None]:
+    """The sites that earlier builds set aside in ``build`` (:func:`remove_set_aside`)
+    removed by a child process while the block runs; the block's end waits for it."""
+    helper = Helper("remove", str(build)) if build.is_dir() and any(build.glob(OLD + "*")) else None
+    try:
+        yield
+    finally:
+        if helper is not None:
+            helper.done()  # what it could not remove, the next build tries again
+
+
+def remove_set_aside(build: Path) -> None:
+    """Remove the sites that builds set aside in ``build``: each is of no use once it is there,
+    whichever process put it there; a folder that has the name but not the marker is kept."""
+    for entry in os.scandir(build):
+        if entry.name.startswith(OLD) and entry.is_dir(follow_symlinks=False):
+            marker = Path(entry.path) / MARKER
+            if marker.is_file() and not marker.is_symlink():
+                scratch_folders.remove(Path(entry.path))
+
+
+def set_aside(scratch_site: Path, build: Path) -> None:
+    """Move the site that :func:`swap` replaced out of the scratch folder into ``build``, for
+    the next build to remove; left where it is (and removed with the scratch folder) if it cannot."""
+    old = scratch_site.parent / "old"
+    if not old.is_dir():
+        return
+    try:
+        folder = scratch_folders.make(build, OLD)
+        try:
+            old.rename(folder / "old")
+        except OSError:
+            scratch_folders.remove(folder)
+    except OSError:
+        pass
+
+
 def _pages(docs: Path) -> dict[str, str]:
     files, _ = read_manifest(docs)
     return {rel: stamp[2] for rel, stamp in files.items() if stamp}
@@ -88,3 +170,21 @@ def note_built(docs: Path, before: dict[str, str] | None, swept: tuple[str, ...]
     if before is not None:
         changed = sum(before.get(rel) != digest for rel, digest in now.items()) + len(before.keys() - now.keys())
     return BuildReport(len(now), changed, swept)
+
+
+def _main(argv: list[str]) -> int:
+    """``clone LAST INTO`` or ``remove BUILD``: the helpers' work (:class:`Helper`)."""
+    from builder.engines import site_state
+
+    if argv[:1] == ["clone"] and len(argv) == 3:
+        site_state.clone(Path(argv[1]), Path(argv[2]))
+        return 0
+    if argv[:1] == ["remove"] and len(argv) == 2:
+        remove_set_aside(Path(argv[1]))
+        return 0
+    print("usage: python -m builder.engines.site_folder (clone LAST INTO | remove BUILD)", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

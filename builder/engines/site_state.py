@@ -21,6 +21,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,15 @@ def clone(source: Path, target: Path) -> None:
             (there / folder).mkdir()
         for name in names:
             os.link(os.path.join(here, name), there / name, follow_symlinks=False)
+
+
+def empty(folder: Path) -> None:
+    """Remove everything in ``folder``, keeping the folder."""
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
 
 
 def unlink(site: Path, rel: str, prune: bool) -> None:

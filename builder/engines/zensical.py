@@ -23,6 +23,7 @@ _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 class Zensical:
     name = "zensical"
+    builds_upon_last = False  # it keeps its own cache (.cache/)
 
     def build(
         self,
@@ -33,6 +34,7 @@ class Zensical:
         echo: Echo | None = None,
         jobs: int | None = None,
         last: Path | None = None,
+        cloned: bool = False,
     ) -> BuildResult:
         # Zensical runs its own threads and keeps its own cache (.cache/): jobs and last are MkDocs's.
         # Beside the original, so that relative paths (INHERIT, docs_dir, custom_dir) hold.
