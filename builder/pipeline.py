@@ -142,7 +142,8 @@ def _in_file_order(root: Path, entries: list[Entry[Any]]) -> list[Entry[Any]]:
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Loading makes millions of objects that live on and hold no cycles; the cyclic
-    collector would walk them again and again (a fifth of the time of check, measured)."""
+    collector would walk them again and again (a fifth of the time of check, measured; a
+    third of the time of reading the state, 0.88 s against 0.56 s at 10,000 meetings)."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -205,7 +206,8 @@ def generate(
     it, or in any doubt, everything is read and rendered, and ``note`` hears in one line why
     (nothing when there was no state at all).
     """
-    start = begin(project, strict)
+    with collector_paused():
+        start = begin(project, strict)
     head, output, inputs = start.head, start.output, start.inputs
     if head and head.inputs.records == inputs.records and head.updated == start.updated and output.intact():
         # Nothing read has changed and nothing written was touched: the output is what a
@@ -275,9 +277,9 @@ def run(
     """The run that :func:`generate` makes when something changed: check, render, keep the state."""
     head, why, inputs, updated = start.head, start.why, start.inputs, start.updated
     body: state.Body | None = None
-    if head is not None:
-        body, why = state.load_body(project.docs, head)
-    with collector_paused():
+    with collector_paused():  # the state, too, is millions of objects that live on
+        if head is not None:
+            body, why = state.load_body(project.docs, head)
         site, warnings, body, why = analysed(project, strict, inputs, body, why)
     if why and why != "missing" and note is not None:
         note(f"full run: {why}")

@@ -364,7 +364,10 @@ OLD_FORM = (
 
 def is_old(model: BaseModel) -> bool:
     """Whether a record is in the form before marks: it has citations, and no keys or marks."""
-    return "citations" in type(model).model_fields and not is_marked(model)
+    if "citations" not in type(model).model_fields:
+        return False
+    # A key on the record's own citations marks it: the common case, told without reading its prose.
+    return not any(c.key for c in model.citations) and not is_marked(model)  # type: ignore[attr-defined]
 
 
 def old_form(entry: Entry[Any]) -> Problem:
