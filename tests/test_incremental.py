@@ -119,6 +119,29 @@ def _resigned(path: Path, change: Callable[[dict[str, object]], None]) -> None:
     path.write_bytes(json.dumps(meta).encode() + b"\n" + payload)
 
 
+def resigned_records(build: Path, rel: str | None, change: Callable[[str, dict[str, Any]], None]) -> None:
+    """The record of file ``rel`` (without it: the first of a part that has any) changed in
+    its part of the state, the part and the body that names it signed again as summitry would."""
+    folder = build / state.PARTS
+    names = sorted(p.stem for p in folder.glob("records-*.json"))
+    for name in names:
+        path = folder / f"{name}.json"
+        records = json.loads(path.read_bytes().partition(b"\n")[2])["records"]
+        if (rel or (sorted(records) or [None])[0]) in records:
+            break
+    else:
+        raise AssertionError(f"no part holds {rel}")
+    found: dict[str, str] = {}
+
+    def spoil(part: dict[str, Any]) -> None:
+        chosen = rel or sorted(part["records"])[0]
+        change(chosen, part["records"][chosen])
+
+    _resigned(path, spoil)
+    found["mac"] = json.loads(path.read_bytes().partition(b"\n")[0])["mac"]
+    _resigned(build / state.BODY, lambda body: body["parts"].update({name: found["mac"]}))  # type: ignore[union-attr]
+
+
 def _foreign_body(build: Path) -> None:
     _resigned(build / state.BODY, lambda body: body.update(token="someone else's"))
 
@@ -146,13 +169,22 @@ def _unsigned(build: Path) -> None:
 
 
 def _damaged_record(build: Path) -> None:
-    def spoil(body: dict[str, object]) -> None:
-        records = body["records"]
-        assert isinstance(records, dict)
-        first = records[sorted(records)[0]]
-        first["fields"] = {"not a field": True}
+    resigned_records(build, None, lambda rel, record: record.update(fields={"not a field": True}))
 
-    _resigned(build / state.BODY, spoil)
+
+def _part_missing(build: Path) -> None:
+    (build / state.PARTS / "pieces-000.json").unlink()
+
+
+def _part_garbled(build: Path) -> None:
+    path = build / state.PARTS / "records-000.json"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])  # a run cut short as it wrote it
+
+
+def _part_of_another_run(build: Path) -> None:
+    """A part signed here, as a run that was stopped before it wrote the body would leave it."""
+    path = next(p for p in sorted((build / state.PARTS).glob("pieces-*.json")) if b'"pieces":[[' in p.read_bytes())
+    _resigned(path, lambda part: part.update(pieces=part["pieces"][1:]))
 
 
 def _libraries_changed(build: Path) -> None:
@@ -187,6 +219,9 @@ SPOILED = [
     _no_head,
     _unsigned,
     _damaged_record,
+    _part_missing,
+    _part_garbled,
+    _part_of_another_run,
     _libraries_changed,
     _output_gone,
     _config_changed,
@@ -202,6 +237,36 @@ def test_a_state_in_doubt_means_a_full_run(shipped: Path, tmp_path: Path, spoil:
     assert set(report.rendered) == every
     assert _tree(shipped / "build" / "docs") == _from_nothing(shipped, tmp_path / "fresh")
     assert len(_retitle_and_run(shipped).rendered) < len(every)  # and the state is whole again
+
+
+@pytest.mark.parametrize(
+    ("spoil", "why"),
+    [
+        (_part_missing, "full run: .summitry-state-parts/pieces-000.json is missing"),
+        (_part_garbled, "full run: .summitry-state-parts/records-000.json "),
+        (_part_of_another_run, "full run: .summitry-state-body.json and .summitry-state-parts/pieces-"),
+    ],
+)
+def test_a_part_of_the_state_in_doubt_is_said_in_one_line(shipped: Path, run, spoil, why: str) -> None:
+    assert run("generate", "--root", shipped).code == 0
+    spoil(shipped / "build")
+    path = shipped / "content/meetings/2018-helsinki-summit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+    result = run("generate", "--root", shipped)
+    assert result.code == 0 and len(result.err.splitlines()) == 1 and result.err.startswith(why), result.err
+
+
+def test_one_edit_rewrites_a_few_parts_of_the_state(shipped: Path) -> None:
+    _run(shipped)
+    parts = shipped / "build" / state.PARTS
+    before = {p.name: p.read_bytes() for p in parts.iterdir()}
+    assert len(before) == state.RECORD_PARTS + state.PIECE_PARTS
+    _retitle_and_run(shipped)
+    after = {p.name: p.read_bytes() for p in parts.iterdir()}
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    # the meeting's record, and the export parts of it and of the few records that show it
+    assert sorted(after) == sorted(before) and 0 < len(changed) <= 12, changed
+    assert any(name.startswith("records-") for name in changed)
 
 
 def test_a_page_changed_by_hand_in_the_output_is_made_again(shipped: Path) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import ast
 import errno
-import json
 import os
 import pickle
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO
+from test_incremental import resigned_records
 
 from builder.incremental import state
 
@@ -77,16 +78,13 @@ def test_a_state_that_claims_another_record_is_not_believed(small: Path, run) ->
     """Even signed, a state names a record by its file's digest: a record kept for other
     bytes than the file's is never used in its place."""
     assert run("generate", "--root", small).code == 0
-    path = small / "build" / state.BODY
-    header, _, payload = path.read_bytes().partition(b"\n")
-    body = json.loads(payload)
     rel = "content/meetings/2020-03-03-riverton-talks.yaml"
-    body["records"][rel]["digest"] = "0" * 32
-    body["records"][rel]["fields"]["title"] = "<script>alert(1)</script>"
-    payload = json.dumps(body).encode()
-    meta = json.loads(header)
-    meta["mac"] = state._mac(state._key(create=False) or b"", payload)
-    path.write_bytes(json.dumps(meta).encode() + b"\n" + payload)
+
+    def claim(_: str, record: dict[str, Any]) -> None:
+        record["digest"] = "0" * 32
+        record["fields"]["title"] = "<script>alert(1)</script>"
+
+    resigned_records(small / "build", rel, claim)
     (small / rel).write_text((small / rel).read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert run("generate", "--root", small).code == 0
     assert "alert(1)" not in (small / "build/docs/meetings/2020-03-03-riverton-talks.md").read_text(encoding="utf-8")
@@ -116,7 +114,7 @@ def test_a_read_only_build_folder_is_one_line(small: Path, run, monkeypatch: pyt
 
 
 def test_a_full_disk_while_saving_the_state_is_one_line(small: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
-    def full(path: Path, key: bytes, payload: bytes) -> None:
+    def full(path: Path, key: bytes, payload: bytes, mac: str | None = None) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(state, "_write", full)

@@ -1,10 +1,15 @@
 """What a run leaves for the next one, as checked data: the digest of every input, the
 validated records, and what each page read.
 
-The state is an optimisation, never a source of truth. It is kept in two JSON files beside
-the output folder: a small head (the digests of the inputs, the warnings) that a run which
-changes nothing reads alone, and a body (the records and the pages' reads) that it reads
-only when something changed.
+The state is an optimisation, never a source of truth. It is kept in JSON files beside the
+output folder: a head (the digests of the inputs, the warnings) that a run which changes
+nothing reads alone, and a body (the pages' reads) that it reads only when something
+changed. The body's largest parts, the records with their advice and the records' parts of
+the exports, are kept in files of their own (``.summitry-state-parts/``), each holding the
+records of one slice of the files' names: a run rewrites only the parts whose content
+changed, which after one edit is a few of them (at 10,000 meetings it wrote 80 MB on every
+run, now a few), and the body names each part by its keyed digest, so parts of different
+runs are never mixed.
 
 Nothing in ``build/`` is trusted for being there. ``build/`` can reach a reviewer's machine
 or the publishing job in a pull request (``git add -f``) or in an archive opened with
@@ -33,11 +38,13 @@ import hashlib
 import hmac
 import importlib.metadata
 import json
+import operator
 import os
 import re
 import secrets
 import sys
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,10 +62,13 @@ from builder.records.valid_record import Entry
 from builder.resolve.advice import Advised
 from builder.resolve.references import Reference
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 MAGIC = "summitry-state"
 HEAD = ".summitry-state.json"
 BODY = ".summitry-state-body.json"
+PARTS = ".summitry-state-parts"  # the folder of the body's parts
+RECORD_PARTS = 64  # records and their advice, by their files' names
+PIECE_PARTS = 128  # the records' parts of the exports, by their keys
 TEMP_PREFIX = ".summitry-state-tmp-"  # a save cut short leaves this; the next save removes it
 BUILDER = Path(__file__).resolve().parent.parent  # the whole builder package: its code is an input
 # The libraries whose behaviour shapes what a run checks and writes: an upgrade of one is a
@@ -156,17 +166,40 @@ class PageReads(_Data):
 
 
 class Body(_Data):
-    """What a run that changed something reads: the records, the advice and the pages' reads."""
+    """What a run that changed something reads: the records, the advice and the pages' reads.
+
+    In its file, ``records``, ``advice`` and ``pages.pieces`` are empty: they are in the
+    parts that ``parts`` names (part -> the keyed digest of its file's content)."""
 
     records: dict[str, CachedRecord] = {}  # record file -> the record
     advice: dict[str, Advice] = {}
     aliased: bool = False  # old ids were in use: they rewrite other records as they are read
     pages: PageReads = PageReads()
     token: str = ""
+    parts: dict[str, str] = {}
+
+
+class RecordsPart(_Data):
+    """The records of one slice of the record files, with their advice."""
+
+    records: dict[str, CachedRecord] = {}
+    advice: dict[str, Advice] = {}
+
+
+class PiecesPart(_Data):
+    """The records' parts of the exports of one slice of their keys."""
+
+    pieces: list[tuple[tuple[str, ...], str, tuple[int, ...]]] = []
 
 
 _HEAD = TypeAdapter(Head)
 _BODY = TypeAdapter(Body)
+_RECORDS = TypeAdapter(RecordsPart)
+_PIECES = TypeAdapter(PiecesPart)
+
+
+def _slice(name: str, count: int) -> int:
+    return zlib.crc32(name.encode("utf-8", "surrogateescape")) % count
 
 
 def record_kind(rel: str) -> str | None:
@@ -351,29 +384,35 @@ def signed_here(payload: bytes, mac: object) -> bool:
 
 def _read(path: Path) -> tuple[bytes | None, str]:
     """The payload of a state file whose header and digest check out, or None and why not."""
+    payload, why, _ = _read_signed(path)
+    return payload, why
+
+
+def _read_signed(path: Path) -> tuple[bytes | None, str, str]:
+    """:func:`_read`, with the keyed digest the file's header gives (checked)."""
     try:
         size = path.stat().st_size
         if size > STATE_AT_MOST:
-            return None, f"{path.name} is larger than a state can be"
+            return None, f"{path.name} is larger than a state can be", ""
         with open(path, "rb") as handle:
             header, _, payload = handle.read().partition(b"\n")
     except FileNotFoundError:
-        return None, "missing"
+        return None, "missing", ""
     except OSError as exc:
-        return None, f"{path.name} cannot be read ({exc.strerror or exc})"
+        return None, f"{path.name} cannot be read ({exc.strerror or exc})", ""
     try:
         meta = json.loads(header)
         magic, version, mac = meta["format"], meta["version"], meta["mac"]
     except (ValueError, KeyError, TypeError):
-        return None, f"{path.name} is not a summitry state"
+        return None, f"{path.name} is not a summitry state", ""
     if magic != MAGIC:
-        return None, f"{path.name} is not a summitry state"
+        return None, f"{path.name} is not a summitry state", ""
     if version != STATE_VERSION:
-        return None, f"{path.name} is of another format (version {version!r}, this summitry writes {STATE_VERSION})"
+        return None, f"{path.name} is of another format (version {version!r}, this summitry writes {STATE_VERSION})", ""
     key = _key(create=False)
     if key is None or not isinstance(mac, str) or not hmac.compare_digest(_mac(key, payload), mac):
-        return None, f"{path.name} was not written by summitry on this machine for this user"
-    return payload, ""
+        return None, f"{path.name} was not written by summitry on this machine for this user", ""
+    return payload, "", mac
 
 
 def _parse(adapter: TypeAdapter[Any], path: Path, payload: bytes) -> tuple[Any, str]:
@@ -417,7 +456,80 @@ def load_body(out: Path, head: Head) -> tuple[Body | None, str]:
         return None, why
     if not head.token or body.token != head.token:
         return None, f"{HEAD} and {BODY} are of different runs"
+    return _joined(out.parent / PARTS, body)
+
+
+def _joined(folder: Path, body: Body) -> tuple[Body | None, str]:
+    """The body with the records, advice and pieces of the parts it names."""
+    if sorted(body.parts) != sorted(_part_names()):
+        return None, f"{BODY} names other parts than this summitry keeps"
+    records: dict[str, CachedRecord] = {}
+    advice: dict[str, Advice] = {}
+    pieces: list[tuple[tuple[str, ...], str, tuple[int, ...]]] = []
+    for name, mac in body.parts.items():
+        path = folder / f"{name}.json"
+        payload, why, signed = _read_signed(path)
+        if payload is None:
+            return None, f"{PARTS}/{name}.json is missing" if why == "missing" else f"{PARTS}/{why}"
+        if not hmac.compare_digest(signed, mac):
+            return None, f"{BODY} and {PARTS}/{name}.json are of different runs"
+        if name.startswith("records"):
+            part, why = _parse(_RECORDS, path, payload)
+            if part is None:
+                return None, f"{PARTS}/{why}"
+            records.update(part.records)
+            advice.update(part.advice)
+        else:
+            part, why = _parse(_PIECES, path, payload)
+            if part is None:
+                return None, f"{PARTS}/{why}"
+            pieces += part.pieces
+    body.records, body.advice, body.pages.pieces, body.parts = records, advice, pieces, {}
     return body, ""
+
+
+def _part_names() -> list[str]:
+    return [f"records-{i:03d}" for i in range(RECORD_PARTS)] + [f"pieces-{i:03d}" for i in range(PIECE_PARTS)]
+
+
+def _split(body: Body) -> dict[str, bytes]:
+    """The body's parts as their files hold them (:func:`_joined` puts them back)."""
+    records = [RecordsPart.model_construct(records={}, advice={}) for _ in range(RECORD_PARTS)]
+    for rel, record in body.records.items():
+        records[_slice(rel, RECORD_PARTS)].records[rel] = record
+    for rel, advised in body.advice.items():
+        records[_slice(rel, RECORD_PARTS)].advice[rel] = advised
+    pieces: list[list[tuple[tuple[str, ...], str, tuple[int, ...]]]] = [[] for _ in range(PIECE_PARTS)]
+    for piece in body.pages.pieces:
+        pieces[_slice(repr(tuple(piece[0])), PIECE_PARTS)].append(piece)
+    parts = {f"records-{i:03d}": _RECORDS.dump_json(part) for i, part in enumerate(records)}
+    for i, part in enumerate(pieces):  # in the order of their keys: the same pieces, the same bytes
+        part.sort(key=operator.itemgetter(0))
+        parts[f"pieces-{i:03d}"] = _PIECES.dump_json(PiecesPart.model_construct(pieces=part))
+    return parts
+
+
+def _header_mac(path: Path) -> str | None:
+    """The keyed digest a state file's first line gives, unchecked; None if there is none."""
+    try:
+        with open(path, "rb") as handle:
+            mac = json.loads(handle.readline())["mac"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return mac if isinstance(mac, str) else None
+
+
+def _save_parts(folder: Path, key: bytes, body: Body) -> dict[str, str]:
+    """Write each part of the body whose file does not hold it already; their keyed digests."""
+    folder.mkdir(exist_ok=True)
+    _sweep_temporaries(folder)
+    macs = {}
+    for name, payload in _split(body).items():
+        mac = macs[name] = _mac(key, payload)
+        path = folder / f"{name}.json"
+        if _header_mac(path) != mac:  # the same digest: the same bytes, written by a run before
+            _write(path, key, payload, mac)
+    return macs
 
 
 @dataclass
@@ -428,8 +540,9 @@ class Saved:
     removed: list[str] = field(default_factory=list)
 
 
-def _write(path: Path, key: bytes, payload: bytes) -> None:
-    header = json.dumps({"format": MAGIC, "version": STATE_VERSION, "mac": _mac(key, payload)}).encode()
+def _write(path: Path, key: bytes, payload: bytes, mac: str | None = None) -> None:
+    mac = _mac(key, payload) if mac is None else mac
+    header = json.dumps({"format": MAGIC, "version": STATE_VERSION, "mac": mac}).encode()
     tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}")
     try:
         with open(tmp, "wb") as handle:
@@ -479,7 +592,10 @@ def save(out: Path, head: Head, body: Body) -> str | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _sweep_temporaries(folder)
-        _write(folder / BODY, key, _BODY.dump_json(body))
+        parts = _save_parts(folder / PARTS, key, body)
+        pages = body.pages.model_copy(update={"pieces": []})
+        kept = body.model_copy(update={"records": {}, "advice": {}, "pages": pages, "parts": parts})
+        _write(folder / BODY, key, _BODY.dump_json(kept))
         _write(folder / HEAD, key, _HEAD.dump_json(head))
     except OSError as exc:
         forget(out)
