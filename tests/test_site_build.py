@@ -24,7 +24,7 @@ from hypothesis.stateful import initialize
 from test_incremental import SETTINGS, Edits, _inputs, _synthetic
 
 from builder.cli import main
-from builder.engines import site_folder
+from builder.engines import site_folder, site_state
 from builder.engines.site_state import STATE_FILE
 from builder.errors import ValidationFailed
 from builder.incremental.state import sign
@@ -143,9 +143,13 @@ def test_one_edit_renders_only_the_pages_whose_markdown_changed(shipped: Path, t
     before = _tree(docs)
     path = shipped / "content/meetings/2018-helsinki-summit.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+    parts = {p.name: p.read_bytes() for p in _parts(shipped).iterdir()}
     said = _build(shipped)
     changed = [n for n, data in _tree(docs).items() if n.endswith(".md") and before.get(n) != data]
     assert _rendered(said) == len(changed) and 0 < len(changed) < 20
+    # what the state keeps of the pages: only the files that hold a page rendered again are written
+    rewritten = {p.name for p in _parts(shipped).iterdir() if parts.get(p.name) != p.read_bytes()}
+    assert rewritten and rewritten <= {f"{site_state.part_of(n)}.json" for n in changed}, rewritten
     assert "Helsinki talks" in (shipped / "site/meetings/2018-helsinki-summit/index.html").read_text()
     _same_as_mkdocs(shipped, tmp_path)
 
@@ -164,13 +168,35 @@ def test_a_page_that_links_to_a_page_that_comes_is_rendered_again(shipped: Path,
     _same_as_mkdocs(shipped, tmp_path)
 
 
+def _parts(root: Path) -> Path:
+    return site_state.parts_folder(root / STATE_FILE)
+
+
 def _read_state(root: Path) -> dict[str, Any]:
+    """The state with what it keeps of each page, from the files that hold them."""
     state: dict[str, Any] = json.loads((root / STATE_FILE).read_text(encoding="utf-8").partition("\n")[2])
+    state["pages"] = {}
+    for part in sorted(_parts(root).glob("pages-*.json")):
+        state["pages"].update(json.loads(part.read_text(encoding="utf-8").partition("\n")[2]))
     return state
 
 
 def _write_state(root: Path, payload: str) -> None:
-    """The state as summitry itself would have signed it: what is inside is then what is checked."""
+    """The state as summitry itself would have signed it, its pages in their files: what is
+    inside is then what is checked."""
+    try:
+        state = json.loads(payload)
+    except ValueError:  # as it is
+        (root / STATE_FILE).write_text(f"{sign(payload.encode())}\n{payload}", encoding="utf-8")
+        return
+    parts: dict[str, dict[str, Any]] = {}
+    for uri, page in state.pop("pages").items():
+        parts.setdefault(site_state.part_of(uri), {})[uri] = page
+    for name, pages in parts.items():
+        text = json.dumps(pages)
+        state["parts"][name] = mac = sign(text.encode())
+        (_parts(root) / f"{name}.json").write_text(f"{mac}\n{text}", encoding="utf-8")
+    payload = json.dumps(state)
     (root / STATE_FILE).write_text(f"{sign(payload.encode())}\n{payload}", encoding="utf-8")
 
 
@@ -215,6 +241,19 @@ def _lose_state(root: Path) -> None:
     (root / STATE_FILE).unlink()
 
 
+def _lose_part(root: Path) -> None:
+    (_parts(root) / f"{site_state.part_of('about.md')}.json").unlink()
+
+
+def _part_of_another_build(root: Path) -> None:
+    """The file of a page's part signed here, as a build stopped before it wrote the state would leave it."""
+    path = _parts(root) / f"{site_state.part_of('about.md')}.json"
+    pages = json.loads(path.read_text(encoding="utf-8").partition("\n")[2])
+    pages["about.md"]["anchors"] = []
+    text = json.dumps(pages)
+    path.write_text(f"{sign(text.encode())}\n{text}", encoding="utf-8")
+
+
 SPOILS = {
     _spoil_json: "the state of the last build is not JSON",
     _unsigned: "the state of the last build was not written by summitry on this machine for this user",
@@ -224,6 +263,8 @@ SPOILS = {
     _spoil_links: "the state's record of 'about.md' is not as written",
     _spoil_site: "the site folder is not as the last build left it",
     _lose_state: "no state of an earlier build",
+    _lose_part: f"the state's file {site_state.part_of('about.md')}.json is missing",
+    _part_of_another_build: f"the state and its file {site_state.part_of('about.md')}.json are of different builds",
 }
 
 

@@ -366,9 +366,11 @@ class SiteBuild:
         sources = self._sources()
         key = site_state.key(self.mk.__name__.partition(".")[0], self._configured())
         plan = None
+        loaded = None
         if last is not None:
             try:
-                plan = self._plan(site_state.load(self.state_path, "mkdocs", key, last), sources)
+                loaded = site_state.load(self.state_path, "mkdocs", key, last)
+                plan = self._plan(loaded, sources)
             except (NoState, _Full) as why:
                 self.log.info(f"A full build: {why}")
         if plan is None:
@@ -417,7 +419,7 @@ class SiteBuild:
         if counts := counter.get_counts():  # before the state is kept: this site is not swapped in
             told = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise self.exceptions.Abort(f"Aborted with {told} in strict mode!")
-        self._keep(key, sources, pages, site)
+        self._keep(key, sources, pages, site, loaded if plan is not None else None)
         self.log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
 
     def _prepare(self) -> None:
@@ -530,8 +532,16 @@ class SiteBuild:
             files = (self.files.get_file_from_path(uri) for uri in rendered.links)
             page.links_to_anchors = {f: rendered.links[f.src_uri] for f in files if f is not None}
 
-    def _keep(self, key: str, sources: dict[str, list[str]], pages: dict[str, Rendered], site: Path) -> None:
-        """Save what the next build needs, or, if JSON cannot hold it exactly, say so."""
+    def _keep(
+        self,
+        key: str,
+        sources: dict[str, list[str]],
+        pages: dict[str, Rendered],
+        site: Path,
+        loaded: dict[str, Any] | None,
+    ) -> None:
+        """Save what the next build needs, or, if JSON cannot hold it exactly, say so;
+        ``loaded``: the state the build started from, whose kept pages need no writing."""
         odd = next((uri for uri, r in pages.items() if not r.plain()), None)
         if odd is not None:
             site_state.forget(self.state_path)
@@ -545,7 +555,7 @@ class SiteBuild:
             "pages": {uri: r.as_data() for uri, r in pages.items()},
             "site": site_state.stamps(site),
         }
-        site_state.save(self.state_path, state)
+        site_state.save(self.state_path, state, loaded, [uri for uri, r in pages.items() if r.kept])
 
 
 _building: tuple[SiteBuild, list[list[Any]]] | None = None  # for the forked workers

@@ -176,6 +176,8 @@ def _main(argv: list[str]) -> int:
     """``clone LAST INTO`` or ``remove BUILD``: the helpers' work (:class:`Helper`)."""
     from builder.engines import site_state
 
+    with contextlib.suppress(OSError, AttributeError):  # housekeeping: it yields to the build's own work
+        os.nice(10)
     if argv[:1] == ["clone"] and len(argv) == 3:
         site_state.clone(Path(argv[1]), Path(argv[2]))
         return 0
