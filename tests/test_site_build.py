@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -320,3 +321,32 @@ def test_a_copy_of_the_last_site_cut_short_is_made_again_by_the_engine(
     said = capsys.readouterr().err
     assert _rendered(said) is not None, said  # still upon the last site, copied by the engine itself
     _same_as_mkdocs(shipped, tmp_path)
+
+
+def test_a_docs_file_is_read_again_whenever_its_status_is_not_as_seen(tmp_path: Path, monkeypatch) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("one", encoding="utf-8")
+    old = time.time_ns() - 5_000_000_000
+    os.utime(page, ns=(old, old))
+    first = site_state.Seen(None)
+    assert first.digest("page.md", str(page)) == site_state.digest(b"one")
+    monkeypatch.setattr(time, "time_ns", lambda: os.stat(page).st_ctime_ns + 2_000_000_000)  # seen long after
+    second = site_state.Seen(json.loads(json.dumps(first.now)))  # as the state keeps it
+    second.digest("page.md", str(page))
+    reads = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: reads.append(a[0]) or real_open(*a, **k))
+    third = site_state.Seen(json.loads(json.dumps(second.now)))
+    assert third.digest("page.md", str(page)) == site_state.digest(b"one") and reads == []  # not read: as it was
+    page.write_text("two", encoding="utf-8")  # the same size, and the modification time put back
+    os.utime(page, ns=(old, old))
+    assert site_state.Seen(third.now).digest("page.md", str(page)) == site_state.digest(b"two")  # its change time moved
+    assert reads == [str(page)]
+    monkeypatch.setattr(time, "time_ns", lambda: os.stat(page).st_ctime_ns + 500_000_000)
+    fresh = site_state.Seen(None)
+    fresh.digest("page.md", str(page))  # seen less than a second after its change: read again next time
+    reads.clear()
+    site_state.Seen(fresh.now).digest("page.md", str(page))
+    assert reads == [str(page)]
+    garbled = {"page.md": ["size", 0, 0, 0, 0, "digest"]}  # not as written: read
+    assert site_state.Seen(garbled).digest("page.md", str(page)) == site_state.digest(b"two")

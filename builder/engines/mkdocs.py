@@ -363,13 +363,15 @@ class SiteBuild:
         config.plugins.on_pre_build(config=config)
         site = Path(config.site_dir)
         self._prepare()
-        sources = self._sources()
         key = site_state.key(self.mk.__name__.partition(".")[0], self._configured())
-        plan = None
-        loaded = None
-        if last is not None:
+        plan = loaded = None
+        try:
+            loaded = None if last is None else site_state.load(self.state_path, "mkdocs", key, last)
+        except NoState as why:
+            self.log.info(f"A full build: {why}")
+        sources, seen = self._sources(site_state.Seen(loaded.get("seen") if loaded else None))
+        if loaded is not None:
             try:
-                loaded = site_state.load(self.state_path, "mkdocs", key, last)
                 plan = self._plan(loaded, sources)
             except (NoState, _Full) as why:
                 self.log.info(f"A full build: {why}")
@@ -419,7 +421,7 @@ class SiteBuild:
         if counts := counter.get_counts():  # before the state is kept: this site is not swapped in
             told = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise self.exceptions.Abort(f"Aborted with {told} in strict mode!")
-        self._keep(key, sources, pages, site, loaded if plan is not None else None)
+        self._keep(key, sources, seen, pages, site, loaded if plan is not None else None)
         self.log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
 
     def _prepare(self) -> None:
@@ -449,19 +451,19 @@ class SiteBuild:
         digests = [[rel, site_state.digest(Path(custom, rel).read_bytes())] for rel in theme]
         return json.dumps([_plain(config), list(self.config.theme.dirs), digests], sort_keys=True)
 
-    def _sources(self) -> dict[str, list[str]]:
+    def _sources(self, seen: site_state.Seen) -> tuple[dict[str, list[str]], site_state.Seen]:
         """What each file of the site is made from: site file -> [source file, its digest]
-        (a theme's file, by its theme, whose version is in the state's key)."""
+        (a theme's file, by its theme, whose version is in the state's key); a docs file is
+        read only when its status is not what the last build saw (:class:`site_state.Seen`)."""
         docs, made = self.config.docs_dir, {}
         for file in self.files:
             if not file.inclusion.is_included():
                 continue
             if file.src_dir == docs:
-                with open(file.abs_src_path, "rb") as handle:
-                    made[file.dest_uri] = [file.src_uri, site_state.digest(handle.read())]
+                made[file.dest_uri] = [file.src_uri, seen.digest(file.src_uri, file.abs_src_path)]
             else:
                 made[file.dest_uri] = [file.src_uri, "theme"]
-        return made
+        return made, seen
 
     def _plan(
         self, state: dict[str, Any], sources: dict[str, list[str]]
@@ -536,6 +538,7 @@ class SiteBuild:
         self,
         key: str,
         sources: dict[str, list[str]],
+        seen: site_state.Seen,
         pages: dict[str, Rendered],
         site: Path,
         loaded: dict[str, Any] | None,
@@ -554,6 +557,7 @@ class SiteBuild:
             "files": sources,
             "pages": {uri: r.as_data() for uri, r in pages.items()},
             "site": site_state.stamps(site),
+            "seen": seen.now,
         }
         site_state.save(self.state_path, state, loaded, [uri for uri, r in pages.items() if r.kept])
 

@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import sys
+import time
 import zlib
 from collections.abc import Collection
 from pathlib import Path
@@ -75,6 +76,41 @@ def stamps(folder: Path) -> Stamps:
                 info = entry.stat(follow_symlinks=False)
                 found[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
     return found
+
+
+RACY_NS = 1_000_000_000
+
+
+class Seen:
+    """The digests of the docs files, each read again only when its status (size, modification
+    and change time, inode) is not what the last build saw, or was less than a second old when
+    it saw it (a write in the same tick of the clock leaves the status as it was): the rule of
+    builder.incremental.state. ``before``: the last build's, as its state kept it, unchecked
+    (anything not as written is read again)."""
+
+    def __init__(self, before: Any) -> None:
+        self.before: dict[str, Any] = before if isinstance(before, dict) else {}
+        self.now: dict[str, list[int | str]] = {}
+        self.at = time.time_ns()
+
+    def digest(self, name: str, path: str) -> str:
+        info = os.stat(path)
+        status = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        was = self.before.get(name)
+        if (
+            isinstance(was, list)
+            and len(was) == 6
+            and was[:4] == status
+            and isinstance(was[4], int)
+            and was[4] - status[2] > RACY_NS
+            and isinstance(was[5], str)
+        ):
+            self.now[name] = was
+            return was[5]
+        with open(path, "rb") as handle:
+            made = digest(handle.read())
+        self.now[name] = [*status, self.at, made]
+        return made
 
 
 def load(path: Path, engine: str, key: str, site: Path) -> dict[str, Any]:
