@@ -54,7 +54,7 @@ def _mkdocs(root: Path, dest: Path) -> dict[str, bytes]:
 def _build(root: Path, *args: str) -> str:
     """`summitry build` (not strict, so tests may leave a link broken); what the engine said."""
     command = [sys.executable, "-m", "builder.cli", "build", "--root", str(root), "--no-strict", *args]
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stderr
 
@@ -350,3 +350,15 @@ def test_a_docs_file_is_read_again_whenever_its_status_is_not_as_seen(tmp_path: 
     assert reads == [str(page)]
     garbled = {"page.md": ["size", 0, 0, 0, 0, "digest"]}  # not as written: read
     assert site_state.Seen(garbled).digest("page.md", str(page)) == site_state.digest(b"two")
+
+
+@pytest.mark.parametrize("which", ["state", "part"])
+def test_an_engine_state_that_is_no_file_is_a_full_build_at_once(shipped: Path, tmp_path: Path, which: str) -> None:
+    _build(shipped)
+    path = shipped / STATE_FILE if which == "state" else _parts(shipped) / f"{site_state.part_of('about.md')}.json"
+    path.unlink()
+    path.symlink_to("/dev/zero")  # carried in by a pull request: endless, and of size 0
+    said = _build(shipped)  # within the subprocess's time: not read for ever
+    (line,) = [line for line in said.splitlines() if "A full build" in line]
+    assert "Too many levels of symbolic links" in line, line
+    _same_as_mkdocs(shipped, tmp_path)

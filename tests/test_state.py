@@ -9,6 +9,8 @@ import os
 import pickle
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +190,29 @@ def test_every_library_summitry_runs_on_is_in_the_inputs() -> None:
     names = {re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0].lower() for line in required}
     versions = dict(part.rsplit(" ", 1) for part in state._libraries().split("; "))
     assert names <= versions.keys() and "absent" not in versions.values()
+
+
+def _dev_zero(path: Path) -> None:
+    path.unlink()
+    path.symlink_to("/dev/zero")  # endless, and of size 0
+
+
+def _named_pipe(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)  # a read waits for a writer that never comes
+
+
+@pytest.mark.parametrize("name", [state.HEAD, state.BODY, f"{state.PARTS}/records-000.json"])
+@pytest.mark.parametrize("plant", [_dev_zero, _named_pipe])
+def test_a_state_file_that_is_no_file_is_refused_at_once(small: Path, name: str, plant) -> None:
+    """A pull request can carry links and pipes into build/ (git keeps links): each is a full run, at once."""
+    command = [sys.executable, "-m", "builder.cli", "generate", "--root", str(small)]
+    assert subprocess.run(command, capture_output=True, timeout=120).returncode == 0
+    plant(small / "build" / name)
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    short = name.rpartition("/")[2]
+    assert done.stderr.startswith("full run: ") and f"{short} is not a file summitry wrote" in done.stderr, done.stderr
+    assert len(done.stderr.splitlines()) == 1

@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from builder.errors import SummitryError
-from builder.incremental.state import sign, signed_here
+from builder.incremental.output import read_own
+from builder.incremental.state import STATE_AT_MOST, sign, signed_here
 
 STATE_VERSION = 2
 STATE_FILE = "build/.summitry-engine.json"
@@ -116,7 +117,7 @@ class Seen:
 def load(path: Path, engine: str, key: str, site: Path) -> dict[str, Any]:
     """The state at ``path`` if it describes the site at ``site`` as it is now, for this key."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_own(path, STATE_AT_MOST).decode("utf-8")
     except FileNotFoundError:
         raise NoState("no state of an earlier build") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -168,7 +169,7 @@ def _joined(folder: Path, parts: dict[str, Any]) -> dict[str, Any]:
     pages: dict[str, Any] = {}
     for name, mac in parts.items():
         try:
-            text = (folder / f"{name}.json").read_text(encoding="utf-8")
+            text = read_own(folder / f"{name}.json", STATE_AT_MOST).decode("utf-8")
         except FileNotFoundError:
             raise NoState(f"the state's file {name}.json is missing") from None
         except (OSError, UnicodeDecodeError) as exc:
@@ -241,8 +242,7 @@ def save(path: Path, state: dict[str, Any], loaded: dict[str, Any] | None = None
 
 def _header(path: Path) -> str | None:
     try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.readline().rstrip("\n")
+        return read_own(path, STATE_AT_MOST, head=True).partition(b"\n")[0].decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -24,6 +24,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,18 +65,43 @@ def _manifest_path(out: Path) -> Path:
     return out.parent / MANIFEST
 
 
+MANIFEST_AT_MOST = 1024 * 1024 * 1024
+HEAD_ONLY = 512  # bytes enough for the first line of a state file
+
+
+def read_own(path: Path, limit: int, head: bool = False) -> bytes:
+    """The bytes of a file the builder keeps in build/ (its first :data:`HEAD_ONLY` with
+    ``head``), read only if it is a regular file of at most ``limit`` bytes and not a link:
+    a link to /dev/zero or a named pipe, carried into build/ by a pull request, would
+    otherwise be read for ever. OSError if it is not such a file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(HEAD_ONLY if head else limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+    return data
+
+
 def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any]]:
     """What the builder wrote last time (path -> stamp, None if not known), and what else it noted."""
     path = _manifest_path(out)
     if not path.exists():
         return {}, {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_own(path, MANIFEST_AT_MOST).decode("utf-8"))
         files = data.pop("files", [])
         if isinstance(files, list):  # the first manifest format: paths only
             return dict.fromkeys(map(str, files)), {}
         return {str(rel): (tuple(stamp) if stamp else None) for rel, stamp in files.items()}, data
-    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, OSError) as exc:
         raise WriteRefused(
             f"{path}: unreadable manifest ({exc}); delete {out} and the manifest to start afresh"
         ) from exc

@@ -53,7 +53,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from builder.errors import Problem, StateUnusable
-from builder.incremental.output import MANIFEST
+from builder.incremental.output import MANIFEST, read_own
 from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
 from builder.records.kinds import KINDS
 from builder.records.models import Citation
@@ -391,14 +391,14 @@ def _read(path: Path) -> tuple[bytes | None, str]:
 def _read_signed(path: Path) -> tuple[bytes | None, str, str]:
     """:func:`_read`, with the keyed digest the file's header gives (checked)."""
     try:
-        size = path.stat().st_size
-        if size > STATE_AT_MOST:
-            return None, f"{path.name} is larger than a state can be", ""
-        with open(path, "rb") as handle:
-            header, _, payload = handle.read().partition(b"\n")
+        header, _, payload = read_own(path, STATE_AT_MOST).partition(b"\n")
     except FileNotFoundError:
         return None, "missing", ""
     except OSError as exc:
+        if exc.errno == errno.EFBIG:
+            return None, f"{path.name} is larger than a state can be", ""
+        if exc.errno in (errno.ELOOP, errno.EINVAL):
+            return None, f"{path.name} is not a file summitry wrote (a link, or not a regular file)", ""
         return None, f"{path.name} cannot be read ({exc.strerror or exc})", ""
     try:
         meta = json.loads(header)
@@ -512,8 +512,7 @@ def _split(body: Body) -> dict[str, bytes]:
 def _header_mac(path: Path) -> str | None:
     """The keyed digest a state file's first line gives, unchecked; None if there is none."""
     try:
-        with open(path, "rb") as handle:
-            mac = json.loads(handle.readline())["mac"]
+        mac = json.loads(read_own(path, STATE_AT_MOST, head=True).partition(b"\n")[0])["mac"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return mac if isinstance(mac, str) else None
