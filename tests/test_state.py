@@ -19,6 +19,7 @@ from conftest import REPO
 from test_incremental import resigned_records
 
 from builder.incremental import state
+from builder.incremental.output import MANIFEST
 
 MARKER = "summitry-state-test-ran-code"
 
@@ -216,3 +217,11 @@ def test_a_state_file_that_is_no_file_is_refused_at_once(small: Path, name: str,
     short = name.rpartition("/")[2]
     assert done.stderr.startswith("full run: ") and f"{short} is not a file summitry wrote" in done.stderr, done.stderr
     assert len(done.stderr.splitlines()) == 1
+
+
+def test_a_list_of_written_files_that_is_no_file_is_refused_at_once(small: Path) -> None:
+    command = [sys.executable, "-m", "builder.cli", "generate", "--root", str(small)]
+    assert subprocess.run(command, capture_output=True, timeout=120).returncode == 0
+    _dev_zero(small / "build" / MANIFEST)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "unreadable manifest" in done.stderr and "Traceback" not in done.stderr

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.incremental import scratch as scratch_folders
-from builder.incremental.output import read_manifest, write_whole
+from builder.incremental.output import MANIFEST_AT_MOST, read_manifest, read_own, write_whole
 
 PREFIX = ".summitry-site-"
 OLD = ".summitry-old-site-"
@@ -154,7 +154,7 @@ def built_from(docs: Path, site: Path) -> dict[str, str] | None:
     if not site.is_dir():
         return None
     try:
-        pages = json.loads(_note(docs).read_text(encoding="utf-8"))["pages"]
+        pages = json.loads(read_own(_note(docs), MANIFEST_AT_MOST).decode("utf-8"))["pages"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return pages if isinstance(pages, dict) else None

@@ -441,7 +441,7 @@ def load_head(out: Path) -> tuple[Head | None, str]:
 def output_digest(out: Path) -> str:
     """The digest of the list of what the builder wrote into ``out`` (builder.incremental.output)."""
     try:
-        return _hash((out.parent / MANIFEST).read_bytes())
+        return _hash(read_own(out.parent / MANIFEST, STATE_AT_MOST))
     except OSError:
         return "missing"
 
