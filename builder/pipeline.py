@@ -426,6 +426,6 @@ def build(
             told = " (its output is above)" if echo is not None else ":\n" + result.output
             raise EngineFailed(f"{engine} build failed; the previous site is unchanged{told}")
         swap(tmp, project.site_dir)
-        if last is not None:  # its files are mostly the new site's too: removing it is the next build's work
+        if result.upon_last:  # its files are mostly the new site's too: removing it is the next build's work
             set_aside(tmp, project.docs.parent)
     return note_built(project.docs, before, swept)

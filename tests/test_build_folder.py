@@ -105,17 +105,20 @@ def test_the_replaced_site_waits_in_build_and_the_next_build_removes_it(small: P
     assert _set_aside(small) == []  # no site was replaced
     alpha = small / "leaders" / "alpha.yaml"
     alpha.write_text(alpha.read_text().replace("met [[beta]] three times", "met [[beta]] thrice"))
-    assert run("build", "--root", small).code == 0
-    (first,) = _set_aside(small)
-    old, new = first / "old" / "leaders" / "alpha" / "index.html", small / "site" / "leaders" / "alpha" / "index.html"
-    assert "three times" in old.read_text() and "thrice" in new.read_text()  # the replaced site, as it was
-    unmarked = first.with_name(OLD + "unmarked")  # a folder that only has the name: not the builder's to remove
-    (unmarked / "old").mkdir(parents=True)
+    result = run("build", "--root", small)  # a full build (the navigation shows the change)
+    assert result.code == 0 and "A full build" in result.err, result.err
+    assert _set_aside(small) == []  # the site it replaced shares no file with the new one: removed at once
     result = run("build", "--root", small)  # nothing changed: built upon the last site, every file a link to it
     assert result.code == 0 and "upon the last site: 0 of" in result.err, result.err
-    assert not first.exists()
-    (second,) = (p for p in _set_aside(small) if p != unmarked)
+    (first,) = _set_aside(small)
     for rel in ("index.html", "leaders/alpha/index.html", "sources/index.html"):
-        assert (second / "old" / rel).stat().st_ino == (small / "site" / rel).stat().st_ino  # links, not copies
+        assert (first / "old" / rel).stat().st_ino == (small / "site" / rel).stat().st_ino  # links, not copies
+    assert "thrice" in (first / "old" / "leaders" / "alpha" / "index.html").read_text()
+    unmarked = first.with_name(OLD + "unmarked")  # a folder that only has the name: not the builder's to remove
+    (unmarked / "old").mkdir(parents=True)
+    assert run("build", "--root", small).code == 0
+    assert not first.exists()  # removed by this build, which set its own replaced site aside
+    (second,) = (p for p in _set_aside(small) if p != unmarked)
+    assert (second / "old" / "index.html").is_file()
     assert run("build", "--root", small, "--clean").code == 0  # its replaced site shares no file: removed at once
     assert _set_aside(small) == [unmarked]

@@ -28,6 +28,8 @@ class BuildResult:
     ok: bool
     warnings: tuple[str, ...]
     output: str
+    upon_last: bool = False
+    """Whether the site was made upon a copy of the last one made of links (it shares most of its files)."""
 
 
 class Engine(Protocol):

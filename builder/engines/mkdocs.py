@@ -55,6 +55,8 @@ from builder.engines.site_state import STATE_FILE, NoState
 from builder.errors import EngineFailed
 from builder.incremental.workers import default_workers
 
+UPON_LAST = "upon the last site:"  # how the build says it started from the last site
+
 
 class MkDocs:
     builds_upon_last = True
@@ -84,7 +86,8 @@ class MkDocs:
         command += ["--state", str(root / STATE_FILE)] + (["--jobs", str(jobs)] if jobs else [])
         command += ["--last-site", str(last)] if last is not None else []
         command += ["--cloned"] if cloned and last is not None else []
-        return run(self.name, command, root, lambda line: line.startswith("WARNING"), echo)
+        result = run(self.name, command, root, lambda line: line.startswith("WARNING"), echo)
+        return dataclasses.replace(result, upon_last=UPON_LAST in result.output)
 
     def _module(self, name: str) -> ModuleType:
         if self.name != "mkdocs":
@@ -395,7 +398,7 @@ class SiteBuild:
             for file in copy:
                 file.copy_file(dirty=False)
             self.log.info(
-                f"Building documentation to directory: {config.site_dir}, upon the last site: {len(render)} of "
+                f"Building documentation to directory: {config.site_dir}, {UPON_LAST} {len(render)} of "
                 f"{len(self.doc_files)} pages to render, {len(copy)} files to copy, {len(remove)} to remove"
             )
             rendered = self._render(render)
