@@ -408,16 +408,19 @@ def build(
     adapter = engines.engine(engine)
     swept = sweep(project.root)
     last = None if clean or not project.site_dir.is_dir() else project.site_dir
-    # While generate runs on one core, children of their own copy the last site as links
-    # for the engine to build upon, and remove the site before it, on another.
+    # While generate runs on one core, a child of its own copies the last site as links for
+    # the engine to build upon, on another; then another removes the site before it.
     with (
         scratch(project.root) as tmp,
         cloning(last if adapter.builds_upon_last else None, tmp) as clone,
-        removing(project.docs.parent),
+        removing(project.docs.parent) as remove_set_aside,
     ):
+        if clone is None:
+            remove_set_aside()
         generate(project, strict_records, warn, workers, progress, note)
         before = built_from(project.docs, project.site_dir)
         cloned = clone is not None and clone.done()
+        remove_set_aside()  # beside the engine, once the copy is made
         if clone is not None and not cloned:  # what it copied goes: the engine starts afresh
             shutil.rmtree(tmp)
             tmp.mkdir()

@@ -27,7 +27,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,14 +103,21 @@ def cloning(last: Path | None, into: Path) -> Iterator[Helper | None]:
 
 
 @contextlib.contextmanager
-def removing(build: Path) -> Iterator[None]:
-    """The sites that earlier builds set aside in ``build`` (:func:`remove_set_aside`)
-    removed by a child process while the block runs; the block's end waits for it."""
-    helper = Helper("remove", str(build)) if build.is_dir() and any(build.glob(OLD + "*")) else None
+def removing(build: Path) -> Iterator[Callable[[], None]]:
+    """The sites that earlier builds set aside in ``build`` (:func:`remove_set_aside`),
+    removed by a child process that the function it yields starts, while the block goes on;
+    the block's end waits for it. (Started with the copy of the last site, the two would
+    take both cores from generate.)"""
+    started: list[Helper] = []
+
+    def start() -> None:
+        if not started and build.is_dir() and any(build.glob(OLD + "*")):
+            started.append(Helper("remove", str(build)))
+
     try:
-        yield
+        yield start
     finally:
-        if helper is not None:
+        for helper in started:
             helper.done()  # what it could not remove, the next build tries again
 
 
