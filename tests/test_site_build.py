@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -361,4 +362,19 @@ def test_an_engine_state_that_is_no_file_is_a_full_build_at_once(shipped: Path, 
     said = _build(shipped)  # within the subprocess's time: not read for ever
     (line,) = [line for line in said.splitlines() if "A full build" in line]
     assert "Too many levels of symbolic links" in line, line
+    _same_as_mkdocs(shipped, tmp_path)
+
+
+def test_a_state_that_cannot_be_kept_leaves_the_site_whole_and_the_next_build_full(
+    shipped: Path, tmp_path: Path
+) -> None:
+    _build(shipped)
+    folder = _parts(shipped)
+    shutil.rmtree(folder)
+    folder.write_text("a file where the state's parts go", encoding="utf-8")  # not summitry's to remove
+    said = _build(shipped)
+    assert "The next build is a full one: its state cannot be kept" in said, said
+    _same_as_mkdocs(shipped, tmp_path)
+    assert folder.read_text(encoding="utf-8") == "a file where the state's parts go"
+    assert _rendered(_build(shipped)) is None  # a full build, said in one line, and the site whole again
     _same_as_mkdocs(shipped, tmp_path)

@@ -225,3 +225,18 @@ def test_a_list_of_written_files_that_is_no_file_is_refused_at_once(small: Path)
     _dev_zero(small / "build" / MANIFEST)
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "unreadable manifest" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_file_where_the_state_parts_go_is_left_and_named(small: Path, run) -> None:
+    assert run("generate", "--root", small).code == 0
+    folder = small / "build" / state.PARTS
+    shutil.rmtree(folder)
+    folder.write_text("mine", encoding="utf-8")  # not summitry's to remove
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.code == 0 and folder.read_text(encoding="utf-8") == "mine"
+    assert result.err.splitlines() == [
+        f"full run: {state.PARTS}/records-000.json cannot be read (Not a directory)",
+        f"the state is not kept ({folder}: File exists); the pages are written, and the next run is a full one",
+    ]

@@ -562,7 +562,11 @@ class SiteBuild:
             "site": site_state.stamps(site),
             "seen": seen.now,
         }
-        site_state.save(self.state_path, state, loaded, [uri for uri, r in pages.items() if r.kept])
+        try:
+            site_state.save(self.state_path, state, loaded, [uri for uri, r in pages.items() if r.kept])
+        except OSError as exc:  # the site is whole; only what the next build would start from is lost
+            site_state.forget(self.state_path)
+            self.log.info(f"The next build is a full one: its state cannot be kept ({exc.strerror or exc})")
 
 
 _building: tuple[SiteBuild, list[list[Any]]] | None = None  # for the forked workers

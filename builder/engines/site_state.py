@@ -22,6 +22,7 @@ site stays as it was until the new one is swapped in whole.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import importlib.metadata
@@ -248,8 +249,11 @@ def _header(path: Path) -> str | None:
 
 
 def forget(path: Path) -> None:
-    """Remove a state that no longer describes the site (a build failed half way)."""
-    path.unlink(missing_ok=True)
+    """Remove a state that no longer describes the site (a build failed half way). One that
+    cannot be removed does no harm: it names the stamps of the site it describes, which the
+    next build compares with the site there."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def clone(source: Path, target: Path) -> None:

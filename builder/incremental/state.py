@@ -599,7 +599,7 @@ def save(out: Path, head: Head, body: Body) -> str | None:
     except OSError as exc:
         forget(out)
         what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (exc.strerror or str(exc))
-        return f"the state is not kept ({folder}: {what}); the pages are written, and the next run is a full one"
+        return f"the state is not kept ({exc.filename or folder}: {what}); the pages are written, and the next run is a full one"
     return None
 
 
