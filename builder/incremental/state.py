@@ -599,7 +599,8 @@ def save(out: Path, head: Head, body: Body) -> str | None:
     except OSError as exc:
         forget(out)
         what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (exc.strerror or str(exc))
-        return f"the state is not kept ({exc.filename or folder}: {what}); the pages are written, and the next run is a full one"
+        where = exc.filename or folder
+        return f"the state is not kept ({where}: {what}); the pages are written, and the next run is a full one"
     return None
 
 
