@@ -122,3 +122,32 @@ def test_the_replaced_site_waits_in_build_and_the_next_build_removes_it(small: P
     assert (second / "old" / "index.html").is_file()
     assert run("build", "--root", small, "--clean").code == 0  # its replaced site shares no file: removed at once
     assert _set_aside(small) == [unmarked]
+
+
+def test_the_copy_of_the_last_site_stops_with_the_build_that_started_it(tmp_path: Path) -> None:
+    """A build killed (kill -9, SIGTERM) runs no cleanup: its copying child must not outlive
+    it, writing into a scratch folder that the next build's sweep removes as a stopped one's."""
+    source = tmp_path / "site"
+    for i in range(3000):
+        (source / f"f{i}").mkdir(parents=True)
+        (source / f"f{i}" / "index.html").write_text("x", encoding="utf-8")
+    into = tmp_path / "copy"
+    start = (
+        "import os; from builder.engines.site_folder import Helper; "
+        f"h = Helper('clone', {str(source)!r}, {str(into)!r}, str(os.getpid())); print(h.process.pid, flush=True)"
+    )  # the build starts its copy, and dies at once without waiting for it
+    started = subprocess.run([sys.executable, "-c", start], capture_output=True, text=True, check=True, timeout=60)
+    pid = int(started.stdout)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        if Path(f"/proc/{pid}/stat").is_file() and Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
+            break  # ended, and not yet reaped by whoever adopted it
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the copy outlived the build by a minute")
+    copied = len(list(into.glob("*/index.html"))) if into.is_dir() else 0
+    assert copied < 3000  # it stopped, rather than copying the whole site

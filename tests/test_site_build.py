@@ -378,3 +378,56 @@ def test_a_state_that_cannot_be_kept_leaves_the_site_whole_and_the_next_build_fu
     assert folder.read_text(encoding="utf-8") == "a file where the state's parts go"
     assert _rendered(_build(shipped)) is None  # a full build, said in one line, and the site whole again
     _same_as_mkdocs(shipped, tmp_path)
+
+
+def test_a_copy_of_a_site_the_state_does_not_describe_is_a_full_build(shipped: Path, tmp_path: Path) -> None:
+    """Another build may swap in a new site and state while this one's generate runs: the
+    copy it started from is then an older site, and must not be built upon."""
+    _build(shipped)
+    older = tmp_path / "older"
+    site_state.clone(shipped / "site", older)
+    path = shipped / "content/meetings/2018-helsinki-summit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+    _build(shipped)  # the other build: a new site, and the state that describes it
+    copy = tmp_path / "copy"
+    site_state.clone(older, copy)  # what this build copied before the other swapped its site in
+    command = [sys.executable, "-m", "builder.engines", "--config-file", "mkdocs.yml", "--site-dir", str(copy)]
+    command += ["--no-strict", "--state", STATE_FILE, "--last-site", "site", "--cloned"]
+    done = subprocess.run(command, cwd=shipped, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "A full build: the site folder is not as the last build left it" in done.stderr
+    assert "Helsinki talks" in (copy / "meetings/2018-helsinki-summit/index.html").read_text(encoding="utf-8")
+
+
+def test_an_engine_part_not_in_ascii_is_a_full_build(shipped: Path, tmp_path: Path) -> None:
+    _build(shipped)
+    path = _parts(shipped) / f"{site_state.part_of('about.md')}.json"
+    path.write_text("é" + path.read_text(encoding="utf-8").partition("\n")[2], encoding="utf-8")
+    said = _build(shipped)
+    assert "A full build: the state and its file" in said and "Traceback" not in said, said[-2000:]
+
+
+def test_a_link_where_the_engine_parts_go_is_not_written_through(shipped: Path, tmp_path: Path) -> None:
+    _build(shipped)
+    victim = tmp_path / "elsewhere"
+    victim.mkdir()
+    (victim / "pages-000.json").write_text("precious", encoding="utf-8")
+    shutil.rmtree(_parts(shipped))
+    _parts(shipped).symlink_to(victim)
+    said = _build(shipped)
+    assert "A full build: .summitry-engine-parts is not a folder summitry made" in said, said[-2000:]
+    assert "The next build is a full one: its state cannot be kept" in said
+    assert [p.name for p in victim.iterdir()] == ["pages-000.json"]
+    assert (victim / "pages-000.json").read_text(encoding="utf-8") == "precious"
+
+
+def test_with_other_plugins_the_last_sites_hidden_files_do_not_carry_over(shipped: Path) -> None:
+    _build(shipped)
+    (shipped / "site" / ".stale").write_text("from before", encoding="utf-8")
+    config = shipped / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nplugins:\n  - search" in text
+    config.write_text(text.replace("\nplugins:\n  - search", "\nplugins:\n  - search\n  - tags", 1), encoding="utf-8")
+    said = _build(shipped)
+    assert "MkDocs's own build" in said
+    assert not (shipped / "site" / ".stale").exists()

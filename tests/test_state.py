@@ -237,6 +237,52 @@ def test_a_file_where_the_state_parts_go_is_left_and_named(small: Path, run) -> 
     result = run("generate", "--root", small)
     assert result.code == 0 and folder.read_text(encoding="utf-8") == "mine"
     assert result.err.splitlines() == [
-        f"full run: {state.PARTS}/records-000.json cannot be read (Not a directory)",
-        f"the state is not kept ({folder}: File exists); the pages are written, and the next run is a full one",
+        f"full run: {state.PARTS} is not a folder summitry made (a link, or a file)",
+        f"the state is not kept ({folder}: not a folder summitry made (a link, or a file)); the pages are written, "
+        "and the next run is a full one",
     ]
+
+
+def test_a_link_where_the_state_parts_go_is_not_written_through(small: Path, run, tmp_path: Path) -> None:
+    """git carries links: one in build/ in place of the parts' folder must not send writes elsewhere."""
+    assert run("generate", "--root", small).code == 0
+    folder = small / "build" / state.PARTS
+    victim = tmp_path / "elsewhere"
+    victim.mkdir()
+    (victim / "records-000.json").write_text("precious", encoding="utf-8")
+    shutil.rmtree(folder)
+    folder.symlink_to(victim)
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.code == 0 and "is not a folder summitry made" in result.err
+    assert [p.name for p in victim.iterdir()] == ["records-000.json"]
+    assert (victim / "records-000.json").read_text(encoding="utf-8") == "precious"
+
+
+def _spoil_part(small: Path, name: str, change) -> None:
+    path = small / "build" / state.PARTS / name
+    header, _, payload = path.read_bytes().partition(b"\n")
+    path.write_bytes(b"\n".join(change(header, payload)))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda header, payload: (header, payload + b" "),  # its first line right, its content not
+        lambda header, payload: (header.replace(b'"version": 4', b'"version": 3'), payload),
+        lambda header, payload: (re.sub(rb'"mac": "[0-9a-f]+"', '"mac": "é"'.encode(), header), payload),
+    ],
+    ids=["content", "version", "not-ascii"],
+)
+def test_a_spoiled_part_is_one_line_and_written_again(small: Path, run, change) -> None:
+    assert run("generate", "--root", small).code == 0
+    _spoil_part(small, "records-000.json", change)
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.code == 0 and result.err.startswith(f"full run: {state.PARTS}/records-000.json "), result.err
+    assert len(result.err.splitlines()) == 1
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = run("generate", "--root", small)  # the full run wrote it whole again
+    assert again.code == 0 and again.err == "", again.err

@@ -369,7 +369,10 @@ class SiteBuild:
         key = site_state.key(self.mk.__name__.partition(".")[0], self._configured())
         plan = loaded = None
         try:
-            loaded = None if last is None else site_state.load(self.state_path, "mkdocs", key, last)
+            # The copy made while generate ran is what the build starts from: it is what must
+            # be as the state says (another build may have swapped in a site since).
+            upon = site if cloned else last
+            loaded = None if upon is None else site_state.load(self.state_path, "mkdocs", key, upon)
         except NoState as why:
             self.log.info(f"A full build: {why}")
         sources, seen = self._sources(site_state.Seen(loaded.get("seen") if loaded else None))
@@ -616,6 +619,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 log.info("Plugins other than search: MkDocs's own build, in one process")
                 site_state.forget(args.state)
+                if args.cloned:  # its cleaning keeps hidden files: the copy goes whole
+                    site_state.empty(Path(args.site_dir))
                 engine._module("commands.build").build(config)
         finally:
             config.plugins.on_shutdown()

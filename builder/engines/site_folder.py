@@ -94,7 +94,7 @@ class Helper:
 def cloning(last: Path | None, into: Path) -> Iterator[Helper | None]:
     """The last site copied as links into ``into`` (an empty folder) by a child process,
     while the block runs; stopped if the block ends before :meth:`Helper.done` was asked."""
-    helper = None if last is None else Helper("clone", str(last), str(into))
+    helper = None if last is None else Helper("clone", str(last), str(into), str(os.getpid()))
     try:
         yield helper
     finally:
@@ -185,13 +185,16 @@ def _main(argv: list[str]) -> int:
 
     with contextlib.suppress(OSError, AttributeError):  # housekeeping: it yields to the build's own work
         os.nice(10)
-    if argv[:1] == ["clone"] and len(argv) == 3:
-        site_state.clone(Path(argv[1]), Path(argv[2]))
-        return 0
+    if argv[:1] == ["clone"] and len(argv) == 4:
+        # A build killed (SIGKILL, SIGTERM) runs no cleanup: its copy stops with it, or the
+        # next build's sweep would remove a folder this process still writes into. The build
+        # names itself: it may be gone before this process asks who its parent is.
+        parent = int(argv[3])
+        return 0 if site_state.clone(Path(argv[1]), Path(argv[2]), lambda: os.getppid() != parent) else 1
     if argv[:1] == ["remove"] and len(argv) == 2:
         remove_set_aside(Path(argv[1]))
         return 0
-    print("usage: python -m builder.engines.site_folder (clone LAST INTO | remove BUILD)", file=sys.stderr)
+    print("usage: python -m builder.engines.site_folder (clone LAST INTO PARENT-PID | remove BUILD)", file=sys.stderr)
     return 2
 
 

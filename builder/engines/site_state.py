@@ -23,8 +23,8 @@ site stays as it was until the new one is swapped in whole.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
-import hmac
 import importlib.metadata
 import json
 import os
@@ -32,13 +32,13 @@ import shutil
 import sys
 import time
 import zlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from builder.errors import SummitryError
 from builder.incremental.output import read_own
-from builder.incremental.state import STATE_AT_MOST, sign, signed_here
+from builder.incremental.state import STATE_AT_MOST, own_folder, same_digest, sign, signed_here
 
 STATE_VERSION = 2
 STATE_FILE = "build/.summitry-engine.json"
@@ -167,6 +167,8 @@ def _joined(folder: Path, parts: dict[str, Any]) -> dict[str, Any]:
     """The pages kept in the files ``parts`` names (name -> keyed digest), checked."""
     if sorted(parts) != _part_names():
         raise NoState("the state names other files of pages than this summitry keeps")
+    if not own_folder(folder):
+        raise NoState(f"{folder.name} is not a folder summitry made (a link, or a file)")
     pages: dict[str, Any] = {}
     for name, mac in parts.items():
         try:
@@ -176,7 +178,7 @@ def _joined(folder: Path, parts: dict[str, Any]) -> dict[str, Any]:
         except (OSError, UnicodeDecodeError) as exc:
             raise NoState(f"the state's file {name}.json is unreadable ({exc})") from None
         header, _, payload = text.partition("\n")
-        if not isinstance(mac, str) or not hmac.compare_digest(header, mac):
+        if not same_digest(header, mac):
             raise NoState(f"the state and its file {name}.json are of different builds")
         if not signed_here(payload.encode("utf-8"), header):
             raise NoState(f"the state's file {name}.json was not written by summitry on this machine for this user")
@@ -209,6 +211,8 @@ def save(path: Path, state: dict[str, Any], loaded: dict[str, Any] | None = None
     not written again."""
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = parts_folder(path)
+    if not own_folder(folder):
+        raise OSError(errno.ENOTDIR, "not a folder summitry made (a link, or a file)", str(folder))
     folder.mkdir(exist_ok=True)
     slices: dict[str, dict[str, Any]] = {name: {} for name in _part_names()}
     for uri, data in state["pages"].items():
@@ -256,17 +260,20 @@ def forget(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def clone(source: Path, target: Path) -> None:
+def clone(source: Path, target: Path, stop: Callable[[], bool] | None = None) -> bool:
     """Make ``target`` (an empty folder, made if missing) hold ``source``'s files, each a hard
-    link to the same file."""
+    link to the same file; False if ``stop`` (asked at each folder) said to stop first."""
     target.mkdir(parents=True, exist_ok=True)
     for here, folders, names in os.walk(source):
+        if stop is not None and stop():
+            return False
         inside = os.path.relpath(here, source)
         there = target if inside == "." else target / inside
         for folder in folders:
             (there / folder).mkdir()
         for name in names:
             os.link(os.path.join(here, name), there / name, follow_symlinks=False)
+    return True
 
 
 def empty(folder: Path) -> None:

@@ -376,10 +376,18 @@ def sign(payload: bytes) -> str | None:
     return None if key is None else _mac(key, payload)
 
 
+def same_digest(made: str, given: object) -> bool:
+    """Whether ``given`` (read from a file: any text, or not text) is the digest ``made``,
+    compared in constant time; text that is not ASCII is a mismatch, not an error."""
+    if not isinstance(given, str):
+        return False
+    return hmac.compare_digest(made.encode("utf-8", "surrogateescape"), given.encode("utf-8", "surrogateescape"))
+
+
 def signed_here(payload: bytes, mac: object) -> bool:
     """Whether ``mac`` is this user's keyed digest of ``payload``: data summitry wrote here."""
     key = _key(create=False)
-    return key is not None and isinstance(mac, str) and hmac.compare_digest(_mac(key, payload), mac)
+    return key is not None and same_digest(_mac(key, payload), mac)
 
 
 def _read(path: Path) -> tuple[bytes | None, str]:
@@ -410,7 +418,7 @@ def _read_signed(path: Path) -> tuple[bytes | None, str, str]:
     if version != STATE_VERSION:
         return None, f"{path.name} is of another format (version {version!r}, this summitry writes {STATE_VERSION})", ""
     key = _key(create=False)
-    if key is None or not isinstance(mac, str) or not hmac.compare_digest(_mac(key, payload), mac):
+    if key is None or not same_digest(_mac(key, payload), mac):
         return None, f"{path.name} was not written by summitry on this machine for this user", ""
     return payload, "", mac
 
@@ -459,10 +467,25 @@ def load_body(out: Path, head: Head) -> tuple[Body | None, str]:
     return _joined(out.parent / PARTS, body)
 
 
+_CHECKED: dict[str, dict[str, str]] = {}
+"""Parts folder -> the parts this process found whole there, or wrote, with their keyed
+digests: only those are left as they are by a save (a part whose first line is right but
+whose content is spoiled would otherwise never be written again)."""
+
+
+def own_folder(folder: Path) -> bool:
+    """Whether ``folder`` is missing or a real folder: not a link (git can carry one into
+    build/, and the builder would write through it) nor a file."""
+    return not folder.is_symlink() and (folder.is_dir() or not folder.exists())
+
+
 def _joined(folder: Path, body: Body) -> tuple[Body | None, str]:
     """The body with the records, advice and pieces of the parts it names."""
     if sorted(body.parts) != sorted(_part_names()):
         return None, f"{BODY} names other parts than this summitry keeps"
+    if not own_folder(folder):
+        return None, f"{PARTS} is not a folder summitry made (a link, or a file)"
+    checked = _CHECKED[os.path.abspath(folder)] = {}
     records: dict[str, CachedRecord] = {}
     advice: dict[str, Advice] = {}
     pieces: list[tuple[tuple[str, ...], str, tuple[int, ...]]] = []
@@ -471,7 +494,7 @@ def _joined(folder: Path, body: Body) -> tuple[Body | None, str]:
         payload, why, signed = _read_signed(path)
         if payload is None:
             return None, f"{PARTS}/{name}.json is missing" if why == "missing" else f"{PARTS}/{why}"
-        if not hmac.compare_digest(signed, mac):
+        if not same_digest(signed, mac):
             return None, f"{BODY} and {PARTS}/{name}.json are of different runs"
         if name.startswith("records"):
             part, why = _parse(_RECORDS, path, payload)
@@ -484,6 +507,7 @@ def _joined(folder: Path, body: Body) -> tuple[Body | None, str]:
             if part is None:
                 return None, f"{PARTS}/{why}"
             pieces += part.pieces
+        checked[name] = mac
     body.records, body.advice, body.pages.pieces, body.parts = records, advice, pieces, {}
     return body, ""
 
@@ -519,15 +543,21 @@ def _header_mac(path: Path) -> str | None:
 
 
 def _save_parts(folder: Path, key: bytes, body: Body) -> dict[str, str]:
-    """Write each part of the body whose file does not hold it already; their keyed digests."""
+    """Write each part of the body whose file does not hold it already (as this process
+    found it whole, or wrote it); their keyed digests."""
+    if not own_folder(folder):
+        raise OSError(errno.ENOTDIR, "not a folder summitry made (a link, or a file)", str(folder))
     folder.mkdir(exist_ok=True)
     _sweep_temporaries(folder)
+    checked = _CHECKED.setdefault(os.path.abspath(folder), {})
     macs = {}
     for name, payload in _split(body).items():
         mac = macs[name] = _mac(key, payload)
         path = folder / f"{name}.json"
-        if _header_mac(path) != mac:  # the same digest: the same bytes, written by a run before
+        if checked.get(name) != mac or _header_mac(path) != mac:
+            checked.pop(name, None)
             _write(path, key, payload, mac)
+            checked[name] = mac
     return macs
 
 
