@@ -38,7 +38,7 @@ from typing import Any
 
 from builder.errors import SummitryError
 from builder.incremental.output import read_own
-from builder.incremental.state import STATE_AT_MOST, own_folder, same_digest, sign, signed_here
+from builder.incremental.state import STATE_AT_MOST, own_folder, same_digest, sign, signed_here, still_holds
 
 STATE_VERSION = 2
 STATE_FILE = "build/.summitry-engine.json"
@@ -80,15 +80,11 @@ def stamps(folder: Path) -> Stamps:
     return found
 
 
-RACY_NS = 1_000_000_000
-
-
 class Seen:
     """The digests of the docs files, each read again only when its status (size, modification
     and change time, inode) is not what the last build saw, or was less than a second old when
-    it saw it (a write in the same tick of the clock leaves the status as it was): the rule of
-    builder.incremental.state. ``before``: the last build's, as its state kept it, unchecked
-    (anything not as written is read again)."""
+    it saw it (:func:`builder.incremental.state.still_holds`). ``before``: the last build's,
+    as its state kept it, unchecked (anything not as written is read again)."""
 
     def __init__(self, before: Any) -> None:
         self.before: dict[str, Any] = before if isinstance(before, dict) else {}
@@ -97,18 +93,11 @@ class Seen:
 
     def digest(self, name: str, path: str) -> str:
         info = os.stat(path)
-        status = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         was = self.before.get(name)
-        if (
-            isinstance(was, list)
-            and len(was) == 6
-            and was[:4] == status
-            and isinstance(was[4], int)
-            and was[4] - status[2] > RACY_NS
-            and isinstance(was[5], str)
-        ):
+        if isinstance(was, list) and len(was) == 6 and still_holds(was[5], tuple(was[:4]), was[4], status):
             self.now[name] = was
-            return was[5]
+            return str(was[5])
         with open(path, "rb") as handle:
             made = digest(handle.read())
         self.now[name] = [*status, self.at, made]

@@ -209,6 +209,14 @@ def record_kind(rel: str) -> str | None:
     return kind if kind and name.endswith(".yaml") and not ignored(name) else None
 
 
+def still_holds(digest: object, seen: tuple[int, ...], read_at: object, status: tuple[int, ...]) -> bool:
+    """Whether the ``digest`` of a file read at ``read_at`` (ns), whose status was then
+    ``seen``, is still its digest now that its status is ``status`` (size, modification and
+    change time, inode): the status is the same, and was more than a second old when it
+    was read (a write in the same tick of the clock leaves the status as it was)."""
+    return isinstance(digest, str) and isinstance(read_at, int) and seen == status and read_at - status[2] > RACY_NS
+
+
 class _Scanner:
     def __init__(self, seen: Seen, read: bool = True) -> None:
         self.before = seen
@@ -228,7 +236,7 @@ class _Scanner:
         if not self.read or not regular or info.st_size > READ_AT_MOST:
             return f"status:{status}"
         was = self.before.get(rel)
-        if was is not None and tuple(was[0]) == status and was[2] - status[2] > RACY_NS:
+        if was is not None and still_holds(was[1], tuple(was[0]), was[2], status):
             self.seen[rel] = was
             return was[1]
         try:
