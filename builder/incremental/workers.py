@@ -63,6 +63,7 @@ def _worker_start() -> None:
     # What the worker inherited is never freed; keep the collector from walking (and so
     # copying) it.
     gc.freeze()
+    gc.enable()  # the run that forked it pauses its collector; rendering thousands of pages needs one
     # Ctrl-C reaches every process of the terminal's group. A worker leaves it to the run,
     # which ends the pool and exits quietly (cli.entry), rather than print its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
