@@ -27,6 +27,7 @@ from test_incremental import SETTINGS, Edits, _inputs, _synthetic
 
 from builder.cli import main
 from builder.engines import site_folder, site_state
+from builder.engines.mkdocs import EARLY, MkDocs
 from builder.engines.site_state import STATE_FILE
 from builder.errors import ValidationFailed
 from builder.incremental.state import sign
@@ -431,3 +432,67 @@ def test_with_other_plugins_the_last_sites_hidden_files_do_not_carry_over(shippe
     said = _build(shipped)
     assert "MkDocs's own build" in said
     assert not (shipped / "site" / ".stale").exists()
+
+
+@pytest.mark.parametrize("change", ["a page comes", "a page goes", "a nav page's title changes"])
+def test_docs_that_change_while_the_engine_waits_are_read_as_they_are_at_go(
+    shipped: Path, tmp_path: Path, change: str
+) -> None:
+    """The engine starts while generate writes the docs: it lists the files (and makes
+    MkDocs's files and navigation from them) before they are ready. What changes after that
+    is seen: files that came or went make it list them again; a nav page is read at go."""
+    _build(shipped)
+    docs = shipped / "build/docs"
+    site = tmp_path / "site"
+    with MkDocs("mkdocs").start(shipped, shipped / "mkdocs.yml", site, False, None, shipped / "site") as pending:
+        said = []
+        for line in pending.started.process.stdout or ():  # until it has listed the docs files, and waits
+            said.append(line)
+            if EARLY in line:
+                break
+        assert said and EARLY in said[-1], said
+        if change == "a page comes":
+            (docs / "late.md").write_text("# A late page\n\nWritten after the engine listed the docs.\n")
+        elif change == "a page goes":
+            (docs / "about.md").unlink()
+            (docs / "contributing.md").write_text("# Contribute\n\nNo link to the page that went.\n")
+        else:
+            about = docs / "about.md"
+            about.write_text(re.sub(r"^# .*$", "# About this site, retitled", about.read_text(), count=1, flags=re.M))
+        result = pending.build(cloned=False)
+    assert result.ok, result.output[-3000:]
+    if change == "a page comes":
+        assert "late/index.html" in _tree(site)
+    want = _mkdocs(shipped, tmp_path / "mkdocs")
+    got = _tree(site)
+    assert sorted(got) == sorted(want)
+    for name, data in want.items():
+        assert got[name] == data, name
+
+
+def test_an_engine_left_waiting_stops_and_writes_nothing(shipped: Path, tmp_path: Path) -> None:
+    """A build whose generate fails leaves its engine without an order: it stops, and neither
+    the site nor the engine's state changes."""
+    _build(shipped)
+    before = _tree(shipped / "site"), (shipped / STATE_FILE).read_bytes()
+    site = tmp_path / "site"
+    pending = MkDocs("mkdocs").start(shipped, shipped / "mkdocs.yml", site, False, None, shipped / "site")
+    with pending:
+        for line in pending.started.process.stdout or ():
+            if EARLY in line:
+                break
+    assert pending.started.process.returncode is not None
+    assert not site.exists()
+    assert (_tree(shipped / "site"), (shipped / STATE_FILE).read_bytes()) == before
+
+
+def test_a_failed_generate_inside_build_leaves_site_and_engine_state_as_they_were(shipped: Path) -> None:
+    _build(shipped)
+    before = _tree(shipped / "site"), (shipped / STATE_FILE).read_bytes()
+    path = shipped / "content/meetings/2018-helsinki-summit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: ", "date: not a date, was ", 1))
+    command = [sys.executable, "-m", "builder.cli", "build", "--root", str(shipped), "--no-strict"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0 and "2018-helsinki-summit.yaml" in done.stderr, done.stderr[-2000:]
+    assert (_tree(shipped / "site"), (shipped / STATE_FILE).read_bytes()) == before
+    assert not list(shipped.glob(".summitry-site-*"))  # the engine's scratch folder went with it

@@ -8,6 +8,7 @@ in that engine's module, imported only when the engine is used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Callable, Iterable
@@ -18,7 +19,20 @@ from typing import Protocol
 from builder.errors import EngineFailed, SummitryError
 from builder.records.site_config import SiteConfig, site_config
 
-__all__ = ["BuildResult", "Echo", "Engine", "Publish", "SiteConfig", "engine", "names", "run", "site_config"]
+__all__ = [
+    "BuildResult",
+    "Echo",
+    "Engine",
+    "Later",
+    "Pending",
+    "Publish",
+    "Started",
+    "SiteConfig",
+    "engine",
+    "names",
+    "run",
+    "site_config",
+]
 
 
 @dataclass(frozen=True)
@@ -59,12 +73,37 @@ class Engine(Protocol):
         :attr:`builds_upon_last`), which the engine uses or empties."""
         ...
 
+    def start(
+        self,
+        root: Path,
+        config_file: Path,
+        site_dir: Path,
+        strict: bool,
+        jobs: int | None = None,
+        last: Path | None = None,
+    ) -> Pending:
+        """:meth:`build`, started before build/docs is ready: the engine may do meanwhile
+        what needs no docs (start, read its configuration and its state); the returned
+        object's ``build(cloned, echo)`` lets it go on, and leaving its ``with`` without that
+        stops it."""
+        ...
+
     def serve(self, config_file: Path, dev_addr: str, started: Callable[[Publish], None], dirty: bool = False) -> None:
         """Serve the site with live reload until interrupted; ``started`` runs once it is up,
         given the function to call with the docs files summitry writes or removes after that.
 
         ``dirty``: rebuild with the engine's own dirty builds, not only the changed pages."""
         ...
+
+
+class Pending(Protocol):
+    """A build started before its docs were ready (:meth:`Engine.start`)."""
+
+    def build(self, cloned: bool, echo: Echo | None = None) -> BuildResult: ...
+
+    def __enter__(self) -> Pending: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
 
 Echo = Callable[[str], None]
@@ -74,34 +113,86 @@ Publish = Callable[[Iterable[str]], None]
 """Tells a serving engine which docs files were written or removed (paths inside the docs folder)."""
 
 
+class Started:
+    """An engine's command line, running. ``wait``: it was started before build/docs is
+    ready, does what needs no docs, then waits for :meth:`build`'s order; left without one
+    (:meth:`close`), it stops, having written nothing."""
+
+    def __init__(self, name: str, command: list[str], root: Path, warning: Callable[[str], bool], wait: bool) -> None:
+        self.name, self.warning, self.wait = name, warning, wait
+        try:
+            self.process = subprocess.Popen(
+                command,
+                cwd=root,
+                # Material's fourteen-line notice of its end of life, at every build, would bury the
+                # engine's phases and warnings; README's "Engines and versions" says what it says.
+                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                stdin=subprocess.PIPE if wait else None,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+            )
+        except FileNotFoundError as exc:
+            raise EngineFailed(f"{name} is not installed: pip install {name}") from exc
+
+    def build(self, echo: Echo | None = None, order: str = "go") -> BuildResult:
+        """Let it build (``order``: the line it waits for), and report how it went. Its
+        output is read as it comes, so a long build shows its phases while it runs."""
+        process = self.process
+        if self.wait and process.stdin is not None:
+            with contextlib.suppress(BrokenPipeError):  # it ended already: its output says why
+                process.stdin.write(order + "\n")
+                process.stdin.close()
+        lines: list[str] = []
+        for line in process.stdout or ():  # stdout=PIPE: always a stream
+            lines.append(line.rstrip("\n"))
+            if echo is not None:
+                echo(lines[-1])
+        process.wait()
+        output = "\n".join(lines).strip()
+        warnings = tuple(line for line in lines if self.warning(line))
+        return BuildResult(process.returncode == 0, warnings, output)
+
+    def close(self) -> None:
+        """Stop it if it still runs (the run that started it failed before its docs were ready)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+    def __enter__(self) -> Started:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Later:
+    """The build of an engine that has nothing to do before its docs are ready: it runs when told."""
+
+    def __init__(self, build: Callable[[bool, Echo | None], BuildResult]) -> None:
+        self._build = build
+
+    def build(self, cloned: bool, echo: Echo | None = None) -> BuildResult:
+        return self._build(cloned, echo)
+
+    def __enter__(self) -> Later:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
 def run(
     name: str, command: list[str], root: Path, warning: Callable[[str], bool], echo: Echo | None = None
 ) -> BuildResult:
-    """Run an engine's command line in ``root``; ``warning`` picks its warning lines.
-
-    Its output is read as it comes, so a long build shows its phases while it runs."""
-    lines: list[str] = []
-    try:
-        with subprocess.Popen(
-            command,
-            cwd=root,
-            # Material's fourteen-line notice of its end of life, at every build, would bury the
-            # engine's phases and warnings; README's "Engines and versions" says what it says.
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-        ) as process:
-            for line in process.stdout or ():  # stdout=PIPE: always a stream
-                lines.append(line.rstrip("\n"))
-                if echo is not None:
-                    echo(lines[-1])
-    except FileNotFoundError as exc:
-        raise EngineFailed(f"{name} is not installed: pip install {name}") from exc
-    output = "\n".join(lines).strip()
-    warnings = tuple(line for line in lines if warning(line))
-    return BuildResult(process.returncode == 0, warnings, output)
+    """Run an engine's command line in ``root``; ``warning`` picks its warning lines."""
+    with Started(name, command, root, warning, wait=False) as started:
+        return started.build(echo)
 
 
 def names() -> tuple[str, ...]:

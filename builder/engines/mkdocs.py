@@ -39,7 +39,7 @@ from typing import Any, cast
 from unittest import mock
 from urllib.parse import quote, urlsplit
 
-from builder.engines import BuildResult, Echo, Publish, run, site_state
+from builder.engines import BuildResult, Echo, Publish, Started, site_state
 from builder.engines.changes import (
     SearchIndex,
     Stamp,
@@ -56,6 +56,7 @@ from builder.errors import EngineFailed
 from builder.incremental.workers import default_workers
 
 UPON_LAST = "upon the last site:"  # how the build says it started from the last site
+EARLY = "Read before the docs were ready: the configuration, the last build's state, the docs files"
 
 
 class MkDocs:
@@ -80,14 +81,26 @@ class MkDocs:
         cloned: bool = False,
     ) -> BuildResult:
         """Build in a child process (:func:`main`): its own MkDocs objects, workers forked from it."""
+        with self.start(root, config_file, site_dir, strict, jobs, last) as started:
+            return started.build(cloned, echo)
+
+    def start(
+        self,
+        root: Path,
+        config_file: Path,
+        site_dir: Path,
+        strict: bool,
+        jobs: int | None = None,
+        last: Path | None = None,
+    ) -> _Waiting:
+        """The child process of :meth:`build`, started now: it reads the configuration and the
+        last build's state, then waits to be told the docs are ready."""
         self._installed()
         command = [sys.executable, "-m", "builder.engines", "--engine", self.name, "--config-file", str(config_file)]
-        command += ["--site-dir", str(site_dir), "--strict" if strict else "--no-strict"]
+        command += ["--site-dir", str(site_dir), "--strict" if strict else "--no-strict", "--wait"]
         command += ["--state", str(root / STATE_FILE)] + (["--jobs", str(jobs)] if jobs else [])
         command += ["--last-site", str(last)] if last is not None else []
-        command += ["--cloned"] if cloned and last is not None else []
-        result = run(self.name, command, root, lambda line: line.startswith("WARNING"), echo)
-        return dataclasses.replace(result, upon_last=UPON_LAST in result.output)
+        return _Waiting(Started(self.name, command, root, lambda line: line.startswith("WARNING"), wait=True))
 
     def _module(self, name: str) -> ModuleType:
         if self.name != "mkdocs":
@@ -176,6 +189,15 @@ def _captured(logger: logging.Logger) -> Iterator[list[Logged]]:
         logger.removeHandler(capture)
         for handler in handlers:
             logger.addHandler(handler)
+
+
+def _docs_files(docs: str) -> list[str]:
+    """Every file in the docs folder, as MkDocs's get_files walks it: which files, not what they hold."""
+    found = []
+    for folder, dirs, names in os.walk(docs, followlinks=True):
+        dirs.sort()
+        found += [os.path.join(folder, name) for name in sorted(names)]
+    return found
 
 
 def _tell(logged: list[Logged]) -> None:
@@ -303,6 +325,24 @@ def _shape(items: Any) -> list[Any]:
     return shape
 
 
+class _Waiting:
+    """MkDocs's build, started before its docs were ready (:meth:`MkDocs.start`): told, when
+    they are, whether the site folder holds a copy of the last site made of links."""
+
+    def __init__(self, started: Started) -> None:
+        self.started = started
+
+    def build(self, cloned: bool, echo: Echo | None = None) -> BuildResult:
+        result = self.started.build(echo, "go cloned" if cloned else "go")
+        return dataclasses.replace(result, upon_last=UPON_LAST in result.output)
+
+    def __enter__(self) -> _Waiting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.started.close()
+
+
 class _Full(Exception):
     """Why a change needs a full build: it cannot be redone page by page."""
 
@@ -341,16 +381,31 @@ class SiteBuild:
         self.config, self.jobs, self.state_path = config, jobs, state
         self.files = self.nav = self.env = self.search = cast(Any, None)
         self.doc_files: list[Any] = []
+        self.counter = self.utils.CountHandler()
+        self.counter.setLevel(logging.WARNING)
+        self.start = 0.0
+        self.kept: dict[str, Any] | NoState | None = None  # the last build's state as read, or why not
+        self.structure: tuple[list[str], list[Logged]] | None = (
+            None  # made early: from which docs files, and what was said
+        )
+        self.early_done = False
+
+    def early(self, last: Path | None) -> None:
+        """What needs no docs: the configuration's events, and the last build's state read
+        (``last``: the last site, or None). A build started before generate ends does this
+        while generate writes the docs (:meth:`MkDocs.start`)."""
+        self._guarded(self._early, last)
 
     def run(self, last: Path | None, cloned: bool = False) -> None:
         """Build the site into config.site_dir; upon ``last``, the last site, if the state
         allows. ``cloned``: config.site_dir holds a copy of ``last`` made of links already."""
-        counter = self.utils.CountHandler()
-        counter.setLevel(logging.WARNING)
+        self._guarded(self._run, last, cloned)
+
+    def _guarded(self, step: Callable[..., None], *args: Any) -> None:
         if self.config.strict:
-            self.log.addHandler(counter)
+            self.log.addHandler(self.counter)
         try:
-            self._run(last, counter, cloned)
+            step(*args)
         except Exception as exc:
             self.config.plugins.on_build_error(error=exc)
             if isinstance(exc, self.exceptions.BuildError):
@@ -358,12 +413,33 @@ class SiteBuild:
                 raise self.exceptions.Abort("Aborted with a BuildError!") from exc
             raise
         finally:
-            self.log.removeHandler(counter)
+            self.log.removeHandler(self.counter)
 
-    def _run(self, last: Path | None, counter: Any, cloned: bool) -> None:
-        start = time.monotonic()
-        config = self.config = self.config.plugins.on_config(self.config)
-        config.plugins.on_pre_build(config=config)
+    def _early(self, last: Path | None) -> None:
+        self.config = self.config.plugins.on_config(self.config)
+        self.config.plugins.on_pre_build(config=self.config)
+        if last is not None:
+            try:
+                self.kept = site_state.read(self.state_path, "mkdocs")
+            except NoState as why:
+                self.kept = why
+        if os.path.isdir(self.config.docs_dir):
+            # Made from the docs files there are now, while generate may still write them: the
+            # files are listed before and after, and after the docs are ready (_prepare); any
+            # difference, and it is made again.
+            before = _docs_files(self.config.docs_dir)
+            with _captured(self.log) as logged:
+                self._structure()
+            if _docs_files(self.config.docs_dir) == before:
+                self.structure = (before, logged)
+        self.early_done = True
+        self.log.info(EARLY)
+
+    def _run(self, last: Path | None, cloned: bool) -> None:
+        self.start = time.monotonic()  # what was done before the docs were ready is not counted
+        if not self.early_done:
+            self._early(last)
+        config, counter = self.config, self.counter
         site = Path(config.site_dir)
         self._prepare()
         key = site_state.key(self.mk.__name__.partition(".")[0], self._configured())
@@ -372,7 +448,9 @@ class SiteBuild:
             # The copy made while generate ran is what the build starts from: it is what must
             # be as the state says (another build may have swapped in a site since).
             upon = site if cloned else last
-            loaded = None if upon is None else site_state.load(self.state_path, "mkdocs", key, upon)
+            if isinstance(self.kept, NoState):
+                raise self.kept
+            loaded = None if upon is None or self.kept is None else site_state.fits(self.kept, key, upon)
         except NoState as why:
             self.log.info(f"A full build: {why}")
         sources, seen = self._sources(site_state.Seen(loaded.get("seen") if loaded else None))
@@ -428,10 +506,21 @@ class SiteBuild:
             told = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise self.exceptions.Abort(f"Aborted with {told} in strict mode!")
         self._keep(key, sources, seen, pages, site, loaded if plan is not None else None)
-        self.log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
+        self.log.info(f"Documentation built in {time.monotonic() - self.start:.2f} seconds")
 
     def _prepare(self) -> None:
-        """What every page's render reads, as MkDocs's build() makes it, and the nav's pages."""
+        """What every page's render reads, as MkDocs's build() makes it, and the nav's pages:
+        made before the docs were ready if the docs files are still the same files."""
+        if self.structure is None or _docs_files(self.config.docs_dir) != self.structure[0]:
+            self._structure()
+        else:
+            _tell(self.structure[1])  # what MkDocs said making it, said now, in the build's order
+        for page in self.nav.pages:
+            self.mk._populate_page(page, self.config, self.files)
+
+    def _structure(self) -> None:
+        """MkDocs's files, navigation (titles aside) and theme's environment: they depend on
+        the configuration and on which docs files there are, not on what the files hold."""
         config, structure = self.config, self.files_module
         files = structure.get_files(config)
         env = config.theme.get_env()
@@ -444,8 +533,6 @@ class SiteBuild:
         for file in self.doc_files:
             if file.page is None and file.inclusion.is_not_in_nav():
                 self.mk.Page(None, file, config)
-        for page in self.nav.pages:
-            self.mk._populate_page(page, config, files)
         self.env = config.plugins.on_env(env, config=config, files=files)
 
     def _configured(self) -> str:
@@ -537,8 +624,10 @@ class SiteBuild:
         page.meta = rendered.meta
         page.present_anchor_ids = set(rendered.anchors)
         if rendered.links is not None:
-            files = (self.files.get_file_from_path(uri) for uri in rendered.links)
-            page.links_to_anchors = {f: rendered.links[f.src_uri] for f in files if f is not None}
+            # src_uris, not get_file_from_path: the uris were a file's src_uri when kept, and
+            # a PurePath made of each of them showed in the profile of a one-edit build
+            by_uri = self.files.src_uris
+            page.links_to_anchors = {by_uri[uri]: anchors for uri, anchors in rendered.links.items() if uri in by_uri}
 
     def _keep(
         self,
@@ -604,6 +693,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", type=Path, required=True)
     parser.add_argument("--last-site", type=Path)
     parser.add_argument("--cloned", action="store_true", help="--site-dir holds a copy of --last-site made of links")
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="do what needs no docs, then wait for a line on stdin: 'go', 'go cloned' (as --cloned), or none (stop)",
+    )
     args = parser.parse_args(argv)
     engine = MkDocs(args.engine)
     log = engine._log()
@@ -614,12 +708,21 @@ def main(argv: list[str] | None = None) -> int:
         config = load(config_file=args.config_file, site_dir=args.site_dir, strict=args.strict)
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            if supported(config):
-                SiteBuild(engine._module, config, args.jobs, args.state).run(args.last_site, args.cloned)
+            build = SiteBuild(engine._module, config, args.jobs, args.state) if supported(config) else None
+            cloned = args.cloned
+            if args.wait:
+                if build is not None:
+                    build.early(args.last_site)
+                order = sys.stdin.readline().split()
+                if order[:1] != ["go"]:
+                    return 0  # the run that started this one ended before its docs were ready
+                cloned = order[1:] == ["cloned"]
+            if build is not None:
+                build.run(args.last_site, cloned)
             else:
                 log.info("Plugins other than search: MkDocs's own build, in one process")
                 site_state.forget(args.state)
-                if args.cloned:  # its cleaning keeps hidden files: the copy goes whole
+                if cloned:  # its cleaning keeps hidden files: the copy goes whole
                     site_state.empty(Path(args.site_dir))
                 engine._module("commands.build").build(config)
         finally:

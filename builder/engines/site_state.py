@@ -106,6 +106,13 @@ class Seen:
 
 def load(path: Path, engine: str, key: str, site: Path) -> dict[str, Any]:
     """The state at ``path`` if it describes the site at ``site`` as it is now, for this key."""
+    return fits(read(path, engine), key, site)
+
+
+def read(path: Path, engine: str) -> dict[str, Any]:
+    """The state at ``path``, checked as data (signed here, this format, this engine, whole),
+    not yet against a configuration or a site (:func:`fits`): a build reads it while its docs
+    are still being made."""
     try:
         text = read_own(path, STATE_AT_MOST).decode("utf-8")
     except FileNotFoundError:
@@ -121,8 +128,6 @@ def load(path: Path, engine: str, key: str, site: Path) -> dict[str, Any]:
         raise NoState("the state of the last build is not JSON") from None
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION or state.get("engine") != engine:
         raise NoState("the state is of another format or engine")
-    if state.get("key") != key:
-        raise NoState("the configuration, the theme, an installed package or the builder changed")
     files = state.get("files")
     if not isinstance(state.get("parts"), dict) or not isinstance(files, dict) or not isinstance(state.get("nav"), str):
         raise NoState("the state is incomplete")
@@ -131,6 +136,13 @@ def load(path: Path, engine: str, key: str, site: Path) -> dict[str, Any]:
         isinstance(made, list) and len(made) == 2 and all(isinstance(p, str) for p in made) for made in files.values()
     ):
         raise NoState("the state's record of the site's files is not as written")
+    return state
+
+
+def fits(state: dict[str, Any], key: str, site: Path) -> dict[str, Any]:
+    """``state`` (:func:`read`) if it was kept under ``key`` and describes the site at ``site`` as it is now."""
+    if state.get("key") != key:
+        raise NoState("the configuration, the theme, an installed package or the builder changed")
     if not site.is_dir():
         raise NoState("there is no earlier site")
     if stamps(site) != state.get("site"):

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from builder.engines import BuildResult, Echo, Publish, run
+from builder.engines import BuildResult, Echo, Later, Publish, run
 from builder.errors import EngineFailed
 
 ENGINE_CONFIG = ".summitry-engine.yml"
@@ -53,6 +53,18 @@ class Zensical:
             return run(self.name, command + (["--strict"] if strict else []), root, _is_warning, echo)
         finally:
             child.unlink(missing_ok=True)
+
+    def start(
+        self,
+        root: Path,
+        config_file: Path,
+        site_dir: Path,
+        strict: bool,
+        jobs: int | None = None,
+        last: Path | None = None,
+    ) -> Later:
+        """Nothing to do before the docs are ready: Zensical starts when told, as :meth:`build`."""
+        return Later(lambda cloned, echo: self.build(root, config_file, site_dir, strict, echo, jobs, last, cloned))
 
     def serve(self, config_file: Path, dev_addr: str, started: Callable[[Publish], None], dirty: bool = False) -> None:
         raise EngineFailed("summitry serve runs MkDocs or ProperDocs; for Zensical, run `zensical serve`")
