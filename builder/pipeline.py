@@ -196,6 +196,7 @@ def generate(
     workers: int | None = None,
     progress: Progress | None = None,
     note: Note | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> WriteReport:
     """Check everything, then render the pages a change touches and write only what changed.
 
@@ -204,7 +205,8 @@ def generate(
     What the last run left (builder.incremental.state) spares parsing unchanged records and
     rendering pages that read nothing that changed (builder.incremental.rerender); without
     it, or in any doubt, everything is read and rendered, and ``note`` hears in one line why
-    (nothing when there was no state at all).
+    (nothing when there was no state at all). ``ready`` is told once build/docs is whole,
+    before the state is worked out and kept.
     """
     with collector_paused():
         start = begin(project, strict)
@@ -215,8 +217,10 @@ def generate(
         for problem in head.warnings:
             if warn is not None:
                 warn(problem)
+        if ready is not None:
+            ready()
         return WriteReport((), (), len(output.known))  # and no state is saved: it writes nothing
-    return run(project, strict, start, warn, workers, progress, note).report
+    return run(project, strict, start, warn, workers, progress, note, ready).report
 
 
 @dataclass
@@ -273,6 +277,7 @@ def run(
     workers: int | None = None,
     progress: Progress | None = None,
     note: Note | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> Run:
     """The run that :func:`generate` makes when something changed: check, render, keep the state."""
     head, why, inputs, updated = start.head, start.why, start.inputs, start.updated
@@ -294,7 +299,7 @@ def run(
                     warn(warning)
             rendering = settings(project, Reads(UPDATED, updated))
             report, body.pages = render(
-                site, rendering, inputs.records, updated, start.output, body.pages, workers, progress
+                site, rendering, inputs.records, updated, start.output, body.pages, workers, progress, ready
             )
             head = state.Head(
                 inputs=inputs, updated=updated, warnings=warnings, output=state.output_digest(project.docs)
@@ -426,16 +431,26 @@ def build(
     ):
         start = functools.partial(adapter.start, project.root, project.config_file, tmp, strict, workers, last)
         pending = stack.enter_context(start()) if project.docs.is_dir() else None
+        copied: list[bool] = []  # once the docs are whole: whether the copy of the last site is
+
+        def docs_ready() -> None:
+            """The docs are whole: the engine goes on while generate works out and keeps its state."""
+            if copied:
+                return
+            copied.append(clone is not None and clone.done())
+            if clone is not None and not copied[0]:  # what it copied goes: the engine starts afresh
+                shutil.rmtree(tmp)
+                tmp.mkdir()
+            if pending is not None:
+                pending.go(copied[0])
+
         if clone is None:
             remove_set_aside()
-        generate(project, strict_records, warn, workers, progress, note)
+        generate(project, strict_records, warn, workers, progress, note, docs_ready)
+        docs_ready()  # told already, unless generate ended without saying
         before = built_from(project.docs, project.site_dir)
-        cloned = clone is not None and clone.done()
-        remove_set_aside()  # beside the engine, once the copy is made
-        if clone is not None and not cloned:  # what it copied goes: the engine starts afresh
-            shutil.rmtree(tmp)
-            tmp.mkdir()
-        result = (pending or stack.enter_context(start())).build(cloned, echo)
+        remove_set_aside()  # beside the engine, once the copy is made and generate is done
+        result = (pending or stack.enter_context(start())).build(copied[0], echo)
         if not result.ok:
             told = " (its output is above)" if echo is not None else ":\n" + result.output
             raise EngineFailed(f"{engine} build failed; the previous site is unchanged{told}")

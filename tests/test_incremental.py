@@ -718,3 +718,24 @@ SETTINGS = settings(
 Edits.TestCase.settings = SETTINGS
 # many random edits, each followed by two runs: the full suite's, not the quick loop's
 TestEditsGiveTheBytesOfARunFromNothing = pytest.mark.slow(Edits.TestCase)
+
+
+@pytest.mark.parametrize("edit", ["a retitle", "nothing changed", "from nothing"])
+def test_ready_is_told_once_the_docs_are_whole_before_the_state_is_kept(tmp_path: Path, edit: str) -> None:
+    """summitry build lets its engine go on when generate says the docs are whole: they must
+    be then what the run leaves, while the state that describes them is not kept yet."""
+    root = copy_shipped(tmp_path / "kb")
+    project = Project(root)
+    if edit != "from nothing":
+        generate(project)
+    if edit == "a retitle":
+        path = root / "content/meetings/2018-helsinki-summit.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+    head = project.docs.parent / state.HEAD
+    seen: list[tuple[dict[str, bytes], bool]] = []
+    generate(project, ready=lambda: seen.append((_tree(project.docs), head.exists())))
+    assert len(seen) == 1
+    docs, head_then = seen[0]
+    assert docs == _tree(project.docs)
+    # a run that changed something keeps its state after the docs; one that changed nothing keeps the last
+    assert head_then is (edit == "nothing changed") and head.exists()

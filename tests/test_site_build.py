@@ -496,3 +496,21 @@ def test_a_failed_generate_inside_build_leaves_site_and_engine_state_as_they_wer
     assert done.returncode != 0 and "2018-helsinki-summit.yaml" in done.stderr, done.stderr[-2000:]
     assert (_tree(shipped / "site"), (shipped / STATE_FILE).read_bytes()) == before
     assert not list(shipped.glob(".summitry-site-*"))  # the engine's scratch folder went with it
+
+
+def test_a_nav_page_titled_by_its_heading_is_read_whole(shipped: Path, tmp_path: Path) -> None:
+    """A page the navigation shows without naming its title is titled by its first heading,
+    which only rendering its Markdown gives: every page's navigation shows it."""
+    config = shipped / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - About: about.md\n", "  - about.md\n"))
+    about = shipped / "content/pages/about.md"
+    about.write_text(about.read_text(encoding="utf-8").replace("title: About\n", "", 1), encoding="utf-8")
+    _build(shipped)
+    text = about.read_text(encoding="utf-8")
+    # rendered, the heading's text; read as Markdown only, it would keep its asterisks
+    about.write_text(re.sub(r"^# About$", "# About *this* site", text, count=1, flags=re.M), encoding="utf-8")
+    said = _build(shipped)
+    assert _rendered(said) is None and "A full build" in said, said[-2000:]  # every page shows the new title
+    shown = (shipped / "site/leaders/index.html").read_text(encoding="utf-8")
+    assert "About this site" in shown and "*this*" not in shown
+    _same_as_mkdocs(shipped, tmp_path)

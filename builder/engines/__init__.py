@@ -99,7 +99,13 @@ class Engine(Protocol):
 class Pending(Protocol):
     """A build started before its docs were ready (:meth:`Engine.start`)."""
 
-    def build(self, cloned: bool, echo: Echo | None = None) -> BuildResult: ...
+    def go(self, cloned: bool) -> None:
+        """The docs are whole: go on (``cloned``: the site folder holds a copy of the last site made of links)."""
+        ...
+
+    def build(self, cloned: bool, echo: Echo | None = None) -> BuildResult:
+        """Go on, if not told to yet, and report how the build went (``echo`` hears its output as it comes)."""
+        ...
 
     def __enter__(self) -> Pending: ...
 
@@ -136,14 +142,20 @@ class Started:
         except FileNotFoundError as exc:
             raise EngineFailed(f"{name} is not installed: pip install {name}") from exc
 
+    def go(self, order: str = "go") -> None:
+        """Let it build: ``order`` is the line it waits for (once; it goes on without a reader)."""
+        stdin, self.wait = self.process.stdin, False
+        if stdin is not None and not stdin.closed:
+            with contextlib.suppress(BrokenPipeError):  # it ended already: its output says why
+                stdin.write(order + "\n")
+                stdin.close()
+
     def build(self, echo: Echo | None = None, order: str = "go") -> BuildResult:
-        """Let it build (``order``: the line it waits for), and report how it went. Its
+        """Let it build, if not yet told to (:meth:`go`), and report how it went. Its
         output is read as it comes, so a long build shows its phases while it runs."""
         process = self.process
-        if self.wait and process.stdin is not None:
-            with contextlib.suppress(BrokenPipeError):  # it ended already: its output says why
-                process.stdin.write(order + "\n")
-                process.stdin.close()
+        if self.wait:
+            self.go(order)
         lines: list[str] = []
         for line in process.stdout or ():  # stdout=PIPE: always a stream
             lines.append(line.rstrip("\n"))
@@ -176,6 +188,9 @@ class Later:
 
     def __init__(self, build: Callable[[bool, Echo | None], BuildResult]) -> None:
         self._build = build
+
+    def go(self, cloned: bool) -> None:
+        pass  # it runs whole in build()
 
     def build(self, cloned: bool, echo: Echo | None = None) -> BuildResult:
         return self._build(cloned, echo)

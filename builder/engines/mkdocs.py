@@ -332,6 +332,9 @@ class _Waiting:
     def __init__(self, started: Started) -> None:
         self.started = started
 
+    def go(self, cloned: bool) -> None:
+        self.started.go("go cloned" if cloned else "go")
+
     def build(self, cloned: bool, echo: Echo | None = None) -> BuildResult:
         result = self.started.build(echo, "go cloned" if cloned else "go")
         return dataclasses.replace(result, upon_last=UPON_LAST in result.output)
@@ -392,9 +395,10 @@ class SiteBuild:
 
     def early(self, last: Path | None) -> None:
         """What needs no docs: the configuration's events, and the last build's state read
-        (``last``: the last site, or None). A build started before generate ends does this
-        while generate writes the docs (:meth:`MkDocs.start`)."""
-        self._guarded(self._early, last)
+        (``last``: the last site, or None); and MkDocs's files and navigation from the docs
+        files there are. A build started before generate ends does this while generate
+        writes the docs (:meth:`MkDocs.start`)."""
+        self._guarded(self._early, last, True)
 
     def run(self, last: Path | None, cloned: bool = False) -> None:
         """Build the site into config.site_dir; upon ``last``, the last site, if the state
@@ -415,7 +419,7 @@ class SiteBuild:
         finally:
             self.log.removeHandler(self.counter)
 
-    def _early(self, last: Path | None) -> None:
+    def _early(self, last: Path | None, waits: bool = False) -> None:
         self.config = self.config.plugins.on_config(self.config)
         self.config.plugins.on_pre_build(config=self.config)
         if last is not None:
@@ -423,7 +427,7 @@ class SiteBuild:
                 self.kept = site_state.read(self.state_path, "mkdocs")
             except NoState as why:
                 self.kept = why
-        if os.path.isdir(self.config.docs_dir):
+        if waits and os.path.isdir(self.config.docs_dir):
             # Made from the docs files there are now, while generate may still write them: the
             # files are listed before and after, and after the docs are ready (_prepare); any
             # difference, and it is made again.
@@ -516,7 +520,13 @@ class SiteBuild:
         else:
             _tell(self.structure[1])  # what MkDocs said making it, said now, in the build's order
         for page in self.nav.pages:
-            self.mk._populate_page(page, self.config, self.files)
+            if "title" in vars(page):
+                # The navigation names its title: what the other pages show of it (its title,
+                # address and front matter) is known once its source is read. It is rendered
+                # only if it is rendered again (render_page reads it then).
+                page.read_source(self.config)
+            else:
+                self.mk._populate_page(page, self.config, self.files)
 
     def _structure(self) -> None:
         """MkDocs's files, navigation (titles aside) and theme's environment: they depend on
@@ -596,7 +606,7 @@ class SiteBuild:
         # Asked for (jobs given), workers render whatever the number of pages.
         jobs = self.jobs or (default_workers() if len(files) >= PARALLEL_FROM else 1)
         if jobs <= 1 or not files:
-            done = [render_page(self.mk, f.page, *args, read=f.page.markdown is None) for f in files]
+            done = [render_page(self.mk, f.page, *args, read=f.page.content is None) for f in files]
             return {r.uri: r for r in done}
         size = max(1, min(50, len(files) // (jobs * 8)))
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
@@ -675,7 +685,7 @@ def _render_chunk(index: int) -> list[Rendered | tuple[str, list[Logged]]]:
         logger = logging.getLogger(build.log.name)
         with _captured(logger) as logged:
             try:
-                done.append(render_page(build.mk, file.page, *args, read=file.page.markdown is None))
+                done.append(render_page(build.mk, file.page, *args, read=file.page.content is None))
             except Exception as exc:  # sent to the parent, which stops the build with it
                 done.append((f"{file.src_uri}: {exc}", list(logged)))
                 break

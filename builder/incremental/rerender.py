@@ -247,12 +247,14 @@ def render(
     before: PageReads,
     workers: int | None,
     progress: Progress | None,
+    ready: Callable[[], None] | None = None,
 ) -> tuple[WriteReport, PageReads]:
     """Render the pages that read a cell that changed (all of them without a run before),
     write what changed, and say what every page read now.
 
     The exports are made in this process, from the parts of them kept in ``before``; the
-    pages, by as many workers as asked."""
+    pages, by as many workers as asked. ``ready`` is told once the output is whole, before
+    what every page read is worked out (summitry build's engine starts on it meanwhile)."""
     cells: list[Cell] = list(before.cells)
     reads = {paths: read for paths, read in before.reads}
     digests = Digests(site, files, updated)
@@ -269,6 +271,10 @@ def render(
     puts, made = run_jobs([jobs[i] for i in local + others], output, workers, progress, here=len(local))
     made = made[len(local) :]
     puts += [put for i in chosen.kept for path in jobs[i][0] for put in [output.as_written(path)] if put]
+    run = sorted({*local, *chosen.run})
+    report = output.finish(puts)
+    if ready is not None:
+        ready()
     kept: dict[Hashable, Sequence[int]] = {i: read for i, read in chosen.kept.items() if jobs[i][0] not in EXPORTS}
     kept.update({("piece", key): pieces.kept[key][1] for key in pieces.used})
     fresh: dict[Hashable, frozenset[Cell]] = dict(zip(others, made, strict=True))
@@ -286,6 +292,4 @@ def render(
             for (tag, key), read in ((k, r) for k, r in numbered.items() if isinstance(k, tuple))
         ],
     )
-    run = sorted({*local, *chosen.run})
-    report = output.finish(puts)
     return dataclasses.replace(report, rendered=tuple(sorted(path for i in run for path in jobs[i][0]))), after
