@@ -1,6 +1,6 @@
 """The site build on every core, and after one edit, against `mkdocs build` in the same run.
 
-    python bench/site_build.py KB [--meetings 10000] [--rounds 1]
+    python bench/site_build.py KB [--meetings 10000] [--rounds 1] [--edits 1]
 
 KB is a knowledge base (made by bench/generate.py with --meetings if it does not exist).
 Each round, on the same build/docs, one after another:
@@ -9,8 +9,9 @@ Each round, on the same build/docs, one after another:
 - the build of `summitry build` from nothing (`python -m builder.engines`, no last site) with
   `--jobs 1` and with `--jobs 2`; each site is compared with MkDocs's, byte for byte;
 - then one meeting retitled and `summitry build` upon the last site, the whole command
-  (generate included), and the engine's part of it; that site is compared with what
-  `mkdocs build` makes of the same pages.
+  (generate included), and the engine's part of it, ``--edits`` times (another meeting each
+  time; the median is reported); the last site is compared with what `mkdocs build` makes
+  of the same pages.
 
 The load average (`uptime`) is printed before each measurement: the machine is shared.
 """
@@ -22,6 +23,7 @@ import filecmp
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -69,7 +71,7 @@ def _retitle(root: Path, n: int) -> None:
     path.write_text(re.sub(r"^title: ", "title: Edited ", text, count=1, flags=re.MULTILINE), encoding="utf-8")
 
 
-def round_(root: Path, scratch: Path, n: int, jobs_list: list[int]) -> dict[str, float | str | bool]:
+def round_(root: Path, scratch: Path, n: int, jobs_list: list[int], edits: int = 1) -> dict[str, float | str | bool]:
     python = sys.executable
     for name in ("mkdocs", *(f"j{jobs}" for jobs in jobs_list)):
         shutil.rmtree(scratch / name, ignore_errors=True)
@@ -84,12 +86,18 @@ def round_(root: Path, scratch: Path, n: int, jobs_list: list[int]) -> dict[str,
         row[f"j{jobs} same"] = _same(scratch / "mkdocs", scratch / f"j{jobs}")
     # One edit, then `summitry build` upon the last site (a full one first, to have one).
     _timed([python, "-m", "builder.cli", "build"], root)
-    _retitle(root, n)
     row["load edit"] = _load()
-    row["edit"], said = _timed([python, "-m", "builder.cli", "build"], root)
-    row["edit engine"] = float(BUILT.findall(said)[-1])
-    rendered = re.search(r"upon the last site: (\d+) of", said)
-    row["edit pages"] = rendered.group(1) if rendered else "full build"
+    times, engine, pages = [], [], []
+    for e in range(edits):
+        _retitle(root, n * edits + e)
+        seconds, said = _timed([python, "-m", "builder.cli", "build"], root)
+        times.append(seconds)
+        engine.append(float(BUILT.findall(said)[-1]))
+        rendered = re.search(r"upon the last site: (\d+) of", said)
+        pages.append(rendered.group(1) if rendered else "full build")
+    row["edit"], row["edit engine"] = statistics.median(times), statistics.median(engine)
+    row["edit times"] = " ".join(f"{t:.2f}" for t in times)
+    row["edit pages"] = ",".join(sorted(set(pages)))
     shutil.rmtree(scratch / "mkdocs")
     _timed([python, "-m", "mkdocs", "build", "-q", "-d", str(scratch / "mkdocs")], root)
     row["edit same"] = _same(scratch / "mkdocs", root / "site")
@@ -102,6 +110,7 @@ def main() -> None:
     parser.add_argument("--meetings", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--jobs", default="1,2", help="the numbers of workers to time, comma-separated")
+    parser.add_argument("--edits", type=int, default=1, help="builds after one retitle each, per round (median)")
     args = parser.parse_args()
     root = args.root.resolve()
     if not root.exists():
@@ -113,14 +122,16 @@ def main() -> None:
     print(f"{root}: {pages:,} pages, {os.cpu_count()} cores", flush=True)
     for n in range(args.rounds):
         jobs_list = [int(j) for j in args.jobs.split(",")]
-        row = round_(root, scratch, n, jobs_list)
+        row = round_(root, scratch, n, jobs_list, args.edits)
         print(row, flush=True)
         base = float(row["mkdocs"])
         timed = " | ".join(f"{row[f'j{j}']:.1f} ({float(row[f'j{j}']) / base:.2f}x)" for j in jobs_list)
         same = all(row[f"j{j} same"] for j in jobs_list)
         print(
             f"| {pages:,} | {base:.1f} | {timed} | {same} "
-            f"| {row['edit']:.1f} ({float(row['edit']) / base:.3f}x), engine {row['edit engine']:.1f}, "
+            f"| {row['edit']:.1f} ({float(row['edit']) / base:.3f}x; "
+            f"{float(row['edit']) / float(row[f'j{jobs_list[-1]}']):.1%} of the --jobs {jobs_list[-1]} build), "
+            f"engine {row['edit engine']:.1f}, "
             f"{row['edit pages']} pages | {row['edit same']} |",
             flush=True,
         )
