@@ -397,13 +397,27 @@ class SiteBuild:
         """What needs no docs: the configuration's events, and the last build's state read
         (``last``: the last site, or None); and MkDocs's files and navigation from the docs
         files there are. A build started before generate ends does this while generate
-        writes the docs (:meth:`MkDocs.start`)."""
-        self._guarded(self._early, last, True)
+        writes the docs (:meth:`MkDocs.start`). The collector is paused, as in :meth:`run`."""
+        gc.disable()
+        try:
+            self._guarded(self._early, last, True)
+        finally:
+            _frozen_collecting()
 
     def run(self, last: Path | None, cloned: bool = False) -> None:
         """Build the site into config.site_dir; upon ``last``, the last site, if the state
-        allows. ``cloned``: config.site_dir holds a copy of ``last`` made of links already."""
-        self._guarded(self._run, last, cloned)
+        allows. ``cloned``: config.site_dir holds a copy of ``last`` made of links already.
+
+        What the build holds until its process ends (the last build's state, MkDocs's files
+        and navigation, every page's search entries) holds no cycles: the collector is paused
+        while it works, and what was made before is frozen (its full passes took 0.6 s of a
+        build after one edit at 10,000 meetings, measured). Rendering turns it on again."""
+        gc.freeze()
+        gc.disable()
+        try:
+            self._guarded(self._run, last, cloned)
+        finally:
+            _frozen_collecting()
 
     def _guarded(self, step: Callable[..., None], *args: Any) -> None:
         if self.config.strict:
@@ -606,7 +620,8 @@ class SiteBuild:
         # Asked for (jobs given), workers render whatever the number of pages.
         jobs = self.jobs or (default_workers() if len(files) >= PARALLEL_FROM else 1)
         if jobs <= 1 or not files:
-            done = [render_page(self.mk, f.page, *args, read=f.page.content is None) for f in files]
+            with _collecting():  # rendering makes cycles (Markdown's, Jinja's), thousands of pages of them
+                done = [render_page(self.mk, f.page, *args, read=f.page.content is None) for f in files]
             return {r.uri: r for r in done}
         size = max(1, min(50, len(files) // (jobs * 8)))
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
@@ -614,7 +629,7 @@ class SiteBuild:
         rendered: dict[str, Rendered] = {}
         told = 0
         try:
-            with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.freeze) as pool:
+            with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start) as pool:
                 for outcome in pool.imap(_render_chunk, range(len(chunks))):
                     for result in outcome:
                         if isinstance(result, Rendered):
@@ -672,6 +687,29 @@ class SiteBuild:
 
 
 _building: tuple[SiteBuild, list[list[Any]]] | None = None  # for the forked workers
+
+
+def _frozen_collecting() -> None:
+    """The collector on again, past what was made while it was off: its first pass would walk all of it."""
+    gc.freeze()
+    gc.enable()
+
+
+@contextlib.contextmanager
+def _collecting() -> Iterator[None]:
+    """The collector on for the block, as it was after it."""
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was:
+            gc.disable()
+
+
+def _worker_start() -> None:
+    gc.freeze()  # what it inherited is never freed: the collector need not walk (and so copy) it
+    gc.enable()  # the build that forked it paused its collector; rendering makes cycles
 
 
 def _render_chunk(index: int) -> list[Rendered | tuple[str, list[Logged]]]:
