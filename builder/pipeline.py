@@ -425,7 +425,7 @@ def build(
     # its configuration and its state, list the docs files) is done while generate runs.
     with (
         scratch(project.root) as tmp,
-        cloning(last if adapter.builds_upon_last else None, tmp) as clone,
+        cloning(last if adapter.builds_upon_last else None, tmp, project.docs.parent) as clone,
         removing(project.docs.parent) as remove_set_aside,
         contextlib.ExitStack() as stack,
     ):
@@ -443,13 +443,13 @@ def build(
                 tmp.mkdir()
             if pending is not None:
                 pending.go(copied[0])
+            remove_set_aside()  # once the copy is made: beside the engine and the end of generate
 
         if clone is None:
             remove_set_aside()
         generate(project, strict_records, warn, workers, progress, note, docs_ready)
         docs_ready()  # told already, unless generate ended without saying
         before = built_from(project.docs, project.site_dir)
-        remove_set_aside()  # beside the engine, once the copy is made and generate is done
         result = (pending or stack.enter_context(start())).build(copied[0], echo)
         if not result.ok:
             told = " (its output is above)" if echo is not None else ":\n" + result.output

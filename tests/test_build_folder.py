@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from builder.engines import site_folder, site_state
 from builder.engines.site_folder import MARKER, OLD, PREFIX
 
 
@@ -117,7 +119,7 @@ def test_the_replaced_site_waits_in_build_and_the_next_build_removes_it(small: P
     unmarked = first.with_name(OLD + "unmarked")  # a folder that only has the name: not the builder's to remove
     (unmarked / "old").mkdir(parents=True)
     assert run("build", "--root", small).code == 0
-    assert not first.exists()  # removed by this build, which set its own replaced site aside
+    assert not first.exists()  # taken by this build as its copy of the last site; its own replaced site is set aside
     (second,) = (p for p in _set_aside(small) if p != unmarked)
     assert (second / "old" / "index.html").is_file()
     assert run("build", "--root", small, "--clean").code == 0  # its replaced site shares no file: removed at once
@@ -151,3 +153,54 @@ def test_the_copy_of_the_last_site_stops_with_the_build_that_started_it(tmp_path
         raise AssertionError("the copy outlived the build by a minute")
     copied = len(list(into.glob("*/index.html"))) if into.is_dir() else 0
     assert copied < 3000  # it stopped, rather than copying the whole site
+
+
+def _links(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every entry under ``folder``: a folder, or a file (or link) with its inode."""
+    found = {}
+    for here, dirs, names in os.walk(folder):
+        for name in dirs + names:
+            path = Path(here) / name
+            rel = str(path.relative_to(folder))
+            found[rel] = ("folder", 0) if path.is_dir() and not path.is_symlink() else ("file", path.lstat().st_ino)
+    return found
+
+
+def test_a_set_aside_site_is_made_the_copy_of_the_last_by_changing_only_what_differs(tmp_path: Path) -> None:
+    """What a build starts from: the last site as links. Made from a site set aside earlier,
+    it must be what a copy made afresh would be, whatever the two differ in."""
+    last = tmp_path / "last"
+    for rel in ("index.html", "a/index.html", "a/b/index.html", "c/index.html", "d", "e/index.html", "f/x.css"):
+        (last / rel).parent.mkdir(parents=True, exist_ok=True)
+        (last / rel).write_text(rel, encoding="utf-8")
+    (last / "link").symlink_to("index.html")
+    old = tmp_path / "old"
+    site_state.clone(last, old)
+    kept = (old / "a/index.html").stat().st_ino
+    (old / "c/index.html").unlink()  # a page rendered since: another file
+    (old / "c/index.html").write_text("older", encoding="utf-8")
+    shutil.rmtree(old / "e")  # a folder that came
+    (old / "gone.html").write_text("went", encoding="utf-8")  # a file that went
+    (old / "gone/deep").mkdir(parents=True)  # a folder that went
+    (old / "d").unlink()
+    (old / "d").mkdir()  # a folder where the last site has a file
+    shutil.rmtree(old / "f")
+    (old / "f").write_text("a file where the last site has a folder", encoding="utf-8")
+    (old / ".hidden").write_text("MkDocs keeps hidden files; the copy must not", encoding="utf-8")
+    assert site_state.sync(last, old)
+    assert _links(old) == _links(last)  # the same entries, each file the same file
+    assert (old / "a/index.html").stat().st_ino == kept  # what was a link already stayed
+    assert (old / "c/index.html").read_text(encoding="utf-8") == "c/index.html"
+
+
+def test_a_build_takes_the_set_aside_site_as_its_copy(tmp_path: Path) -> None:
+    build, into = tmp_path / "build", tmp_path / "scratch/site"
+    into.mkdir(parents=True)
+    unmarked = build / (OLD + "unmarked")
+    (unmarked / "old").mkdir(parents=True)  # has the name only: not the builder's
+    assert not site_folder.take_set_aside(build, into)
+    marked = build / (OLD + "marked")
+    (marked / "old/a").mkdir(parents=True)
+    (marked / MARKER).write_text("a build's", encoding="utf-8")
+    assert site_folder.take_set_aside(build, into)
+    assert (into / "a").is_dir() and not marked.exists() and (unmarked / "old").is_dir()

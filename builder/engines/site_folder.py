@@ -91,10 +91,13 @@ class Helper:
 
 
 @contextlib.contextmanager
-def cloning(last: Path | None, into: Path) -> Iterator[Helper | None]:
+def cloning(last: Path | None, into: Path, build: Path | None = None) -> Iterator[Helper | None]:
     """The last site copied as links into ``into`` (an empty folder) by a child process,
-    while the block runs; stopped if the block ends before :meth:`Helper.done` was asked."""
-    helper = None if last is None else Helper("clone", str(last), str(into), str(os.getpid()))
+    while the block runs; stopped if the block ends before :meth:`Helper.done` was asked.
+    A site an earlier build set aside in ``build`` is taken and made the copy, changing only
+    what differs (:func:`site_state.sync`), rather than made anew and the old one removed."""
+    args = ["clone", str(last), str(into), str(os.getpid())] + ([str(build)] if build is not None else [])
+    helper = None if last is None else Helper(*args)
     try:
         yield helper
     finally:
@@ -129,6 +132,28 @@ def remove_set_aside(build: Path) -> None:
             marker = Path(entry.path) / MARKER
             if marker.is_file() and not marker.is_symlink():
                 scratch_folders.remove(Path(entry.path))
+
+
+def take_set_aside(build: Path, into: Path) -> bool:
+    """Move a site that a build set aside in ``build`` to ``into`` (an empty folder), and
+    remove what held it; whether one was taken (another build may take it first)."""
+    try:
+        entries = sorted(os.scandir(build), key=lambda entry: entry.name)
+    except OSError:
+        return False
+    for entry in entries:
+        if not (entry.name.startswith(OLD) and entry.is_dir(follow_symlinks=False)):
+            continue
+        marker, old = Path(entry.path) / MARKER, Path(entry.path) / "old"
+        if not marker.is_file() or marker.is_symlink() or not old.is_dir() or old.is_symlink():
+            continue  # only a folder the builder marked, holding a folder
+        try:
+            old.rename(into)
+        except OSError:
+            continue
+        scratch_folders.remove(Path(entry.path))
+        return True
+    return False
 
 
 def set_aside(scratch_site: Path, build: Path) -> None:
@@ -185,16 +210,22 @@ def _main(argv: list[str]) -> int:
 
     with contextlib.suppress(OSError, AttributeError):  # housekeeping: it yields to the build's own work
         os.nice(10)
-    if argv[:1] == ["clone"] and len(argv) == 4:
+    if argv[:1] == ["clone"] and len(argv) in (4, 5):
         # A build killed (SIGKILL, SIGTERM) runs no cleanup: its copy stops with it, or the
         # next build's sweep would remove a folder this process still writes into. The build
         # names itself: it may be gone before this process asks who its parent is.
         parent = int(argv[3])
-        return 0 if site_state.clone(Path(argv[1]), Path(argv[2]), lambda: os.getppid() != parent) else 1
+        last, into = Path(argv[1]), Path(argv[2])
+        if len(argv) == 5 and take_set_aside(Path(argv[4]), into):
+            return 0 if site_state.sync(last, into, lambda: os.getppid() != parent) else 1
+        return 0 if site_state.clone(last, into, lambda: os.getppid() != parent) else 1
     if argv[:1] == ["remove"] and len(argv) == 2:
         remove_set_aside(Path(argv[1]))
         return 0
-    print("usage: python -m builder.engines.site_folder (clone LAST INTO PARENT-PID | remove BUILD)", file=sys.stderr)
+    print(
+        "usage: python -m builder.engines.site_folder (clone LAST INTO PARENT-PID [BUILD] | remove BUILD)",
+        file=sys.stderr,
+    )
     return 2
 
 

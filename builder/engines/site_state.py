@@ -277,6 +277,47 @@ def clone(source: Path, target: Path, stop: Callable[[], bool] | None = None) ->
     return True
 
 
+def sync(source: Path, target: Path, stop: Callable[[], bool] | None = None) -> bool:
+    """Make ``target`` (a folder) hold what ``source`` holds as :func:`clone` makes it, changing
+    only what differs: a file that is a link to the source's file already stays; any other
+    is replaced by one; what the source does not have goes. A site set aside by the build
+    before the last shares all but the files that build rendered, so this is a fraction of a
+    clone's work. False if ``stop`` (asked at each folder) said to stop first."""
+    stack = [(str(source), str(target))]
+    while stack:
+        if stop is not None and stop():
+            return False
+        here, there = stack.pop()
+        wanted = {entry.name: entry for entry in os.scandir(here)}
+        folders = set()  # those there already
+        for entry in os.scandir(there):
+            want = wanted.get(entry.name)
+            if want is None or want.is_dir(follow_symlinks=False) != entry.is_dir(follow_symlinks=False):
+                _remove(entry)
+            elif entry.is_dir(follow_symlinks=False):
+                folders.add(entry.name)
+            elif entry.inode() == want.inode():  # the same file: a link to it already
+                del wanted[entry.name]
+            else:
+                os.unlink(entry.path)
+        for name, want in wanted.items():
+            path = os.path.join(there, name)
+            if want.is_dir(follow_symlinks=False):
+                if name not in folders:
+                    os.mkdir(path)
+                stack.append((want.path, path))
+            else:
+                os.link(want.path, path, follow_symlinks=False)
+    return True
+
+
+def _remove(entry: os.DirEntry[str]) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
+
+
 def empty(folder: Path) -> None:
     """Remove everything in ``folder``, keeping the folder."""
     for entry in os.scandir(folder):
