@@ -9,11 +9,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from builder.engines import site_folder, site_state
 from builder.engines.site_folder import MARKER, OLD, PREFIX
+from builder.incremental import scratch
 
 
 def _dead_pid() -> int:
@@ -118,8 +120,10 @@ def test_the_replaced_site_waits_in_build_and_the_next_build_removes_it(small: P
     assert "thrice" in (first / "old" / "leaders" / "alpha" / "index.html").read_text()
     unmarked = first.with_name(OLD + "unmarked")  # a folder that only has the name: not the builder's to remove
     (unmarked / "old").mkdir(parents=True)
+    taken = (first / "old").stat().st_ino
     assert run("build", "--root", small).code == 0
-    assert not first.exists()  # taken by this build as its copy of the last site; its own replaced site is set aside
+    assert not first.exists()  # taken by this build: its copy of the last site, and now the site
+    assert (small / "site").stat().st_ino == taken
     (second,) = (p for p in _set_aside(small) if p != unmarked)
     assert (second / "old" / "index.html").is_file()
     assert run("build", "--root", small, "--clean").code == 0  # its replaced site shares no file: removed at once
@@ -204,3 +208,31 @@ def test_a_build_takes_the_set_aside_site_as_its_copy(tmp_path: Path) -> None:
     (marked / MARKER).write_text("a build's", encoding="utf-8")
     assert site_folder.take_set_aside(build, into)
     assert (into / "a").is_dir() and not marked.exists() and (unmarked / "old").is_dir()
+
+
+def test_a_set_aside_site_is_either_taken_or_removed_never_both(tmp_path: Path, monkeypatch) -> None:
+    """One build's removal and another's copy may look at the same set-aside site at once:
+    each claims it by a rename first, so the one that loses never works in it."""
+    build, into = tmp_path / "build", tmp_path / "scratch/site"
+    into.mkdir(parents=True)
+    marked = build / (OLD + "marked")
+    (marked / "old/page").mkdir(parents=True)
+    (marked / "old/page/index.html").write_text("a page", encoding="utf-8")
+    (marked / MARKER).write_text("a build's", encoding="utf-8")
+    removing, taken = threading.Event(), threading.Event()
+    remove = scratch.remove
+
+    def slow_remove(folder: Path) -> None:  # the removal, paused once it has its folder
+        removing.set()
+        assert taken.wait(30)
+        remove(folder)
+
+    monkeypatch.setattr(scratch, "remove", slow_remove)
+    remover = threading.Thread(target=site_folder.remove_set_aside, args=(build,))
+    remover.start()
+    assert removing.wait(30)
+    monkeypatch.setattr(scratch, "remove", remove)
+    assert not site_folder.take_set_aside(build, into)  # the removal has it
+    taken.set()
+    remover.join(30)
+    assert not any(into.iterdir()) and not any(build.iterdir())

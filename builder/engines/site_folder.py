@@ -27,7 +27,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +36,8 @@ from builder.incremental.output import MANIFEST_AT_MOST, read_manifest, read_own
 
 PREFIX = ".summitry-site-"
 OLD = ".summitry-old-site-"
+GONE = ".summitry-gone-site-"  # a set-aside site being removed: no build takes it
+TAKEN = "taken"  # in a build's scratch folder: the set-aside site it took, before it is its copy
 MARKER = scratch_folders.MARKER
 NOTE = ".summitry-site.json"
 
@@ -112,10 +114,12 @@ def removing(build: Path) -> Iterator[Callable[[], None]]:
     the block's end waits for it. (Started with the copy of the last site, the two would
     take both cores from generate.)"""
     started: list[Helper] = []
+    # those there now: the site this build sets aside, perhaps before the child looks, is the next build's
+    there = sorted(path.name for path in build.glob(OLD + "*")) if build.is_dir() else []
 
     def start() -> None:
-        if not started and build.is_dir() and any(build.glob(OLD + "*")):
-            started.append(Helper("remove", str(build)))
+        if not started and there:
+            started.append(Helper("remove", str(build), *there))
 
     try:
         yield start
@@ -124,35 +128,63 @@ def removing(build: Path) -> Iterator[Callable[[], None]]:
             helper.done()  # what it could not remove, the next build tries again
 
 
-def remove_set_aside(build: Path) -> None:
-    """Remove the sites that builds set aside in ``build``: each is of no use once it is there,
-    whichever process put it there; a folder that has the name but not the marker is kept."""
-    for entry in os.scandir(build):
-        if entry.name.startswith(OLD) and entry.is_dir(follow_symlinks=False):
-            marker = Path(entry.path) / MARKER
-            if marker.is_file() and not marker.is_symlink():
+def _marked(folder: Path) -> bool:
+    marker = folder / MARKER
+    return marker.is_file() and not marker.is_symlink()
+
+
+def _claimed(build: Path, claim: Callable[[Path], Path], only: Collection[str] | None = None) -> Iterator[Path]:
+    """The sites set aside in ``build``, each claimed by renaming its folder with ``claim``
+    (its new name) before anything else is done with it: a rename is atomic, so of a build
+    taking it and another removing it only one has it, and neither works in a folder the
+    other is in. A folder that has the name but not the marker is left alone; so is one not
+    named in ``only``, if given."""
+    try:
+        entries = sorted(os.scandir(build), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        folder = Path(entry.path)
+        if only is not None and entry.name not in only:
+            continue
+        if entry.name.startswith(OLD) and entry.is_dir(follow_symlinks=False) and _marked(folder):
+            mine = claim(folder)
+            try:
+                folder.rename(mine)
+            except OSError:  # another build had it first, or it is on another file system
+                continue
+            yield mine
+
+
+def _gone(folder: Path) -> Path:
+    return folder.with_name(GONE + folder.name.removeprefix(OLD))
+
+
+def remove_set_aside(build: Path, only: Collection[str] | None = None) -> None:
+    """Remove the sites that builds set aside in ``build`` (``only``: those of these names):
+    each is of no use once it is there, whichever process put it there; and those a removal
+    that was stopped had claimed."""
+    for folder in _claimed(build, _gone, only):
+        scratch_folders.remove(folder)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(build):
+            if entry.name.startswith(GONE) and entry.is_dir(follow_symlinks=False) and _marked(Path(entry.path)):
                 scratch_folders.remove(Path(entry.path))
 
 
 def take_set_aside(build: Path, into: Path) -> bool:
     """Move a site that a build set aside in ``build`` to ``into`` (an empty folder), and
-    remove what held it; whether one was taken (another build may take it first)."""
-    try:
-        entries = sorted(os.scandir(build), key=lambda entry: entry.name)
-    except OSError:
-        return False
-    for entry in entries:
-        if not (entry.name.startswith(OLD) and entry.is_dir(follow_symlinks=False)):
-            continue
-        marker, old = Path(entry.path) / MARKER, Path(entry.path) / "old"
-        if not marker.is_file() or marker.is_symlink() or not old.is_dir() or old.is_symlink():
-            continue  # only a folder the builder marked, holding a folder
+    remove what held it; whether one was taken (another build may take or remove it first)."""
+    for mine in _claimed(build, lambda folder: into.with_name(TAKEN)):
+        old = mine / "old"
         try:
-            old.rename(into)
+            if old.is_dir() and not old.is_symlink():
+                old.rename(into)
+                return True
         except OSError:
-            continue
-        scratch_folders.remove(Path(entry.path))
-        return True
+            pass
+        finally:
+            scratch_folders.remove(mine)  # its marker; or all of it, if it could not be used
     return False
 
 
@@ -219,11 +251,11 @@ def _main(argv: list[str]) -> int:
         if len(argv) == 5 and take_set_aside(Path(argv[4]), into):
             return 0 if site_state.sync(last, into, lambda: os.getppid() != parent) else 1
         return 0 if site_state.clone(last, into, lambda: os.getppid() != parent) else 1
-    if argv[:1] == ["remove"] and len(argv) == 2:
-        remove_set_aside(Path(argv[1]))
+    if argv[:1] == ["remove"] and len(argv) >= 2:
+        remove_set_aside(Path(argv[1]), argv[2:] or None)
         return 0
     print(
-        "usage: python -m builder.engines.site_folder (clone LAST INTO PARENT-PID [BUILD] | remove BUILD)",
+        "usage: python -m builder.engines.site_folder (clone LAST INTO PARENT-PID [BUILD] | remove BUILD [NAME...])",
         file=sys.stderr,
     )
     return 2
