@@ -478,10 +478,13 @@ def test_an_engine_left_waiting_stops_and_writes_nothing(shipped: Path, tmp_path
     site = tmp_path / "site"
     pending = MkDocs("mkdocs").start(shipped, shipped / "mkdocs.yml", site, False, None, shipped / "site")
     with pending:
-        for line in pending.started.process.stdout or ():
+        process = pending.started.process
+        for line in process.stdout or ():
             if EARLY in line:
                 break
-    assert pending.started.process.returncode is not None
+        assert process.stdin is not None
+        process.stdin.close()  # no order: it ends by itself, and well
+        assert process.wait(timeout=60) == 0
     assert not site.exists()
     assert (_tree(shipped / "site"), (shipped / STATE_FILE).read_bytes()) == before
 

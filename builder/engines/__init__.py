@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -138,6 +139,10 @@ class Started:
                 stderr=subprocess.STDOUT,
                 text=True,
                 errors="replace",
+                # A group of its own, with the workers it forks: stopped, they stop together
+                # (close), not one writing on into a folder the build is removing. Ctrl-C
+                # reaches the build, which stops them the same way.
+                process_group=0 if os.name == "posix" else None,
             )
         except FileNotFoundError as exc:
             raise EngineFailed(f"{name} is not installed: pip install {name}") from exc
@@ -167,14 +172,22 @@ class Started:
         return BuildResult(process.returncode == 0, warnings, output)
 
     def close(self) -> None:
-        """Stop it if it still runs (the run that started it failed before its docs were ready)."""
+        """Stop it if it still runs (the run that started it failed), and every process it started."""
         if self.process.poll() is None:
-            self.process.kill()
+            self._stop()
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+
+    def _stop(self) -> None:
+        if os.name != "posix":  # pragma: no cover - the engine's workers are forked on POSIX only
+            self.process.kill()
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # a killed process writes nothing more
+        self.process.wait()
 
     def __enter__(self) -> Started:
         return self

@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import posixpath
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -450,8 +451,8 @@ class SiteBuild:
                 self._structure()
             if _docs_files(self.config.docs_dir) == before:
                 self.structure = (before, logged)
+            self.log.info(EARLY)
         self.early_done = True
-        self.log.info(EARLY)
 
     def _run(self, last: Path | None, cloned: bool) -> None:
         self.start = time.monotonic()  # what was done before the docs were ready is not counted
@@ -710,6 +711,20 @@ def _collecting() -> Iterator[None]:
 def _worker_start() -> None:
     gc.freeze()  # what it inherited is never freed: the collector need not walk (and so copy) it
     gc.enable()  # the build that forked it paused its collector; rendering makes cycles
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """End when the process that started this one ends, killed or not (Linux): a build
+    stopped by a signal runs no cleanup, and this one must not write on into a scratch
+    folder the next build removes, nor keep a state for a site never swapped in."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(1)
 
 
 def _render_chunk(index: int) -> list[Rendered | tuple[str, list[Logged]]]:
@@ -747,6 +762,8 @@ def main(argv: list[str] | None = None) -> int:
         help="do what needs no docs, then wait for a line on stdin: 'go', 'go cloned' (as --cloned), or none (stop)",
     )
     args = parser.parse_args(argv)
+    if args.wait:
+        _die_with_parent()
     engine = MkDocs(args.engine)
     log = engine._log()
     log.propagate = False
