@@ -26,7 +26,7 @@ from hypothesis.stateful import initialize
 from test_incremental import SETTINGS, Edits, _inputs, _synthetic
 
 from builder.cli import main
-from builder.engines import site_folder, site_state
+from builder.engines import Started, site_folder, site_state
 from builder.engines.mkdocs import EARLY, MkDocs
 from builder.engines.site_state import STATE_FILE
 from builder.errors import ValidationFailed
@@ -517,3 +517,35 @@ def test_a_nav_page_titled_by_its_heading_is_read_whole(shipped: Path, tmp_path:
     shown = (shipped / "site/leaders/index.html").read_text(encoding="utf-8")
     assert "About this site" in shown and "*this*" not in shown
     _same_as_mkdocs(shipped, tmp_path)
+
+
+def _running(pid: int) -> bool:
+    """Whether the process lives and has not ended (a zombie has ended, whoever reaps it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def test_stopping_an_engine_stops_the_processes_it_started(tmp_path: Path) -> None:
+    """The engine forks workers; a build that stops it (after a failure, or Ctrl-C) must not
+    leave them writing into the folder it then removes."""
+    child = (
+        "import os, sys, time\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    time.sleep(120)\n"
+        "    os._exit(0)\n"
+        "print(pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    started = Started("engine", [sys.executable, "-c", child], tmp_path, lambda line: False, wait=True)
+    with started:
+        assert started.process.stdout is not None
+        worker = int(started.process.stdout.readline())
+        assert _running(worker)
+    deadline = time.monotonic() + 10
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(worker)
