@@ -84,9 +84,10 @@ class Engine(Protocol):
         last: Path | None = None,
     ) -> Pending:
         """:meth:`build`, started before build/docs is ready: the engine may do meanwhile
-        what needs no docs (start, read its configuration and its state); the returned
-        object's ``build(cloned, echo)`` lets it go on, and leaving its ``with`` without that
-        stops it."""
+        what needs no docs (start, read its configuration and its state). The returned
+        object's ``go(cloned)`` lets it go on once the docs are whole, ``build(cloned, echo)``
+        (which goes on if not told yet) reports how the build went, and leaving its ``with``
+        stops it and whatever it started, if it still runs."""
         ...
 
     def serve(self, config_file: Path, dev_addr: str, started: Callable[[Publish], None], dirty: bool = False) -> None:
