@@ -286,3 +286,34 @@ def test_a_spoiled_part_is_one_line_and_written_again(small: Path, run, change) 
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     again = run("generate", "--root", small)  # the full run wrote it whole again
     assert again.code == 0 and again.err == "", again.err
+
+
+def test_a_run_after_one_edit_rewrites_only_the_parts_that_changed(
+    small: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("generate", "--root", small).code == 0
+    dumped = []
+    real = state._dumped
+    monkeypatch.setattr(state, "_dumped", lambda part: dumped.append(part) or real(part))
+    folder = small / "build" / state.PARTS
+    before = {p.name: (p.stat().st_ino, p.read_bytes()) for p in folder.iterdir()}
+    edited = "content/meetings/2020-03-03-riverton-talks.yaml"
+    path = small / edited
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1), encoding="utf-8")
+    assert run("generate", "--root", small).code == 0
+    after = {p.name: (p.stat().st_ino, p.read_bytes()) for p in folder.iterdir()}
+    assert after.keys() == before.keys()
+    rewritten = {name for name in after if after[name][0] != before[name][0]}
+    changed = {name for name in after if after[name][1] != before[name][1]}
+    # every part whose content changed is written, and no other
+    assert rewritten == changed
+    assert f"records-{state._slice(edited, state.RECORD_PARTS):03d}.json" in changed
+    assert 0 < len(changed) < 10
+    assert len(dumped) == len(changed)  # the others were not even turned into JSON: their values are as read
+    # what it left is whole for a process that never saw it: no full run, the edit shown
+    state._CHECKED.clear()
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.code == 0 and result.err == "", result.err
+    page = (small / "build" / "docs" / "meetings" / "2020-03-03-riverton-talks.md").read_text(encoding="utf-8")
+    assert "Retitled" in page
