@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 from pydantic import BaseModel
 
 from builder.errors import TrackingError
-from builder.incremental.output import Output, WriteReport
+from builder.incremental.output import Output, Put, WriteReport
 from builder.incremental.state import Cell as CellData
 from builder.incremental.state import PageReads, forget
 from builder.incremental.workers import Progress
@@ -155,10 +155,11 @@ class Digests:
 
 @dataclasses.dataclass
 class Plan:
-    """Which jobs to run; what the others read, to keep."""
+    """Which jobs to run; what the others read, to keep, and their files as they were written."""
 
     run: list[int]
     kept: dict[int, Sequence[int]]  # job -> the cells it read, as numbers in the table of cells
+    puts: list[Put]  # the kept jobs' files
 
 
 def changed_cells(
@@ -180,17 +181,19 @@ def plan(
     jobs: Sequence[tuple[tuple[str, ...], object]],
     before: Mapping[tuple[str, ...], Sequence[int]],
     changed: set[int],
-    as_written: Callable[[str], object],
+    as_written: Callable[[str], Put | None],
 ) -> Plan:
     """Jobs whose cells changed, new jobs, and jobs whose files are not as they were written."""
-    run, kept = [], {}
+    run, kept, puts = [], {}, []
     for i, (paths, _) in enumerate(jobs):
         read = before.get(paths)
-        if read is None or not changed.isdisjoint(read) or not all(as_written(path) for path in paths):
-            run.append(i)
+        found = None if read is None or not changed.isdisjoint(read) else [as_written(path) for path in paths]
+        if found is not None and all(found):
+            kept[i] = cast(Sequence[int], read)
+            puts += cast(list[Put], found)
         else:
-            kept[i] = read
-    return Plan(run, kept)
+            run.append(i)
+    return Plan(run, kept, puts)
 
 
 def table_of(
@@ -270,7 +273,7 @@ def render(
     others = [i for i in chosen.run if jobs[i][0] not in EXPORTS]
     puts, made = run_jobs([jobs[i] for i in local + others], output, workers, progress, here=len(local))
     made = made[len(local) :]
-    puts += [put for i in chosen.kept for path in jobs[i][0] for put in [output.as_written(path)] if put]
+    puts += chosen.puts
     run = sorted({*local, *chosen.run})
     report = output.finish(puts)
     if ready is not None:
