@@ -22,6 +22,7 @@ from builder.engines.site_folder import (
     built_from,
     cloning,
     note_built,
+    own_site,
     removing,
     scratch,
     set_aside,
@@ -30,7 +31,7 @@ from builder.engines.site_folder import (
 )
 from builder.errors import ChangedDuringRun, EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
 from builder.incremental import state
-from builder.incremental.output import Output, WriteReport
+from builder.incremental.output import Output, WriteReport, own_output
 from builder.incremental.rerender import UPDATED, render
 from builder.incremental.state import record_kind
 from builder.incremental.workers import Progress
@@ -416,6 +417,8 @@ def build(
     unless ``clean``, the engine may build upon the last site, rendering only what changed.
     """
     adapter = engines.engine(engine)
+    own_output(project.docs)  # before anything is made in build/
+    own_site(project.site_dir)
     swept = sweep(project.root)
     last = None if clean or not project.site_dir.is_dir() else project.site_dir
     # While generate runs on one core, a child of its own copies the last site as links for

@@ -24,7 +24,7 @@ import pytest
 from test_errors import ALPHA, RIVERTON, _apply
 
 from builder.incremental import output as write
-from builder.incremental import scratch
+from builder.incremental import own_files, scratch
 from builder.incremental.state import fingerprint
 from builder.pipeline import Project, check
 from builder.render import exports, search_index
@@ -518,10 +518,22 @@ class _DiskFills:
 
     def __call__(self, path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         if "w" in mode:
-            if self.room <= 0:
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            self.room -= 1
+            self._take()
         return open(path, mode, *args, **kwargs)
+
+    def create_new(self, path: Path) -> Any:
+        """builder.incremental.output's ``create_new`` (its temporary files), likewise."""
+        self._take()
+        return own_files.create_new(path)
+
+    def _take(self) -> None:
+        if self.room <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.room -= 1
+
+    def fill(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(write, "open", self, raising=False)
+        monkeypatch.setattr(write, "create_new", self.create_new)
 
 
 def _disk_full_line(where: Path, root: Path, written: int, total: int) -> str:
@@ -540,7 +552,7 @@ def test_disk_full_is_one_line_and_the_next_run_finishes(small: Path, run, monke
     assert run("generate", "--root", small).code == 0
     expected = _files(small / "build/docs")
     shutil.rmtree(small / "build")
-    monkeypatch.setattr(write, "open", _DiskFills(room=1 + 12), raising=False)  # the manifest, then 12 pages
+    _DiskFills(room=1 + 12).fill(monkeypatch)  # the manifest, then 12 pages
     result = run("generate", "--root", small, "--jobs", "1")
     assert result.code == 1
     (line,) = result.err.splitlines()
@@ -554,7 +566,7 @@ def test_disk_full_is_one_line_and_the_next_run_finishes(small: Path, run, monke
 
 
 def test_disk_full_in_the_manifest_before_any_page(small: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(write, "open", _DiskFills(room=0), raising=False)
+    _DiskFills(room=0).fill(monkeypatch)
     result = run("generate", "--root", small)
     assert result.code == 1
     assert result.err == f"error: {small / 'build/docs'}: disk full (No space left on device); nothing was written\n"
@@ -575,6 +587,7 @@ exports.search_job = lambda *args: ((), dict)
 # Room for the manifest, the exports (made in this process) and 3 more; each worker (a copy
 # of this process made before the exports are written) has room for all but the manifest.
 disk = write.open = _DiskFills(room=1 + _exported() + 3)
+write.create_new = disk.create_new
 code = main(["generate", "--root", sys.argv[1], "--jobs", "2"])
 print(code, disk.room)
 """

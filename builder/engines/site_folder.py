@@ -31,8 +31,10 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.errors import WriteRefused
 from builder.incremental import scratch as scratch_folders
-from builder.incremental.output import MANIFEST_AT_MOST, read_manifest, read_own, write_whole
+from builder.incremental.output import MANIFEST_AT_MOST, read_manifest, write_whole
+from builder.incremental.own_files import read_own
 
 PREFIX = ".summitry-site-"
 OLD = ".summitry-old-site-"
@@ -65,10 +67,17 @@ def scratch(root: Path) -> Iterator[Path]:
 
 
 def swap(new: Path, target: Path) -> None:
-    """Put the rendered site in place; the previous one moves into the scratch folder, to go with it."""
-    if target.exists():
+    """Put the rendered site in place; the previous one moves into the scratch folder, to go
+    with it (a link in its place too, even one to nothing: what it points to is left alone)."""
+    if os.path.lexists(target):
         target.rename(new.parent / "old")
     new.rename(target)
+
+
+def own_site(target: Path) -> None:
+    """Refuse to build where a file is that is no site: the build would remove it."""
+    if os.path.lexists(target) and not target.is_symlink() and not target.is_dir():
+        raise WriteRefused(f"{target} is a file where summitry puts the site folder; move it away and build again")
 
 
 class Helper:
@@ -219,7 +228,7 @@ def built_from(docs: Path, site: Path) -> dict[str, str] | None:
         return None
     try:
         pages = json.loads(read_own(_note(docs), MANIFEST_AT_MOST).decode("utf-8"))["pages"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, RecursionError, KeyError, TypeError):
         return None
     return pages if isinstance(pages, dict) else None
 

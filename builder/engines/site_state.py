@@ -28,7 +28,9 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import secrets
 import shutil
+import stat
 import sys
 import time
 import zlib
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.errors import SummitryError
-from builder.incremental.output import read_own
+from builder.incremental.own_files import create_new, read_own
 from builder.incremental.state import STATE_AT_MOST, own_folder, same_digest, sign, signed_here, still_holds
 
 STATE_VERSION = 2
@@ -45,7 +47,7 @@ STATE_FILE = "build/.summitry-engine.json"
 PAGE_PARTS = 128
 ENGINES = Path(__file__).resolve().parent  # the adapters' code is part of the key
 
-Stamps = dict[str, list[int]]  # a site's file (relative, '/'-separated) -> [size, modification time in ns]
+Stamps = dict[str, list[int]]  # a site's file (relative, "/"-separated) -> [size, modification time (ns), inode, type]
 
 
 class NoState(SummitryError):
@@ -66,7 +68,10 @@ def key(engine: str, config: str) -> str:
 
 
 def stamps(folder: Path) -> Stamps:
-    """Every file under ``folder`` with its size and modification time (links not followed)."""
+    """Every file under ``folder`` with its size, modification time, inode and type (links
+    not followed). Not its change time: a copy of the site made of hard links changes that.
+    A file swapped for another, or for a link, with its times set back, is seen by its inode
+    or its type."""
     found: Stamps = {}
     stack = [(str(folder), "")]
     while stack:
@@ -76,7 +81,7 @@ def stamps(folder: Path) -> Stamps:
                 stack.append((entry.path, prefix + entry.name + "/"))
             else:
                 info = entry.stat(follow_symlinks=False)
-                found[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
+                found[prefix + entry.name] = [info.st_size, info.st_mtime_ns, info.st_ino, stat.S_IFMT(info.st_mode)]
     return found
 
 
@@ -124,7 +129,7 @@ def read(path: Path, engine: str) -> dict[str, Any]:
         raise NoState("the state of the last build was not written by summitry on this machine for this user")
     try:
         state = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise NoState("the state of the last build is not JSON") from None
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION or state.get("engine") != engine:
         raise NoState("the state is of another format or engine")
@@ -185,7 +190,7 @@ def _joined(folder: Path, parts: dict[str, Any]) -> dict[str, Any]:
             raise NoState(f"the state's file {name}.json was not written by summitry on this machine for this user")
         try:
             part = json.loads(payload)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise NoState(f"the state's file {name}.json is not JSON") from None
         if not isinstance(part, dict) or any(part_of(uri) != name for uri in part):
             raise NoState(f"the state's file {name}.json is not as written")
@@ -195,9 +200,11 @@ def _joined(folder: Path, parts: dict[str, Any]) -> dict[str, Any]:
 
 def _written(path: Path, text: str) -> None:
     """Write ``text`` whole: a reader sees the old file or the new one."""
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    # a name no one can foresee, made anew (build/ can hold a link planted under a name foreseen)
+    tmp = path.with_name(f".tmp-{os.getpid()}-{secrets.token_hex(8)}-{path.name}")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        with create_new(tmp) as handle:
+            handle.write(text.encode("utf-8"))
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -5,8 +5,12 @@ modification time and digest it had when written. A file in the output that the 
 does not list is someone else's: the builder refuses to overwrite or remove it and stops
 before writing anything.
 
-A page whose digest, size and modification time are as recorded is left alone without
-being read (as make and git do); any other existing page is read and compared. A changed
+A page whose digest, size, modification and change time are as recorded is left alone
+without being read (as make and git do); any other existing page is read and compared. The
+change time is set by the system on every write and no tool sets it back (``touch -d``
+restores the modification time only), so a page edited in place is always seen. Only a
+regular file is ever left alone: a link or a pipe where a page goes is replaced, and a link
+where a folder of pages goes is removed before a page is put through it. A changed
 page is written to a temporary file and renamed into place, so a reader never sees half
 of it; the temporary file is in a scratch folder of the run's own in build/ (see
 :mod:`builder.incremental.scratch`), never in the output. A new page is written in place:
@@ -33,11 +37,12 @@ from typing import Any
 
 from builder.errors import WriteFailed, WriteRefused
 from builder.incremental import scratch
+from builder.incremental.own_files import create_new, read_own
 
 MANIFEST = ".summitry-manifest.json"
 MANIFEST_VERSION = 2
 
-Stamp = tuple[int, int, str]  # size, modification time (ns), digest
+Stamp = tuple[int, int, str, int]  # size, modification time (ns), digest, change time (ns)
 
 
 @dataclass(frozen=True)
@@ -66,42 +71,20 @@ def _manifest_path(out: Path) -> Path:
 
 
 MANIFEST_AT_MOST = 1024 * 1024 * 1024
-HEAD_ONLY = 512  # bytes enough for the first line of a state file
-
-
-def read_own(path: Path, limit: int, head: bool = False) -> bytes:
-    """The bytes of a file the builder keeps in build/ (its first :data:`HEAD_ONLY` with
-    ``head``), read only if it is a regular file of at most ``limit`` bytes and not a link:
-    a link to /dev/zero or a named pipe, carried into build/ by a pull request, would
-    otherwise be read for ever. OSError if it is not such a file."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        if info.st_size > limit:
-            raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(HEAD_ONLY if head else limit + 1)
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
-    return data
 
 
 def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any]]:
     """What the builder wrote last time (path -> stamp, None if not known), and what else it noted."""
     path = _manifest_path(out)
-    if not path.exists():
-        return {}, {}
     try:
+        if not os.path.lexists(path):
+            return {}, {}
         data = json.loads(read_own(path, MANIFEST_AT_MOST).decode("utf-8"))
         files = data.pop("files", [])
         if isinstance(files, list):  # the first manifest format: paths only
             return dict.fromkeys(map(str, files)), {}
         return {str(rel): (tuple(stamp) if stamp else None) for rel, stamp in files.items()}, data
-    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, OSError) as exc:
+    except (ValueError, RecursionError, AttributeError, TypeError, OSError) as exc:
         raise WriteRefused(
             f"{path}: unreadable manifest ({exc}); delete {out} and the manifest to start afresh"
         ) from exc
@@ -129,7 +112,7 @@ def write_whole(path: Path, data: bytes, folder: Path) -> None:
     # the process's id: pages are put from several processes (builder.incremental.workers)
     tmp = folder / f"{os.getpid()}-{path.name}"
     try:
-        with open(tmp, "wb") as handle:
+        with create_new(tmp) as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
@@ -149,7 +132,14 @@ def _discard(folder: Path, owner: int) -> None:
 
 def existing_files(out: Path) -> set[str]:
     """Every file (or link) under ``out``, as a path relative to it."""
+    return existing(out)[0]
+
+
+def existing(out: Path) -> tuple[set[str], set[str]]:
+    """Every file (or link, or anything not a folder) under ``out``, and every folder, as
+    paths relative to it. A link to a folder is not a folder: it is not followed."""
     found: set[str] = set()
+    folders: set[str] = set()
     stack = [(out, "")]
     while stack:
         folder, prefix = stack.pop()
@@ -159,10 +149,38 @@ def existing_files(out: Path) -> set[str]:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
+                folders.add(prefix + entry.name)
                 stack.append((Path(entry.path), prefix + entry.name + "/"))
             else:
                 found.add(prefix + entry.name)
-    return found
+    return found, folders
+
+
+def own_output(out: Path) -> None:
+    """Refuse an output folder, or the build folder around it, that is a link or no folder:
+    git carries links, and a pull request could point build/ anywhere the run may write."""
+    for folder in (out.parent, out):
+        if folder.is_symlink():
+            raise WriteRefused(
+                f"{folder} is a link; summitry writes only into a folder of its own, never through a "
+                "link. Remove the link (not what it points to); the folder is made again"
+            )
+        if folder.exists() and not folder.is_dir():
+            raise WriteRefused(f"{folder} is a file where summitry keeps a folder; move it away and run again")
+
+
+def _regular(info: os.stat_result, stamp: Stamp | None) -> bool:
+    """Whether a file whose status is ``info`` is a regular file as the stamp records it."""
+    return (
+        stamp is not None
+        and len(stamp) == 4
+        and stat.S_ISREG(info.st_mode)
+        and (info.st_size, info.st_mtime_ns, info.st_ctime_ns) == (stamp[0], stamp[1], stamp[3])
+    )
+
+
+def _stamp(info: os.stat_result, made: str) -> Stamp:
+    return (info.st_size, info.st_mtime_ns, made, info.st_ctime_ns)
 
 
 class Output:
@@ -171,8 +189,12 @@ class Output:
     def __init__(self, out: Path) -> None:
         self.out = out
         self._root = str(out)
+        own_output(out)
         self.known, self.notes = read_manifest(out)
-        self.present = existing_files(out)
+        try:
+            self.present, self.present_folders = existing(out)
+        except OSError as exc:
+            raise WriteRefused(f"{exc.filename or out}: cannot be read ({exc.strerror or exc})") from exc
         self._folders: set[Path] = set()
         self._scratch: Path | None = None
         scratch.sweep(out.parent)  # what runs that were stopped left
@@ -187,10 +209,10 @@ class Output:
             return False
         for rel, stamp in self.known.items():
             try:
-                info = os.stat(self.out / rel)
+                info = os.lstat(self.out / rel)
             except OSError:
                 return False
-            if stamp is None or (info.st_size, info.st_mtime_ns) != stamp[:2]:
+            if not _regular(info, stamp):
                 return False
         return True
 
@@ -200,10 +222,10 @@ class Output:
         if stamp is None or rel not in self.present:
             return None
         try:
-            info = os.stat(os.path.join(self._root, rel))
+            info = os.lstat(os.path.join(self._root, rel))
         except OSError:
             return None
-        return Put(rel, stamp, False) if (info.st_size, info.st_mtime_ns) == stamp[:2] else None
+        return Put(rel, stamp, False) if _regular(info, stamp) else None
 
     def refuse_foreign(self) -> None:
         foreign = sorted(self.present - self.known.keys())
@@ -217,6 +239,7 @@ class Output:
     def begin(self, planned: set[str]) -> None:
         """Record every file this run may write before writing any, so a run cut short is known."""
         self.refuse_foreign()
+        self._clear_the_way(planned)
         try:
             # made before any worker is forked: every process of the run writes into it
             self._scratch = scratch.make(self.out.parent, scratch.WRITES)
@@ -227,6 +250,26 @@ class Output:
             save_manifest(self.out, {**dict.fromkeys(planned), **self.known}, self._scratch)
         except OSError as exc:
             raise write_failed(self.out, None, exc, None, len(planned)) from exc
+
+    def _clear_the_way(self, planned: set[str]) -> None:
+        """Remove what of ours stands where a folder of pages goes (a file, or a link, which
+        would send the pages wherever it points); refuse a folder where a page goes."""
+        blocked = sorted(rel for rel in planned if rel in self.present_folders)
+        if blocked:
+            raise WriteRefused(
+                f"{self.out / blocked[0]} is a folder where summitry writes a page; it never removes a "
+                "folder it did not make: move it away and run again"
+            )
+        folders = {rel.rpartition("/")[0] for rel in planned} - {""}
+        needed = {
+            "/".join(parts[:i]) for parts in map(lambda f: f.split("/"), folders) for i in range(1, len(parts) + 1)
+        }
+        for rel in sorted(needed & self.present):  # ours: refuse_foreign let it be
+            try:
+                os.unlink(self.out / rel)
+            except OSError as exc:
+                raise write_failed(self.out, rel, exc, None, len(planned)) from exc
+            self.present.discard(rel)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Path]:
@@ -250,9 +293,12 @@ class Output:
         new = digest(data)
         if rel in self.present:
             stamp = self.known.get(rel)
-            st = path.stat()
-            if stamp == (st.st_size, st.st_mtime_ns, new) or (st.st_size == len(data) and path.read_bytes() == data):
-                return Put(rel, (st.st_size, st.st_mtime_ns, new), False)
+            st = path.lstat()
+            if stat.S_ISREG(st.st_mode) and (
+                (_regular(st, stamp) and stamp is not None and stamp[2] == new)
+                or (st.st_size == len(data) and path.read_bytes() == data)
+            ):
+                return Put(rel, _stamp(st, new), False)
             write_whole(path, data, self._folder())
         else:
             if path.parent not in self._folders:
@@ -260,8 +306,8 @@ class Output:
                 self._folders.add(path.parent)
             with open(path, "wb") as handle:
                 handle.write(data)
-        st = path.stat()
-        return Put(rel, (st.st_size, st.st_mtime_ns, new), True)
+        st = path.lstat()
+        return Put(rel, _stamp(st, new), True)
 
     def finish(self, puts: list[Put], extra: dict[str, Any] | None = None) -> WriteReport:
         """Remove our files that no page produced any more, and save the manifest."""

@@ -24,6 +24,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from builder.incremental.own_files import read_own
+
 MARKER = ".summitry-build"
 WRITES = ".summitry-tmp-"
 """The prefix of the scratch folders that hold files being written (in build/)."""
@@ -68,9 +70,9 @@ def _gone(pid: int) -> bool:
 
 def _owner_gone(marker: Path) -> bool:
     try:
-        pid_text, host = marker.read_text(encoding="utf-8").split()
+        pid_text, host = read_own(marker, 1024).decode("utf-8").split()
         pid = int(pid_text)
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # UnicodeDecodeError too
         return False
     # another machine's process (a shared folder): there is no telling
     return host == socket.gethostname() and _gone(pid)

@@ -53,7 +53,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from builder.errors import Problem, StateUnusable
-from builder.incremental.output import MANIFEST, read_own
+from builder.incremental.output import MANIFEST
+from builder.incremental.own_files import create_new, read_own
 from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
 from builder.records.kinds import KINDS
 from builder.records.models import Citation
@@ -343,7 +344,7 @@ def _key(create: bool) -> bytes | None:
     path = _key_folder() / "state-key"
     damaged = False
     try:
-        key = path.read_bytes()
+        key = read_own(path, 64)  # a regular file, not a link (to /dev/zero, or a pipe: read for ever)
         if len(key) == 32:
             return key
         damaged = True  # states signed with the old key are foreign from now on: full runs, once
@@ -368,7 +369,7 @@ def _key(create: bool) -> bytes | None:
             pass
         finally:
             tmp.unlink(missing_ok=True)
-        key = path.read_bytes()
+        key = read_own(path, 64)
         return key if len(key) == 32 else None
     except OSError:
         return None
@@ -419,7 +420,7 @@ def _read_signed(path: Path) -> tuple[bytes | None, str, str]:
     try:
         meta = json.loads(header)
         magic, version, mac = meta["format"], meta["version"], meta["mac"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, RecursionError, KeyError, TypeError):
         return None, f"{path.name} is not a summitry state", ""
     if magic != MAGIC:
         return None, f"{path.name} is not a summitry state", ""
@@ -563,7 +564,7 @@ def _header_mac(path: Path) -> str | None:
     """The keyed digest a state file's first line gives, unchecked; None if there is none."""
     try:
         mac = json.loads(read_own(path, STATE_AT_MOST, head=True).partition(b"\n")[0])["mac"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, RecursionError, KeyError, TypeError):
         return None
     return mac if isinstance(mac, str) else None
 
@@ -604,9 +605,10 @@ class Saved:
 def _write(path: Path, key: bytes, payload: bytes, mac: str | None = None) -> None:
     mac = _mac(key, payload) if mac is None else mac
     header = json.dumps({"format": MAGIC, "version": STATE_VERSION, "mac": mac}).encode()
-    tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}")
+    # a name no one can foresee, made anew (build/ can hold a link planted under a name foreseen)
+    tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(8)}-{path.name}")
     try:
-        with open(tmp, "wb") as handle:
+        with create_new(tmp) as handle:
             handle.write(header + b"\n" + payload)
         os.replace(tmp, path)
     except BaseException:
@@ -670,6 +672,8 @@ def forget(out: Path) -> None:
     """No state: the next run is a full one (a run that failed may have written half of it)."""
     try:
         (out.parent / HEAD).unlink(missing_ok=True)
+    except IsADirectoryError:  # not a state, then: no run reads it as one
+        pass
     except OSError as exc:
         raise StateUnusable(f"{out.parent / HEAD}: cannot remove the last run's state ({exc.strerror or exc})") from exc
 

@@ -1,0 +1,45 @@
+"""Files the builder keeps in build/, read and made without trusting what is there.
+
+build/ can come from elsewhere: a pull request (``git add -f``), an archive opened with
+``--root``, the publishing job's cache. A file there is read only if it is a regular file of
+a bounded size, never through a link, and a file is made only where nothing is, so that a
+link planted under a name the builder will use sends nothing elsewhere.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+HEAD_ONLY = 512  # bytes enough for the first line of a state file
+
+
+def read_own(path: Path, limit: int, head: bool = False) -> bytes:
+    """The bytes of a file the builder keeps in build/ (its first :data:`HEAD_ONLY` with
+    ``head``), read only if it is a regular file of at most ``limit`` bytes and not a link:
+    a link to /dev/zero or a named pipe, carried into build/ by a pull request, would
+    otherwise be read for ever. OSError if it is not such a file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(HEAD_ONLY if head else limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+    return data
+
+
+def create_new(path: Path) -> BinaryIO:
+    """A file made at ``path`` for writing, never one that is there: a link planted in build/
+    under the name of a temporary file would otherwise send the write wherever it points."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    return os.fdopen(fd, "wb")

@@ -1,0 +1,300 @@
+"""What a hostile or unlucky build/ or site/ holds between runs: never written through, never
+read for ever, never a traceback, and the output is what a run from nothing makes.
+
+build/ can reach a machine in a pull request (git carries links), an archive opened with
+``--root`` or the publishing job's cache; each case here was found by spoiling it by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder.engines import site_state
+from builder.incremental import state
+from builder.incremental.output import MANIFEST
+
+MEETING = "content/meetings/2020-03-03-riverton-talks.yaml"
+DEEP = "[" * 100_000 + "]" * 100_000  # JSON nested past Python's recursion limit
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    return cache
+
+
+def _edit(small: Path) -> None:
+    path = small / MEETING
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _from_nothing(small: Path, run, tmp_path: Path, command: str = "generate") -> Path:
+    """The same knowledge base built from nothing, elsewhere: what a spoiled run must equal."""
+    clean = tmp_path / "clean"
+    shutil.copytree(small, clean, ignore=shutil.ignore_patterns("build", "site"))
+    assert run(command, "--root", clean).code == 0
+    return clean
+
+
+def _manifest(small: Path) -> Path:
+    return small / "build" / MANIFEST
+
+
+def test_a_link_where_a_folder_of_pages_goes_is_not_written_through(small: Path, run, tmp_path: Path) -> None:
+    """A link claimed by a crafted list of written files: it is ours to remove, never to write through."""
+    assert run("generate", "--root", small).code == 0
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "index.md").write_text("precious", encoding="utf-8")
+    docs = small / "build" / "docs"
+    shutil.rmtree(docs / "leaders")
+    (docs / "leaders").symlink_to(victim)
+    listed = json.loads(_manifest(small).read_text(encoding="utf-8"))
+    listed["files"]["leaders"] = None
+    _manifest(small).write_text(json.dumps(listed), encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.code == 0, result.err
+    assert _files(victim) == {"index.md": b"precious"}
+    assert (docs / "leaders").is_dir() and not (docs / "leaders").is_symlink()
+    assert _files(docs) == _files(_from_nothing(small, run, tmp_path) / "build" / "docs")
+
+
+@pytest.mark.parametrize("where", ["build", "build/docs"])
+@pytest.mark.parametrize("command", ["generate", "build"])
+def test_a_link_in_place_of_the_output_folder_is_refused(
+    small: Path, run, tmp_path: Path, where: str, command: str
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (small / where).parent.mkdir(parents=True, exist_ok=True)
+    (small / where).symlink_to(elsewhere)
+    result = run(command, "--root", small)
+    assert result.code != 0
+    (line,) = result.err.splitlines()
+    assert line == (
+        f"error: {small / where} is a link; summitry writes only into a folder of its own, never through a "
+        "link. Remove the link (not what it points to); the folder is made again"
+    )
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_file_in_place_of_the_output_folder_is_one_line(small: Path, run) -> None:
+    (small / "build").mkdir()
+    (small / "build" / "docs").write_text("mine", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.code != 0 and "Traceback" not in result.err
+    assert result.err.splitlines() == [
+        f"error: {small / 'build' / 'docs'} is a file where summitry keeps a folder; move it away and run again"
+    ]
+    assert (small / "build" / "docs").read_text(encoding="utf-8") == "mine"
+
+
+def test_links_planted_under_the_names_of_temporary_files_send_nothing_elsewhere(
+    small: Path, run, tmp_path: Path
+) -> None:
+    """The names a run would use for its temporary files, as they could be foreseen (a
+    process's id is the next free number): links there must not be written through."""
+    assert run("build", "--root", small).code == 0
+    _edit(small)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    build = small / "build"
+    pids = range(os.getpid(), os.getpid() + 300)  # this process, and the engine's, started next
+    for pid in pids:
+        for name in (state.HEAD, state.BODY):
+            (build / f"{state.TEMP_PREFIX}{pid}-{name}").symlink_to(victim / f"{pid}-{name}")
+        (build / f".tmp-{pid}-.summitry-engine.json").symlink_to(victim / f"{pid}-engine")
+    for name in ("records-000.json", "pieces-000.json"):
+        (build / state.PARTS / f"{state.TEMP_PREFIX}{os.getpid()}-{name}").symlink_to(victim / name)
+    result = run("build", "--root", small)
+    assert result.code == 0, result.err
+    assert list(victim.iterdir()) == []
+    kept = [build / state.HEAD, build / state.BODY, build / ".summitry-engine.json"]
+    assert all(path.is_file() and not path.is_symlink() for path in kept)
+    again = run("generate", "--root", small)  # the state kept is whole
+    assert again.code == 0 and again.err == "", again.err
+
+
+_RUN = "import sys; from builder.cli import main; sys.exit(main())"
+
+
+@pytest.mark.parametrize("kind", ["a link to /dev/zero", "a named pipe"])
+def test_a_key_that_is_no_file_is_never_read(small: Path, own_key: Path, kind: str) -> None:
+    key = own_key / "summitry" / "state-key"
+    key.parent.mkdir(parents=True)
+    if kind == "a named pipe":
+        os.mkfifo(key)
+    else:
+        key.symlink_to("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, "generate", "--root", str(small)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # it used to read for ever (or until memory ran out)
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        f"the state is not kept: no key could be made in {own_key / 'summitry'}; every run will be a full one"
+    ]
+
+
+@pytest.mark.parametrize(
+    "listed",
+    ['{"version":2,"files":' + DEEP + "}", '{"version":2,"files":{"a.md":[1' + "1" * 5000 + ',2,"x",3]}}'],
+    ids=["nested deep", "a number of 5,000 digits"],
+)
+def test_a_list_of_written_files_past_what_json_reads_is_one_line(small: Path, run, listed: str) -> None:
+    assert run("generate", "--root", small).code == 0
+    _manifest(small).write_text(listed, encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.code != 0
+    (line,) = result.err.splitlines()
+    assert line.startswith(f"error: {_manifest(small)}: unreadable manifest (")
+
+
+def test_a_state_whose_first_line_is_nested_deep_is_a_full_run(small: Path, run, tmp_path: Path) -> None:
+    assert run("generate", "--root", small).code == 0
+    (small / "build" / state.HEAD).write_text(DEEP + "\n{}", encoding="utf-8")
+    _edit(small)
+    result = run("generate", "--root", small)
+    assert result.code == 0
+    assert result.err == f"full run: {state.HEAD} is not a summitry state\n"
+    assert _files(small / "build" / "docs") == _files(_from_nothing(small, run, tmp_path) / "build" / "docs")
+
+
+def test_a_state_part_whose_first_line_is_nested_deep_is_written_again(small: Path, run) -> None:
+    assert run("generate", "--root", small).code == 0
+    part = small / "build" / state.PARTS / "records-000.json"
+    part.write_text(DEEP + "\n{}", encoding="utf-8")
+    _edit(small)
+    result = run("generate", "--root", small)
+    assert result.code == 0 and result.err.startswith(f"full run: {state.PARTS}/records-000.json "), result.err
+    assert not part.read_text(encoding="utf-8").startswith("[")
+
+
+def test_an_engine_state_nested_deep_and_signed_here_is_a_full_build(small: Path, run, tmp_path: Path) -> None:
+    """Signed with this user's key (so read as far as its JSON): a full build, and the same site."""
+    assert run("build", "--root", small).code == 0
+    mac = state.sign(DEEP.encode())
+    assert mac is not None
+    (small / "build" / ".summitry-engine.json").write_text(f"{mac}\n{DEEP}", encoding="utf-8")
+    with pytest.raises(site_state.NoState, match="is not JSON"):
+        site_state.read(small / "build" / ".summitry-engine.json", "mkdocs")
+    (small / "build" / ".summitry-site.json").write_text(DEEP, encoding="utf-8")  # the note of what was built
+    _edit(small)
+    result = run("build", "--root", small)
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.out + result.err
+    assert _files(small / "site") == _files(_from_nothing(small, run, tmp_path, "build") / "site")
+
+
+def test_a_site_that_is_a_link_to_nothing_is_replaced(small: Path, run, tmp_path: Path) -> None:
+    (small / "site").symlink_to(tmp_path / "nowhere")
+    result = run("build", "--root", small)
+    assert result.code == 0, result.err
+    assert (small / "site").is_dir() and not (small / "site").is_symlink()
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_file_where_the_site_goes_is_left_and_named(small: Path, run) -> None:
+    (small / "site").write_text("mine", encoding="utf-8")
+    result = run("build", "--root", small)
+    assert result.code != 0
+    assert result.err.splitlines() == [
+        f"error: {small / 'site'} is a file where summitry puts the site folder; move it away and build again"
+    ]
+    assert (small / "site").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_folder_where_the_state_goes_is_a_full_run_not_an_error(small: Path, run) -> None:
+    assert run("generate", "--root", small).code == 0
+    head = small / "build" / state.HEAD
+    head.unlink()
+    head.mkdir()
+    _edit(small)
+    result = run("generate", "--root", small)
+    assert result.code == 0, result.err
+    assert head.is_dir()  # not ours to remove
+
+
+def test_a_link_to_nothing_where_a_page_goes_is_replaced(small: Path, run, tmp_path: Path) -> None:
+    assert run("generate", "--root", small).code == 0
+    page = small / "build" / "docs" / "index.md"
+    page.unlink()
+    page.symlink_to(tmp_path / "nowhere")
+    result = run("generate", "--root", small)
+    assert result.code == 0, result.err
+    assert page.is_file() and not page.is_symlink()
+    assert not (tmp_path / "nowhere").exists()
+    again = run("generate", "--root", small)  # and the run after is a quiet one
+    assert again.code == 0 and again.err == ""
+
+
+def test_a_folder_where_a_page_goes_is_left_and_named(small: Path, run) -> None:
+    assert run("generate", "--root", small).code == 0
+    page = small / "build" / "docs" / "index.md"
+    page.unlink()
+    (page / "mine").mkdir(parents=True)  # no file in it: a file would be refused as someone else's first
+    _edit(small)
+    result = run("generate", "--root", small)
+    assert result.code != 0
+    assert result.err.splitlines() == [
+        f"error: {page} is a folder where summitry writes a page; it never removes a folder it did not make: "
+        "move it away and run again"
+    ]
+    assert (page / "mine").is_dir()
+
+
+def _with_times_of(path: Path, info: os.stat_result) -> None:
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns), follow_symlinks=False)
+
+
+def test_a_page_edited_in_place_with_its_time_set_back_is_made_again(small: Path, run, tmp_path: Path) -> None:
+    assert run("generate", "--root", small).code == 0
+    page = small / "build" / "docs" / "index.md"
+    info = page.stat()
+    text = page.read_bytes()
+    page.write_bytes(text[:-8] + b"spoiled\n")  # the same size
+    _with_times_of(page, info)
+    assert page.stat().st_size == info.st_size and page.stat().st_mtime_ns == info.st_mtime_ns
+    assert run("generate", "--root", small).code == 0
+    assert page.read_bytes() == text
+
+
+def test_a_site_file_swapped_for_a_link_with_its_times_set_back_is_not_kept(small: Path, run, tmp_path: Path) -> None:
+    assert run("build", "--root", small).code == 0
+    _edit(small)
+    assert run("build", "--root", small).code == 0  # which sets aside the site it replaced, for the next
+    site = small / "site"
+    page = site / "data" / "sources.csv"  # which the edits leave as it is
+    assert 300 < page.stat().st_size < 3000
+    info = page.lstat()
+    # a link's size is the length of what it names: one as long as the file, to a copy of it
+    base, name = f"{tmp_path}/", "outside"
+    pad = info.st_size - len(base) - len(name)
+    outside = Path(base + "x" * (pad % 2) + name)
+    outside.write_bytes(page.read_bytes())
+    _with_times_of(outside, info)
+    target = base + "./" * (pad // 2) + "x" * (pad % 2) + name
+    page.unlink()
+    page.symlink_to(target)
+    _with_times_of(page, info)
+    assert page.lstat().st_size == info.st_size and page.lstat().st_mtime_ns == info.st_mtime_ns
+    _edit(small)  # "Edited Edited"
+    result = run("build", "--root", small)
+    assert result.code == 0, result.err
+    assert not page.is_symlink() and page.stat().st_ino != outside.stat().st_ino  # nor a hard link to it
+    assert _files(small / "site") == _files(_from_nothing(small, run, tmp_path, "build") / "site")
