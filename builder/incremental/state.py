@@ -663,7 +663,7 @@ def save(out: Path, head: Head, body: Body) -> str | None:
     except OSError as exc:
         forget(out)
         what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (exc.strerror or str(exc))
-        where = exc.filename or folder
+        where = exc.filename2 or exc.filename or folder  # a rename names what it could not replace second
         return f"the state is not kept ({where}: {what}); the pages are written, and the next run is a full one"
     return None
 
