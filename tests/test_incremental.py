@@ -26,7 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from builder.errors import Problem, ValidationFailed
 from builder.incremental import state
-from builder.incremental.output import WriteReport
+from builder.incremental.output import WriteReport, read_manifest
 from builder.incremental.rerender import Plain
 from builder.pipeline import Project, check, generate
 from builder.records.kinds import KINDS
@@ -94,6 +94,24 @@ def test_a_run_that_changes_nothing_renders_and_writes_nothing(shipped: Path) ->
     report = _run(shipped)
     assert report.rendered == () and report.written == ()
     assert [(p, p.stat().st_mtime_ns) for p in files] == stamps  # not even the state is saved
+
+
+def test_a_build_folder_restored_with_its_times_renders_nothing_again(shipped: Path, tmp_path: Path) -> None:
+    """A cache restore or a copy gives every page a new change time and inode, its bytes and
+    modification time as written: its pages are read and found as written, not made again,
+    and the next run finds them by their status alone."""
+    _run(shipped)
+    build, kept = shipped / "build", tmp_path / "kept"
+    shutil.copytree(build, kept, symlinks=True)
+    shutil.rmtree(build)
+    kept.rename(build)
+    report = _run(shipped)
+    assert [rel for rel in report.rendered if rel.endswith(".md")] == [] and report.written == ()
+    known, _ = read_manifest(build / "docs")
+    for rel, stamp in known.items():
+        assert stamp is not None and stamp[3] == (build / "docs" / rel).lstat().st_ctime_ns, rel
+    assert _run(shipped).rendered == ()  # as written, by status alone
+    assert _retitle_and_run(shipped).rendered  # and an edit is still seen
 
 
 def _retitle_and_run(root: Path) -> WriteReport:

@@ -157,6 +157,29 @@ def test_one_edit_renders_only_the_pages_whose_markdown_changed(shipped: Path, t
     _same_as_mkdocs(shipped, tmp_path)
 
 
+def _restored(folder: Path, tmp_path: Path) -> None:
+    """``folder`` as a cache restore or a copy leaves it: the same bytes and modification
+    times, in new files (new inodes and change times)."""
+    kept = tmp_path / f"kept-{folder.name}"
+    shutil.copytree(folder, kept, symlinks=True)
+    shutil.rmtree(folder)
+    kept.rename(folder)
+
+
+def test_a_build_and_site_folder_restored_with_their_times_are_built_upon(shipped: Path, tmp_path: Path) -> None:
+    """The publishing job restores build/ and site/ from its cache: new inodes, new change
+    times. One edit is still one edit's work, and the site is a clean build's."""
+    _build(shipped)
+    _restored(shipped / "build", tmp_path)
+    _restored(shipped / "site", tmp_path)
+    path = shipped / "content/meetings/2018-helsinki-summit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks"))
+    said = _build(shipped)
+    assert "A full build" not in said, said[-2000:]
+    assert 0 < (_rendered(said) or 0) < 20, said[-2000:]
+    _same_as_mkdocs(shipped, tmp_path)
+
+
 def test_a_page_that_links_to_a_page_that_comes_is_rendered_again(shipped: Path, tmp_path: Path) -> None:
     about = shipped / "content/pages/about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\nSee [the next one](meetings/2030-next-summit.md).\n")

@@ -311,3 +311,16 @@ def test_a_folder_where_a_state_file_goes_is_named(small: Path, run) -> None:
     assert result.err.splitlines()[-1] == (
         f"the state is not kept ({body}: Is a directory); the pages are written, and the next run is a full one"
     )
+
+
+def test_a_folder_where_the_note_of_the_built_site_goes_is_left_and_the_build_done(small: Path, run) -> None:
+    assert run("build", "--root", small).code == 0
+    note = small / "build" / ".summitry-site.json"
+    note.unlink()
+    note.mkdir()
+    (note / "mine").write_text("kept", encoding="utf-8")
+    _edit(small)
+    result = run("build", "--root", small)
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    assert (note / "mine").read_text(encoding="utf-8") == "kept"
+    assert "Edited" in (small / "site" / "meetings" / "2020-03-03-riverton-talks" / "index.html").read_text()

@@ -237,8 +237,15 @@ def note_built(docs: Path, before: dict[str, str] | None, swept: tuple[str, ...]
     """Note the pages the site was just rendered from; report how they differ from ``before``."""
     now = _pages(docs)
     path = _note(docs)
-    with scratch_folders.scratch(path.parent) as folder:
-        write_whole(path, (json.dumps({"pages": now}, sort_keys=True, separators=(",", ":")) + "\n").encode(), folder)
+    # It serves only the next build's count of changed pages: one that cannot be written
+    # (a folder in its place, which is not ours to remove) leaves that count unknown.
+    try:
+        with scratch_folders.scratch(path.parent) as folder:
+            note = json.dumps({"pages": now}, sort_keys=True, separators=(",", ":")) + "\n"
+            write_whole(path, note.encode(), folder)
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()  # an older note would count against another site
     changed = None
     if before is not None:
         changed = sum(before.get(rel) != digest for rel, digest in now.items()) + len(before.keys() - now.keys())

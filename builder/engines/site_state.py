@@ -47,7 +47,7 @@ STATE_FILE = "build/.summitry-engine.json"
 PAGE_PARTS = 128
 ENGINES = Path(__file__).resolve().parent  # the adapters' code is part of the key
 
-Stamps = dict[str, list[int]]  # a site's file (relative, "/"-separated) -> [size, modification time (ns), inode, type]
+Stamps = dict[str, list[int]]  # a site's file (relative, "/"-separated) -> [size, modification time (ns), type]
 
 
 class NoState(SummitryError):
@@ -68,10 +68,10 @@ def key(engine: str, config: str) -> str:
 
 
 def stamps(folder: Path) -> Stamps:
-    """Every file under ``folder`` with its size, modification time, inode and type (links
-    not followed). Not its change time: a copy of the site made of hard links changes that.
-    A file swapped for another, or for a link, with its times set back, is seen by its inode
-    or its type."""
+    """Every file under ``folder`` with its size, modification time and type (links not
+    followed). Not its change time or inode: a copy of the site made of hard links, a
+    restored cache or a move changes those, and each would make every build a full one. A
+    file swapped for a link with its times set back is seen by its type."""
     found: Stamps = {}
     stack = [(str(folder), "")]
     while stack:
@@ -81,7 +81,7 @@ def stamps(folder: Path) -> Stamps:
                 stack.append((entry.path, prefix + entry.name + "/"))
             else:
                 info = entry.stat(follow_symlinks=False)
-                found[prefix + entry.name] = [info.st_size, info.st_mtime_ns, info.st_ino, stat.S_IFMT(info.st_mode)]
+                found[prefix + entry.name] = [info.st_size, info.st_mtime_ns, stat.S_IFMT(info.st_mode)]
     return found
 
 

@@ -169,14 +169,27 @@ def own_output(out: Path) -> None:
             raise WriteRefused(f"{folder} is a file where summitry keeps a folder; move it away and run again")
 
 
-def _regular(info: os.stat_result, stamp: Stamp | None) -> bool:
-    """Whether a file whose status is ``info`` is a regular file as the stamp records it."""
-    return (
-        stamp is not None
-        and len(stamp) == 4
-        and stat.S_ISREG(info.st_mode)
-        and (info.st_size, info.st_mtime_ns, info.st_ctime_ns) == (stamp[0], stamp[1], stamp[3])
-    )
+def _ours(path: str, info: os.stat_result, stamp: Stamp | None) -> Stamp | None:
+    """The stamp of the file at ``path`` (status ``info``, not following links) if it is a
+    regular file that holds what the stamp records as written, else None. Its size and
+    modification time must be as recorded. Its change time is the fast path: when that
+    differs, as after a cache is restored or the folder copied, or after an edit whose time
+    was set back, the bytes are read and their digest compared; the stamp returned then
+    carries the new change time."""
+    if (
+        stamp is None
+        or len(stamp) != 4
+        or not stat.S_ISREG(info.st_mode)
+        or (info.st_size, info.st_mtime_ns) != (stamp[0], stamp[1])
+    ):
+        return None
+    if info.st_ctime_ns == stamp[3]:
+        return stamp
+    try:
+        data = read_own(Path(path), max(info.st_size, 0))
+    except OSError:  # gone, or swapped for something else meanwhile
+        return None
+    return (info.st_size, info.st_mtime_ns, stamp[2], info.st_ctime_ns) if digest(data) == stamp[2] else None
 
 
 def _stamp(info: os.stat_result, made: str) -> Stamp:
@@ -212,8 +225,8 @@ class Output:
                 info = os.lstat(self.out / rel)
             except OSError:
                 return False
-            if not _regular(info, stamp):
-                return False
+            if _ours(os.path.join(self._root, rel), info, stamp) != stamp:
+                return False  # not ours, or ours with a new change time: a run records that
         return True
 
     def as_written(self, rel: str) -> Put | None:
@@ -225,7 +238,8 @@ class Output:
             info = os.lstat(os.path.join(self._root, rel))
         except OSError:
             return None
-        return Put(rel, stamp, False) if _regular(info, stamp) else None
+        ours = _ours(os.path.join(self._root, rel), info, stamp)
+        return None if ours is None else Put(rel, ours, False)
 
     def refuse_foreign(self) -> None:
         foreign = sorted(self.present - self.known.keys())
@@ -295,7 +309,7 @@ class Output:
             stamp = self.known.get(rel)
             st = path.lstat()
             if stat.S_ISREG(st.st_mode) and (
-                (_regular(st, stamp) and stamp is not None and stamp[2] == new)
+                (stamp is not None and stamp[2] == new and _ours(str(path), st, stamp) is not None)
                 or (st.st_size == len(data) and path.read_bytes() == data)
             ):
                 return Put(rel, _stamp(st, new), False)

@@ -670,12 +670,13 @@ def save(out: Path, head: Head, body: Body) -> str | None:
 
 def forget(out: Path) -> None:
     """No state: the next run is a full one (a run that failed may have written half of it)."""
+    path = out.parent / HEAD
+    if os.path.isdir(path) and not os.path.islink(path):
+        return  # not a state, then: no run reads it as one (unlink says EISDIR here, EPERM on macOS)
     try:
-        (out.parent / HEAD).unlink(missing_ok=True)
-    except IsADirectoryError:  # not a state, then: no run reads it as one
-        pass
+        path.unlink(missing_ok=True)
     except OSError as exc:
-        raise StateUnusable(f"{out.parent / HEAD}: cannot remove the last run's state ({exc.strerror or exc})") from exc
+        raise StateUnusable(f"{path}: cannot remove the last run's state ({exc.strerror or exc})") from exc
 
 
 def cache_record(entry: Entry[Any], refs: list[Reference], digest: str) -> CachedRecord:
