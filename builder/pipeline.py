@@ -245,6 +245,8 @@ def options(project: Project, strict: bool) -> tuple[object, ...]:
 def begin(project: Project, strict: bool) -> Start:
     output = Output(project.docs)
     head, why = state.load_head(project.docs)
+    if head is not None:
+        output.trust()  # the state, signed here, names the digest of the manifest
     inputs = state.scan(project.root, options(project, strict), head.inputs.seen if head else None)
     updated = last_changed(project.root)  # a commit changes no file, but it changes these dates
     if head is not None:

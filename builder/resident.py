@@ -76,6 +76,7 @@ class Resident:
     def _keep(self, done: Run) -> None:
         self.last = done
         self.output = Output(self.project.docs)  # what the run wrote, as its manifest says
+        self.output.trust()  # written by the run just made, in this process
         self.pages = HeldPages(done.body.pages)
         self._advised(done.body.advice, done.warnings)
         self.archives = Archives(self.project.root)

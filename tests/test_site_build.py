@@ -30,7 +30,7 @@ from builder.engines import Started, site_folder, site_state
 from builder.engines.mkdocs import EARLY, MkDocs
 from builder.engines.site_state import STATE_FILE
 from builder.errors import ValidationFailed
-from builder.incremental.state import sign
+from builder.incremental.keyed import sign
 from builder.pipeline import Project, check
 from builder.render.search_index import term_file
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from builder.engines import site_state
-from builder.incremental import state
-from builder.incremental.output import MANIFEST
+from builder.incremental import keyed, scratch, state
+from builder.incremental.output import MANIFEST, read_manifest
 
 MEETING = "content/meetings/2020-03-03-riverton-talks.yaml"
 DEEP = "[" * 100_000 + "]" * 100_000  # JSON nested past Python's recursion limit
@@ -52,23 +53,88 @@ def _manifest(small: Path) -> Path:
     return small / "build" / MANIFEST
 
 
-def test_a_link_where_a_folder_of_pages_goes_is_not_written_through(small: Path, run, tmp_path: Path) -> None:
-    """A link claimed by a crafted list of written files: it is ours to remove, never to write through."""
-    assert run("generate", "--root", small).code == 0
+def _claim(small: Path, rel: str, signed: bool) -> None:
+    """Make the list of written files claim ``rel``: signed with this user's key (as if a
+    file of ours had since been swapped), or by hand, as a pull request or an archive could."""
+    known, notes, _ = read_manifest(small / "build" / "docs")
+    body = {"version": 3, "files": {**{k: list(v) if v else None for k, v in known.items()}, rel: None}, **notes}
+    payload = (json.dumps(body, separators=(",", ":")) + "\n").encode("utf-8")
+    mac = keyed.sign(payload) if signed else "0" * 64
+    assert mac is not None
+    _manifest(small).write_bytes(mac.encode() + b"\n" + payload)
+
+
+def _victim_behind_leaders(small: Path, tmp_path: Path) -> Path:
     victim = tmp_path / "victim"
     victim.mkdir()
     (victim / "index.md").write_text("precious", encoding="utf-8")
     docs = small / "build" / "docs"
     shutil.rmtree(docs / "leaders")
     (docs / "leaders").symlink_to(victim)
-    listed = json.loads(_manifest(small).read_text(encoding="utf-8"))
-    listed["files"]["leaders"] = None
-    _manifest(small).write_text(json.dumps(listed), encoding="utf-8")
+    return victim
+
+
+def test_a_link_where_a_folder_of_pages_goes_is_not_written_through(small: Path, run, tmp_path: Path) -> None:
+    """A link claimed by a list of written files signed here: it is ours to remove, never to write through."""
+    assert run("generate", "--root", small).code == 0
+    victim = _victim_behind_leaders(small, tmp_path)
+    _claim(small, "leaders", signed=True)
     result = run("generate", "--root", small)
     assert result.code == 0, result.err
     assert _files(victim) == {"index.md": b"precious"}
+    docs = small / "build" / "docs"
     assert (docs / "leaders").is_dir() and not (docs / "leaders").is_symlink()
     assert _files(docs) == _files(_from_nothing(small, run, tmp_path) / "build" / "docs")
+
+
+def test_a_link_claimed_by_a_list_not_signed_here_is_refused(small: Path, run, tmp_path: Path) -> None:
+    """The same claim, written by hand: nothing is removed or written through, and it is said why."""
+    assert run("generate", "--root", small).code == 0
+    victim = _victim_behind_leaders(small, tmp_path)
+    _claim(small, "leaders", signed=False)
+    result = run("generate", "--root", small)
+    assert result.code != 0
+    full, line = result.err.splitlines()  # the state does not name this list: a full run, refused
+    assert full == f"full run: {MANIFEST} is not the list of files this state was saved with"
+    assert (
+        "(leaders) that this run would remove, listed only by a list of written files that summitry did not sign"
+        in line
+    )
+    assert _files(victim) == {"index.md": b"precious"} and (small / "build" / "docs" / "leaders").is_symlink()
+
+
+def test_a_file_claimed_by_a_list_not_signed_here_is_not_removed(small: Path, run) -> None:
+    """A file of someone else's in build/docs, named by a hand-written list of written
+    files: summitry cannot know it wrote it, so it does not remove it."""
+    assert run("generate", "--root", small).code == 0
+    mine = small / "build" / "docs" / "mynotes.md"
+    mine.write_text("my own notes", encoding="utf-8")
+    _claim(small, "mynotes.md", signed=False)
+    result = run("generate", "--root", small)
+    assert result.code != 0 and "(mynotes.md) that this run would remove" in result.err, result.err
+    assert mine.read_text(encoding="utf-8") == "my own notes"
+    mine.unlink()  # moved away, as the line says: the run goes on, and signs what it wrote
+    assert run("generate", "--root", small).code == 0
+    assert read_manifest(small / "build" / "docs")[2]
+
+
+def test_a_page_planted_with_a_stamp_it_claims_is_made_again(small: Path, run, tmp_path: Path) -> None:
+    """A page edited and a hand-written list of written files giving its new size and
+    times with the old digest: no stamp of an unsigned list spares a page from being read."""
+    assert run("generate", "--root", small).code == 0
+    rel = "meetings/2021-brief-call.md"
+    page = small / "build" / "docs" / rel
+    page.write_bytes(page.read_bytes() + b"\nPLANTED\n")
+    info = page.lstat()
+    known, notes, _ = read_manifest(small / "build" / "docs")
+    stamp = known[rel]
+    assert stamp is not None
+    known[rel] = (info.st_size, info.st_mtime_ns, stamp[2], info.st_ctime_ns)
+    body = {"version": 3, "files": {k: list(v) if v else None for k, v in known.items()}, **notes}
+    _manifest(small).write_bytes(b"0" * 64 + b"\n" + json.dumps(body).encode())
+    assert run("generate", "--root", small).code == 0
+    assert b"PLANTED" not in page.read_bytes()
+    assert _files(small / "build" / "docs") == _files(_from_nothing(small, run, tmp_path) / "build" / "docs")
 
 
 @pytest.mark.parametrize("where", ["build", "build/docs"])
@@ -188,7 +254,7 @@ def test_a_state_part_whose_first_line_is_nested_deep_is_written_again(small: Pa
 def test_an_engine_state_nested_deep_and_signed_here_is_a_full_build(small: Path, run, tmp_path: Path) -> None:
     """Signed with this user's key (so read as far as its JSON): a full build, and the same site."""
     assert run("build", "--root", small).code == 0
-    mac = state.sign(DEEP.encode())
+    mac = keyed.sign(DEEP.encode())
     assert mac is not None
     (small / "build" / ".summitry-engine.json").write_text(f"{mac}\n{DEEP}", encoding="utf-8")
     with pytest.raises(site_state.NoState, match="is not JSON"):
@@ -324,3 +390,48 @@ def test_a_folder_where_the_note_of_the_built_site_goes_is_left_and_the_build_do
     assert result.code == 0 and "Traceback" not in result.err, result.err
     assert (note / "mine").read_text(encoding="utf-8") == "kept"
     assert "Edited" in (small / "site" / "meetings" / "2020-03-03-riverton-talks" / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        f"build/{scratch.WRITES}evil/{scratch.MARKER}",  # a marker naming a process no system has
+        f"build/{scratch.WRITES}evil/{scratch.MARKER}.99999999999",  # the marker its process was writing
+        f".summitry-site-evil/{scratch.MARKER}",  # beside the site
+        f"build/{state.TEMP_PREFIX}99999999999-x",  # a state file a save left
+        f"build/{state.TEMP_PREFIX}\N{SUPERSCRIPT TWO}-x",  # a digit to str.isdigit, not to int()
+        f"build/{scratch.WRITES}zero/{scratch.MARKER}",  # process 0: the caller's process group
+    ],
+)
+def test_a_left_over_naming_a_process_no_system_has_is_left_alone(small: Path, run, planted: str) -> None:
+    assert run("build", "--root", small).code == 0
+    path = small / planted
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{0 if 'zero' in planted else 99999999999} {socket.gethostname()}\n", encoding="utf-8")
+    _edit(small)  # so the state is saved, and its folder swept
+    result = run("build", "--root", small)
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    assert path.exists()  # no telling whose it is: left as it was
+
+
+def test_a_state_file_planted_too_large_is_not_read(small: Path, run) -> None:
+    """Sparse, so it costs no disk: it used to be read whole (2 GB) before its first line."""
+    assert run("build", "--root", small).code == 0
+    for name in (state.HEAD, ".summitry-engine.json"):
+        path = small / "build" / name
+        path.unlink()
+        with path.open("wb") as handle:
+            handle.truncate(state.STATE_AT_MOST + 1)
+    result = run("build", "--root", small)
+    assert result.code == 0 and "Traceback" not in result.err, result.err[-2000:]
+    assert f"full run: {state.HEAD} is larger than a state can be" in result.err
+
+
+def test_an_empty_folder_planted_in_the_site_is_seen(small: Path, run, tmp_path: Path) -> None:
+    assert run("build", "--root", small).code == 0
+    (small / "site" / "evil" / "deeper").mkdir(parents=True)
+    result = run("build", "--root", small)
+    assert result.code == 0, result.err
+    assert "A full build: the site folder is not as the last build left it" in result.err
+    assert not (small / "site" / "evil").exists()
+    assert _files(small / "site") == _files(_from_nothing(small, run, tmp_path, "build") / "site")

@@ -4,7 +4,6 @@ for someone else's."""
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
@@ -18,7 +17,7 @@ import pytest
 from conftest import REPO
 
 from builder.incremental import scratch
-from builder.incremental.output import MANIFEST
+from builder.incremental.output import read_manifest
 from builder.incremental.workers import PARALLEL_FROM
 from builder.pipeline import Project, generate
 
@@ -49,7 +48,7 @@ def _output(root: Path) -> dict[str, object]:
     the names beside them (the state's own files aside: they are the state's to clean)."""
     docs = root / "build/docs"
     pages = {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
-    listed = json.loads((root / "build" / MANIFEST).read_text())["files"]
+    listed, _, _ = read_manifest(docs)
     beside = sorted(p.name for p in (root / "build").iterdir() if not p.name.startswith(".tmp-"))
     digests = {rel: stamp[2] for rel, stamp in listed.items()}
     return {"pages": pages, "manifest": digests, "beside": beside}

@@ -677,7 +677,7 @@ class SiteBuild:
             "nav": json.dumps(_shape(self.nav)),
             "files": sources,
             "pages": {uri: r.as_data() for uri, r in pages.items()},
-            "site": site_state.stamps(site),
+            "site": site_state.site_stamps(site),
             "seen": seen.now,
         }
         try:

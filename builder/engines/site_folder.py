@@ -214,7 +214,7 @@ def set_aside(scratch_site: Path, build: Path) -> None:
 
 
 def _pages(docs: Path) -> dict[str, str]:
-    files, _ = read_manifest(docs)
+    files, _, _ = read_manifest(docs)
     return {rel: stamp[2] for rel, stamp in files.items() if stamp}
 
 

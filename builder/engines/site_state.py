@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from builder.errors import SummitryError
+from builder.incremental.keyed import same_digest, sign, signed_here
 from builder.incremental.own_files import create_new, read_own
-from builder.incremental.state import STATE_AT_MOST, own_folder, same_digest, sign, signed_here, still_holds
+from builder.incremental.state import STATE_AT_MOST, own_folder, still_holds
 
 STATE_VERSION = 2
 STATE_FILE = "build/.summitry-engine.json"
@@ -72,17 +73,31 @@ def stamps(folder: Path) -> Stamps:
     followed). Not its change time or inode: a copy of the site made of hard links, a
     restored cache or a move changes those, and each would make every build a full one. A
     file swapped for a link with its times set back is seen by its type."""
+    return _walk(folder)[0]
+
+
+def site_stamps(folder: Path) -> dict[str, Any]:
+    """The :func:`stamps` of a site's files, and its folders (their number and a digest of
+    their names): an empty folder planted in the site is seen too."""
+    files, folders = _walk(folder)
+    names = "\n".join(sorted(folders)).encode("utf-8", "surrogateescape")
+    return {"files": files, "folders": [len(folders), digest(names)]}
+
+
+def _walk(folder: Path) -> tuple[Stamps, list[str]]:
     found: Stamps = {}
+    folders: list[str] = []
     stack = [(str(folder), "")]
     while stack:
         here, prefix = stack.pop()
         for entry in os.scandir(here):
             if entry.is_dir(follow_symlinks=False):
+                folders.append(prefix + entry.name)
                 stack.append((entry.path, prefix + entry.name + "/"))
             else:
                 info = entry.stat(follow_symlinks=False)
                 found[prefix + entry.name] = [info.st_size, info.st_mtime_ns, stat.S_IFMT(info.st_mode)]
-    return found
+    return found, folders
 
 
 class Seen:
@@ -122,14 +137,14 @@ def read(path: Path, engine: str) -> dict[str, Any]:
         text = read_own(path, STATE_AT_MOST).decode("utf-8")
     except FileNotFoundError:
         raise NoState("no state of an earlier build") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NoState(f"the state of the last build is unreadable ({exc})") from None
+    except (OSError, UnicodeDecodeError, MemoryError) as exc:
+        raise NoState(f"the state of the last build is unreadable ({exc or type(exc).__name__})") from None
     header, _, payload = text.partition("\n")
     if not signed_here(payload.encode("utf-8"), header):
         raise NoState("the state of the last build was not written by summitry on this machine for this user")
     try:
         state = json.loads(payload)
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, MemoryError):
         raise NoState("the state of the last build is not JSON") from None
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION or state.get("engine") != engine:
         raise NoState("the state is of another format or engine")
@@ -150,7 +165,7 @@ def fits(state: dict[str, Any], key: str, site: Path) -> dict[str, Any]:
         raise NoState("the configuration, the theme, an installed package or the builder changed")
     if not site.is_dir():
         raise NoState("there is no earlier site")
-    if stamps(site) != state.get("site"):
+    if site_stamps(site) != state.get("site"):
         raise NoState("the site folder is not as the last build left it")
     return state
 

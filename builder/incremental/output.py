@@ -5,6 +5,12 @@ modification time and digest it had when written. A file in the output that the 
 does not list is someone else's: the builder refuses to overwrite or remove it and stops
 before writing anything.
 
+The manifest carries this user's keyed digest (:mod:`builder.incremental.keyed`): one that
+does not (carried in by a pull request or an archive, written by hand, or by an older
+summitry) is not trusted, unless the state that names its digest is. An untrusted manifest
+gives no page a pass: every existing page is read and compared, and a file it lists that no
+page makes any more is not removed but refused, as a file it does not list is.
+
 A page whose digest, size, modification and change time are as recorded is left alone
 without being read (as make and git do); any other existing page is read and compared. The
 change time is set by the system on every write and no tool sets it back (``touch -d``
@@ -37,10 +43,11 @@ from typing import Any
 
 from builder.errors import WriteFailed, WriteRefused
 from builder.incremental import scratch
+from builder.incremental.keyed import sign, signed_here
 from builder.incremental.own_files import create_new, read_own
 
 MANIFEST = ".summitry-manifest.json"
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3  # 3: its first line is its keyed digest
 
 Stamp = tuple[int, int, str, int]  # size, modification time (ns), digest, change time (ns)
 
@@ -70,23 +77,28 @@ def _manifest_path(out: Path) -> Path:
     return out.parent / MANIFEST
 
 
-MANIFEST_AT_MOST = 1024 * 1024 * 1024
+MANIFEST_AT_MOST = 64 * 1024 * 1024  # some 600,000 files; parsed whole, so bounded
 
 
-def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any]]:
-    """What the builder wrote last time (path -> stamp, None if not known), and what else it noted."""
+def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any], bool]:
+    """What the builder wrote last time (path -> stamp, None if not known), what else it
+    noted, and whether this user's summitry signed it here."""
     path = _manifest_path(out)
     try:
         if not os.path.lexists(path):
-            return {}, {}
-        data = json.loads(read_own(path, MANIFEST_AT_MOST).decode("utf-8"))
+            return {}, {}, True  # nothing claimed: nothing to trust
+        raw = read_own(path, MANIFEST_AT_MOST)
+        mac, _, payload = raw.partition(b"\n") if not raw.startswith(b"{") else (b"", b"", raw)
+        signed = bool(mac) and signed_here(payload, mac.decode("ascii", "replace"))
+        data = json.loads(payload.decode("utf-8"))
         files = data.pop("files", [])
         if isinstance(files, list):  # the first manifest format: paths only
-            return dict.fromkeys(map(str, files)), {}
-        return {str(rel): (tuple(stamp) if stamp else None) for rel, stamp in files.items()}, data
-    except (ValueError, RecursionError, AttributeError, TypeError, OSError) as exc:
+            return dict.fromkeys(map(str, files)), {}, False
+        return {str(rel): (tuple(stamp) if stamp else None) for rel, stamp in files.items()}, data, signed
+    except (ValueError, RecursionError, AttributeError, TypeError, OSError, MemoryError) as exc:
         raise WriteRefused(
-            f"{path}: unreadable manifest ({exc}); delete {out} and the manifest to start afresh"
+            f"{path}: unreadable manifest ({type(exc).__name__ if isinstance(exc, MemoryError) else exc}); "
+            f"delete {out} and the manifest to start afresh"
         ) from exc
 
 
@@ -122,7 +134,9 @@ def write_whole(path: Path, data: bytes, folder: Path) -> None:
 
 def save_manifest(out: Path, files: dict[str, Stamp | None], folder: Path, extra: dict[str, Any] | None = None) -> None:
     body = {"version": MANIFEST_VERSION, "files": dict(sorted(files.items())), **(extra or {})}
-    write_whole(_manifest_path(out), (json.dumps(body, separators=(",", ":")) + "\n").encode("utf-8"), folder)
+    payload = (json.dumps(body, separators=(",", ":")) + "\n").encode("utf-8")
+    mac = sign(payload) or "unsigned"  # no key can be kept: every run reads every page
+    write_whole(_manifest_path(out), mac.encode("ascii") + b"\n" + payload, folder)
 
 
 def _discard(folder: Path, owner: int) -> None:
@@ -192,6 +206,16 @@ def _ours(path: str, info: os.stat_result, stamp: Stamp | None) -> Stamp | None:
     return (info.st_size, info.st_mtime_ns, stamp[2], info.st_ctime_ns) if digest(data) == stamp[2] else None
 
 
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _folders_of(planned: set[str]) -> set[str]:
+    """Every folder the files ``planned`` go in, and the folders around those."""
+    folders = {rel.rpartition("/")[0] for rel in planned} - {""}
+    return {"/".join(parts[:i]) for parts in (f.split("/") for f in folders) for i in range(1, len(parts) + 1)}
+
+
 def _stamp(info: os.stat_result, made: str) -> Stamp:
     return (info.st_size, info.st_mtime_ns, made, info.st_ctime_ns)
 
@@ -203,7 +227,7 @@ class Output:
         self.out = out
         self._root = str(out)
         own_output(out)
-        self.known, self.notes = read_manifest(out)
+        self.known, self.notes, self.trusted = read_manifest(out)
         try:
             self.present, self.present_folders = existing(out)
         except OSError as exc:
@@ -216,9 +240,13 @@ class Output:
         """Whether the list of what the builder wrote is there (without it, nothing is known)."""
         return _manifest_path(self.out).is_file()
 
+    def trust(self) -> None:
+        """Take the manifest as this user's: a state signed here names its digest."""
+        self.trusted = True
+
     def intact(self) -> bool:
         """Whether the folder holds exactly what the last run wrote, as it wrote it."""
-        if self.present != self.known.keys():
+        if not self.trusted or self.present != self.known.keys():
             return False
         for rel, stamp in self.known.items():
             try:
@@ -232,7 +260,7 @@ class Output:
     def as_written(self, rel: str) -> Put | None:
         """The file as the last run wrote it (its size and modification time as recorded), or None."""
         stamp = self.known.get(rel)
-        if stamp is None or rel not in self.present:
+        if stamp is None or rel not in self.present or not self.trusted:
             return None
         try:
             info = os.lstat(os.path.join(self._root, rel))
@@ -244,15 +272,30 @@ class Output:
     def refuse_foreign(self) -> None:
         foreign = sorted(self.present - self.known.keys())
         if foreign:
-            listed = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
             raise WriteRefused(
-                f"{self.out} holds files summitry did not write ({listed}); it never overwrites or removes them. "
-                f"Move them out of {self.out} (hand-written pages belong in content/pages/) and run again."
+                f"{self.out} holds files summitry did not write ({_listed(foreign)}); it never overwrites or "
+                f"removes them. Move them out of {self.out} (hand-written pages belong in content/pages/) "
+                "and run again."
+            )
+
+    def refuse_unvouched(self, planned: set[str]) -> None:
+        """Refuse to remove what an untrusted manifest claims: a file no page makes any more,
+        or one where a folder of pages goes. It may name anyone's file."""
+        if self.trusted:
+            return
+        doomed = sorted(((self.known.keys() & self.present) - planned) | (_folders_of(planned) & self.present))
+        if doomed:
+            raise WriteRefused(
+                f"{self.out} holds files ({_listed(doomed)}) that this run would remove, listed only by a list of "
+                f"written files that summitry did not sign on this machine ({_manifest_path(self.out)}); it removes "
+                f"only what it knows it wrote. Move them out of {self.out}, or remove {self.out} and that list, "
+                "and run again."
             )
 
     def begin(self, planned: set[str]) -> None:
         """Record every file this run may write before writing any, so a run cut short is known."""
         self.refuse_foreign()
+        self.refuse_unvouched(planned)
         self._clear_the_way(planned)
         try:
             # made before any worker is forked: every process of the run writes into it
@@ -274,11 +317,7 @@ class Output:
                 f"{self.out / blocked[0]} is a folder where summitry writes a page; it never removes a "
                 "folder it did not make: move it away and run again"
             )
-        folders = {rel.rpartition("/")[0] for rel in planned} - {""}
-        needed = {
-            "/".join(parts[:i]) for parts in map(lambda f: f.split("/"), folders) for i in range(1, len(parts) + 1)
-        }
-        for rel in sorted(needed & self.present):  # ours: refuse_foreign let it be
+        for rel in sorted(_folders_of(planned) & self.present):  # ours: refuse_foreign let it be
             try:
                 os.unlink(self.out / rel)
             except OSError as exc:
@@ -309,7 +348,7 @@ class Output:
             stamp = self.known.get(rel)
             st = path.lstat()
             if stat.S_ISREG(st.st_mode) and (
-                (stamp is not None and stamp[2] == new and _ours(str(path), st, stamp) is not None)
+                (self.trusted and stamp is not None and stamp[2] == new and _ours(str(path), st, stamp) is not None)
                 or (st.st_size == len(data) and path.read_bytes() == data)
             ):
                 return Put(rel, _stamp(st, new), False)

@@ -57,13 +57,17 @@ def scratch(parent: Path, prefix: str = WRITES) -> Iterator[Path]:
         remove(folder)
 
 
-def _gone(pid: int) -> bool:
-    """Whether no process of this machine has the id ``pid``."""
+def process_gone(pid: int) -> bool:
+    """Whether no process of this machine has the id ``pid``. An id no process can have (a
+    name in build/ may say anything: 0, which names a process group, or 99999999999) tells
+    nothing: False, and what it names is left alone."""
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    except PermissionError:  # alive, and another user's
+    except (PermissionError, OverflowError, OSError):  # alive and another user's; or no telling
         return False
     return False
 
@@ -75,10 +79,10 @@ def _owner_gone(marker: Path) -> bool:
     except (OSError, ValueError):  # UnicodeDecodeError too
         return False
     # another machine's process (a shared folder): there is no telling
-    return host == socket.gethostname() and _gone(pid)
+    return host == socket.gethostname() and process_gone(pid)
 
 
-_UNNAMED = re.compile(re.escape(MARKER) + r"\.(\d+)")
+_UNNAMED = re.compile(re.escape(MARKER) + r"\.([0-9]{1,12})", re.ASCII)
 
 
 def _left_over(folder: str) -> bool:
@@ -90,7 +94,7 @@ def _left_over(folder: str) -> bool:
     if marker.is_file():
         return _owner_gone(marker)
     unnamed = [_UNNAMED.fullmatch(name) for name in os.listdir(folder)]
-    return all(found and _gone(int(found[1])) for found in unnamed)
+    return all(found and process_gone(int(found[1])) for found in unnamed)
 
 
 def sweep(parent: Path, prefix: str = WRITES) -> tuple[str, ...]:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import hmac
 import importlib.metadata
 import json
 import operator
@@ -53,6 +52,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from builder.errors import Problem, StateUnusable
+from builder.incremental import scratch
+from builder.incremental.keyed import key_folder, keyed_digest, same_digest, user_key
 from builder.incremental.output import MANIFEST
 from builder.incremental.own_files import create_new, read_own
 from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
@@ -92,7 +93,10 @@ LIBRARIES = (
 # Larger files are summed up by their status: no input of a knowledge base is near this
 # size, and a hostile one must not make every run read it.
 READ_AT_MOST = 64 * 1024 * 1024
-STATE_AT_MOST = 2 * 1024 * 1024 * 1024  # a state file larger than this is not read at all
+# A state file larger than this is not read at all: read whole before its digest is checked,
+# so a file planted in build/ costs at most this much memory. The largest at 22,534 pages is
+# 11 MB: this is room for twenty times that.
+STATE_AT_MOST = 256 * 1024 * 1024
 RACY_NS = 1_000_000_000
 
 Status = tuple[int, int, int, int]  # size, modification time, change time (ns), inode
@@ -334,71 +338,6 @@ def fingerprint(root: Path, read: bool = True) -> str:
     return _hash(repr(sorted(inputs.records.items())).encode() + repr(sorted(inputs.others.items())).encode())
 
 
-def _key_folder() -> Path:
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "summitry"
-
-
-def _key(create: bool) -> bytes | None:
-    """This user's secret for the state's digests, made on first use; None if it cannot be kept."""
-    path = _key_folder() / "state-key"
-    damaged = False
-    try:
-        key = read_own(path, 64)  # a regular file, not a link (to /dev/zero, or a pipe: read for ever)
-        if len(key) == 32:
-            return key
-        damaged = True  # states signed with the old key are foreign from now on: full runs, once
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return None
-    if not create:
-        return None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".state-key-{os.getpid()}-{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
-        try:
-            if damaged:
-                os.replace(tmp, path)
-            else:
-                os.link(tmp, path)  # two runs making a key at once: the first one's is everyone's
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink(missing_ok=True)
-        key = read_own(path, 64)
-        return key if len(key) == 32 else None
-    except OSError:
-        return None
-
-
-def _mac(key: bytes, payload: bytes) -> str:
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
-
-
-def sign(payload: bytes) -> str | None:
-    """The keyed digest of data summitry keeps in build/ (this user's key); None if no key can be kept."""
-    key = _key(create=True)
-    return None if key is None else _mac(key, payload)
-
-
-def same_digest(made: str, given: object) -> bool:
-    """Whether ``given`` (read from a file: any text, or not text) is the digest ``made``,
-    compared in constant time; text that is not ASCII is a mismatch, not an error."""
-    if not isinstance(given, str):
-        return False
-    return hmac.compare_digest(made.encode("utf-8", "surrogateescape"), given.encode("utf-8", "surrogateescape"))
-
-
-def signed_here(payload: bytes, mac: object) -> bool:
-    """Whether ``mac`` is this user's keyed digest of ``payload``: data summitry wrote here."""
-    key = _key(create=False)
-    return key is not None and same_digest(_mac(key, payload), mac)
-
-
 def _read(path: Path) -> tuple[bytes | None, str]:
     """The payload of a state file whose header and digest check out, or None and why not."""
     payload, why, _ = _read_signed(path)
@@ -426,8 +365,8 @@ def _read_signed(path: Path) -> tuple[bytes | None, str, str]:
         return None, f"{path.name} is not a summitry state", ""
     if version != STATE_VERSION:
         return None, f"{path.name} is of another format (version {version!r}, this summitry writes {STATE_VERSION})", ""
-    key = _key(create=False)
-    if key is None or not same_digest(_mac(key, payload), mac):
+    key = user_key(create=False)
+    if key is None or not same_digest(keyed_digest(key, payload), mac):
         return None, f"{path.name} was not written by summitry on this machine for this user", ""
     return payload, "", mac
 
@@ -496,7 +435,7 @@ def _joined(folder: Path, body: Body) -> tuple[Body | None, str]:
         return None, f"{BODY} names other parts than this summitry keeps"
     if not own_folder(folder):
         return None, f"{PARTS} is not a folder summitry made (a link, or a file)"
-    key = _key(create=False)
+    key = user_key(create=False)
     if key is None:  # the head was signed with it a moment ago
         return None, "the state's key is gone"
     checked = _CHECKED[os.path.abspath(folder), key] = {}
@@ -586,7 +525,7 @@ def _save_parts(folder: Path, key: bytes, body: Body) -> dict[str, str]:
             macs[name] = was[0]
             continue
         payload = _dumped(part)
-        mac = macs[name] = _mac(key, payload)
+        mac = macs[name] = keyed_digest(key, payload)
         if was is None or was[0] != mac or _header_mac(path) != mac:
             checked.pop(name, None)
             _write(path, key, payload, mac)
@@ -603,7 +542,7 @@ class Saved:
 
 
 def _write(path: Path, key: bytes, payload: bytes, mac: str | None = None) -> None:
-    mac = _mac(key, payload) if mac is None else mac
+    mac = keyed_digest(key, payload) if mac is None else mac
     header = json.dumps({"format": MAGIC, "version": STATE_VERSION, "mac": mac}).encode()
     # a name no one can foresee, made anew (build/ can hold a link planted under a name foreseen)
     tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(8)}-{path.name}")
@@ -625,20 +564,9 @@ def _sweep_temporaries(folder: Path) -> None:
     for name in names:
         if name.startswith(TEMP_PREFIX):
             pid = name[len(TEMP_PREFIX) :].split("-", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)):
+            # only ASCII digits: "²".isdigit(), and int() refuses it
+            if pid.isascii() and pid.isdigit() and int(pid) != os.getpid() and scratch.process_gone(int(pid)):
                 (folder / name).unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def save(out: Path, head: Head, body: Body) -> str | None:
@@ -647,11 +575,11 @@ def save(out: Path, head: Head, body: Body) -> str | None:
     Returns None when saved, or the one line why the state could not be kept (the output is
     whole either way; the next run is then a full one)."""
     head.token = body.token = secrets.token_hex(8)
-    key = _key(create=True)
+    key = user_key(create=True)
     folder = out.parent
     if key is None:
         forget(out)
-        return f"the state is not kept: no key could be made in {_key_folder()}; every run will be a full one"
+        return f"the state is not kept: no key could be made in {key_folder()}; every run will be a full one"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _sweep_temporaries(folder)

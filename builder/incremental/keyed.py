@@ -1,0 +1,81 @@
+"""This user's secret, and the keyed digests (HMAC-SHA256) of what summitry keeps in build/.
+
+A state, or a list of written files, that this user's summitry did not write on this machine
+(carried into a pull request with ``git add -f``, or inside an archive opened with
+``--root``) does not carry this key's digest, whatever it says, and is not trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from builder.incremental.own_files import read_own
+
+
+def key_folder() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "summitry"
+
+
+def user_key(create: bool) -> bytes | None:
+    """This user's secret for the state's digests, made on first use; None if it cannot be kept."""
+    path = key_folder() / "state-key"
+    damaged = False
+    try:
+        key = read_own(path, 64)  # a regular file, not a link (to /dev/zero, or a pipe: read for ever)
+        if len(key) == 32:
+            return key
+        damaged = True  # states signed with the old key are foreign from now on: full runs, once
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    if not create:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".state-key-{os.getpid()}-{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        try:
+            if damaged:
+                os.replace(tmp, path)
+            else:
+                os.link(tmp, path)  # two runs making a key at once: the first one's is everyone's
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+        key = read_own(path, 64)
+        return key if len(key) == 32 else None
+    except OSError:
+        return None
+
+
+def keyed_digest(key: bytes, payload: bytes) -> str:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def sign(payload: bytes) -> str | None:
+    """The keyed digest of data summitry keeps in build/ (this user's key); None if no key can be kept."""
+    key = user_key(create=True)
+    return None if key is None else keyed_digest(key, payload)
+
+
+def same_digest(made: str, given: object) -> bool:
+    """Whether ``given`` (read from a file: any text, or not text) is the digest ``made``,
+    compared in constant time; text that is not ASCII is a mismatch, not an error."""
+    if not isinstance(given, str):
+        return False
+    return hmac.compare_digest(made.encode("utf-8", "surrogateescape"), given.encode("utf-8", "surrogateescape"))
+
+
+def signed_here(payload: bytes, mac: object) -> bool:
+    """Whether ``mac`` is this user's keyed digest of ``payload``: data summitry wrote here."""
+    key = user_key(create=False)
+    return key is not None and same_digest(keyed_digest(key, payload), mac)
