@@ -137,6 +137,34 @@ def test_a_page_planted_with_a_stamp_it_claims_is_made_again(small: Path, run, t
     assert _files(small / "build" / "docs") == _files(_from_nothing(small, run, tmp_path) / "build" / "docs")
 
 
+def test_where_no_key_can_be_kept_a_record_removed_removes_its_pages(
+    small: Path, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No key, no signed list: the list says "unsigned", and is trusted where no key can be
+    kept either, as before lists were signed (every run is then a full one)."""
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file" / "cache"))  # no folder can be made there
+    assert run("generate", "--root", small).code == 0
+    assert _manifest(small).read_bytes().startswith(b"unsigned\n")
+    (small / "content" / "meetings" / "2021-brief-call.yaml").unlink()
+    result = run("generate", "--root", small)
+    assert result.code == 0, result.err
+    assert not (small / "build" / "docs" / "meetings" / "2021-brief-call.md").exists()
+    assert _files(small / "build" / "docs") == _files(_from_nothing(small, run, tmp_path) / "build" / "docs")
+
+
+def test_an_unsigned_list_is_not_trusted_where_a_key_can_be_kept(small: Path, run) -> None:
+    """The word "unsigned" written by hand, where a key is: it vouches for nothing."""
+    assert run("generate", "--root", small).code == 0
+    mine = small / "build" / "docs" / "mynotes.md"
+    mine.write_text("my own notes", encoding="utf-8")
+    _claim(small, "mynotes.md", signed=False)
+    _manifest(small).write_bytes(b"unsigned\n" + _manifest(small).read_bytes().partition(b"\n")[2])
+    result = run("generate", "--root", small)
+    assert result.code != 0 and "(mynotes.md) that this run would remove" in result.err, result.err
+    assert mine.read_text(encoding="utf-8") == "my own notes"
+
+
 @pytest.mark.parametrize("where", ["build", "build/docs"])
 @pytest.mark.parametrize("command", ["generate", "build"])
 def test_a_link_in_place_of_the_output_folder_is_refused(

@@ -6,9 +6,13 @@ the last site itself. The state is data, never code: JSON in ``build/``, signed 
 builder's own state is (builder.incremental.state: one summitry did not write here is
 foreign), with a version and a key (the installed packages, the builder's engine code,
 the engine's resolved configuration) that are checked before anything in it is used, and
-the size and modification time of every file of the site it describes, so a site changed by
-hand, or swapped in without its state, is noticed. Any doubt gives a full build and the one
-line that says why (:class:`NoState`).
+the size, modification time and type of every file of the site it describes, and its folders,
+so a site swapped in without its state, or a file of it changed, added or removed by hand, is
+noticed. Not a file changed to the same size with its modification time set back: that only
+reading every file of the site would see, which would cost more than the build it saves (its
+inode and change time cannot tell: a restored cache gives every file new ones, and the copy
+of the site made of links changes every change time). ``--clean`` builds it afresh. Any
+doubt gives a full build and the one line that says why (:class:`NoState`).
 
 What the state keeps of each page is most of it (75 MB at 22,534 pages): it is kept in 128
 files of its own beside the state (``.summitry-engine-parts/``), each holding the pages of one

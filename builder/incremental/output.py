@@ -9,7 +9,11 @@ The manifest carries this user's keyed digest (:mod:`builder.incremental.keyed`)
 does not (carried in by a pull request or an archive, written by hand, or by an older
 summitry) is not trusted, unless the state that names its digest is. An untrusted manifest
 gives no page a pass: every existing page is read and compared, and a file it lists that no
-page makes any more is not removed but refused, as a file it does not list is.
+page makes any more is not removed but refused, as a file it does not list is. A file it
+lists where a page goes is still replaced by that page, as after a lost key (a cleared
+cache), when every list this user's summitry wrote is untrusted and a run must go on. Where
+no key can be kept at all, the manifest says "unsigned", and is trusted where no key can be
+kept either (every run there is a full one).
 
 A page whose digest, size, modification and change time are as recorded is left alone
 without being read (as make and git do); any other existing page is read and compared. The
@@ -43,7 +47,7 @@ from typing import Any
 
 from builder.errors import WriteFailed, WriteRefused
 from builder.incremental import scratch
-from builder.incremental.keyed import sign, signed_here
+from builder.incremental.keyed import sign, signed_here, user_key
 from builder.incremental.own_files import create_new, read_own
 
 MANIFEST = ".summitry-manifest.json"
@@ -89,7 +93,10 @@ def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any], b
             return {}, {}, True  # nothing claimed: nothing to trust
         raw = read_own(path, MANIFEST_AT_MOST)
         mac, _, payload = raw.partition(b"\n") if not raw.startswith(b"{") else (b"", b"", raw)
-        signed = bool(mac) and signed_here(payload, mac.decode("ascii", "replace"))
+        if mac == b"unsigned":  # written where no key could be kept: trusted only where none can be either
+            signed = user_key(create=True) is None
+        else:
+            signed = bool(mac) and signed_here(payload, mac.decode("ascii", "replace"))
         data = json.loads(payload.decode("utf-8"))
         files = data.pop("files", [])
         if isinstance(files, list):  # the first manifest format: paths only
