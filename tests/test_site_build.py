@@ -287,7 +287,7 @@ SPOILS = {
     _spoil_page: "the state's record of 'about.md' is not as written",
     _spoil_files: "the state's record of the site's files is not as written",
     _spoil_links: "the state's record of 'about.md' is not as written",
-    _spoil_site: "the site folder is not as the last build left it",
+    _spoil_site: "about/index.html in the site is not as the last build left it",  # read before its stamps
     _lose_state: "no state of an earlier build",
     _lose_part: f"the state's file {site_state.part_of('about.md')}.json is missing",
     _part_of_another_build: f"the state and its file {site_state.part_of('about.md')}.json are of different builds",

@@ -463,3 +463,31 @@ def test_an_empty_folder_planted_in_the_site_is_seen(small: Path, run, tmp_path:
     assert "A full build: the site folder is not as the last build left it" in result.err
     assert not (small / "site" / "evil").exists()
     assert _files(small / "site") == _files(_from_nothing(small, run, tmp_path, "build") / "site")
+
+
+@pytest.mark.parametrize("how", ["in place", "swapped in"])
+def test_a_site_file_changed_to_the_same_size_with_its_time_set_back_is_seen(
+    small: Path, run, tmp_path: Path, how: str
+) -> None:
+    """Only its bytes tell: the next build reads every file of the site while generate runs."""
+    assert run("build", "--root", small).code == 0
+    page = small / "site" / "contributing" / "index.html"  # which the edit below does not render again
+    info = page.stat()
+    data = page.read_bytes()
+    assert b"<h1" in data
+    spoiled = data.replace(b"<h1", b"<h7", 1)
+    if how == "in place":
+        with page.open("r+b") as handle:
+            handle.write(spoiled)
+    else:
+        other = small / "site" / "contributing" / "other.tmp"
+        other.write_bytes(spoiled)
+        other.replace(page)
+    _with_times_of(page, info)
+    assert page.stat().st_size == info.st_size and page.stat().st_mtime_ns == info.st_mtime_ns
+    meeting = small / MEETING  # an edit no title shows: a build upon the last site, were it not seen
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("No agreement", "No accord"), encoding="utf-8")
+    result = run("build", "--root", small)
+    assert result.code == 0, result.err
+    assert _files(small / "site") == _files(_from_nothing(small, run, tmp_path, "build") / "site")
+    assert "A full build: contributing/index.html in the site is not as the last build left it" in result.err

@@ -440,6 +440,8 @@ class SiteBuild:
         if last is not None:
             try:
                 self.kept = site_state.read(self.state_path, "mkdocs")
+                if last.is_dir():  # read while generate runs: the bytes of every file of the site
+                    site_state.same_contents(self.kept, last)
             except NoState as why:
                 self.kept = why
         if waits and os.path.isdir(self.config.docs_dir):
@@ -671,16 +673,18 @@ class SiteBuild:
             site_state.forget(self.state_path)
             self.log.info(f"The next build is a full one: the front matter of '{odd}' is not plain data")
             return
-        state = {
+        now = site_state.site_stamps(site)
+        state: dict[str, Any] = {
             "engine": "mkdocs",
             "key": key,
             "nav": json.dumps(_shape(self.nav)),
             "files": sources,
             "pages": {uri: r.as_data() for uri, r in pages.items()},
-            "site": site_state.site_stamps(site),
+            "site": now,
             "seen": seen.now,
         }
         try:
+            state["contents"] = site_state.contents(site, now, loaded)
             site_state.save(self.state_path, state, loaded, [uri for uri, r in pages.items() if r.kept])
         except OSError as exc:  # the site is whole; only what the next build would start from is lost
             site_state.forget(self.state_path)

@@ -8,11 +8,12 @@ foreign), with a version and a key (the installed packages, the builder's engine
 the engine's resolved configuration) that are checked before anything in it is used, and
 the size, modification time and type of every file of the site it describes, and its folders,
 so a site swapped in without its state, or a file of it changed, added or removed by hand, is
-noticed. Not a file changed to the same size with its modification time set back: that only
-reading every file of the site would see, which would cost more than the build it saves (its
-inode and change time cannot tell: a restored cache gives every file new ones, and the copy
-of the site made of links changes every change time). ``--clean`` builds it afresh. Any
-doubt gives a full build and the one line that says why (:class:`NoState`).
+noticed; and the digest of every file's bytes, which the next build checks by reading the
+whole site while generate runs (:func:`same_contents`), since a file changed to the same
+size with its modification time set back shows in nothing else (its inode and change time
+cannot tell: a restored cache gives every file new ones, and the copy of the site made of
+links changes every change time). Any doubt gives a full build and the one line that says
+why (:class:`NoState`).
 
 What the state keeps of each page is most of it (75 MB at 22,534 pages): it is kept in 128
 files of its own beside the state (``.summitry-engine-parts/``), each holding the pages of one
@@ -50,6 +51,7 @@ from builder.incremental.state import STATE_AT_MOST, own_folder, still_holds
 STATE_VERSION = 2
 STATE_FILE = "build/.summitry-engine.json"
 PAGE_PARTS = 128
+READ_SITE_AT_MOST = 1024 * 1024 * 1024  # a file of the site read for its digest
 ENGINES = Path(__file__).resolve().parent  # the adapters' code is part of the key
 
 Stamps = dict[str, list[int]]  # a site's file (relative, "/"-separated) -> [size, modification time (ns), type]
@@ -86,6 +88,39 @@ def site_stamps(folder: Path) -> dict[str, Any]:
     files, folders = _walk(folder)
     names = "\n".join(sorted(folders)).encode("utf-8", "surrogateescape")
     return {"files": files, "folders": [len(folders), digest(names)]}
+
+
+def contents(site: Path, now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, str]:
+    """The digest of every file of ``site`` (whose :func:`site_stamps` are ``now``), for the
+    next build to check the site's bytes by (:func:`same_contents`). A file whose stamp is
+    as in the state ``before`` (checked by that next build's start) keeps the digest kept
+    there; any other is read."""
+    was = before.get("contents") if before else None
+    was_files = before.get("site", {}).get("files", {}) if before else {}
+    found: dict[str, str] = {}
+    for rel, stamp in now["files"].items():
+        kept = was.get(rel) if isinstance(was, dict) else None
+        if isinstance(kept, str) and was_files.get(rel) == stamp:
+            found[rel] = kept
+        elif stamp[2] == stat.S_IFREG:
+            found[rel] = digest(read_own(site / rel, READ_SITE_AT_MOST))
+    return found
+
+
+def same_contents(state: dict[str, Any], site: Path) -> None:
+    """NoState unless every file of ``site`` the state names has the bytes it had when the
+    state was kept: a file changed to the same size with its time set back, in place or
+    swapped in, is seen only by reading it. Files that came or went are :func:`fits`'s."""
+    kept = state.get("contents")
+    if not isinstance(kept, dict):
+        raise NoState("the state keeps no digests of the site's files")
+    for rel, made in kept.items():
+        try:
+            data = read_own(site / rel, READ_SITE_AT_MOST)
+        except OSError:
+            continue  # gone, or no regular file: fits() sees it by the stamps
+        if not isinstance(made, str) or digest(data) != made:
+            raise NoState(f"{rel} in the site is not as the last build left it")
 
 
 def _walk(folder: Path) -> tuple[Stamps, list[str]]:
