@@ -26,7 +26,7 @@ from hypothesis.stateful import initialize
 from test_incremental import SETTINGS, Edits, _inputs, _synthetic
 
 from builder.cli import main
-from builder.engines import Started, site_folder, site_state
+from builder.engines import Started, site_files, site_folder, site_state
 from builder.engines.mkdocs import EARLY, MkDocs
 from builder.engines.site_state import STATE_FILE
 from builder.errors import ValidationFailed
@@ -354,7 +354,7 @@ def test_a_docs_file_is_read_again_whenever_its_status_is_not_as_seen(tmp_path: 
     old = time.time_ns() - 5_000_000_000
     os.utime(page, ns=(old, old))
     first = site_state.Seen(None)
-    assert first.digest("page.md", str(page)) == site_state.digest(b"one")
+    assert first.digest("page.md", str(page)) == site_files.digest(b"one")
     monkeypatch.setattr(time, "time_ns", lambda: os.stat(page).st_ctime_ns + 2_000_000_000)  # seen long after
     second = site_state.Seen(json.loads(json.dumps(first.now)))  # as the state keeps it
     second.digest("page.md", str(page))
@@ -362,10 +362,10 @@ def test_a_docs_file_is_read_again_whenever_its_status_is_not_as_seen(tmp_path: 
     real_open = open
     monkeypatch.setattr("builtins.open", lambda *a, **k: reads.append(a[0]) or real_open(*a, **k))
     third = site_state.Seen(json.loads(json.dumps(second.now)))
-    assert third.digest("page.md", str(page)) == site_state.digest(b"one") and reads == []  # not read: as it was
+    assert third.digest("page.md", str(page)) == site_files.digest(b"one") and reads == []  # not read: as it was
     page.write_text("two", encoding="utf-8")  # the same size, and the modification time put back
     os.utime(page, ns=(old, old))
-    assert site_state.Seen(third.now).digest("page.md", str(page)) == site_state.digest(b"two")  # its change time moved
+    assert site_state.Seen(third.now).digest("page.md", str(page)) == site_files.digest(b"two")  # its change time moved
     assert reads == [str(page)]
     monkeypatch.setattr(time, "time_ns", lambda: os.stat(page).st_ctime_ns + 500_000_000)
     fresh = site_state.Seen(None)
@@ -374,7 +374,7 @@ def test_a_docs_file_is_read_again_whenever_its_status_is_not_as_seen(tmp_path: 
     site_state.Seen(fresh.now).digest("page.md", str(page))
     assert reads == [str(page)]
     garbled = {"page.md": ["size", 0, 0, 0, 0, "digest"]}  # not as written: read
-    assert site_state.Seen(garbled).digest("page.md", str(page)) == site_state.digest(b"two")
+    assert site_state.Seen(garbled).digest("page.md", str(page)) == site_files.digest(b"two")
 
 
 @pytest.mark.parametrize("which", ["state", "part"])

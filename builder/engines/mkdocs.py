@@ -40,7 +40,7 @@ from typing import Any, cast
 from unittest import mock
 from urllib.parse import quote, urlsplit
 
-from builder.engines import BuildResult, Echo, Publish, Started, site_state
+from builder.engines import BuildResult, Echo, Publish, Started, site_files, site_state
 from builder.engines.changes import (
     SearchIndex,
     Stamp,
@@ -440,8 +440,9 @@ class SiteBuild:
         if last is not None:
             try:
                 self.kept = site_state.read(self.state_path, "mkdocs")
-                if last.is_dir():  # read while generate runs: the bytes of every file of the site
-                    site_state.same_contents(self.kept, last)
+                changed = site_files.first_change(self.kept, last) if last.is_dir() else None
+                if changed is not None:  # read while generate runs: the bytes of every file of the site
+                    raise NoState(changed)
             except NoState as why:
                 self.kept = why
         if waits and os.path.isdir(self.config.docs_dir):
@@ -567,8 +568,8 @@ class SiteBuild:
         the scratch folder it builds into, nor strictness (the kept pages' warnings are told)."""
         config = {k: v for k, v in self.config.items() if k not in ("site_dir", "strict")}
         custom = self.config.theme.custom_dir
-        theme = sorted(site_state.stamps(Path(custom))) if custom and os.path.isdir(custom) else []
-        digests = [[rel, site_state.digest(Path(custom, rel).read_bytes())] for rel in theme]
+        theme = sorted(site_files.stamps(Path(custom))) if custom and os.path.isdir(custom) else []
+        digests = [[rel, site_files.digest(Path(custom, rel).read_bytes())] for rel in theme]
         return json.dumps([_plain(config), list(self.config.theme.dirs), digests], sort_keys=True)
 
     def _sources(self, seen: site_state.Seen) -> tuple[dict[str, list[str]], site_state.Seen]:
@@ -673,7 +674,7 @@ class SiteBuild:
             site_state.forget(self.state_path)
             self.log.info(f"The next build is a full one: the front matter of '{odd}' is not plain data")
             return
-        now = site_state.site_stamps(site)
+        now = site_files.site_stamps(site)
         state: dict[str, Any] = {
             "engine": "mkdocs",
             "key": key,
@@ -684,7 +685,7 @@ class SiteBuild:
             "seen": seen.now,
         }
         try:
-            state["contents"] = site_state.contents(site, now, loaded)
+            state["contents"] = site_files.contents(site, now, loaded)
             site_state.save(self.state_path, state, loaded, [uri for uri, r in pages.items() if r.kept])
         except OSError as exc:  # the site is whole; only what the next build would start from is lost
             site_state.forget(self.state_path)

@@ -9,7 +9,7 @@ the engine's resolved configuration) that are checked before anything in it is u
 the size, modification time and type of every file of the site it describes, and its folders,
 so a site swapped in without its state, or a file of it changed, added or removed by hand, is
 noticed; and the digest of every file's bytes, which the next build checks by reading the
-whole site while generate runs (:func:`same_contents`), since a file changed to the same
+whole site while generate runs (:func:`builder.engines.site_files.first_change`), since a file changed to the same
 size with its modification time set back shows in nothing else (its inode and change time
 cannot tell: a restored cache gives every file new ones, and the copy of the site made of
 links changes every change time). Any doubt gives a full build and the one line that says
@@ -29,13 +29,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import importlib.metadata
 import json
 import os
 import secrets
 import shutil
-import stat
 import sys
 import time
 import zlib
@@ -43,6 +41,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
+from builder.engines.site_files import digest, site_stamps
 from builder.errors import SummitryError
 from builder.incremental.keyed import same_digest, sign, signed_here
 from builder.incremental.own_files import create_new, read_own
@@ -51,18 +50,11 @@ from builder.incremental.state import STATE_AT_MOST, own_folder, still_holds
 STATE_VERSION = 2
 STATE_FILE = "build/.summitry-engine.json"
 PAGE_PARTS = 128
-READ_SITE_AT_MOST = 1024 * 1024 * 1024  # a file of the site read for its digest
 ENGINES = Path(__file__).resolve().parent  # the adapters' code is part of the key
-
-Stamps = dict[str, list[int]]  # a site's file (relative, "/"-separated) -> [size, modification time (ns), type]
 
 
 class NoState(SummitryError):
     """Why the last build's state cannot be used: the build is a full one."""
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def key(engine: str, config: str) -> str:
@@ -72,71 +64,6 @@ def key(engine: str, config: str) -> str:
     parts += sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     parts += [f"{p.name}\0{digest(p.read_bytes())}" for p in sorted(ENGINES.glob("*.py"))]
     return digest("\n".join(parts).encode("utf-8", "surrogateescape"))
-
-
-def stamps(folder: Path) -> Stamps:
-    """Every file under ``folder`` with its size, modification time and type (links not
-    followed). Not its change time or inode: a copy of the site made of hard links, a
-    restored cache or a move changes those, and each would make every build a full one. A
-    file swapped for a link with its times set back is seen by its type."""
-    return _walk(folder)[0]
-
-
-def site_stamps(folder: Path) -> dict[str, Any]:
-    """The :func:`stamps` of a site's files, and its folders (their number and a digest of
-    their names): an empty folder planted in the site is seen too."""
-    files, folders = _walk(folder)
-    names = "\n".join(sorted(folders)).encode("utf-8", "surrogateescape")
-    return {"files": files, "folders": [len(folders), digest(names)]}
-
-
-def contents(site: Path, now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, str]:
-    """The digest of every file of ``site`` (whose :func:`site_stamps` are ``now``), for the
-    next build to check the site's bytes by (:func:`same_contents`). A file whose stamp is
-    as in the state ``before`` (checked by that next build's start) keeps the digest kept
-    there; any other is read."""
-    was = before.get("contents") if before else None
-    was_files = before.get("site", {}).get("files", {}) if before else {}
-    found: dict[str, str] = {}
-    for rel, stamp in now["files"].items():
-        kept = was.get(rel) if isinstance(was, dict) else None
-        if isinstance(kept, str) and was_files.get(rel) == stamp:
-            found[rel] = kept
-        elif stamp[2] == stat.S_IFREG:
-            found[rel] = digest(read_own(site / rel, READ_SITE_AT_MOST))
-    return found
-
-
-def same_contents(state: dict[str, Any], site: Path) -> None:
-    """NoState unless every file of ``site`` the state names has the bytes it had when the
-    state was kept: a file changed to the same size with its time set back, in place or
-    swapped in, is seen only by reading it. Files that came or went are :func:`fits`'s."""
-    kept = state.get("contents")
-    if not isinstance(kept, dict):
-        raise NoState("the state keeps no digests of the site's files")
-    for rel, made in kept.items():
-        try:
-            data = read_own(site / rel, READ_SITE_AT_MOST)
-        except OSError:
-            continue  # gone, or no regular file: fits() sees it by the stamps
-        if not isinstance(made, str) or digest(data) != made:
-            raise NoState(f"{rel} in the site is not as the last build left it")
-
-
-def _walk(folder: Path) -> tuple[Stamps, list[str]]:
-    found: Stamps = {}
-    folders: list[str] = []
-    stack = [(str(folder), "")]
-    while stack:
-        here, prefix = stack.pop()
-        for entry in os.scandir(here):
-            if entry.is_dir(follow_symlinks=False):
-                folders.append(prefix + entry.name)
-                stack.append((entry.path, prefix + entry.name + "/"))
-            else:
-                info = entry.stat(follow_symlinks=False)
-                found[prefix + entry.name] = [info.st_size, info.st_mtime_ns, stat.S_IFMT(info.st_mode)]
-    return found, folders
 
 
 class Seen:

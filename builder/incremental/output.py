@@ -142,7 +142,7 @@ def write_whole(path: Path, data: bytes, folder: Path) -> None:
 def save_manifest(out: Path, files: dict[str, Stamp | None], folder: Path, extra: dict[str, Any] | None = None) -> None:
     body = {"version": MANIFEST_VERSION, "files": dict(sorted(files.items())), **(extra or {})}
     payload = (json.dumps(body, separators=(",", ":")) + "\n").encode("utf-8")
-    mac = sign(payload) or "unsigned"  # no key can be kept: every run reads every page
+    mac = sign(payload) or "unsigned"  # no key can be kept: trusted only where none can be (read_manifest)
     write_whole(_manifest_path(out), mac.encode("ascii") + b"\n" + payload, folder)
 
 
