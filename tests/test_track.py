@@ -190,6 +190,38 @@ def test_a_value_is_digested_whole_not_by_its_repr() -> None:
     assert repr(a) == repr(b) and a == b  # what repr and == would have missed
     assert plain(a) != plain(b)
     assert plain((a,)) != plain((b,)) and plain({"k": a}) != plain({"k": b})
+    # and the text digests are made of (json's C encoder) misses no more
+    assert plain.text(a) != plain.text(b)
+    assert plain.text((a,)) != plain.text((b,)) and plain.text({"k": a}) != plain.text({"k": b})
+    assert plain.text({("leader", "x"): (a,)}) != plain.text({("leader", "x"): (b,)})
+
+
+@dataclasses.dataclass(frozen=True)
+class _Pair:
+    first: str
+    second: str
+
+
+def test_the_text_of_a_value_tells_apart_what_plain_data_tells_apart() -> None:
+    """The cases where text written by json could make two values one: a dataclass and the
+    tuple of its fields, a key's type, a scalar's type. (A dict keyed by a NUL would look like
+    a tag; validation refuses control characters in records, of which every key is made.)"""
+    plain = Plain({"leaders/a.yaml": "d1"})
+    same_text = [
+        (_Pair("a", "b"), ("_Pair", ("a", "b"))),
+        (_Pair("a", "b"), ["a", "b"]),
+        ({1: "x"}, {"1": "x"}),
+        ({(1, 2): "x"}, {"(1, 2)": "x"}),
+        ("1", 1),
+        (None, "null"),
+        (True, 1),
+    ]
+    for one, other in same_text:
+        assert plain.text(one) != plain.text(other), (one, other)
+    nested = {"k": {(1, 2): "x"}}  # a key json cannot write, inside a value: the slow way, still whole
+    assert plain.text(nested) == repr(plain(nested))
+    with pytest.raises(TrackingError, match="a frozenset in the site cannot be digested"):
+        plain.text((frozenset({"a"}),))
 
 
 def test_a_value_of_an_unknown_type_is_not_digested() -> None:
