@@ -292,7 +292,7 @@ def run(
     with collector_paused():
         if head is not None:
             body, why = state.load_body(project.docs, head)
-        site, warnings, body, why = analysed(project, strict, inputs, body, why)
+        site, warnings, body, why, advice = analyse(project, strict, inputs, body, why)
         gc.freeze()
         try:
             if why and why != "missing" and note is not None:
@@ -300,10 +300,24 @@ def run(
             for warning in warnings:
                 if warn is not None:
                     warn(warning)
+            advised: list[Problem] = []  # given while other processes render, then told
             rendering = settings(project, Reads(UPDATED, updated))
             report, body.pages = render(
-                site, rendering, inputs.records, updated, start.output, body.pages, workers, progress, ready
+                site,
+                rendering,
+                inputs.records,
+                updated,
+                start.output,
+                body.pages,
+                workers,
+                progress,
+                ready,
+                meanwhile=lambda: advised.extend(advice()),
             )
+            for warning in advised:
+                if warn is not None:
+                    warn(warning)
+            warnings += advised
             head = state.Head(
                 inputs=inputs, updated=updated, warnings=warnings, output=state.output_digest(project.docs)
             )
@@ -323,9 +337,23 @@ def analysed(
     project: Project, strict: bool, inputs: state.Inputs, body: state.Body | None, why: str, held: Kept | None = None
 ) -> tuple[Site, list[Problem], state.Body, str]:
     """Check every record, parsing only those whose files changed since ``body``; raise
-    every problem at once. Returns the site, the warnings, the body to keep, and why the
-    run is a full one ("" when it is not). ``held``: the records of ``body`` as a process
-    holds them (summitry serve), which need not be read from the state."""
+    every problem at once. Returns the site, the warnings (the advice last), the body to
+    keep, and why the run is a full one ("" when it is not). ``held``: the records of
+    ``body`` as a process holds them (summitry serve), which need not be read from the state."""
+    site, warnings, kept, why, advice = analyse(project, strict, inputs, body, why, held)
+    return site, warnings + advice(), kept, why
+
+
+Advice = Callable[[], list[Problem]]
+"""The advice on a checked site, given when asked (a warning only: it changes no page), and
+kept in the body it came with."""
+
+
+def analyse(
+    project: Project, strict: bool, inputs: state.Inputs, body: state.Body | None, why: str, held: Kept | None = None
+) -> tuple[Site, list[Problem], state.Body, str, Advice]:
+    """:func:`analysed`, with the advice left to give: a run from nothing gives it while
+    the pages are rendered by other processes, where it took a tenth of the run before them."""
     root = project.root
     before = body.records if body else {}
     kept: Kept = {}
@@ -337,7 +365,7 @@ def analysed(
             try:
                 kept[rel] = state.cached_entry(rel, cached)
             except ValueError as exc:
-                return analysed(project, strict, inputs, None, str(exc))
+                return analyse(project, strict, inputs, None, str(exc))
     if body is None:
         raws, problems = load_all(root)
     else:
@@ -348,7 +376,7 @@ def analysed(
             raws += [record] if record else []
     if body is not None and (body.aliased or any(r.data.get("aliases") for r in raws)):
         # Old ids rewrite other records' references as they are read: no record is as cached.
-        return analysed(project, strict, inputs, None, "")
+        return analyse(project, strict, inputs, None, "")
     entries = [entry for entry, _ in kept.values()]
     # What passed before needs no second check of what depends on it alone, unless a
     # source changed: its archive is what quotes are checked against.
@@ -364,11 +392,10 @@ def analysed(
     if body is not None and any(p.path in kept and not kept[p.path][0].raw.positions for p in problems):
         # A record read from the state was kept without where its values are written: a
         # run from the files tells exactly where the problem is.
-        return analysed(project, strict, inputs, None, "")
+        return analyse(project, strict, inputs, None, "")
     if problems or site is None:
         raise ValidationFailed(problems)
-    advice = state.advice_from_data(body.advice) if body else {}
-    warnings += advise(site, advice, inputs.records, functools.partial(placed, root))
+    advised = state.advice_from_data(body.advice) if body else {}
     records: dict[str, state.CachedRecord] = {}
     for table in site.records.values():
         for entry in table.values():
@@ -379,10 +406,15 @@ def analysed(
                 if keep and was
                 else state.cache_record(entry, site.refs[entry.kind, entry.id], inputs.records[entry.path])
             )
-    advice = {rel: advice[rel] for rel in records if rel in advice}
     pages = body.pages if body is not None else state.PageReads()
-    kept_body = state.Body(records=records, advice=state.advice_to_data(advice), aliased=aliased, pages=pages)
-    return site, warnings, kept_body, why if body is None else ""
+    kept_body = state.Body(records=records, aliased=aliased, pages=pages)
+
+    def advice() -> list[Problem]:
+        found = advise(site, advised, inputs.records, functools.partial(placed, root))
+        kept_body.advice = state.advice_to_data({rel: advised[rel] for rel in records if rel in advised})
+        return found
+
+    return site, warnings, kept_body, why if body is None else "", advice
 
 
 def placed(root: Path, entry: Entry[Any]) -> Entry[Any]:

@@ -212,6 +212,34 @@ def test_workers_make_the_same_pages(small: Path, run, monkeypatch) -> None:
     assert _contents(small / "build" / "docs") == _contents(one / "build" / "docs")
 
 
+def test_advice_given_while_workers_render_is_told_and_kept(small: Path, run, monkeypatch) -> None:
+    """A run with workers gives its advice in this process while they render: the same
+    lines as check, after the pages, and told again by a run that has nothing to do."""
+    import builder.incremental.workers as jobs
+    from tests.test_advice import ADVICE, TRADE
+
+    monkeypatch.setattr(jobs, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(jobs, "CHUNK", 3)
+    monkeypatch.setattr(jobs, "_forkable", lambda: True)
+    given: list[int] = []  # how many workers were busy when the advice was given
+    real = jobs.run
+
+    def run_jobs(*args, meanwhile=None, **kwargs):
+        def counted() -> None:
+            given.append(len(jobs.multiprocessing.active_children()))
+            meanwhile()
+
+        return real(*args, meanwhile=counted if meanwhile else None, **kwargs)
+
+    monkeypatch.setattr("builder.incremental.rerender.run_jobs", run_jobs)
+    (small / "content/issues/trade.yaml").write_text(TRADE)
+    first = run("generate", "--root", small, "--jobs", "2")
+    assert first.code == 0 and first.err.splitlines() == ADVICE
+    assert given == [2]
+    again = run("generate", "--root", small, "--jobs", "2")
+    assert again.out.startswith("generated build/docs: 0 written,") and again.err == first.err
+
+
 def test_generate_writes_only_inside_build(small: Path, run) -> None:
     def snapshot() -> dict[str, tuple[int, int]]:
         return {

@@ -85,13 +85,15 @@ def run(
     workers: int | None = None,
     progress: Progress | None = None,
     here: int = 0,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[Put], list[frozenset[Cell]]]:
     """Make every job's files through ``output``; return what was put, in job order, and
     the cells each job read.
 
     The first ``here`` jobs run in this process whatever ``workers`` says (what they keep
     in memory outlives the run: builder.incremental's export parts).
-    ``progress`` hears how far the run is after each chunk of jobs."""
+    ``progress`` hears how far the run is after each chunk of jobs. ``meanwhile`` is done in
+    this process after its own jobs while workers render, if there are workers: otherwise not."""
     global _state
     workers = default_workers() if workers is None else workers
     _state = (jobs, output)
@@ -111,6 +113,8 @@ def run(
             with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
                 pending = pool.imap(_run, chunks, chunksize=1)
                 results = _followed(map(_run, local), local, here, None, stop=False)
+                if meanwhile is not None:
+                    meanwhile()
                 results += _followed(pending, chunks, rest, progress, stop=False)
     finally:
         _state = None
