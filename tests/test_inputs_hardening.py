@@ -52,7 +52,7 @@ def _leader(name: str) -> str:
 
 # (id, {file: new text; None deletes; 'SYMLINK:target' links; 'LINK-AWAY' moves the file or
 # folder out of the knowledge base and leaves a link to it; 'FIFO' makes a named pipe;
-# 'SIZE:n' makes a file of n bytes},
+# 'SIZE:n' makes a file of n bytes; 'LATIN1:text' writes the text in Latin-1},
 # exact stderr lines[, problems counted when some are not listed])
 CASES: list[tuple[Any, ...]] = [
     (
@@ -340,6 +340,43 @@ CASES: list[tuple[Any, ...]] = [
         ],
     ),
     (
+        "a-page-whose-front-matter-is-not-yaml",  # generate ended in a traceback, half written
+        {"content/pages/about.md": "---\ntitle: About: us\n---\n\nText.\n"},
+        [
+            "content/pages/about.md:2:13: field 'front matter': not YAML: mapping values are not allowed in "
+            "this context; quote a value that holds ': ' or '#'"
+        ],
+    ),
+    (
+        "a-page-whose-front-matter-fails-after-blank-lines",
+        {"content/pages/notes/more.md": "\n\n---\ntitle: ok\ntags: [a, b\n---\nText.\n"},
+        [
+            "content/pages/notes/more.md:6:1: field 'front matter': not YAML: did not find expected ',' or ']'; "
+            "quote a value that holds ': ' or '#'"
+        ],
+    ),
+    (
+        "a-page-whose-front-matter-is-a-list",
+        {"content/pages/about.md": "---\n- title\n- About\n---\nText.\n"},
+        [
+            "content/pages/about.md:2:1: field 'front matter': front matter is names and their values "
+            "(title: ...), not a list or a single value"
+        ],
+    ),
+    (
+        "a-page-whose-front-matter-names-a-number",
+        {"content/pages/about.md": "---\ntitle: About\n2024: a year\n---\nText.\n"},
+        [
+            "content/pages/about.md:2:1: field 'front matter': front matter names are text: quote a name "
+            "that is a number, a date or true/false"
+        ],
+    ),
+    (
+        "a-page-that-is-not-utf-8",
+        {"content/pages/about.md": "LATIN1:---\ntitle: Caf\u00e9\n---\n"},
+        ["content/pages/about.md:2:11: not UTF-8 text (invalid continuation byte); save it as UTF-8"],
+    ),
+    (
         "backticks-in-a-url",
         {"content/sources/hearsay.yaml": "title: Hearsay\nurl: https://x.org/a`b`c\n"},
         [
@@ -364,6 +401,8 @@ def _change(root: Path, changes: dict[str, str | None]) -> None:
         elif text == "FIFO":
             path.unlink(missing_ok=True)
             os.mkfifo(path)
+        elif text and text.startswith("LATIN1:"):
+            path.write_bytes(text.removeprefix("LATIN1:").encode("latin-1"))
         elif text and text.startswith("SIZE:"):
             with open(path, "wb") as handle:
                 handle.truncate(int(text.removeprefix("SIZE:")))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import frontmatter
+import yaml
+
 from builder.errors import Problem, ValidationFailed
 from builder.records.folders import PAGES_DIR, ignored
 from builder.records.safe_files import folder_problems, is_regular, linked_folder
@@ -41,9 +44,64 @@ def page_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
 
 
 def read_pages(root: Path) -> list[tuple[str, bytes]]:
-    """The hand-written pages and their files, as they are; raises if any is not a plain file."""
+    """The hand-written pages and their files, as they are; raises if any is not a plain
+    file, or a page cannot be read as one (:func:`page_problems`)."""
     files, problems = page_files(root)
     problems += folder_problems(root)
+    pages = [(rel, path.read_bytes()) for rel, path in files] if not problems else []
+    for rel, data in pages:
+        problems += page_problems(rel, data)
     if problems:
         raise ValidationFailed(problems)
-    return [(rel, path.read_bytes()) for rel, path in files]
+    return pages
+
+
+def pages_problems(root: Path) -> list[Problem]:
+    """What :func:`read_pages` would refuse, as problems (summitry check)."""
+    try:
+        read_pages(root)
+    except ValidationFailed as failed:
+        return list(failed.problems)
+    return []
+
+
+def page_problems(rel: str, data: bytes) -> list[Problem]:
+    """What stops a Markdown page from being read as the builder reads it (python-frontmatter,
+    for its title, its edit link and the search index): text that is not UTF-8, or front
+    matter that is not YAML names and their values. MkDocs drops such front matter without
+    a word and shows it as text; whoever wrote it meant it, so the check says where it fails."""
+    if not rel.endswith(".md"):
+        return []  # an image or a stylesheet: copied as it is
+    path = f"{PAGES_DIR}/{rel}"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)  # in bytes: the text has no characters there
+        return [Problem(path, line, column, message=f"not UTF-8 text ({exc.reason}); save it as UTF-8")]
+    read = text.strip()  # as python-frontmatter reads it
+    handler = frontmatter.detect_format(read, frontmatter.handlers)
+    if handler is None:
+        return []
+    try:
+        matter, _ = handler.split(read)
+    except ValueError:
+        return []  # no closing line: no front matter, for python-frontmatter and MkDocs alike
+    skipped = text[: len(text) - len(text.lstrip())].count("\n")  # lines before the first ---
+
+    def problem(line: int, column: int, message: str) -> list[Problem]:
+        return [Problem(path, skipped + line, column, field="front matter", message=message)]
+
+    try:
+        values = handler.load(matter)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return problem(line, column, f"not YAML: {exc.problem or exc.context}; quote a value that holds ': ' or '#'")
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        return problem(1, 1, f"not YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+    if values is not None and not isinstance(values, dict):
+        return problem(2, 1, "front matter is names and their values (title: ...), not a list or a single value")
+    if values and not all(isinstance(name, str) for name in values):
+        return problem(2, 1, "front matter names are text: quote a name that is a number, a date or true/false")
+    return []

@@ -21,7 +21,7 @@ import yaml
 from builder.errors import Problem
 from builder.records import limits, yaml12
 from builder.records.folders import ignored
-from builder.records.hand_written import page_files
+from builder.records.hand_written import pages_problems
 from builder.records.ids import ID_RE, slug
 from builder.records.kinds import KINDS
 from builder.records.models import MAX_ID_LENGTH
@@ -316,7 +316,7 @@ def load_all(root: Path) -> tuple[list[RawRecord], list[Problem]]:
     """Every record; and the problems of what cannot be read: links among them and among
     the hand-written pages, which are read later, but must fail a check too."""
     records: list[RawRecord] = []
-    problems = folder_problems(root) + page_files(root)[1]
+    problems = folder_problems(root) + pages_problems(root)
     for kind, paths in discover(root).items():
         if linked_folder(root, KINDS[kind].folder):
             continue  # reported once, for the folder; its records count as broken, not unknown
