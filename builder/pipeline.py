@@ -31,6 +31,7 @@ from builder.engines.site_folder import (
 )
 from builder.errors import ChangedDuringRun, EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
 from builder.incremental import state
+from builder.incremental.lock import running
 from builder.incremental.output import Output, WriteReport, own_output
 from builder.incremental.rerender import UPDATED, render
 from builder.incremental.state import record_kind
@@ -209,19 +210,20 @@ def generate(
     (nothing when there was no state at all). ``ready`` is told once build/docs is whole,
     before the state is worked out and kept.
     """
-    with collector_paused():
-        start = begin(project, strict)
-    head, output, inputs = start.head, start.output, start.inputs
-    if head and head.inputs.records == inputs.records and head.updated == start.updated and output.intact():
-        # Nothing read has changed and nothing written was touched: the output is what a
-        # run would make. Its warnings are told again, as a run would.
-        for problem in head.warnings:
-            if warn is not None:
-                warn(problem)
-        if ready is not None:
-            ready()
-        return WriteReport((), (), len(output.known))  # and no state is saved: it writes nothing
-    return run(project, strict, start, warn, workers, progress, note, ready).report
+    with running(project.root, note):
+        with collector_paused():
+            start = begin(project, strict)
+        head, output, inputs = start.head, start.output, start.inputs
+        if head and head.inputs.records == inputs.records and head.updated == start.updated and output.intact():
+            # Nothing read has changed and nothing written was touched: the output is what a
+            # run would make. Its warnings are told again, as a run would.
+            for problem in head.warnings:
+                if warn is not None:
+                    warn(problem)
+            if ready is not None:
+                ready()
+            return WriteReport((), (), len(output.known))  # and no state is saved: it writes nothing
+        return run(project, strict, start, warn, workers, progress, note, ready).report
 
 
 @dataclass
@@ -453,45 +455,46 @@ def build(
     adapter = engines.engine(engine)
     own_output(project.docs)  # before anything is made in build/
     own_site(project.site_dir)
-    swept = sweep(project.root)
-    last = None if clean or not project.site_dir.is_dir() else project.site_dir
-    # While generate runs on one core, a child of its own copies the last site as links for
-    # the engine to build upon, on another; then another removes the site before it.
-    # And the engine starts at once, if there are docs from a run before (its configuration
-    # names the folder, which must exist): what it can do before generate ends (start, read
-    # its configuration and its state, list the docs files) is done while generate runs.
-    with (
-        scratch(project.root) as tmp,
-        cloning(last if adapter.builds_upon_last else None, tmp, project.docs.parent) as clone,
-        removing(project.docs.parent) as remove_set_aside,
-        contextlib.ExitStack() as stack,
-    ):
-        start = functools.partial(adapter.start, project.root, project.config_file, tmp, strict, workers, last)
-        pending = stack.enter_context(start()) if project.docs.is_dir() else None
-        copied: list[bool] = []  # once the docs are whole: whether the copy of the last site is
+    with running(project.root, note):
+        swept = sweep(project.root)
+        last = None if clean or not project.site_dir.is_dir() else project.site_dir
+        # While generate runs on one core, a child of its own copies the last site as links for
+        # the engine to build upon, on another; then another removes the site before it.
+        # And the engine starts at once, if there are docs from a run before (its configuration
+        # names the folder, which must exist): what it can do before generate ends (start, read
+        # its configuration and its state, list the docs files) is done while generate runs.
+        with (
+            scratch(project.root) as tmp,
+            cloning(last if adapter.builds_upon_last else None, tmp, project.docs.parent) as clone,
+            removing(project.docs.parent) as remove_set_aside,
+            contextlib.ExitStack() as stack,
+        ):
+            start = functools.partial(adapter.start, project.root, project.config_file, tmp, strict, workers, last)
+            pending = stack.enter_context(start()) if project.docs.is_dir() else None
+            copied: list[bool] = []  # once the docs are whole: whether the copy of the last site is
 
-        def docs_ready() -> None:
-            """The docs are whole: the engine goes on while generate works out and keeps its state."""
-            if copied:
-                return
-            copied.append(clone is not None and clone.done())
-            if clone is not None and not copied[0]:  # what it copied goes: the engine starts afresh
-                shutil.rmtree(tmp)
-                tmp.mkdir()
-            if pending is not None:
-                pending.go(copied[0])
-            remove_set_aside()  # once the copy is made: beside the engine and the end of generate
+            def docs_ready() -> None:
+                """The docs are whole: the engine goes on while generate works out and keeps its state."""
+                if copied:
+                    return
+                copied.append(clone is not None and clone.done())
+                if clone is not None and not copied[0]:  # what it copied goes: the engine starts afresh
+                    shutil.rmtree(tmp)
+                    tmp.mkdir()
+                if pending is not None:
+                    pending.go(copied[0])
+                remove_set_aside()  # once the copy is made: beside the engine and the end of generate
 
-        if clone is None:
-            remove_set_aside()
-        generate(project, strict_records, warn, workers, progress, note, docs_ready)
-        docs_ready()  # told already, unless generate ended without saying
-        before = built_from(project.docs, project.site_dir)
-        result = (pending or stack.enter_context(start())).build(copied[0], echo)
-        if not result.ok:
-            told = " (its output is above)" if echo is not None else ":\n" + result.output
-            raise EngineFailed(f"{engine} build failed; the previous site is unchanged{told}")
-        swap(tmp, project.site_dir)
-        if result.upon_last:  # its files are mostly the new site's too: removing it is the next build's work
-            set_aside(tmp, project.docs.parent)
-    return note_built(project.docs, before, swept)
+            if clone is None:
+                remove_set_aside()
+            generate(project, strict_records, warn, workers, progress, note, docs_ready)
+            docs_ready()  # told already, unless generate ended without saying
+            before = built_from(project.docs, project.site_dir)
+            result = (pending or stack.enter_context(start())).build(copied[0], echo)
+            if not result.ok:
+                told = " (its output is above)" if echo is not None else ":\n" + result.output
+                raise EngineFailed(f"{engine} build failed; the previous site is unchanged{told}")
+            swap(tmp, project.site_dir)
+            if result.upon_last:  # its files are mostly the new site's too: removing it is the next build's work
+                set_aside(tmp, project.docs.parent)
+        return note_built(project.docs, before, swept)

@@ -27,6 +27,7 @@ from builder import engines
 from builder.engines import Publish
 from builder.engines.changes import Watcher, trace
 from builder.errors import AddressTaken, Problem, SummitryError
+from builder.incremental.lock import running
 from builder.incremental.output import WriteReport
 from builder.pipeline import Project
 from builder.records.folders import RECORD_TOPS
@@ -58,6 +59,12 @@ def serve(project: Project, dev_addr: str, tell: Tell, engine: str = "mkdocs", d
     ``dirty``: the engine rebuilds with its own dirty builds (the benchmark's baseline)."""
     adapter = engines.engine(engine)
     _refuse_taken(dev_addr)  # before the first run: it takes a while, and would be for nothing
+    # build/ is this process's while it serves: a generate or build run meanwhile waits
+    with running(project.root, tell.note):
+        _serve(project, dev_addr, tell, adapter, dirty)
+
+
+def _serve(project: Project, dev_addr: str, tell: Tell, adapter: engines.Engine, dirty: bool) -> None:
     resident = Resident(project, tell.warn, tell.note)
     first = resident.start()
     trace({"generated": first.written, "removed": first.removed})
