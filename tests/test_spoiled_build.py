@@ -19,6 +19,7 @@ import pytest
 
 from builder.engines import site_state
 from builder.incremental import keyed, scratch, state
+from builder.incremental import output as write
 from builder.incremental.output import MANIFEST, read_manifest
 
 MEETING = "content/meetings/2020-03-03-riverton-talks.yaml"
@@ -151,6 +152,34 @@ def test_where_no_key_can_be_kept_a_record_removed_removes_its_pages(
     assert result.code == 0, result.err
     assert not (small / "build" / "docs" / "meetings" / "2021-brief-call.md").exists()
     assert _files(small / "build" / "docs") == _files(_from_nothing(small, run, tmp_path) / "build" / "docs")
+
+
+@pytest.mark.parametrize("stamp", ["none", "its own size and time", "another digest"])
+def test_where_no_key_can_be_kept_a_list_carried_in_removes_no_file_it_did_not_write(
+    small: Path, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stamp: str
+) -> None:
+    """An "unsigned" list is all there can be where no key can be kept, and a pull request
+    or an archive could carry one in that names anyone's file (a helper's reproduction: the
+    user's own notes, removed). A file it would remove must hold what it says was written."""
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file" / "cache"))  # no folder can be made there
+    assert run("generate", "--root", small).code == 0
+    mine = small / "build" / "docs" / "meetings" / "users-notes.md"
+    mine.write_text("my own notes", encoding="utf-8")
+    known, notes, _ = read_manifest(small / "build" / "docs")
+    info = mine.lstat()
+    claimed = {
+        "none": None,
+        "its own size and time": [info.st_size, info.st_mtime_ns, "0" * 24, info.st_ctime_ns],
+        "another digest": [info.st_size, info.st_mtime_ns, write.digest(b"something else"), info.st_ctime_ns],
+    }[stamp]
+    files = {**{k: list(v) if v else None for k, v in known.items()}, "meetings/users-notes.md": claimed}
+    payload = json.dumps({"version": 3, "files": files, **notes}, separators=(",", ":")) + "\n"
+    _manifest(small).write_bytes(b"unsigned\n" + payload.encode("utf-8"))
+    result = run("generate", "--root", small)
+    assert result.code == 1 and "(meetings/users-notes.md) that this run would remove" in result.err, result.err
+    assert "do not hold what the unsigned list of written files" in result.err
+    assert mine.read_text(encoding="utf-8") == "my own notes"
 
 
 def test_an_unsigned_list_is_not_trusted_where_a_key_can_be_kept(small: Path, run) -> None:

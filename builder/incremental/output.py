@@ -84,24 +84,29 @@ def _manifest_path(out: Path) -> Path:
 MANIFEST_AT_MOST = 64 * 1024 * 1024  # some 600,000 files; parsed whole, so bounded
 
 
-def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any], bool]:
+SIGNED, KEYLESS = "signed", "keyless"
+
+
+def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any], str]:
     """What the builder wrote last time (path -> stamp, None if not known), what else it
-    noted, and whether this user's summitry signed it here."""
+    noted, and how far it is trusted: :data:`SIGNED` by this user's summitry here (or
+    nothing claimed), :data:`KEYLESS` when it says "unsigned" where no key can be kept
+    either, "" when it is not."""
     path = _manifest_path(out)
     try:
         if not os.path.lexists(path):
-            return {}, {}, True  # nothing claimed: nothing to trust
+            return {}, {}, SIGNED  # nothing claimed: nothing to trust
         raw = read_own(path, MANIFEST_AT_MOST)
         mac, _, payload = raw.partition(b"\n") if not raw.startswith(b"{") else (b"", b"", raw)
         if mac == b"unsigned":  # written where no key could be kept: trusted only where none can be either
-            signed = user_key(create=True) is None
+            trust = KEYLESS if user_key(create=True) is None else ""
         else:
-            signed = bool(mac) and signed_here(payload, mac.decode("ascii", "replace"))
+            trust = SIGNED if mac and signed_here(payload, mac.decode("ascii", "replace")) else ""
         data = json.loads(payload.decode("utf-8"))
         files = data.pop("files", [])
         if isinstance(files, list):  # the first manifest format: paths only
-            return dict.fromkeys(map(str, files)), {}, False
-        return {str(rel): (tuple(stamp) if stamp else None) for rel, stamp in files.items()}, data, signed
+            return dict.fromkeys(map(str, files)), {}, ""
+        return {str(rel): (tuple(stamp) if stamp else None) for rel, stamp in files.items()}, data, trust
     except (ValueError, RecursionError, AttributeError, TypeError, OSError, MemoryError) as exc:
         raise WriteRefused(
             f"{path}: unreadable manifest ({type(exc).__name__ if isinstance(exc, MemoryError) else exc}); "
@@ -234,7 +239,9 @@ class Output:
         self.out = out
         self._root = str(out)
         own_output(out)
-        self.known, self.notes, self.trusted = read_manifest(out)
+        self.known, self.notes, trust = read_manifest(out)
+        self.trusted = bool(trust)
+        self.keyless = trust == KEYLESS  # no key vouches for it: what it would remove must be as it says
         try:
             self.present, self.present_folders = existing(out)
         except OSError as exc:
@@ -249,7 +256,7 @@ class Output:
 
     def trust(self) -> None:
         """Take the manifest as this user's: a state signed here names its digest."""
-        self.trusted = True
+        self.trusted, self.keyless = True, False
 
     def intact(self) -> bool:
         """Whether the folder holds exactly what the last run wrote, as it wrote it."""
@@ -287,10 +294,21 @@ class Output:
 
     def refuse_unvouched(self, planned: set[str]) -> None:
         """Refuse to remove what an untrusted manifest claims: a file no page makes any more,
-        or one where a folder of pages goes. It may name anyone's file."""
-        if self.trusted:
+        or one where a folder of pages goes. It may name anyone's file. One that says
+        "unsigned" where no key can be kept is taken for a file that holds, byte for byte,
+        what it says was written there (a list carried in could name anyone's file too)."""
+        if self.trusted and not self.keyless:
             return
         doomed = sorted(((self.known.keys() & self.present) - planned) | (_folders_of(planned) & self.present))
+        if self.keyless:
+            doomed = [rel for rel in doomed if not self._holds_as_written(rel)]
+            if doomed:
+                raise WriteRefused(
+                    f"{self.out} holds files ({_listed(doomed)}) that this run would remove, which do not hold what "
+                    f"the unsigned list of written files ({_manifest_path(self.out)}) says summitry wrote there (no "
+                    "key can be kept here to sign it); it removes only what it knows it wrote. Move them out of "
+                    f"{self.out}, and run again."
+                )
         if doomed:
             raise WriteRefused(
                 f"{self.out} holds files ({_listed(doomed)}) that this run would remove, listed only by a list of "
@@ -298,6 +316,19 @@ class Output:
                 f"only what it knows it wrote. Move them out of {self.out}, or remove {self.out} and that list, "
                 "and run again."
             )
+
+    def _holds_as_written(self, rel: str) -> bool:
+        """Whether the file at ``rel`` is a regular file with the digest its stamp records
+        (read whole: its times are no proof here)."""
+        stamp = self.known.get(rel)
+        path = self.out / rel
+        try:
+            info = os.lstat(path)
+            if stamp is None or len(stamp) != 4 or not stat.S_ISREG(info.st_mode) or info.st_size != stamp[0]:
+                return False
+            return digest(read_own(path, info.st_size + 1)) == stamp[2]
+        except (OSError, ValueError, TypeError):
+            return False
 
     def begin(self, planned: set[str]) -> None:
         """Record every file this run may write before writing any, so a run cut short is known."""
