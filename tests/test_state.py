@@ -317,3 +317,18 @@ def test_a_run_after_one_edit_rewrites_only_the_parts_that_changed(
     assert result.code == 0 and result.err == "", result.err
     page = (small / "build" / "docs" / "meetings" / "2020-03-03-riverton-talks.md").read_text(encoding="utf-8")
     assert "Retitled" in page
+
+
+@pytest.mark.parametrize(
+    "fields, refs",
+    [({"name": 7, "country": "X"}, []), ({"name": "A", "country": "X"}, [{"loc": []}])],
+    ids=["a field of the wrong type", "a reference without its parts"],
+)
+def test_a_kept_record_that_does_not_pass_is_said_in_one_line(fields: dict, refs: list) -> None:
+    """What a signed state holds that its model refuses (an upgrade of the model, or a state
+    written by hand with the key) gives a full run, told in one line, not pydantic's block."""
+    cached = state.CachedRecord(digest="d", kind="leader", id="a", fields=fields, refs=refs)
+    with pytest.raises(ValueError) as refused:
+        state.cached_entry("leaders/a.yaml", cached)
+    (line,) = str(refused.value).splitlines()
+    assert line.startswith("the record leaders/a.yaml kept in the state does not pass (")

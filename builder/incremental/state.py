@@ -645,8 +645,12 @@ def cached_entry(rel: str, cached: CachedRecord) -> tuple[Entry[Any], list[Refer
             )
             for ref in cached.refs
         ]
-    except (ValidationError, KeyError, TypeError) as exc:
-        raise ValueError(f"the record {rel} kept in the state does not pass: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "its top"
+        raise ValueError(f"the record {rel} kept in the state does not pass (at {where}: {first['msg']})") from None
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"the record {rel} kept in the state does not pass ({type(exc).__name__}: {exc})") from None
     return Entry(RawRecord(cached.kind, cached.id, rel, {}, {}), model), refs
 
 
