@@ -77,6 +77,18 @@ def test_foreign_file_is_never_touched(small: Path, run) -> None:
     assert foreign.read_text() == "mine"
 
 
+def test_pages_left_without_their_list_are_refused_with_the_way_out(small: Path, run) -> None:
+    """The list of written files removed by hand (a helper did): every page looks like someone
+    else's. The refusal says so, and how to start again; doing that works."""
+    assert run("generate", "--root", small).code == 0
+    (small / "build" / ".summitry-manifest.json").unlink()
+    result = run("generate", "--root", small)
+    assert result.code == 1
+    assert "is missing: if they are its own pages, remove" in result.err and str(small / "build/docs") in result.err
+    shutil.rmtree(small / "build" / "docs")
+    assert run("generate", "--root", small).code == 0
+
+
 def test_foreign_file_in_the_way_of_a_page_is_not_overwritten(small: Path, run) -> None:
     target = small / "build" / "docs" / "leaders" / "alpha.md"
     target.parent.mkdir(parents=True)

@@ -286,10 +286,16 @@ class Output:
     def refuse_foreign(self) -> None:
         foreign = sorted(self.present - self.known.keys())
         if foreign:
+            lost = (
+                ""
+                if self.manifest_exists()
+                else f" The list of the files summitry wrote ({_manifest_path(self.out)}) is missing: if they are its "
+                f"own pages, remove {self.out} and run again; it writes them all again."
+            )
             raise WriteRefused(
                 f"{self.out} holds files summitry did not write ({_listed(foreign)}); it never overwrites or "
                 f"removes them. Move them out of {self.out} (hand-written pages belong in content/pages/) "
-                "and run again."
+                f"and run again.{lost}"
             )
 
     def refuse_unvouched(self, planned: set[str]) -> None:
