@@ -26,7 +26,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from builder.errors import Problem, ValidationFailed
 from builder.incremental import keyed, state
-from builder.incremental.output import WriteReport, read_manifest
+from builder.incremental.manifest import read_manifest
+from builder.incremental.output import WriteReport
 from builder.incremental.rerender import Plain
 from builder.pipeline import Project, check, generate
 from builder.records.kinds import KINDS

@@ -25,6 +25,7 @@ from test_errors import ALPHA, RIVERTON, _apply
 
 from builder.incremental import output as write
 from builder.incremental import own_files, scratch
+from builder.incremental.manifest import MANIFEST
 from builder.incremental.state import fingerprint
 from builder.pipeline import Project, check
 from builder.render import exports, search_index
@@ -549,6 +550,9 @@ def test_the_watcher_sees_an_edit_that_keeps_size_and_time(small: Path) -> None:
     assert fingerprint(small, read=False) != before
 
 
+_CREATE_NEW = own_files.create_new  # the real one, which the disk that fills wraps
+
+
 class _DiskFills:
     """builder.incremental.output's ``open``, failing with ENOSPC once ``room`` files have been opened for writing."""
 
@@ -561,9 +565,10 @@ class _DiskFills:
         return open(path, mode, *args, **kwargs)
 
     def create_new(self, path: Path) -> Any:
-        """builder.incremental.output's ``create_new`` (its temporary files), likewise."""
+        """builder.incremental.own_files's ``create_new`` (the temporary files of pages and of
+        the list of written files), likewise."""
         self._take()
-        return own_files.create_new(path)
+        return _CREATE_NEW(path)
 
     def _take(self) -> None:
         if self.room <= 0:
@@ -572,13 +577,13 @@ class _DiskFills:
 
     def fill(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(write, "open", self, raising=False)
-        monkeypatch.setattr(write, "create_new", self.create_new)
+        monkeypatch.setattr(own_files, "create_new", self.create_new)
 
 
 def _disk_full_line(where: Path, root: Path, written: int, total: int) -> str:
     return (
         f"error: {where}: disk full (No space left on device); {written} of {total} files written, 0 unchanged, "
-        f"{total - written} not written. {root / 'build' / write.MANIFEST} lists every file of this run: "
+        f"{total - written} not written. {root / 'build' / MANIFEST} lists every file of this run: "
         "the next run checks them and finishes the rest"
     )
 
@@ -616,7 +621,7 @@ WORKERS_FILL_THE_DISK = """
 import sys
 from builder.incremental import workers as jobs
 from builder.incremental import output as write
-from builder.incremental import scratch
+from builder.incremental import own_files, scratch
 from builder.cli import main
 from builder.render import exports, search_index
 from test_inputs_hardening import _DiskFills, _exported
@@ -626,7 +631,7 @@ exports.search_job = lambda *args: ((), dict)
 # Room for the manifest, the exports (made in this process) and 3 more; each worker (a copy
 # of this process made before the exports are written) has room for all but the manifest.
 disk = write.open = _DiskFills(room=1 + _exported() + 3)
-write.create_new = disk.create_new
+own_files.create_new = disk.create_new
 code = main(["generate", "--root", sys.argv[1], "--jobs", "2"])
 print(code, disk.room)
 """

@@ -20,7 +20,7 @@ import pytest
 from builder.engines import site_state
 from builder.incremental import keyed, scratch, state
 from builder.incremental import output as write
-from builder.incremental.output import MANIFEST, read_manifest
+from builder.incremental.manifest import MANIFEST, read_manifest
 
 MEETING = "content/meetings/2020-03-03-riverton-talks.yaml"
 DEEP = "[" * 100_000 + "]" * 100_000  # JSON nested past Python's recursion limit

@@ -19,7 +19,7 @@ from conftest import REPO
 from test_incremental import resigned_records
 
 from builder.incremental import state
-from builder.incremental.output import MANIFEST
+from builder.incremental.manifest import MANIFEST
 
 MARKER = "summitry-state-test-ran-code"
 

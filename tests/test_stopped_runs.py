@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO
 
 from builder.incremental import scratch
-from builder.incremental.output import read_manifest
+from builder.incremental.manifest import read_manifest
 from builder.incremental.workers import PARALLEL_FROM
 from builder.pipeline import Project, generate
 

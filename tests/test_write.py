@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.incremental.output import MANIFEST
+from builder.incremental.manifest import MANIFEST
 from builder.render.search_index import FOLDER, SEARCH_FILES
 
 

@@ -33,8 +33,8 @@ from pathlib import Path
 
 from builder.errors import WriteRefused
 from builder.incremental import scratch as scratch_folders
-from builder.incremental.output import MANIFEST_AT_MOST, read_manifest, write_whole
-from builder.incremental.own_files import read_own
+from builder.incremental.manifest import MANIFEST_AT_MOST, read_manifest
+from builder.incremental.own_files import read_own, write_whole
 
 PREFIX = ".summitry-site-"
 OLD = ".summitry-old-site-"

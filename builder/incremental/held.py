@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from builder.errors import TrackingError, WriteRefused
-from builder.incremental.output import Output, WriteReport, save_manifest
+from builder.incremental.manifest import save_manifest
+from builder.incremental.output import Output, WriteReport
 from builder.incremental.rerender import UPDATED, Digests, Pieces, Plain, tracked
 from builder.incremental.state import Cell as CellData
 from builder.incremental.state import PageReads

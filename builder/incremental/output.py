@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import json
 import os
 import stat
 import weakref
@@ -47,13 +46,8 @@ from typing import Any
 
 from builder.errors import WriteFailed, WriteRefused
 from builder.incremental import scratch
-from builder.incremental.keyed import sign, signed_here, user_key
-from builder.incremental.own_files import create_new, read_own
-
-MANIFEST = ".summitry-manifest.json"
-MANIFEST_VERSION = 3  # 3: its first line is its keyed digest
-
-Stamp = tuple[int, int, str, int]  # size, modification time (ns), digest, change time (ns)
+from builder.incremental.manifest import KEYLESS, Stamp, manifest_path, read_manifest, save_manifest
+from builder.incremental.own_files import read_own, write_whole
 
 
 @dataclass(frozen=True)
@@ -77,43 +71,6 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _manifest_path(out: Path) -> Path:
-    return out.parent / MANIFEST
-
-
-MANIFEST_AT_MOST = 64 * 1024 * 1024  # some 600,000 files; parsed whole, so bounded
-
-
-SIGNED, KEYLESS = "signed", "keyless"
-
-
-def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any], str]:
-    """What the builder wrote last time (path -> stamp, None if not known), what else it
-    noted, and how far it is trusted: :data:`SIGNED` by this user's summitry here (or
-    nothing claimed), :data:`KEYLESS` when it says "unsigned" where no key can be kept
-    either, "" when it is not."""
-    path = _manifest_path(out)
-    try:
-        if not os.path.lexists(path):
-            return {}, {}, SIGNED  # nothing claimed: nothing to trust
-        raw = read_own(path, MANIFEST_AT_MOST)
-        mac, _, payload = raw.partition(b"\n") if not raw.startswith(b"{") else (b"", b"", raw)
-        if mac == b"unsigned":  # written where no key could be kept: trusted only where none can be either
-            trust = KEYLESS if user_key(create=True) is None else ""
-        else:
-            trust = SIGNED if mac and signed_here(payload, mac.decode("ascii", "replace")) else ""
-        data = json.loads(payload.decode("utf-8"))
-        files = data.pop("files", [])
-        if isinstance(files, list):  # the first manifest format: paths only
-            return dict.fromkeys(map(str, files)), {}, ""
-        return {str(rel): (tuple(stamp) if stamp else None) for rel, stamp in files.items()}, data, trust
-    except (ValueError, RecursionError, AttributeError, TypeError, OSError, MemoryError) as exc:
-        raise WriteRefused(
-            f"{path}: unreadable manifest ({type(exc).__name__ if isinstance(exc, MemoryError) else exc}); "
-            f"delete {out} and the manifest to start afresh"
-        ) from exc
-
-
 def write_failed(out: Path, rel: str | None, exc: OSError, puts: list[Put] | None, total: int) -> WriteFailed:
     """The one line that says what the system refused, and what was and was not written
     (``puts`` None: the refusal came before anything was)."""
@@ -126,29 +83,8 @@ def write_failed(out: Path, rel: str | None, exc: OSError, puts: list[Put] | Non
     unchanged, left = len(puts) - written, total - len(puts)
     return WriteFailed(
         f"{what}; {written} of {total} files written, {unchanged} unchanged, {left} not written. "
-        f"{_manifest_path(out)} lists every file of this run: the next run checks them and finishes the rest"
+        f"{manifest_path(out)} lists every file of this run: the next run checks them and finishes the rest"
     )
-
-
-def write_whole(path: Path, data: bytes, folder: Path) -> None:
-    """Replace the file at ``path`` with ``data``: written in the scratch ``folder`` (on the
-    same file system), then renamed onto it, so a reader sees the old file or the new."""
-    # the process's id: pages are put from several processes (builder.incremental.workers)
-    tmp = folder / f"{os.getpid()}-{path.name}"
-    try:
-        with create_new(tmp) as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def save_manifest(out: Path, files: dict[str, Stamp | None], folder: Path, extra: dict[str, Any] | None = None) -> None:
-    body = {"version": MANIFEST_VERSION, "files": dict(sorted(files.items())), **(extra or {})}
-    payload = (json.dumps(body, separators=(",", ":")) + "\n").encode("utf-8")
-    mac = sign(payload) or "unsigned"  # no key can be kept: trusted only where none can be (read_manifest)
-    write_whole(_manifest_path(out), mac.encode("ascii") + b"\n" + payload, folder)
 
 
 def _discard(folder: Path, owner: int) -> None:
@@ -252,7 +188,7 @@ class Output:
 
     def manifest_exists(self) -> bool:
         """Whether the list of what the builder wrote is there (without it, nothing is known)."""
-        return _manifest_path(self.out).is_file()
+        return manifest_path(self.out).is_file()
 
     def trust(self) -> None:
         """Take the manifest as this user's: a state signed here names its digest."""
@@ -289,7 +225,7 @@ class Output:
             lost = (
                 ""
                 if self.manifest_exists()
-                else f" The list of the files summitry wrote ({_manifest_path(self.out)}) is missing: if they are its "
+                else f" The list of the files summitry wrote ({manifest_path(self.out)}) is missing: if they are its "
                 f"own pages, remove {self.out} and run again; it writes them all again."
             )
             raise WriteRefused(
@@ -311,14 +247,14 @@ class Output:
             if doomed:
                 raise WriteRefused(
                     f"{self.out} holds files ({_listed(doomed)}) that this run would remove, which do not hold what "
-                    f"the unsigned list of written files ({_manifest_path(self.out)}) says summitry wrote there (no "
+                    f"the unsigned list of written files ({manifest_path(self.out)}) says summitry wrote there (no "
                     "key can be kept here to sign it); it removes only what it knows it wrote. Move them out of "
                     f"{self.out}, and run again."
                 )
         if doomed:
             raise WriteRefused(
                 f"{self.out} holds files ({_listed(doomed)}) that this run would remove, listed only by a list of "
-                f"written files that summitry did not sign on this machine ({_manifest_path(self.out)}); it removes "
+                f"written files that summitry did not sign on this machine ({manifest_path(self.out)}); it removes "
                 f"only what it knows it wrote. Move them out of {self.out}, or remove {self.out} and that list, "
                 "and run again."
             )

@@ -3,7 +3,8 @@
 build/ can come from elsewhere: a pull request (``git add -f``), an archive opened with
 ``--root``, the publishing job's cache. A file there is read only if it is a regular file of
 a bounded size, never through a link, and a file is made only where nothing is, so that a
-link planted under a name the builder will use sends nothing elsewhere.
+link planted under a name the builder will use sends nothing elsewhere. A file is replaced
+whole (:func:`write_whole`): a reader sees the old one or the new, never half of either.
 """
 
 from __future__ import annotations
@@ -43,3 +44,17 @@ def create_new(path: Path) -> BinaryIO:
     under the name of a temporary file would otherwise send the write wherever it points."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     return os.fdopen(fd, "wb")
+
+
+def write_whole(path: Path, data: bytes, folder: Path) -> None:
+    """Replace the file at ``path`` with ``data``: written in the scratch ``folder`` (on the
+    same file system), then renamed onto it, so a reader sees the old file or the new."""
+    # the process's id: pages are put from several processes (builder.incremental.workers)
+    tmp = folder / f"{os.getpid()}-{path.name}"
+    try:
+        with create_new(tmp) as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

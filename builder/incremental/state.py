@@ -54,7 +54,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from builder.errors import Problem, StateUnusable
 from builder.incremental import scratch
 from builder.incremental.keyed import key_folder, keyed_digest, same_digest, user_key
-from builder.incremental.output import MANIFEST
+from builder.incremental.manifest import MANIFEST
 from builder.incremental.own_files import create_new, read_own
 from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
 from builder.records.kinds import KINDS
