@@ -15,7 +15,16 @@ from typing import Any
 
 from builder.authoring.answers import ASKS, CITING, Request, flag, takes_distinct
 from builder.authoring.new import create
-from builder.errors import AddressTaken, NotAKnowledgeBase, Problem, SummitryError, ValidationFailed, listed, printable
+from builder.errors import (
+    AddressTaken,
+    NotAKnowledgeBase,
+    Problem,
+    Stopped,
+    SummitryError,
+    ValidationFailed,
+    listed,
+    printable,
+)
 from builder.pipeline import ENGINES, Project, build, check, generate
 from builder.render.json_schema import SCHEMA_DIR, write_schemas
 
@@ -404,8 +413,9 @@ def entry() -> None:
         code = main()
         sys.stdout.flush()
         sys.stderr.flush()
-    except KeyboardInterrupt:
-        code = EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        # as a shell reports it: 130 for Ctrl-C; 143 for serve stopped by SIGTERM (builder.serve)
+        code = 128 + exc.signum if isinstance(exc, Stopped) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # Python would flush stdout again on the way out, and fail again, loudly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -134,3 +134,12 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """A suffix like `` (did you mean 'putin'?)`` when a close candidate exists."""
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Stopped(KeyboardInterrupt):
+    """A command told to stop by a signal other than Ctrl-C's (SIGTERM, SIGHUP), which it
+    takes as Ctrl-C: it cleans up, and ends with the status a shell gives that signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"signal {signum}")
+        self.signum = signum

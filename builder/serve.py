@@ -16,17 +16,19 @@ shown once they check out again.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from builder import engines
 from builder.engines import Publish
 from builder.engines.changes import Watcher, trace
-from builder.errors import AddressTaken, Problem, SummitryError
+from builder.errors import AddressTaken, Problem, Stopped, SummitryError
 from builder.incremental.lock import running
 from builder.incremental.output import WriteReport
 from builder.pipeline import Project
@@ -60,8 +62,28 @@ def serve(project: Project, dev_addr: str, tell: Tell, engine: str = "mkdocs", d
     adapter = engines.engine(engine)
     _refuse_taken(dev_addr)  # before the first run: it takes a while, and would be for nothing
     # build/ is this process's while it serves: a generate or build run meanwhile waits
-    with running(project.root, tell.note):
+    with running(project.root, tell.note), _stopped_as_by_ctrl_c():
         _serve(project, dev_addr, tell, adapter, dirty)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stopped_as_by_ctrl_c() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager) and SIGHUP (the terminal closed) end serve as
+    Ctrl-C does: the folder it served from is removed and what the preview wrote is kept for
+    the next run. By default they end Python with no cleanup at all."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may
+        yield
+        return
+    before = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 def _serve(project: Project, dev_addr: str, tell: Tell, adapter: engines.Engine, dirty: bool) -> None:

@@ -165,7 +165,9 @@ def test_plain_mkdocs_serve_reloads_with_the_click_installed(small: Path) -> Non
     assert main(["generate", "--root", str(small)]) == 0
     port = _free_port()
     command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
-    with subprocess.Popen(command, cwd=small, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+    # its temporary site where the test's files go: SIGTERM ends mkdocs serve with no cleanup
+    env = {**os.environ, "TMPDIR": str(small.parent)}
+    with subprocess.Popen(command, cwd=small, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
         try:
             page = f"http://127.0.0.1:{port}/leaders/gamma/"
             _wait_for(lambda: _get(page) is not None)
@@ -295,6 +297,44 @@ def test_ctrl_c_ends_serve_quietly_with_130(small: Path, tmp_path: Path, engine:
         _, err = process.communicate(timeout=60)
     assert (process.returncode, "Traceback" in err, "KeyboardInterrupt" in err) == (130, False, False), err
     assert not list(scratch.iterdir()), "the preview left its scratch site behind"
+
+
+def _marked(folder: Path, pid: int) -> Path:
+    """A folder as serve marks the one it serves from (builder.incremental.scratch), with a page in it."""
+    folder.mkdir()
+    (folder / ".summitry-build").write_text(f"{pid} {socket.gethostname()}\n", encoding="utf-8")
+    (folder / "index.html").write_text("<p>a served page</p>", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("how", "status"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_serve_stopped_by_a_signal_cleans_up_as_ctrl_c_does(small: Path, tmp_path: Path, how, status) -> None:
+    """kill (SIGTERM) and a closed terminal (SIGHUP) would end Python with no cleanup: a copy
+    of the whole site (hundreds of MB at 10,000 meetings) left in the temporary folder at each
+    stop. They end serve as Ctrl-C does; and the folder of a serve killed with -9, which runs
+    nothing, is removed by the next serve, while a running one's, and any folder not marked as
+    serve's, are left alone."""
+    port, scratch = _free_port(), tmp_path / "tmp"
+    scratch.mkdir()
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    killed = _marked(scratch / "summitry-serve-killed", ended.pid)
+    running = _marked(scratch / "summitry-serve-running", os.getpid())
+    unmarked = scratch / "summitry-serve-someone"
+    unmarked.mkdir()
+    (unmarked / "index.html").write_text("mine", encoding="utf-8")
+    command = [sys.executable, "-m", "builder.cli", "serve", "--root", str(small), "--dev-addr", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(scratch)})
+    try:
+        _wait_for(lambda: _get(f"http://127.0.0.1:{port}/") is not None, 120)
+        served = set(scratch.iterdir()) - {running, unmarked}
+        assert len(served) == 1 and killed not in served, served
+    finally:
+        process.send_signal(how)
+        _, err = process.communicate(timeout=60)
+    assert (process.returncode, "Traceback" in err) == (status, False), err
+    assert sorted(scratch.iterdir()) == sorted([running, unmarked])
+    assert (unmarked / "index.html").read_text(encoding="utf-8") == "mine"
 
 
 # The preview against a clean build. What must differ between the two, and nothing else, is

@@ -26,7 +26,6 @@ import logging
 import multiprocessing
 import os
 import posixpath
-import shutil
 import signal
 import sys
 import tempfile
@@ -54,8 +53,10 @@ from builder.engines.changes import (
 )
 from builder.engines.site_state import STATE_FILE, NoState
 from builder.errors import EngineFailed
+from builder.incremental import scratch
 from builder.incremental.workers import default_workers
 
+SERVED_FROM = "summitry-serve-"  # the prefix of the folder (in the system's temporary one) serve serves
 UPON_LAST = "upon the last site:"  # how the build says it started from the last site
 EARLY = "Read before the docs were ready: the configuration, the last build's state, the docs files"
 
@@ -122,7 +123,11 @@ class MkDocs:
         """Serve with MkDocs's live-reload server, rebuilding as :class:`Preview` does."""
         self._installed()
         log, load = self._log(), self._module("config").load_config
-        site_dir = Path(tempfile.mkdtemp(prefix="summitry-serve-"))
+        # Marked as this process's: the next serve removes what one killed with -9 left here.
+        scratch.sweep(Path(tempfile.gettempdir()), SERVED_FROM)
+        # The marker beside the site, not in it: the site served is the built one, file for file.
+        folder = scratch.make(Path(tempfile.gettempdir()), SERVED_FROM)
+        site_dir = folder / "site"
 
         def get_config() -> Any:
             # Not strict, as mkdocs.yml is for CI: a dirty build warns that it is one, and a
@@ -161,7 +166,7 @@ class MkDocs:
                 server.shutdown()
         finally:
             config.plugins.on_shutdown()
-            shutil.rmtree(site_dir, ignore_errors=True)
+            scratch.remove(folder)
 
 
 Logged = tuple[int, str, str]  # a log record of a page's render: level, logger, message
