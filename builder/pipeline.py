@@ -31,10 +31,10 @@ from builder.engines.site_folder import (
 )
 from builder.errors import ChangedDuringRun, EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
 from builder.incremental import state
+from builder.incremental.inputs import Inputs, record_kind, scan
 from builder.incremental.lock import running
 from builder.incremental.output import Output, WriteReport, own_output
 from builder.incremental.rerender import UPDATED, render
-from builder.incremental.state import record_kind
 from builder.incremental.workers import Progress
 from builder.records.folders import RECORD_TOPS
 from builder.records.hand_written import read_pages
@@ -234,7 +234,7 @@ class Start:
     head: state.Head | None
     why: str
     output: Output
-    inputs: state.Inputs
+    inputs: Inputs
     updated: dict[str, str]
 
 
@@ -249,7 +249,7 @@ def begin(project: Project, strict: bool) -> Start:
     head, why = state.load_head(project.docs)
     if head is not None:
         output.trust()  # the state, signed here, names the digest of the manifest
-    inputs = state.scan(project.root, options(project, strict), head.inputs.seen if head else None)
+    inputs = scan(project.root, options(project, strict), head.inputs.seen if head else None)
     updated = last_changed(project.root)  # a commit changes no file, but it changes these dates
     if head is not None:
         part = inputs.changed_part(head.inputs)
@@ -267,7 +267,7 @@ class Run:
 
     site: Site
     settings: Settings
-    inputs: state.Inputs
+    inputs: Inputs
     updated: dict[str, str]
     body: state.Body
     warnings: list[Problem]
@@ -336,7 +336,7 @@ Kept = dict[str, tuple[Entry[Any], list[Reference]]]
 
 
 def analysed(
-    project: Project, strict: bool, inputs: state.Inputs, body: state.Body | None, why: str, held: Kept | None = None
+    project: Project, strict: bool, inputs: Inputs, body: state.Body | None, why: str, held: Kept | None = None
 ) -> tuple[Site, list[Problem], state.Body, str]:
     """Check every record, parsing only those whose files changed since ``body``; raise
     every problem at once. Returns the site, the warnings (the advice last), the body to
@@ -352,7 +352,7 @@ kept in the body it came with."""
 
 
 def analyse(
-    project: Project, strict: bool, inputs: state.Inputs, body: state.Body | None, why: str, held: Kept | None = None
+    project: Project, strict: bool, inputs: Inputs, body: state.Body | None, why: str, held: Kept | None = None
 ) -> tuple[Site, list[Problem], state.Body, str, Advice]:
     """:func:`analysed`, with the advice left to give: a run from nothing gives it while
     the pages are rendered by other processes, where it took a tenth of the run before them."""

@@ -33,6 +33,7 @@ from builder.engines.changes import trace
 from builder.errors import Problem, ValidationFailed
 from builder.incremental import state
 from builder.incremental.held import HeldPages, changed_cells
+from builder.incremental.inputs import Inputs, record_kind, rescan, scan
 from builder.incremental.output import Output, WriteReport
 from builder.incremental.rerender import UPDATED
 from builder.pipeline import Note, Project, Run, Start, Warn, analysed, begin, collector_paused, options, placed, run
@@ -121,9 +122,9 @@ class Resident:
         self.tried = None
         # Paths name what changed since the last update; after a refusal, the held site is
         # older than that: every file is looked at.
-        inputs = None if paths is None or self.refused else state.rescan(project.root, last.inputs, paths)
+        inputs = None if paths is None or self.refused else rescan(project.root, last.inputs, paths)
         if inputs is None:
-            inputs = state.scan(project.root, options(project, False), last.inputs.seen)
+            inputs = scan(project.root, options(project, False), last.inputs.seen)
         times("scan")
         for own in OWN:  # what this process runs on: it keeps running what it imported
             now, was = inputs.others.get(own), last.inputs.others.get(own)
@@ -169,7 +170,7 @@ class Resident:
         trace({"resident": times.seconds, "written": report.written, "removed": report.removed})
         return report
 
-    def _checked(self, inputs: state.Inputs) -> tuple[Site, bool]:
+    def _checked(self, inputs: Inputs) -> tuple[Site, bool]:
         """The site with the changed record files read again, checked as ``check`` would;
         whether it was made from every file."""
         last, root = self.last, self.project.root
@@ -179,7 +180,7 @@ class Resident:
         raws: list[RawRecord] = []
         problems: list[Problem] = []
         for rel in sorted(changed & inputs.records.keys()):
-            raw, found = load_file(root, root / rel, str(state.record_kind(rel)))
+            raw, found = load_file(root, root / rel, str(record_kind(rel)))
             problems += found
             raws += [raw] if raw else []
         gone = [held[rel] for rel in sorted(changed) if rel in held]
@@ -190,7 +191,7 @@ class Resident:
         valid = {e.path for e in fresh}
         broken: dict[str, set[str]] = {}
         for rel in changed & inputs.records.keys() - valid:
-            broken.setdefault(str(state.record_kind(rel)), set()).add(rel.rpartition("/")[2].removesuffix(".yaml"))
+            broken.setdefault(str(record_kind(rel)), set()).add(rel.rpartition("/")[2].removesuffix(".yaml"))
         place = functools.partial(placed, root)
         done = patch(root, last.site, Change(tuple(gone), tuple(fresh), broken, tuple(partial)), self.archives, place)
         # A record kept from the state has no places for its values: read again, it is placed
@@ -207,7 +208,7 @@ class Resident:
         self._advise(done.site, inputs, changed)
         return done.site, False
 
-    def _from_files(self, inputs: state.Inputs) -> Site:
+    def _from_files(self, inputs: Inputs) -> Site:
         site, warnings, body, _ = analysed(self.project, False, inputs, None, "")
         body.pages = self.last.body.pages
         self.last = dataclasses.replace(self.last, body=body)
@@ -254,7 +255,7 @@ class Resident:
         for warning in said:
             self._warn(warning)
 
-    def _advise(self, site: Site, inputs: state.Inputs, changed: set[str]) -> None:
+    def _advise(self, site: Site, inputs: Inputs, changed: set[str]) -> None:
         """Advice again on the changed records, and on those whose [[links]] show a name that
         changed; the new warnings told."""
         before = self.last.site

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.incremental.state import fingerprint
+from builder.incremental.inputs import fingerprint
 
 COUNTS = "ok: 3 leaders, 3 meetings, 2 issues, 2 sources, 3 relations\n"
 

@@ -25,8 +25,8 @@ from test_errors import ALPHA, RIVERTON, _apply
 
 from builder.incremental import output as write
 from builder.incremental import own_files, scratch
+from builder.incremental.inputs import fingerprint
 from builder.incremental.manifest import MANIFEST
-from builder.incremental.state import fingerprint
 from builder.pipeline import Project, check
 from builder.render import exports, search_index
 

@@ -18,7 +18,7 @@ import pytest
 from conftest import REPO
 from test_incremental import resigned_records
 
-from builder.incremental import state
+from builder.incremental import inputs, state
 from builder.incremental.manifest import MANIFEST
 
 MARKER = "summitry-state-test-ran-code"
@@ -134,7 +134,7 @@ def test_a_full_disk_while_saving_the_state_is_one_line(small: Path, run, monkey
 
 def test_an_upgraded_library_is_a_full_run(small: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("generate", "--root", small).code == 0
-    monkeypatch.setattr(state, "_libraries", lambda: "pydantic 99.0")
+    monkeypatch.setattr(inputs, "_libraries", lambda: "pydantic 99.0")
     result = run("generate", "--root", small)
     assert result.err == "full run: the builder's libraries changed since the last run\n"
     assert "0 written" in result.out  # the same pages: nothing to write
@@ -189,7 +189,7 @@ def test_every_library_summitry_runs_on_is_in_the_inputs() -> None:
     with open(REPO / "pyproject.toml", "rb") as handle:
         required = tomllib.load(handle)["project"]["dependencies"]
     names = {re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0].lower() for line in required}
-    versions = dict(part.rsplit(" ", 1) for part in state._libraries().split("; "))
+    versions = dict(part.rsplit(" ", 1) for part in inputs._libraries().split("; "))
     assert names <= versions.keys() and "absent" not in versions.values()
 
 

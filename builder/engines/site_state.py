@@ -43,9 +43,10 @@ from typing import Any
 
 from builder.engines.site_files import digest, site_stamps
 from builder.errors import SummitryError
+from builder.incremental.inputs import still_holds
 from builder.incremental.keyed import same_digest, sign, signed_here
 from builder.incremental.own_files import create_new, read_own
-from builder.incremental.state import STATE_AT_MOST, own_folder, still_holds
+from builder.incremental.state import STATE_AT_MOST, own_folder
 
 STATE_VERSION = 2
 STATE_FILE = "build/.summitry-engine.json"
@@ -69,7 +70,7 @@ def key(engine: str, config: str) -> str:
 class Seen:
     """The digests of the docs files, each read again only when its status (size, modification
     and change time, inode) is not what the last build saw, or was less than a second old when
-    it saw it (:func:`builder.incremental.state.still_holds`). ``before``: the last build's,
+    it saw it (:func:`builder.incremental.inputs.still_holds`). ``before``: the last build's,
     as its state kept it, unchecked (anything not as written is read again)."""
 
     def __init__(self, before: Any) -> None:

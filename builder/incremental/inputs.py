@@ -1,0 +1,211 @@
+"""The inputs of a run, summed up: each record file's digest, and one for each other part
+(the builder's code and libraries, Python, the options, mkdocs.yml, the archived texts and
+hand-written pages).
+
+Inputs are summed up by content. A file's digest is read again whenever its status (size,
+modification and change time, inode) differs from what the last run saw, and also when that
+status was less than a second old when the last run saw it: a write in the same tick of the
+clock would otherwise leave the status as it was. The change time is set by the system on
+every write and no copy puts it back (``cp -p`` and rsync restore the modification time), so
+an unchanged status is an unchanged file. The state (builder.incremental.state) keeps what
+a scan saw, so that the next scan reads only the files whose status changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
+
+BUILDER = Path(__file__).resolve().parent.parent  # the whole builder package: its code is an input
+# The libraries whose behaviour shapes what a run checks and writes: an upgrade of one is a
+# change of the builder, so records cached before it are checked again.
+LIBRARIES = (
+    "pydantic",
+    "pydantic-core",
+    "pyyaml",
+    "jinja2",
+    "markdown",
+    "python-frontmatter",
+    "pymdown-extensions",
+    "mkdocs",
+    "mkdocs-material",
+    "rapidfuzz",
+    "python-slugify",
+    "text-unidecode",
+    "markupsafe",
+)
+# Larger files are summed up by their status: no input of a knowledge base is near this
+# size, and a hostile one must not make every run read it.
+READ_AT_MOST = 64 * 1024 * 1024
+RACY_NS = 1_000_000_000  # a status this new when read may not show a write made in the same tick
+
+Status = tuple[int, int, int, int]  # size, modification time, change time (ns), inode
+Seen = dict[str, tuple[Status, str, int]]  # path -> its status, digest, and when it was read (ns)
+_RECORD_FOLDERS = {folder: name for name, folder in FOLDERS.items()}
+
+
+def digest_of(data: bytes) -> str:
+    """The digest the state keeps of an input's bytes (BLAKE2b, 128 bits)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Data(BaseModel):
+    """Kept data: a field that is not in the model is an error, not dropped."""
+
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class Inputs(Data):
+    """The inputs of a run, summed up: each record file's digest, and one for each other part."""
+
+    records: dict[str, str]  # record file (e.g. content/meetings/x.yaml) -> digest of its bytes
+    others: dict[str, str]  # part ("builder", "mkdocs.yml", "options", ...) -> digest
+    seen: Seen = {}
+
+    def changed_part(self, before: Inputs) -> str | None:
+        """The first part other than the records that differs from ``before``, if any."""
+        for part in sorted(self.others.keys() | before.others.keys()):
+            if self.others.get(part) != before.others.get(part):
+                return part
+        return None
+
+
+def record_kind(rel: str) -> str | None:
+    """The kind of record a file is, from where it is and its name; None for any other file."""
+    folder, _, name = rel.rpartition("/")
+    kind = _RECORD_FOLDERS.get(folder)
+    return kind if kind and name.endswith(".yaml") and not ignored(name) else None
+
+
+def still_holds(digest: object, seen: tuple[int, ...], read_at: object, status: tuple[int, ...]) -> bool:
+    """Whether the ``digest`` of a file read at ``read_at`` (ns), whose status was then
+    ``seen``, is still its digest now that its status is ``status`` (size, modification and
+    change time, inode): the status is the same, and was more than a second old when it
+    was read (a write in the same tick of the clock leaves the status as it was)."""
+    return isinstance(digest, str) and isinstance(read_at, int) and seen == status and read_at - status[2] > RACY_NS
+
+
+class _Scanner:
+    def __init__(self, seen: Seen, read: bool = True) -> None:
+        self.before = seen
+        self.seen: Seen = {}
+        self.now = time.time_ns()
+        self.read = read
+
+    def digest(self, rel: str, path: str, entry: os.DirEntry[str] | None = None) -> str:
+        try:
+            if os.path.islink(path):
+                return "link:" + os.readlink(path)
+            info = entry.stat(follow_symlinks=False) if entry else os.stat(path, follow_symlinks=False)
+        except OSError:  # gone while we looked: the run that follows will see what is there
+            return "missing"
+        status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        regular = entry.is_file(follow_symlinks=False) if entry else os.path.isfile(path)
+        if not self.read or not regular or info.st_size > READ_AT_MOST:
+            return f"status:{status}"
+        was = self.before.get(rel)
+        if was is not None and still_holds(was[1], tuple(was[0]), was[2], status):
+            self.seen[rel] = was
+            return was[1]
+        try:
+            with open(path, "rb") as handle:
+                digest = digest_of(handle.read())
+        except OSError:
+            return "missing"
+        self.seen[rel] = (status, digest, self.now)
+        return digest
+
+    def folder(self, folder: str, prefix: str, out: dict[str, str]) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for entry in entries:
+            if entry.name == "__pycache__" or ignored(entry.name):
+                continue
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                self.folder(entry.path, rel + "/", out)
+            else:
+                out[rel] = self.digest(rel, entry.path, entry)
+
+
+def _libraries() -> str:
+    """The version of each library above, and of every other the installed summitry requires."""
+    try:
+        lines = importlib.metadata.requires("summitry") or []
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree never installed
+        lines = []
+    # what it runs on, not the extras for its tests and tools
+    required = [re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0] for line in lines if "extra ==" not in line]
+    names = sorted({name.lower() for name in (*LIBRARIES, *required) if name})
+    versions = []
+    for name in names:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} absent")
+    return "; ".join(versions)
+
+
+def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read: bool = True) -> Inputs:
+    """Every input's digest, reading only files whose status changed since ``seen``.
+
+    Without ``read``, a digest of names and status only, for polling: cheap, and changed by
+    every write. It only tells the watcher to run generate, which decides on content."""
+    scanner = _Scanner(seen or {}, read)
+    files: dict[str, str] = {}
+    for top in RECORD_TOPS:
+        scanner.folder(str(root / top), f"{top}/", files)
+    code: dict[str, str] = {}
+    scanner.folder(str(BUILDER), "builder:", code)
+    records = {rel: digest for rel, digest in files.items() if record_kind(rel)}
+    others = {
+        "Python": digest_of(sys.version.encode()),
+        "the builder's code": digest_of("\n".join(f"{rel}\0{digest}" for rel, digest in sorted(code.items())).encode()),
+        "the builder's libraries": digest_of(_libraries().encode()),
+        "the run's options": digest_of("\n".join(repr(o) for o in options).encode("utf-8", "surrogateescape")),
+        "mkdocs.yml": scanner.digest("mkdocs.yml", str(root / "mkdocs.yml")),
+        "the archived texts and hand-written pages": digest_of(
+            "\n".join(f"{rel}\0{digest}" for rel, digest in files.items() if rel not in records).encode(
+                "utf-8", "surrogateescape"
+            )
+        ),
+    }
+    return Inputs(records=records, others=others, seen=scanner.seen)
+
+
+def rescan(root: Path, before: Inputs, paths: Iterable[str]) -> Inputs | None:
+    """``before`` with the record files at ``paths`` (inside ``root``) looked at again: what
+    :func:`scan` gives when only those can have changed (the system's file events named
+    them). None when one of them is some other input, which only a whole scan sums up."""
+    scanner = _Scanner(before.seen)
+    records = dict(before.records)
+    for rel in paths:
+        if ignored(rel.rpartition("/")[2]):
+            continue
+        if record_kind(rel) is None:
+            return None
+        path = root / rel
+        if os.path.lexists(path):
+            records[rel] = scanner.digest(rel, str(path))
+        else:
+            records.pop(rel, None)
+    return Inputs(records=records, others=dict(before.others), seen={**before.seen, **scanner.seen})
+
+
+def fingerprint(root: Path, read: bool = True) -> str:
+    """One digest of every input, changed by any change to any content (without ``read``:
+    to any file's status, which is what the preview's watcher polls)."""
+    inputs = scan(root, (), None, read)
+    return digest_of(repr(sorted(inputs.records.items())).encode() + repr(sorted(inputs.others.items())).encode())
