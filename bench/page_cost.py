@@ -1,0 +1,116 @@
+"""What making the pages costs, without a profiler: by kind of page, with and without the
+tracking of what each page reads, and the writing.
+
+Checks and resolves the knowledge base once, in this process, then makes every page (not
+the exports, which the run makes in its own process) several times, alternating untracked
+and tracked makes so that a slower moment of the machine falls on both, and writes them
+once into a scratch folder through the builder's own output. CPU time of this process
+(time.process_time), so other work on the machine does not count. The first make of all is
+a warm-up (templates compiled, the site's cached values made) and is not counted.
+
+    python bench/page_cost.py KB [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from builder import pipeline
+from builder.incremental.inputs import scan
+from builder.incremental.output import Output
+from builder.incremental.rerender import tracked
+from builder.render import pages
+from builder.render.exports import EXPORTS
+from builder.render.job import Job
+from builder.render.pages import Settings
+from builder.render.track import reading
+from builder.resolve.site import Site
+
+
+def _page_jobs(renderer: pages.Renderer) -> list[Job]:
+    return [job for job in renderer.jobs() if job[0] not in EXPORTS]
+
+
+def _make(jobs: list[Job], track: bool) -> float:
+    start = time.process_time()
+    for _, make in jobs:
+        if track:
+            with reading():
+                make()
+        else:
+            make()
+    return time.process_time() - start
+
+
+def _by_template(site: Site, settings: Settings) -> dict[str, tuple[float, int]]:
+    """CPU seconds and pages of each template, timed around Renderer._render (the jobs are
+    made while it is timed: some hold the method as it was when they were made)."""
+    spent: collections.Counter[str] = collections.Counter()
+    count: collections.Counter[str] = collections.Counter()
+    render = pages.Renderer._render
+
+    def timed(self: pages.Renderer, template: str, path: str, **context: object) -> str:
+        start = time.process_time()
+        try:
+            return render(self, template, path, **context)
+        finally:
+            spent[template] += time.process_time() - start
+            count[template] += 1
+
+    pages.Renderer._render = timed  # type: ignore[method-assign]
+    try:
+        for _, make in _page_jobs(pages.Renderer(site, settings)):
+            make()
+    finally:
+        pages.Renderer._render = render  # type: ignore[method-assign]
+    return {name: (spent[name], count[name]) for name, _ in spent.most_common()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    project = pipeline.Project(args.root)
+    start = time.process_time()
+    inputs = scan(project.root, pipeline.options(project, False), None)
+    site, _, _, _, _ = pipeline.analyse(project, False, inputs, None, "missing")
+    print(f"checked and resolved in {time.process_time() - start:.2f} s of CPU")
+    plain = pages.Renderer(site, pipeline.settings(project))
+    watched = pages.Renderer(tracked(site), pipeline.settings(project))
+    jobs, tracked_jobs = _page_jobs(plain), _page_jobs(watched)
+    _make(jobs, False)  # the warm-up
+    untracked_times, tracked_times = [], []
+    for _ in range(args.rounds):
+        untracked_times.append(_make(jobs, False))
+        tracked_times.append(_make(tracked_jobs, True))
+    bare, read = statistics.median(untracked_times), statistics.median(tracked_times)
+    print(f"{len(jobs):,} page jobs (the exports left out), CPU seconds, median of {args.rounds}:")
+    print("| What | CPU seconds | Ratio to making them untracked |\n|---|---|---|")
+    print(f"| made, untracked | {bare:.2f} | 1.00x |")
+    print(f"| made, each page's reads tracked (as generate does) | {read:.2f} | {read / bare:.2f}x |")
+    with tempfile.TemporaryDirectory() as scratch:
+        output = Output(Path(scratch) / "docs")
+        made = [(rel, data) for _, make in jobs for rel, data in make().items()]
+        output.begin({rel for rel, _ in made})
+        start = time.process_time()
+        for rel, data in made:
+            output.put(rel, data.encode("utf-8") if isinstance(data, str) else data)
+        put = time.process_time() - start
+    size = sum(len(data) for _, data in made)
+    print(
+        f"| written into an empty folder ({len(made):,} files, {size / 1e6:.0f} MB) | {put:.2f} | {put / bare:.2f}x |"
+    )
+    print("\nBy template (untracked, one make):\n\n| Template | Pages | CPU seconds | ms a page |\n|---|---|---|---|")
+    templates = _by_template(site, pipeline.settings(project))
+    for name, (seconds, count) in templates.items():
+        print(f"| {name} | {count:,} | {seconds:.2f} | {1000 * seconds / count:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The benchmark scripts still run against the builder as it is (they import its internals)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+@pytest.mark.slow
+def test_page_cost_times_every_page_and_every_template(small: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "page_cost.py"), str(small), "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    pages = int(re.search(r"^([\d,]+) page jobs", done.stdout, re.M)[1].replace(",", ""))  # type: ignore[index]
+    rows = dict(re.findall(r"^\| (\S+\.md\.j2) \| ([\d,]+) \|", done.stdout, re.M))
+    made = sum(int(count.replace(",", "")) for count in rows.values())
+    # every kind of record page is timed, and no page twice
+    assert {"meeting.md.j2", "leader.md.j2", "issue.md.j2", "relation.md.j2", "source.md.j2"} <= rows.keys()
+    assert 0 < made <= pages, done.stdout
+    assert "| made, each page's reads tracked" in done.stdout
+    assert not list(small.glob("build")), "the benchmark wrote into the knowledge base"
