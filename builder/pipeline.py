@@ -31,7 +31,7 @@ from builder.engines.site_folder import (
 )
 from builder.errors import ChangedDuringRun, EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
 from builder.incremental import state
-from builder.incremental.inputs import Inputs, record_kind, scan
+from builder.incremental.inputs import Inputs, as_read, changed_meanwhile, record_kind, scan
 from builder.incremental.lock import running
 from builder.incremental.output import Output, WriteReport, own_output
 from builder.incremental.rerender import UPDATED, render
@@ -320,6 +320,9 @@ def run(
                 if warn is not None:
                     warn(warning)
             warnings += advised
+            for rel in changed_meanwhile(project.root, inputs):
+                if note is not None:
+                    note(f"{rel} changed while this run read it: the next run reads it again")
             head = state.Head(
                 inputs=inputs, updated=updated, warnings=warnings, output=state.output_digest(project.docs)
             )
@@ -376,6 +379,7 @@ def analyse(
             record, found = load_file(root, root / rel, str(record_kind(rel)))
             problems += found
             raws += [record] if record else []
+    as_read(inputs, raws)  # a file saved since the scan is known by what was read
     if body is not None and (body.aliased or any(r.data.get("aliases") for r in raws)):
         # Old ids rewrite other records' references as they are read: no record is as cached.
         return analyse(project, strict, inputs, None, "")

@@ -33,7 +33,7 @@ from builder.engines.changes import trace
 from builder.errors import Problem, ValidationFailed
 from builder.incremental import state
 from builder.incremental.held import HeldPages, changed_cells
-from builder.incremental.inputs import Inputs, record_kind, rescan, scan
+from builder.incremental.inputs import Inputs, as_read, record_kind, rescan, scan
 from builder.incremental.output import Output, WriteReport
 from builder.incremental.rerender import UPDATED
 from builder.pipeline import Note, Project, Run, Start, Warn, analysed, begin, collector_paused, options, placed, run
@@ -183,6 +183,7 @@ class Resident:
             raw, found = load_file(root, root / rel, str(record_kind(rel)))
             problems += found
             raws += [raw] if raw else []
+        as_read(inputs, raws)  # a file saved since the scan is known by what was read
         gone = [held[rel] for rel in sorted(changed) if rel in held]
         if last.body.aliased or any(r.data.get("aliases") for r in raws) or any(e.model.aliases for e in gone):
             return self._from_files(inputs), True  # old ids rewrite what other records name as they are read

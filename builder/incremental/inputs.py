@@ -13,7 +13,6 @@ a scan saw, so that the next scan reads only the files whose status changed.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import os
 import re
@@ -25,6 +24,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
+from builder.records.raw_record import RawRecord, content_digest
 
 BUILDER = Path(__file__).resolve().parent.parent  # the whole builder package: its code is an input
 # The libraries whose behaviour shapes what a run checks and writes: an upgrade of one is a
@@ -47,6 +47,7 @@ LIBRARIES = (
 # Larger files are summed up by their status: no input of a knowledge base is near this
 # size, and a hostile one must not make every run read it.
 READ_AT_MOST = 64 * 1024 * 1024
+OTHER_FILES = "the archived texts and hand-written pages"  # summed up as one part
 RACY_NS = 1_000_000_000  # a status this new when read may not show a write made in the same tick
 
 Status = tuple[int, int, int, int]  # size, modification time, change time (ns), inode
@@ -54,9 +55,7 @@ Seen = dict[str, tuple[Status, str, int]]  # path -> its status, digest, and whe
 _RECORD_FOLDERS = {folder: name for name, folder in FOLDERS.items()}
 
 
-def digest_of(data: bytes) -> str:
-    """The digest the state keeps of an input's bytes (BLAKE2b, 128 bits)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+digest_of = content_digest  # the digest the state keeps of an input's bytes
 
 
 class Data(BaseModel):
@@ -125,17 +124,17 @@ class _Scanner:
         self.seen[rel] = (status, digest, self.now)
         return digest
 
-    def folder(self, folder: str, prefix: str, out: dict[str, str]) -> None:
+    def folder(self, folder: str, prefix: str, out: dict[str, str], skip: frozenset[str] = frozenset()) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except (FileNotFoundError, NotADirectoryError):
             return
         for entry in entries:
-            if entry.name == "__pycache__" or ignored(entry.name):
+            if entry.name == "__pycache__" or entry.name in skip or ignored(entry.name):
                 continue
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                self.folder(entry.path, rel + "/", out)
+                self.folder(entry.path, rel + "/", out, skip)
             else:
                 out[rel] = self.digest(rel, entry.path, entry)
 
@@ -168,7 +167,7 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
     for top in RECORD_TOPS:
         scanner.folder(str(root / top), f"{top}/", files)
     code: dict[str, str] = {}
-    scanner.folder(str(BUILDER), "builder:", code)
+    scanner.folder(str(BUILDER), "builder:", code, frozenset({"__pycache__"}))
     records = {rel: digest for rel, digest in files.items() if record_kind(rel)}
     others = {
         "Python": digest_of(sys.version.encode()),
@@ -176,7 +175,7 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
         "the builder's libraries": digest_of(_libraries().encode()),
         "the run's options": digest_of("\n".join(repr(o) for o in options).encode("utf-8", "surrogateescape")),
         "mkdocs.yml": scanner.digest("mkdocs.yml", str(root / "mkdocs.yml")),
-        "the archived texts and hand-written pages": digest_of(
+        OTHER_FILES: digest_of(
             "\n".join(f"{rel}\0{digest}" for rel, digest in files.items() if rel not in records).encode(
                 "utf-8", "surrogateescape"
             )
@@ -209,3 +208,41 @@ def fingerprint(root: Path, read: bool = True) -> str:
     to any file's status, which is what the preview's watcher polls)."""
     inputs = scan(root, (), None, read)
     return digest_of(repr(sorted(inputs.records.items())).encode() + repr(sorted(inputs.others.items())).encode())
+
+
+def as_read(inputs: Inputs, raws: Iterable[RawRecord]) -> None:
+    """Name each record file in ``inputs`` by the digest of the bytes it was parsed from.
+
+    The scan sums a file up before the run reads it: a save in between would otherwise be
+    kept under the digest of the text the scan saw, and were the file then put back as it
+    was (an undo), no later run would see a change, and its pages would show the undone text
+    for good."""
+    for raw in raws:
+        if raw.digest and inputs.records.get(raw.path) != raw.digest:
+            inputs.records[raw.path] = raw.digest
+            inputs.seen.pop(raw.path, None)
+
+
+MEANWHILE = "changed while a run read it"
+
+
+def changed_meanwhile(root: Path, inputs: Inputs) -> list[str]:
+    """The inputs other than records (the builder's code, mkdocs.yml, the archived texts and
+    hand-written pages) whose status is no longer what the scan saw: written while the run
+    read them, so what it made may be of either text. Each part they belong to is marked in
+    ``inputs`` as changed, and the next run reads it again, whatever the file then holds."""
+    moved = []
+    for rel, (status, _, _) in inputs.seen.items():
+        if record_kind(rel) is not None:
+            continue  # known by the digest of what was parsed (:func:`as_read`)
+        path = BUILDER / rel.removeprefix("builder:") if rel.startswith("builder:") else root / rel
+        try:
+            info = os.stat(path, follow_symlinks=False)
+            now = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        except OSError:
+            now = None
+        if now != tuple(status):
+            moved.append(rel)
+            part = "the builder's code" if rel.startswith("builder:") else rel if rel == "mkdocs.yml" else OTHER_FILES
+            inputs.others[part] = MEANWHILE
+    return moved

@@ -9,6 +9,7 @@ anchors and aliases (the "billion laughs"), absurd nesting.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -25,7 +26,7 @@ from builder.records.hand_written import pages_problems
 from builder.records.ids import ID_RE, slug
 from builder.records.kinds import KINDS
 from builder.records.models import MAX_ID_LENGTH
-from builder.records.raw_record import Path_, RawRecord, dotted
+from builder.records.raw_record import Path_, RawRecord, content_digest, dotted
 from builder.records.safe_files import folder_problems, is_regular, linked_folder
 
 _Loader: type = yaml12.Loader  # YAML 1.2, as editors read it: NO and yes are text, not booleans
@@ -287,6 +288,8 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
             Problem(rel, line, 1, kind, rid, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
         ]
     _, record, more = parse_yaml(text, rel, kind, rid)
+    if record is not None:
+        record = dataclasses.replace(record, digest=content_digest(raw))
     return (record if not problems else None), problems + more
 
 

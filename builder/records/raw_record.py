@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,11 @@ _RUN = re.compile(r"\S+")
 
 Path_ = tuple[str | int, ...]
 """Where a value sits in a record: ``("citations", 0, "quote")``."""
+
+
+def content_digest(data: bytes) -> str:
+    """The digest of a file's bytes as the state keeps it (BLAKE2b, 128 bits)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,9 @@ class RawRecord:
     """Line and column of each mapping key, for errors about the key itself."""
     text: str = field(default="", repr=False, compare=False)
     """The file as read, to find a sentence inside a long text value (:meth:`where_in`)."""
+    digest: str = field(default="", repr=False, compare=False)
+    """The digest of the bytes it was parsed from (:func:`content_digest`), which the state
+    keeps for its file: a file saved again after a run looked at it is known by what was read."""
 
     def where_key(self, loc: Path_) -> tuple[int, int]:
         """Line and column of the key that names ``loc`` (for unknown or repeated fields)."""
