@@ -378,6 +378,19 @@ CASES: list[tuple[Any, ...]] = [
         ["content/pages/about.md:2:11: not UTF-8 text (invalid continuation byte); save it as UTF-8"],
     ),
     (
+        "a-folder-named-as-a-record",  # looked into, it held no file: a run after another saw no change
+        {"content/meetings/2030-01-01-folder.yaml": "FOLDER"},
+        [
+            "content/meetings/2030-01-01-folder.yaml:1:1: meeting '2030-01-01-folder': "
+            "not a regular file; a record must be one"
+        ],
+    ),
+    (
+        "a-folder-named-as-a-record-ending-in-yml",
+        {"leaders/delta.yml": "FOLDER"},
+        ["leaders/delta.yml:1:1: leader 'delta': records end in '.yaml', not '.yml'"],
+    ),
+    (
         "backticks-in-a-url",
         {"content/sources/hearsay.yaml": "title: Hearsay\nurl: https://x.org/a`b`c\n"},
         [
@@ -399,6 +412,8 @@ def _change(root: Path, changes: dict[str, str | None]) -> None:
             away.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(path, away)
             path.symlink_to(away)
+        elif text == "FOLDER":
+            path.mkdir()
         elif text == "FIFO":
             path.unlink(missing_ok=True)
             os.mkfifo(path)
@@ -426,6 +441,25 @@ def test_refused_with_its_place_and_nothing_written(
         result = run(command, "--root", small)
         assert (result.code, result.out, result.err.splitlines()) == (1, "", expected + [summary])
         assert not (small / "build").exists()
+
+
+@pytest.mark.parametrize(
+    "changes, expected, count",
+    [(c[1], c[2], c[3] if len(c) > 3 else len(c[2])) for c in CASES],
+    ids=[str(c[0]) for c in CASES],
+)
+def test_refused_as_well_after_a_run_and_its_pages_left_as_they_were(
+    small: Path, run, changes: dict[str, str | None], expected: list[str], count: int
+) -> None:
+    """The same lines from a run that has the last run's state to go by: a change it reads
+    alone, or none it notices, must not let through what check refuses."""
+    assert run("generate", "--root", small).code == 0
+    docs = small / "build" / "docs"
+    before = {p: p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+    _change(small, changes)
+    result = run("generate", "--root", small)
+    assert (result.code, result.out, result.err.splitlines()[: len(expected)]) == (1, "", expected)
+    assert {p: p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()} == before
 
 
 def test_a_linked_page_is_refused_by_build_and_nothing_is_published(small: Path, run) -> None:
@@ -717,3 +751,17 @@ def test_a_hand_written_page_is_trusted_and_copied_as_written(small: Path, run) 
     assert (result.code, result.err) == (0, "")
     copied = (small / "build/docs/about.md").read_text()
     assert copied.endswith("---\n\n" + written)  # after the front matter that names its edit link
+
+
+def test_a_page_in_a_folder_named_pycache_is_a_page_like_any_other(small: Path, run, tmp_path: Path) -> None:
+    """The scan leaves out the builder's own __pycache__, not a folder of the knowledge base's
+    that has the name: a run after another copies its pages, as a run from nothing does."""
+    assert run("generate", "--root", small).code == 0
+    page = small / "content/pages/__pycache__/notes.md"
+    page.parent.mkdir()
+    page.write_text("# Notes\n\nFirst.\n", encoding="utf-8")
+    assert run("generate", "--root", small).code == 0
+    assert "First." in (small / "build/docs/__pycache__/notes.md").read_text(encoding="utf-8")
+    page.write_text("# Notes\n\nSecond.\n", encoding="utf-8")
+    assert run("generate", "--root", small).code == 0
+    assert "Second." in (small / "build/docs/__pycache__/notes.md").read_text(encoding="utf-8")

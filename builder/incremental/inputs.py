@@ -125,18 +125,25 @@ class _Scanner:
         return digest
 
     def folder(self, folder: str, prefix: str, out: dict[str, str], skip: frozenset[str] = frozenset()) -> None:
+        """Every file under ``folder`` (but the folders named in ``skip``), by ``prefix`` and its path there."""
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except (FileNotFoundError, NotADirectoryError):
             return
         for entry in entries:
-            if entry.name == "__pycache__" or entry.name in skip or ignored(entry.name):
+            if entry.name in skip or ignored(entry.name):
                 continue
             rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
+            if entry.is_dir(follow_symlinks=False) and not _named_as_record(rel):
                 self.folder(entry.path, rel + "/", out, skip)
-            else:
+            else:  # a folder named as a record is one to the run, as to check: a record that is no file
                 out[rel] = self.digest(rel, entry.path, entry)
+
+
+def _named_as_record(rel: str) -> bool:
+    """Whether ``rel`` is where check looks for a record (builder.records.load.record_names)."""
+    folder, _, name = rel.rpartition("/")
+    return folder in _RECORD_FOLDERS and name.lower().endswith((".yaml", ".yml"))
 
 
 def _libraries() -> str:
@@ -165,9 +172,12 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
     scanner = _Scanner(seen or {}, read)
     files: dict[str, str] = {}
     for top in RECORD_TOPS:
-        scanner.folder(str(root / top), f"{top}/", files)
+        if (root / top).is_symlink():  # refused by check (a linked folder): a change, not its files
+            files[top] = scanner.digest(top, str(root / top))
+        else:
+            scanner.folder(str(root / top), f"{top}/", files)
     code: dict[str, str] = {}
-    scanner.folder(str(BUILDER), "builder:", code, frozenset({"__pycache__"}))
+    scanner.folder(str(BUILDER), "builder:", code, frozenset({"__pycache__"}))  # not in the knowledge base
     records = {rel: digest for rel, digest in files.items() if record_kind(rel)}
     others = {
         "Python": digest_of(sys.version.encode()),
