@@ -44,7 +44,7 @@ from builder.records.load import load_all, load_file, record_names
 from builder.records.raw_record import RawRecord
 from builder.records.valid_record import Entry
 from builder.records.validate import validate
-from builder.render.pages import Settings
+from builder.render.pages import Renderer, Settings
 from builder.render.track import Reads
 from builder.resolve import marks
 from builder.resolve.advice import advise
@@ -169,6 +169,9 @@ def check(project: Project, strict: bool = False, warn: Warn | None = None) -> S
         problems += warnings
     if problems or site is None:
         raise ValidationFailed(problems)
+    # The pages as generate plans them: a hand-written page where the builder writes one
+    # (a year's listing, the time line) is refused here as there.
+    Renderer(site, settings(project)).jobs()
     # advice is for a human to weigh, so even --strict leaves it a warning
     for warning in warnings + advise(site):
         if warn is not None:
