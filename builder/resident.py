@@ -30,10 +30,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from builder.engines.changes import trace
-from builder.errors import Problem, ValidationFailed
+from builder.errors import Problem, SummitryError, ValidationFailed
 from builder.incremental import state
 from builder.incremental.held import HeldPages, changed_cells
-from builder.incremental.inputs import Inputs, as_read, record_kind, rescan, scan
+from builder.incremental.inputs import Inputs, as_read, fingerprint, record_kind, rescan, scan
 from builder.incremental.output import Output, WriteReport
 from builder.incremental.rerender import UPDATED
 from builder.pipeline import Note, Project, Run, Start, Warn, analysed, begin, collector_paused, options, placed, run
@@ -51,7 +51,10 @@ from builder.resolve.site import Site
 
 _KINDS = list(KINDS)
 OWN = ("Python", "the builder's code", "the builder's libraries")  # inputs that are this process
-_Files = tuple[dict[str, str], dict[str, str]]  # the inputs' digests: records, others
+_Files = tuple[dict[str, str], dict[str, str], str]
+"""The inputs' digests (records, others) and, after a refusal that no record explains (a
+file in build/docs summitry did not write, a hand-written page where it writes one), the
+status of every input: a save, even of the same bytes, is then a reason to try again."""
 Published = Callable[[WriteReport], None]
 """Hears of the pages an update wrote and removed, before it makes the exports."""
 
@@ -89,6 +92,10 @@ class Resident:
             self.warn(warning)
         self.told.add(warning)
 
+    def _touched(self) -> str:
+        """The status of every input: changed by any write."""
+        return fingerprint(self.project.root, read=False)
+
     def _note(self, line: str) -> None:
         if self.note is not None:
             self.note(line)
@@ -108,6 +115,10 @@ class Resident:
                 done = self._update(published, paths)
             except ValidationFailed:
                 self.refused = self.tried
+                raise
+            except SummitryError:
+                # said once too; tried again once any input is saved (the message asks for that)
+                self.refused = None if self.tried is None else (*self.tried[:2], self._touched())
                 raise
             finally:
                 # What this update left behind in cycles (a renderer and its caches) goes now;
@@ -133,7 +144,8 @@ class Resident:
                     self._note(f"{own} changed: restart summitry serve to use it")
                     self.noted[own] = now
                 inputs.others[own] = was
-        self.tried = (inputs.records, inputs.others)
+        touched = self._touched() if self.refused is not None and self.refused[2] else ""
+        self.tried = (inputs.records, inputs.others, touched)
         if self.tried == self.refused:
             return None  # as refused: its problems were said
         part = inputs.changed_part(last.inputs)

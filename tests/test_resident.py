@@ -14,7 +14,7 @@ import pytest
 import yaml
 from conftest import commit_all
 
-from builder.errors import ValidationFailed
+from builder.errors import SummitryError, ValidationFailed
 from builder.incremental import state
 from builder.pipeline import Project, generate
 from builder.render.search_index import FOLDER
@@ -96,6 +96,25 @@ def test_files_put_back_as_they_were_make_the_site_whole_again(held: Resident, s
     report = held.update()  # the site held is the files' again: an update that writes nothing
     assert report is not None and report.written == report.removed == ()
     assert held.update() is None
+
+
+def test_a_refusal_no_record_explains_is_said_once_and_tried_again_on_a_save(held: Resident, shipped: Path) -> None:
+    """A hand-written page where the builder writes one: not a record's problem, but said
+    once as one is (a poll every second said it again, at a full run's cost, for ever), and
+    tried again once any input is saved, even with the same bytes, as the message of a file
+    in build/docs that summitry did not write asks."""
+    page = shipped / "content/pages/timeline.md"
+    page.write_text("# Mine\n", encoding="utf-8")
+    with pytest.raises(SummitryError, match="the builder generates this page"):
+        held.update()
+    assert held.update() is None  # nothing saved since: not tried again, nothing said
+    page.write_text("# Mine\n", encoding="utf-8")  # saved again, as it was
+    with pytest.raises(SummitryError, match="the builder generates this page"):
+        held.update()
+    assert held.update() is None
+    page.rename(shipped / "content/pages/my-timeline.md")
+    report = held.update()
+    assert report is not None and "my-timeline.md" in report.written
 
 
 def test_renaming_again_keeps_every_old_address(held: Resident, shipped: Path, tmp_path: Path) -> None:
