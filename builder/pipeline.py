@@ -376,13 +376,16 @@ def analyse(
                 return analyse(project, strict, inputs, None, str(exc))
     if body is None:
         raws, problems = load_all(root)
+        vanished = inputs.records.keys() - {r.path for r in raws} if not problems else set()
     else:
-        raws, problems = [], []
+        raws, problems, vanished = [], [], set()
         for rel in inputs.records.keys() - kept.keys():  # the scan found every record file
             record, found = load_file(root, root / rel, str(record_kind(rel)))
             problems += found
             raws += [record] if record else []
-    as_read(inputs, raws)  # a file saved since the scan is known by what was read
+            if record is None and not found:
+                vanished.add(rel)
+    as_read(inputs, raws, vanished)  # a file saved or moved since the scan: as the run found it
     if body is not None and (body.aliased or any(r.data.get("aliases") for r in raws)):
         # Old ids rewrite other records' references as they are read: no record is as cached.
         return analyse(project, strict, inputs, None, "")

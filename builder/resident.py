@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from builder.engines.changes import trace
-from builder.errors import Problem, SummitryError, ValidationFailed
+from builder.errors import Problem, ValidationFailed
 from builder.incremental import state
 from builder.incremental.held import HeldPages, changed_cells
 from builder.incremental.inputs import Inputs, as_read, fingerprint, record_kind, rescan, scan
@@ -53,8 +53,9 @@ _KINDS = list(KINDS)
 OWN = ("Python", "the builder's code", "the builder's libraries")  # inputs that are this process
 _Files = tuple[dict[str, str], dict[str, str], str]
 """The inputs' digests (records, others) and, after a refusal that no record explains (a
-file in build/docs summitry did not write, a hand-written page where it writes one), the
-status of every input: a save, even of the same bytes, is then a reason to try again."""
+file in build/docs summitry did not write, a hand-written page where it writes one, a fault
+of summitry's), the status of every input: a save, even of the same bytes, is then a reason
+to try again, and nothing else is."""
 Published = Callable[[WriteReport], None]
 """Hears of the pages an update wrote and removed, before it makes the exports."""
 
@@ -116,9 +117,9 @@ class Resident:
             except ValidationFailed:
                 self.refused = self.tried
                 raise
-            except SummitryError:
+            except Exception:  # SummitryError, or a fault of ours
                 # said once too; tried again once any input is saved (the message asks for that)
-                self.refused = None if self.tried is None else (*self.tried[:2], self._touched())
+                self.refused = (*(self.tried[:2] if self.tried else ({}, {})), self._touched())
                 raise
             finally:
                 # What this update left behind in cycles (a renderer and its caches) goes now;
@@ -131,6 +132,8 @@ class Resident:
     def _update(self, published: Published | None, paths: Iterable[str] | None) -> WriteReport | None:
         last, project, times = self.last, self.project, _Times()
         self.tried = None
+        if self.refused is not None and self.refused[2] and not paths and self._touched() == self.refused[2]:
+            return None  # refused for what no record explains, and nothing saved since
         # Paths name what changed since the last update; after a refusal, the held site is
         # older than that: every file is looked at.
         inputs = None if paths is None or self.refused else rescan(project.root, last.inputs, paths)
@@ -144,8 +147,7 @@ class Resident:
                     self._note(f"{own} changed: restart summitry serve to use it")
                     self.noted[own] = now
                 inputs.others[own] = was
-        touched = self._touched() if self.refused is not None and self.refused[2] else ""
-        self.tried = (inputs.records, inputs.others, touched)
+        self.tried = (inputs.records, inputs.others, "")
         if self.tried == self.refused:
             return None  # as refused: its problems were said
         part = inputs.changed_part(last.inputs)
@@ -191,11 +193,14 @@ class Resident:
         held = {e.path: e for table in last.site.records.values() for e in table.values()}
         raws: list[RawRecord] = []
         problems: list[Problem] = []
+        vanished = set()
         for rel in sorted(changed & inputs.records.keys()):
             raw, found = load_file(root, root / rel, str(record_kind(rel)))
             problems += found
             raws += [raw] if raw else []
-        as_read(inputs, raws)  # a file saved since the scan is known by what was read
+            if raw is None and not found:
+                vanished.add(rel)
+        as_read(inputs, raws, vanished)  # a file saved or moved since the scan: as the run found it
         gone = [held[rel] for rel in sorted(changed) if rel in held]
         if last.body.aliased or any(r.data.get("aliases") for r in raws) or any(e.model.aliases for e in gone):
             return self._from_files(inputs), True  # old ids rewrite what other records name as they are read

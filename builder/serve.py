@@ -22,6 +22,7 @@ import signal
 import socket
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -155,6 +156,10 @@ def _update(
         report = resident.update(published, paths)
     except SummitryError as exc:
         tell.refused(exc)
+        return True, True
+    except Exception:  # a fault of ours: said, with where, and serving goes on from the last good site
+        traceback.print_exc()
+        tell.note("This update failed (a fault in summitry, above); the site shows the last good version.")
         return True, True
     if report is None:
         return False, recovering

@@ -114,3 +114,99 @@ def test_a_hand_written_page_saved_during_a_run_then_put_back(small: Path, tmp_p
     generate(Project(small), workers=1, note=notes.append)
     assert notes[1].startswith("full run: the archived texts and hand-written pages changed"), notes
     _as_from_nothing(small, tmp_path / "clean")
+
+
+def _moving_first(module: Any, name: str, monkeypatch: pytest.MonkeyPatch, move: Callable[[], None]) -> None:
+    """``module``'s function ``name`` does ``move`` before its first call."""
+    work = getattr(module, name)
+
+    def moving(*args: Any, **kwargs: Any) -> Any:
+        if not done:
+            done.append(True)
+            move()
+        return work(*args, **kwargs)
+
+    done: list[bool] = []
+    monkeypatch.setattr(module, name, moving)
+
+
+@pytest.mark.parametrize("first", ["from nothing", "after an edit"])
+def test_a_record_moved_away_during_a_run_then_back(small: Path, tmp_path: Path, monkeypatch, first) -> None:
+    """Gone when the run came to read it: no record, no traceback (one reading it alone ended
+    in FileNotFoundError), and back as it was, read by the next run (from nothing, its pages
+    were left missing for good)."""
+    aside = tmp_path / "aside.yaml"
+    if first == "after an edit":
+        generate(Project(small), workers=1)
+        _retitled(small, "Riverton meeting")  # the run reads this file alone
+    where = (pipeline, "load_all" if first == "from nothing" else "load_file")
+    with monkeypatch.context() as patched:
+        _moving_first(*where, patched, lambda: (small / MEETING).rename(aside))
+        generate(Project(small), workers=1)
+    assert not (small / PAGE).exists()
+    aside.rename(small / MEETING)
+    generate(Project(small), workers=1)
+    assert "Riverton" in (small / PAGE).read_text("utf-8")
+    _as_from_nothing(small, tmp_path / "clean")
+
+
+def test_a_record_moved_away_during_a_serve_update_then_back(small: Path, tmp_path: Path, monkeypatch) -> None:
+    from builder import resident as module
+
+    aside = tmp_path / "aside.yaml"
+    held = Resident(Project(small))
+    held.start(workers=1)
+    _retitled(small, "Riverton meeting")
+    with monkeypatch.context() as patched:
+        _moving_first(module, "load_file", patched, lambda: (small / MEETING).rename(aside))
+        held.update(None, {MEETING})
+    assert not (small / PAGE).exists()
+    aside.rename(small / MEETING)
+    held.update(None, {MEETING})
+    assert "Riverton meeting" in (small / PAGE).read_text("utf-8")
+    held.close()
+    _as_from_nothing(small, tmp_path / "clean")
+
+
+def test_a_hand_written_page_made_during_a_run_then_removed(small: Path, tmp_path: Path, monkeypatch) -> None:
+    """The scan did not see it, the run may have copied it: the next run reads the pages again."""
+    page = small / "content/pages/new.md"
+    generate(Project(small), workers=1)
+    _retitled(small, "Riverton meeting")
+    notes: list[str] = []
+    with monkeypatch.context() as patched:
+        _moving_first(pipeline, "analyse", patched, lambda: page.write_text("# New\n", encoding="utf-8"))
+        generate(Project(small), workers=1, note=notes.append)
+    assert notes == ["content/pages/new.md changed while this run read it: the next run reads it again"]
+    page.unlink()
+    generate(Project(small), workers=1, note=notes.append)
+    assert not (small / "build/docs/new.md").exists()
+    _as_from_nothing(small, tmp_path / "clean")
+
+
+def test_a_fault_in_an_update_is_said_once_and_serving_goes_on(small: Path, monkeypatch, capsys) -> None:
+    """An exception the builder did not mean (one was FileNotFoundError, above) ended the
+    watcher's thread: serve went on serving and never updated again."""
+    from builder import serve
+
+    held = Resident(Project(small))
+    held.start(workers=1)
+    notes: list[str] = []
+    tell = serve.Tell(warn=lambda p: None, note=notes.append, refused=lambda e: None)
+    update = Resident._update
+
+    def faulty(self: Resident, *args: Any) -> Any:
+        raise RuntimeError("a fault of ours")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Resident, "_update", faulty)
+        _retitled(small, "Riverton meeting")
+        assert serve._update(held, lambda paths: None, tell, None) == (True, True)
+        assert "RuntimeError: a fault of ours" in capsys.readouterr().err
+        assert notes == ["This update failed (a fault in summitry, above); the site shows the last good version."]
+        patched.setattr(Resident, "_update", update)
+        assert serve._update(held, lambda paths: None, tell, None, recovering=True) == (False, True)  # not again
+    _retitled(small, "Riverton meeting")  # saved again
+    assert serve._update(held, lambda paths: None, tell, None, recovering=True) == (True, False)
+    assert "Riverton meeting" in (small / PAGE).read_text("utf-8")
+    held.close()

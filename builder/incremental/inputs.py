@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
 from builder.records.raw_record import RawRecord, content_digest
@@ -70,6 +70,8 @@ class Inputs(Data):
     records: dict[str, str]  # record file (e.g. content/meetings/x.yaml) -> digest of its bytes
     others: dict[str, str]  # part ("builder", "mkdocs.yml", "options", ...) -> digest
     seen: Seen = {}
+    # The names of the other inputs, as the scan found them (not kept: a run's own look)
+    _other_names: frozenset[str] | None = PrivateAttr(default=None)
 
     def changed_part(self, before: Inputs) -> str | None:
         """The first part other than the records that differs from ``before``, if any."""
@@ -95,13 +97,16 @@ def still_holds(digest: object, seen: tuple[int, ...], read_at: object, status: 
 
 
 class _Scanner:
-    def __init__(self, seen: Seen, read: bool = True) -> None:
+    def __init__(self, seen: Seen, read: bool = True, look: bool = True) -> None:
         self.before = seen
         self.seen: Seen = {}
         self.now = time.time_ns()
         self.read = read
+        self.look = look  # without it, the names alone: no file's status is looked at
 
     def digest(self, rel: str, path: str, entry: os.DirEntry[str] | None = None) -> str:
+        if not self.look:
+            return ""
         try:
             if os.path.islink(path):
                 return "link:" + os.readlink(path)
@@ -170,12 +175,7 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
     Without ``read``, a digest of names and status only, for polling: cheap, and changed by
     every write. It only tells the watcher to run generate, which decides on content."""
     scanner = _Scanner(seen or {}, read)
-    files: dict[str, str] = {}
-    for top in RECORD_TOPS:
-        if (root / top).is_symlink():  # refused by check (a linked folder): a change, not its files
-            files[top] = scanner.digest(top, str(root / top))
-        else:
-            scanner.folder(str(root / top), f"{top}/", files)
+    files = _files(scanner, root)
     code: dict[str, str] = {}
     scanner.folder(str(BUILDER), "builder:", code, frozenset({"__pycache__"}))  # not in the knowledge base
     records = {rel: digest for rel, digest in files.items() if record_kind(rel)}
@@ -191,7 +191,26 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
             )
         ),
     }
-    return Inputs(records=records, others=others, seen=scanner.seen)
+    inputs = Inputs(records=records, others=others, seen=scanner.seen)
+    inputs._other_names = _other_names(root, files)
+    return inputs
+
+
+def _files(scanner: _Scanner, root: Path) -> dict[str, str]:
+    """Every file of the knowledge base's folders, by its path there."""
+    files: dict[str, str] = {}
+    for top in RECORD_TOPS:
+        if (root / top).is_symlink():  # refused by check (a linked folder): a change, not its files
+            files[top] = scanner.digest(top, str(root / top))
+        else:
+            scanner.folder(str(root / top), f"{top}/", files)
+    return files
+
+
+def _other_names(root: Path, files: Iterable[str]) -> frozenset[str]:
+    """The inputs other than records (and the builder), by name."""
+    others = {rel for rel in files if not record_kind(rel)}
+    return frozenset(others | ({"mkdocs.yml"} if os.path.lexists(root / "mkdocs.yml") else set()))
 
 
 def rescan(root: Path, before: Inputs, paths: Iterable[str]) -> Inputs | None:
@@ -210,7 +229,9 @@ def rescan(root: Path, before: Inputs, paths: Iterable[str]) -> Inputs | None:
             records[rel] = scanner.digest(rel, str(path))
         else:
             records.pop(rel, None)
-    return Inputs(records=records, others=dict(before.others), seen={**before.seen, **scanner.seen})
+    inputs = Inputs(records=records, others=dict(before.others), seen={**before.seen, **scanner.seen})
+    inputs._other_names = before._other_names  # only records can have changed
+    return inputs
 
 
 def fingerprint(root: Path, read: bool = True) -> str:
@@ -220,17 +241,21 @@ def fingerprint(root: Path, read: bool = True) -> str:
     return digest_of(repr(sorted(inputs.records.items())).encode() + repr(sorted(inputs.others.items())).encode())
 
 
-def as_read(inputs: Inputs, raws: Iterable[RawRecord]) -> None:
-    """Name each record file in ``inputs`` by the digest of the bytes it was parsed from.
+def as_read(inputs: Inputs, raws: Iterable[RawRecord], vanished: Iterable[str] = ()) -> None:
+    """Name each record file in ``inputs`` by the digest of the bytes it was parsed from, and
+    leave out those that were gone when the run came to read them (``vanished``).
 
     The scan sums a file up before the run reads it: a save in between would otherwise be
     kept under the digest of the text the scan saw, and were the file then put back as it
     was (an undo), no later run would see a change, and its pages would show the undone text
-    for good."""
+    for good; a file moved away and back, its pages missing for good."""
     for raw in raws:
         if raw.digest and inputs.records.get(raw.path) != raw.digest:
             inputs.records[raw.path] = raw.digest
             inputs.seen.pop(raw.path, None)
+    for rel in vanished:
+        inputs.records.pop(rel, None)
+        inputs.seen.pop(rel, None)
 
 
 MEANWHILE = "changed while a run read it"
@@ -242,6 +267,11 @@ def changed_meanwhile(root: Path, inputs: Inputs) -> list[str]:
     read them, so what it made may be of either text. Each part they belong to is marked in
     ``inputs`` as changed, and the next run reads it again, whatever the file then holds."""
     moved = []
+    if inputs._other_names is not None:  # one made or removed: the run may have read it, or not
+        names = _other_names(root, _files(_Scanner({}, look=False), root))
+        for rel in sorted(names ^ inputs._other_names):
+            moved.append(rel)
+            inputs.others["mkdocs.yml" if rel == "mkdocs.yml" else OTHER_FILES] = MEANWHILE
     for rel, (status, _, _) in inputs.seen.items():
         if record_kind(rel) is not None:
             continue  # known by the digest of what was parsed (:func:`as_read`)

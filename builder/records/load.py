@@ -251,6 +251,8 @@ def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:
 
 
 def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list[Problem]]:
+    """The record in the file at ``path`` and its problems; no record and no problem when
+    the file is gone (moved or deleted since it was found)."""
     rel = f"{KINDS[kind].folder}/{path.name}"
     rid = path.stem
     problems: list[Problem] = []
@@ -270,7 +272,10 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     elif len(rid) > MAX_ID_LENGTH:
         message = f"file name '{path.name}' makes an id of {len(rid)} characters; an id may have at most"
         problems.append(Problem(rel, 1, 1, kind, rid, "", f"{message} {MAX_ID_LENGTH}"))
-    info = os.lstat(path)
+    try:
+        info = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):  # gone since it was found: no record, nothing wrong
+        return None, []
     if stat.S_ISLNK(info.st_mode):
         return None, problems + [Problem(rel, 1, 1, kind, rid, "", "records must be files, not symbolic links")]
     if not is_regular(info):
@@ -279,7 +284,10 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     if size > limits.RECORD_BYTES:
         message = f"file is {size:,} bytes; a record may be at most {limits.RECORD_BYTES:,}"
         return None, problems + [Problem(rel, 1, 1, kind, rid, "", message)]
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None, []
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
