@@ -210,3 +210,18 @@ def test_a_fault_in_an_update_is_said_once_and_serving_goes_on(small: Path, monk
     assert serve._update(held, lambda paths: None, tell, None, recovering=True) == (True, False)
     assert "Riverton meeting" in (small / PAGE).read_text("utf-8")
     held.close()
+
+
+def test_a_hand_written_page_removed_during_a_run_is_told_once(small: Path, tmp_path: Path, monkeypatch) -> None:
+    page = small / "content/pages/index.md"
+    aside = tmp_path / "index.md"
+    generate(Project(small), workers=1)
+    _retitled(small, "Riverton meeting")
+    notes: list[str] = []
+    with monkeypatch.context() as patched:
+        _moving_first(pipeline, "analyse", patched, lambda: page.rename(aside))
+        generate(Project(small), workers=1, note=notes.append)
+    assert notes == ["content/pages/index.md changed while this run read it: the next run reads it again"]
+    aside.rename(page)
+    generate(Project(small), workers=1)
+    _as_from_nothing(small, tmp_path / "clean")

@@ -196,6 +196,22 @@ def test_serve_reports_errors_and_keeps_the_last_good_site(server) -> None:
     _wait_for(lambda: "Joined the talks in 2023." in (_get(base + "leaders/gamma/") or ""))
 
 
+def test_mkdocs_yml_gone_while_serving_is_one_line_and_the_last_site_stays(server, tmp_path: Path) -> None:
+    """MkDocs's own watch rebuilds on it: its server printed the traceback of a config file
+    that does not exist, and left the site cleared, waiting, until it was back."""
+    base, root, log = server
+    config = root / "mkdocs.yml"
+    aside = tmp_path / "mkdocs.yml"
+    config.rename(aside)
+    _wait_for(lambda: "mkdocs.yml' does not exist. The site shows the last good version" in log.read_text())
+    assert "Joined the talks in 2022." in (_get(base + "leaders/gamma/") or "")
+    aside.rename(config)
+    path = root / "leaders" / "gamma.yaml"
+    path.write_text(path.read_text().replace("in 2022.", "in 2023."))
+    _wait_for(lambda: "Joined the talks in 2023." in (_get(base + "leaders/gamma/") or ""), 60)
+    assert "Traceback" not in log.read_text()
+
+
 def test_serve_on_a_taken_port_says_so_in_one_line(small: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("0.0.0.0", 0))  # as python3 -m http.server does: every address

@@ -849,6 +849,7 @@ class Preview:
         self.page_class = module("structure.pages").Page
         self.utils: Any = module("utils")
         self.timestamp: Callable[[], int] = module("livereload")._timestamp
+        self.config_error: type[Exception] = module("exceptions").ConfigurationError
         self.get_config, self.url, self.log, self.dirty = get_config, url, log, dirty
         self.server: Any = None  # the live-reload server, whose builder this is
         self.ready = False  # False: the next build is a full one
@@ -924,6 +925,9 @@ class Preview:
             hints, self.told, taken = self.told, set(), self.asked
         try:
             self._build(config, hints)
+        except self.config_error as exc:  # mkdocs.yml gone or wrong: said in a line, the last site stays
+            self.ready = False
+            self.log.error(f"{exc} The site shows the last good version until it is fixed.")
         finally:
             with self.lock:
                 self.done = max(self.done, taken)
@@ -946,9 +950,10 @@ class Preview:
                 self.ready = False  # whatever it left half done, the next build starts afresh
                 raise
         start, self.ready = time.perf_counter(), False
+        config = config or self.get_config()  # before the site is cleared: one that cannot be read keeps it
         if self.config is not None:
             self._epoch(new=True, show=False)  # it clears the site: requests wait for it, as MkDocs has them do
-        self.config = config = config or self.get_config()
+        self.config = config
         config.site_url, self.search, ready = self.url, config.plugins.get("material/search"), supported(config)
         if not ready:
             self.log.info("Plugins other than search: each change is a full build.")

@@ -285,4 +285,4 @@ def changed_meanwhile(root: Path, inputs: Inputs) -> list[str]:
             moved.append(rel)
             part = "the builder's code" if rel.startswith("builder:") else rel if rel == "mkdocs.yml" else OTHER_FILES
             inputs.others[part] = MEANWHILE
-    return moved
+    return list(dict.fromkeys(moved))  # a file removed is both a name gone and a status moved
