@@ -117,6 +117,17 @@ def test_a_refusal_no_record_explains_is_said_once_and_tried_again_on_a_save(hel
     assert report is not None and "my-timeline.md" in report.written
 
 
+def test_a_record_folder_linked_elsewhere_is_named_as_what_changed(shipped: Path, tmp_path: Path) -> None:
+    notes: list[str] = []
+    held = Resident(Project(shipped), note=notes.append)
+    held.start(workers=1)
+    (shipped / "leaders").rename(tmp_path / "leaders")
+    (shipped / "leaders").symlink_to(tmp_path / "leaders")
+    with pytest.raises(ValidationFailed, match="must be folders, not symbolic links"):
+        held.update()
+    assert notes[-1:] == ["full run: the knowledge base's folders changed"]
+
+
 def test_renaming_again_keeps_every_old_address(held: Resident, shipped: Path, tmp_path: Path) -> None:
     """The redirects are one job whose files are the old ids: a second rename changes its
     files, and the first one's must stay."""

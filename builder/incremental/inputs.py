@@ -48,6 +48,7 @@ LIBRARIES = (
 # size, and a hostile one must not make every run read it.
 READ_AT_MOST = 64 * 1024 * 1024
 OTHER_FILES = "the archived texts and hand-written pages"  # summed up as one part
+FOLDERS_PART = "the knowledge base's folders"  # leaders/ or content/ as links
 RACY_NS = 1_000_000_000  # a status this new when read may not show a write made in the same tick
 
 Status = tuple[int, int, int, int]  # size, modification time, change time (ns), inode
@@ -179,17 +180,18 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
     code: dict[str, str] = {}
     scanner.folder(str(BUILDER), "builder:", code, frozenset({"__pycache__"}))  # not in the knowledge base
     records = {rel: digest for rel, digest in files.items() if record_kind(rel)}
+
+    def summed(names: Iterable[str]) -> str:
+        return digest_of("\n".join(f"{rel}\0{files[rel]}" for rel in names).encode("utf-8", "surrogateescape"))
+
     others = {
         "Python": digest_of(sys.version.encode()),
         "the builder's code": digest_of("\n".join(f"{rel}\0{digest}" for rel, digest in sorted(code.items())).encode()),
         "the builder's libraries": digest_of(_libraries().encode()),
         "the run's options": digest_of("\n".join(repr(o) for o in options).encode("utf-8", "surrogateescape")),
         "mkdocs.yml": scanner.digest("mkdocs.yml", str(root / "mkdocs.yml")),
-        OTHER_FILES: digest_of(
-            "\n".join(f"{rel}\0{digest}" for rel, digest in files.items() if rel not in records).encode(
-                "utf-8", "surrogateescape"
-            )
-        ),
+        OTHER_FILES: summed(rel for rel in files if rel not in records and rel not in RECORD_TOPS),
+        FOLDERS_PART: summed(rel for rel in files if rel in RECORD_TOPS),  # one linked elsewhere
     }
     inputs = Inputs(records=records, others=others, seen=scanner.seen)
     inputs._other_names = _other_names(root, files)
@@ -271,7 +273,7 @@ def changed_meanwhile(root: Path, inputs: Inputs) -> list[str]:
         names = _other_names(root, _files(_Scanner({}, look=False), root))
         for rel in sorted(names ^ inputs._other_names):
             moved.append(rel)
-            inputs.others["mkdocs.yml" if rel == "mkdocs.yml" else OTHER_FILES] = MEANWHILE
+            inputs.others[_part_of(rel)] = MEANWHILE
     for rel, (status, _, _) in inputs.seen.items():
         if record_kind(rel) is not None:
             continue  # known by the digest of what was parsed (:func:`as_read`)
@@ -283,6 +285,12 @@ def changed_meanwhile(root: Path, inputs: Inputs) -> list[str]:
             now = None
         if now != tuple(status):
             moved.append(rel)
-            part = "the builder's code" if rel.startswith("builder:") else rel if rel == "mkdocs.yml" else OTHER_FILES
-            inputs.others[part] = MEANWHILE
+            inputs.others[_part_of(rel)] = MEANWHILE
     return list(dict.fromkeys(moved))  # a file removed is both a name gone and a status moved
+
+
+def _part_of(rel: str) -> str:
+    """The part of the inputs' others that sums up the file ``rel`` (not a record)."""
+    if rel.startswith("builder:"):
+        return "the builder's code"
+    return rel if rel == "mkdocs.yml" else FOLDERS_PART if rel in RECORD_TOPS else OTHER_FILES
