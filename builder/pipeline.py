@@ -10,7 +10,7 @@ import contextlib
 import functools
 import gc
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -378,13 +378,7 @@ def analyse(
         raws, problems = load_all(root)
         vanished = inputs.records.keys() - {r.path for r in raws} if not problems else set()
     else:
-        raws, problems, vanished = [], [], set()
-        for rel in inputs.records.keys() - kept.keys():  # the scan found every record file
-            record, found = load_file(root, root / rel, str(record_kind(rel)))
-            problems += found
-            raws += [record] if record else []
-            if record is None and not found:
-                vanished.add(rel)
+        raws, problems, vanished = read_records(root, inputs.records.keys() - kept.keys())  # the scan found them
     as_read(inputs, raws, vanished)  # a file saved or moved since the scan: as the run found it
     if body is not None and (body.aliased or any(r.data.get("aliases") for r in raws)):
         # Old ids rewrite other records' references as they are read: no record is as cached.
@@ -427,6 +421,21 @@ def analyse(
         return found
 
     return site, warnings, kept_body, why if body is None else "", advice
+
+
+def read_records(root: Path, rels: Iterable[str]) -> tuple[list[RawRecord], list[Problem], set[str]]:
+    """The record files at ``rels``, in order of their names: the records, the problems, and
+    the files that were gone when read (moved or deleted since the scan found them)."""
+    raws: list[RawRecord] = []
+    problems: list[Problem] = []
+    vanished: set[str] = set()
+    for rel in sorted(rels):
+        record, found = load_file(root, root / rel, str(record_kind(rel)))
+        problems += found
+        raws += [record] if record else []
+        if record is None and not found:
+            vanished.add(rel)
+    return raws, problems, vanished
 
 
 def placed(root: Path, entry: Entry[Any]) -> Entry[Any]:

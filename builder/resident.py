@@ -36,11 +36,22 @@ from builder.incremental.held import HeldPages, changed_cells
 from builder.incremental.inputs import Inputs, as_read, fingerprint, record_kind, rescan, scan
 from builder.incremental.output import Output, WriteReport
 from builder.incremental.rerender import UPDATED
-from builder.pipeline import Note, Project, Run, Start, Warn, analysed, begin, collector_paused, options, placed, run
+from builder.pipeline import (
+    Note,
+    Project,
+    Run,
+    Start,
+    Warn,
+    analysed,
+    begin,
+    collector_paused,
+    options,
+    placed,
+    read_records,
+    run,
+)
 from builder.records.history import last_changed
 from builder.records.kinds import KINDS
-from builder.records.load import load_file
-from builder.records.raw_record import RawRecord
 from builder.records.valid_record import Entry
 from builder.records.validate import validate
 from builder.render.track import Reads
@@ -191,15 +202,7 @@ class Resident:
         before = last.inputs.records
         changed = {rel for rel in inputs.records.keys() | before.keys() if inputs.records.get(rel) != before.get(rel)}
         held = {e.path: e for table in last.site.records.values() for e in table.values()}
-        raws: list[RawRecord] = []
-        problems: list[Problem] = []
-        vanished = set()
-        for rel in sorted(changed & inputs.records.keys()):
-            raw, found = load_file(root, root / rel, str(record_kind(rel)))
-            problems += found
-            raws += [raw] if raw else []
-            if raw is None and not found:
-                vanished.add(rel)
+        raws, problems, vanished = read_records(root, changed & inputs.records.keys())
         as_read(inputs, raws, vanished)  # a file saved or moved since the scan: as the run found it
         gone = [held[rel] for rel in sorted(changed) if rel in held]
         if last.body.aliased or any(r.data.get("aliases") for r in raws) or any(e.model.aliases for e in gone):

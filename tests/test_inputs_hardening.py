@@ -427,11 +427,15 @@ def _change(root: Path, changes: dict[str, str | None]) -> None:
     _apply(root, plain)
 
 
-@pytest.mark.parametrize(
+# each case of the catalogue: its changes, the lines check gives, and how many problems in all
+EVERY_CASE = pytest.mark.parametrize(
     "changes, expected, count",
     [(c[1], c[2], c[3] if len(c) > 3 else len(c[2])) for c in CASES],
     ids=[str(c[0]) for c in CASES],
 )
+
+
+@EVERY_CASE
 def test_refused_with_its_place_and_nothing_written(
     small: Path, run, changes: dict[str, str | None], expected: list[str], count: int
 ) -> None:
@@ -443,11 +447,7 @@ def test_refused_with_its_place_and_nothing_written(
         assert not (small / "build").exists()
 
 
-@pytest.mark.parametrize(
-    "changes, expected, count",
-    [(c[1], c[2], c[3] if len(c) > 3 else len(c[2])) for c in CASES],
-    ids=[str(c[0]) for c in CASES],
-)
+@EVERY_CASE
 def test_refused_as_well_after_a_run_and_its_pages_left_as_they_were(
     small: Path, run, changes: dict[str, str | None], expected: list[str], count: int
 ) -> None:

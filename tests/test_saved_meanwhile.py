@@ -75,8 +75,7 @@ def test_a_record_saved_during_a_generate_run_then_put_back(small: Path, tmp_pat
 
 
 def test_a_record_saved_during_a_serve_update_then_put_back(small: Path, tmp_path: Path, monkeypatch) -> None:
-    from builder import resident as module
-
+    module = pipeline  # serve reads records as generate does (pipeline.read_records)
     held = Resident(Project(small))
     held.start(workers=1)
     _retitled(small, "Riverton meeting")
@@ -151,8 +150,7 @@ def test_a_record_moved_away_during_a_run_then_back(small: Path, tmp_path: Path,
 
 
 def test_a_record_moved_away_during_a_serve_update_then_back(small: Path, tmp_path: Path, monkeypatch) -> None:
-    from builder import resident as module
-
+    module = pipeline  # serve reads records as generate does (pipeline.read_records)
     aside = tmp_path / "aside.yaml"
     held = Resident(Project(small))
     held.start(workers=1)
