@@ -198,3 +198,32 @@ def test_serve_tells_what_each_update_did(recipe: Path, capsys: pytest.CaptureFi
     assert capsys.readouterr().err == (
         f"regenerated: {n} written, 0 removed\nThe site is up to date again: {n} files changed.\n"
     )
+
+
+def test_zensicals_configuration_never_goes_through_a_planted_link(tmp_path: Path, monkeypatch) -> None:
+    """The configuration Zensical is given is made beside mkdocs.yml, in the knowledge base's
+    folder, which a pull request can fill with links: one planted under the name it had would
+    have had the configuration written, then removed, wherever it points."""
+    from builder.engines import zensical
+
+    root = tmp_path / "kb"
+    root.mkdir()
+    (root / "mkdocs.yml").write_text("site_name: Small\n", encoding="utf-8")
+    victim = tmp_path / "outside.txt"
+    victim.write_text("precious", encoding="utf-8")
+    (root / ".summitry-engine.yml").symlink_to(victim)
+    seen: list[tuple[Path, str]] = []
+
+    def engine_run(name: str, command: list[str], cwd: Path, *rest: object) -> object:
+        config = Path(command[command.index("--config-file") + 1])
+        seen.append((config, config.read_text(encoding="utf-8")))
+        return "ran"
+
+    monkeypatch.setattr(zensical, "run", engine_run)
+    for _ in range(2):
+        assert zensical.Zensical().build(root, root / "mkdocs.yml", tmp_path / "site", True) == "ran"
+    assert victim.read_text(encoding="utf-8") == "precious" and (root / ".summitry-engine.yml").is_symlink()
+    (first, text), (second, _) = seen
+    assert first.parent == root and first != second  # beside mkdocs.yml, under a name made anew each time
+    assert text == f'INHERIT: "mkdocs.yml"\nsite_dir: {json.dumps(str(tmp_path / "site"))}\nstrict: true\n'
+    assert sorted(p.name for p in root.iterdir()) == [".summitry-engine.yml", "mkdocs.yml"]  # and removed after

@@ -9,15 +9,21 @@ The user's YAML is read by Zensical as written, tags and all; nothing is re-dump
 from __future__ import annotations
 
 import json
+import os
 import re
+import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from builder.engines import BuildResult, Echo, Later, Publish, run
 from builder.errors import EngineFailed
+from builder.incremental.own_files import create_new
 
-ENGINE_CONFIG = ".summitry-engine.yml"
+ENGINE_CONFIG = ".summitry-engine-{}.yml"
+"""The child configuration's name: one no one can foresee, made anew, in the knowledge base's
+folder (which a pull request can fill with links): a link planted under a name foreseen
+would send the write, and the removal after it, wherever it points."""
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -38,14 +44,14 @@ class Zensical:
     ) -> BuildResult:
         # Zensical runs its own threads and keeps its own cache (.cache/): jobs and last are MkDocs's.
         # Beside the original, so that relative paths (INHERIT, docs_dir, custom_dir) hold.
-        child = config_file.with_name(ENGINE_CONFIG)
+        child = config_file.with_name(ENGINE_CONFIG.format(f"{os.getpid()}-{secrets.token_hex(8)}"))
         # JSON strings are YAML strings: any path is quoted safely. Zensical has --strict but
         # no --no-strict, so strictness is set here, where it wins over the inherited file.
-        child.write_text(
-            f"INHERIT: {json.dumps(config_file.name)}\nsite_dir: {json.dumps(str(site_dir))}\n"
-            f"strict: {json.dumps(strict)}\n",
-            encoding="utf-8",
-        )
+        with create_new(child) as handle:
+            handle.write(
+                f"INHERIT: {json.dumps(config_file.name)}\nsite_dir: {json.dumps(str(site_dir))}\n"
+                f"strict: {json.dumps(strict)}\n".encode()
+            )
         installed = Path(sys.executable).parent / "zensical"
         command = [str(installed) if installed.exists() else "zensical", "build", "--config-file", str(child)]
         try:
