@@ -38,6 +38,10 @@ ONE_LINE = "is not allowed: this field is one line of text"
 CONTROL = "is not allowed: text may hold tabs and line breaks, no other control characters"
 LINKED_PAGE = "hand-written pages and their files must be files or folders, not symbolic links"
 LINKED_FOLDER = "the knowledge base's folders must be folders, not symbolic links"
+NOT_UTF8 = (
+    "this name is not UTF-8 text (shown with its other bytes as \\x..): rename it; "
+    "the site's addresses, its search index and the state are written in UTF-8"
+)
 REORDERS = "is not allowed: it changes the order in which the text around it is shown"
 HOLDS = "this field may hold at most"
 THEIRS = (
@@ -69,6 +73,15 @@ CASES: list[tuple[Any, ...]] = [
     ("pages-subfolder-linked-out", {"content/pages/etc": "SYMLINK:/etc"}, [f"content/pages/etc: {LINKED_PAGE}"]),
     ("pages-folder-linked-to-itself", {"content/pages/loop": "SYMLINK:."}, [f"content/pages/loop: {LINKED_PAGE}"]),
     ("pages-folder-linked-away", {"content/pages": "LINK-AWAY"}, [f"content/pages: {LINKED_FOLDER}"]),
+    # Latin-1 names: the system gives the bytes that are not UTF-8 as surrogates, which
+    # nothing written in UTF-8 (the state, the search index) can hold
+    ("asset-named-in-latin-1", {"content/pages/caf\udce9.css": "x"}, [f"content/pages/caf\\xe9.css: {NOT_UTF8}"]),
+    ("page-named-in-latin-1", {"content/pages/caf\udce9.md": "# Caf"}, [f"content/pages/caf\\xe9.md: {NOT_UTF8}"]),
+    (
+        "pages-folder-named-in-latin-1",
+        {"content/pages/d\udce9j\udce0/a.md": "# A"},
+        [f"content/pages/d\\xe9j\\xe0: {NOT_UTF8}"],
+    ),
     (
         "page-that-is-a-pipe",
         {"content/pages/about.md": "FIFO"},

@@ -13,6 +13,10 @@ from builder.records.folders import PAGES_DIR, ignored
 from builder.records.safe_files import folder_problems, is_regular, linked_folder
 
 _PAGES_ONLY = "hand-written pages and their files must be files or folders, not symbolic links"
+_NOT_UTF8 = (
+    "this name is not UTF-8 text (shown with its other bytes as \\x..): rename it; "
+    "the site's addresses, its search index and the state are written in UTF-8"
+)
 
 
 def page_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
@@ -32,6 +36,9 @@ def page_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
             rel = prefix + entry.name
             if ignored(entry.name):  # an Emacs lock is often a dangling link: not a page either way
                 continue
+            if not _utf8(entry.name):  # the system gave its bytes that are not UTF-8 as surrogates
+                problems.append(Problem(f"{PAGES_DIR}/{_shown(rel)}", message=_NOT_UTF8))
+                continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append((Path(entry.path), rel + "/"))
             elif entry.is_symlink():
@@ -41,6 +48,19 @@ def page_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
             else:
                 files.append((rel, Path(entry.path)))
     return sorted(files), problems
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """A file's name as it can be printed: each byte that is not UTF-8 as \\x.."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_pages(root: Path) -> list[tuple[str, bytes]]:
