@@ -572,3 +572,44 @@ def test_stopping_an_engine_stops_the_processes_it_started(tmp_path: Path) -> No
     while _running(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(worker)
+
+
+def _with_theme_folder(small: Path) -> Path:
+    config = small / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  custom_dir: overrides\n"))
+    (small / "overrides/partials").mkdir(parents=True)
+    return small / "overrides"
+
+
+def test_links_in_the_theme_folder_are_followed_as_mkdocs_follows_them(small: Path, tmp_path: Path, run) -> None:
+    """A link in overrides/ to nothing (the lock file Emacs makes while a file is edited) or
+    to a folder elsewhere ended every build in a traceback, --clean too, where mkdocs build
+    passes; and what a linked folder holds is the theme's, so a change in it is a full build."""
+    overrides = _with_theme_folder(small)
+    (overrides / ".#main.html").symlink_to("editor@host.1234:1733300000")
+    shared = tmp_path / "shared"
+    (shared / "partials").mkdir(parents=True)
+    (shared / "partials/copyright.html").write_text("<p>one</p>\n")
+    (overrides / "shared").symlink_to(shared)
+    (overrides / "loop").symlink_to(".")  # leads back to a folder walked already
+    assert run("build", "--root", small, "--clean").code == 0
+    assert run("build", "--root", small).code == 0
+    assert re.search(r"upon the last site: 0 of \d+ pages to render", run("build", "--root", small).err)
+    (shared / "partials/copyright.html").write_text("<p>two</p>\n")
+    said = run("build", "--root", small).err
+    assert "A full build" in said and "the configuration" in said, said[-1500:]
+
+
+def test_the_engine_runs_the_installed_builder_not_a_folder_of_the_knowledge_base(small: Path, run) -> None:
+    """The engine's process starts in the knowledge base's folder: a folder named builder/
+    there (this repository's own, a copy of another version, or planted) was imported in
+    place of the builder installed."""
+    planted = small / "builder/engines"
+    planted.mkdir(parents=True)
+    (small / "builder/__init__.py").write_text("")
+    (planted / "__init__.py").write_text("")
+    for name in ("__main__.py", "site_folder.py"):
+        (planted / name).write_text(f"open({str(small / 'ran')!r}, 'a').write({name!r})\n")
+    assert run("build", "--root", small).code == 0
+    assert run("build", "--root", small).code == 0
+    assert not (small / "ran").exists() and (small / "site/index.html").is_file()

@@ -85,7 +85,7 @@ class Helper:
 
     def __init__(self, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "builder.engines.site_folder", *args],
+            [sys.executable, "-P", "-m", "builder.engines.site_folder", *args],  # -P: the installed builder
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
