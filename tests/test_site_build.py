@@ -613,3 +613,46 @@ def test_the_engine_runs_the_installed_builder_not_a_folder_of_the_knowledge_bas
     assert run("build", "--root", small).code == 0
     assert run("build", "--root", small).code == 0
     assert not (small / "ran").exists() and (small / "site/index.html").is_file()
+
+
+def _as_a_user(*args: str | Path) -> list[str]:
+    """A command run with the rights an ordinary user has: root may write in a read-only
+    folder, so under root it runs without those capabilities (util-linux's setpriv)."""
+    command = [str(a) for a in args]
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to test read-only folders as root"
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner", *command]
+
+
+def test_a_read_only_folder_in_the_site_fails_no_build_and_leaves_nothing(small: Path) -> None:
+    """A folder of site/ made read-only went, as the site was replaced, into the site set
+    aside for the next build to build upon: that build failed in a traceback, and each
+    build's scratch folder lost its marker first and was then left for good, a copy of the
+    site, which no sweep removed."""
+
+    def build(*more: str) -> str:
+        done = subprocess.run(
+            _as_a_user(sys.executable, "-m", "builder.cli", "build", "--root", small, *more),
+            capture_output=True,
+            text=True,
+            cwd=small.parent,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    build()
+    (small / "site/meetings").chmod(0o555)
+    meeting = small / "content/meetings/2021-brief-call.yaml"
+    meeting.write_text(meeting.read_text().replace("title: ", "title: Retitled ", 1))
+    build()
+    page = small / "content/pages/index.md"
+    page.write_text(page.read_text() + "\nMore.\n")
+    build()
+    (small / "site/leaders").chmod(0o555)
+    build("--clean")
+    build()
+    left = [p.name for p in [*small.iterdir(), *(small / "build").iterdir()] if "-site-" in p.name]
+    assert left == [] or all(n.startswith(".summitry-old-site-") for n in left), left
+    assert len(left) <= 1 and "More." in (small / "site/index.html").read_text()

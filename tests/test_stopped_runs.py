@@ -8,6 +8,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -94,3 +95,22 @@ def test_a_stopped_run_is_finished_by_the_next_as_a_clean_run_would(tmp_path: Pa
         generate(Project(root), workers=1)
         assert _output(root) == expected, f"seed {seed}, try {attempt}: stopped by {how}"
         assert not list((root / "build/docs").rglob(".tmp-*")), f"seed {seed}, try {attempt}"
+
+
+def test_a_scratch_folder_that_cannot_be_removed_whole_keeps_its_marker(tmp_path: Path, monkeypatch) -> None:
+    """Its marker went first, then the removal stopped at what it could not remove: the rest
+    looked like a folder that merely has the name and holds files, which no sweep removes."""
+    folder = scratch.make(tmp_path, scratch.WRITES)
+    (folder / "site/about").mkdir(parents=True)
+    (folder / "site/about/index.html").write_text("x")
+    real_rmtree = shutil.rmtree
+
+    def stuck(path: str, onerror=None) -> None:
+        onerror(os.unlink, os.path.join(path, "about/index.html"), (PermissionError, PermissionError(), None))
+
+    monkeypatch.setattr(shutil, "rmtree", stuck)
+    assert scratch.remove(folder) is False
+    assert (folder / scratch.MARKER).is_file() and (folder / "site/about/index.html").is_file()
+    monkeypatch.setattr(shutil, "rmtree", real_rmtree)
+    (folder / scratch.MARKER).write_text(f"999999999 {socket.gethostname()}\n")  # its process gone
+    assert scratch.sweep(tmp_path) == (folder.name,) and not folder.exists()

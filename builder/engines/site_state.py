@@ -46,6 +46,7 @@ from builder.errors import SummitryError
 from builder.incremental.inputs import still_holds
 from builder.incremental.keyed import same_digest, sign, signed_here
 from builder.incremental.own_files import create_new, read_own
+from builder.incremental.scratch import own_rights
 from builder.incremental.state import STATE_AT_MOST, own_folder
 
 STATE_VERSION = 2
@@ -277,6 +278,8 @@ def sync(source: Path, target: Path, stop: Callable[[], bool] | None = None) -> 
         if stop is not None and stop():
             return False
         here, there = stack.pop()
+        # a folder the user made read-only in the site this one was: clone() makes its folders anew
+        own_rights(there)
         wanted = {entry.name: entry for entry in os.scandir(here)}
         folders = set()  # those there already
         for entry in os.scandir(there):

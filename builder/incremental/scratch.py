@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import socket
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,8 +44,68 @@ def make(parent: Path, prefix: str) -> Path:
     return folder
 
 
-def remove(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
+def remove(folder: Path) -> bool:
+    """Remove a scratch folder of ours, its marker last: one that cannot be removed whole
+    stays marked, for a later sweep to try again (not left as a folder that merely has the
+    name and holds files, which no sweep removes). A folder inside that the user made
+    read-only (in a site set aside) is made writable first: all of it is ours to remove.
+    Whether it is gone."""
+    failed: list[object] = []
+    for attempt in range(2):
+        failed.clear()
+        try:
+            entries = [entry for entry in os.scandir(folder) if entry.name != MARKER]
+        except FileNotFoundError:
+            return True
+        except OSError:
+            entries = []
+            failed.append(folder)
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, onerror=lambda *error: failed.append(error))
+                else:
+                    os.unlink(entry.path)
+            except OSError as exc:
+                failed.append(exc)
+        if not failed:
+            break
+        if attempt == 0:
+            writable(folder)
+    else:
+        return False
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(folder / MARKER)
+    try:
+        os.rmdir(folder)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    return True
+
+
+def own_rights(folder: Path | str) -> None:
+    """Give a folder (not a link) the owner's rights to list, enter and change it, if it lacks any."""
+    mode = os.lstat(folder).st_mode
+    if mode & 0o700 != 0o700:
+        os.chmod(folder, stat.S_IMODE(mode) | 0o700)
+
+
+def writable(folder: Path | str) -> None:
+    """Give every folder under ``folder`` (itself too; never through a link) the owner's
+    rights to list, enter and change it, where it lacks them."""
+    stack = [str(folder)]
+    while stack:
+        here = stack.pop()
+        try:
+            if not stat.S_ISDIR(os.lstat(here).st_mode):
+                continue
+            own_rights(here)
+            with os.scandir(here) as entries:
+                stack += [entry.path for entry in entries if entry.is_dir(follow_symlinks=False)]
+        except OSError:
+            continue
 
 
 @contextlib.contextmanager
@@ -105,7 +166,11 @@ def sweep(parent: Path, prefix: str = WRITES) -> tuple[str, ...]:
     except (FileNotFoundError, NotADirectoryError):
         return ()
     for entry in entries:
-        if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False) and _left_over(entry.path):
-            remove(Path(entry.path))
+        if (
+            entry.name.startswith(prefix)
+            and entry.is_dir(follow_symlinks=False)
+            and _left_over(entry.path)
+            and remove(Path(entry.path))
+        ):
             removed.append(entry.name)
     return tuple(removed)
