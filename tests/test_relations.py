@@ -77,6 +77,29 @@ def test_an_id_that_names_no_pair_is_located(small: Path, run) -> None:
     ]
 
 
+def test_a_pair_named_by_a_leaders_old_id_says_what_to_rename_it_to(small: Path, run) -> None:
+    """A leader renamed with its old id under aliases: records that name the old id resolve,
+    but a relationship's file is named by the pair, and the message said only what a pair's
+    id is, with an example of two other leaders."""
+    beta = small / "leaders/beta.yaml"
+    beta.rename(small / "leaders/zeta.yaml")
+    (small / "leaders/zeta.yaml").write_text("aliases: [beta]\n" + (small / "leaders/zeta.yaml").read_text())
+    (small / "content/relations/alpha-beta.yaml").write_text(RECORD)
+    result = run("check", "--root", small)
+    assert result.code == 1
+    assert (
+        "content/relations/alpha-beta.yaml:1:1: relation 'alpha-beta': 'alpha-beta' names a leader by an old id "
+        "('beta', now 'zeta', as its aliases say): a relationship is named by its leaders' ids, so rename the file "
+        "to 'alpha-zeta.yaml' (and list 'alpha-beta' under its aliases: its address then leads to the new one)"
+    ) in result.err.splitlines()
+    (small / "content/relations/alpha-beta.yaml").rename(small / "content/relations/alpha-zeta.yaml")
+    (small / "content/relations/alpha-zeta.yaml").write_text("aliases: [alpha-beta]\n" + RECORD)
+    assert run("check", "--root", small).code == 0
+    assert run("generate", "--root", small).code == 0
+    assert (small / "build/docs/relations/alpha-zeta.md").is_file()
+    assert (small / "build/docs/relations/alpha-beta").is_dir()  # the old address, leading to the new page
+
+
 def test_new_relation_names_the_file_from_the_leaders(small: Path, run) -> None:
     (small / "content/relations/alpha-beta.yaml").unlink()
     result = run(

@@ -230,6 +230,17 @@ def _pair_of(rid: str, leaders: Collection[str]) -> tuple[str, str] | None:
     return None
 
 
+def _renamed_pair(rid: str, leaders: dict[str, Entry[Leader]]) -> tuple[list[tuple[str, str]], str] | None:
+    """For a relation id that names a leader by an id it had (one of its aliases): each old id
+    with the new one, and the relation's id now."""
+    now = {old: lid for lid, entry in leaders.items() for old in entry.model.aliases}
+    pair = _pair_of(rid, leaders.keys() | now.keys())
+    if pair is None:
+        return None
+    moved = [(lid, now[lid]) for lid in pair if lid not in leaders]
+    return (moved, relation_id(*sorted(lid if lid in leaders else now[lid] for lid in pair))) if moved else None
+
+
 def _recorded_pairs(
     records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]], broken: Collection[str]
 ) -> tuple[dict[tuple[str, str], Entry[Relationship]], list[Problem]]:
@@ -242,7 +253,19 @@ def _recorded_pairs(
         pair = _pair_of(rid, leaders)
         if pair is None and _pair_of(rid, leaders.keys() | broken):
             continue  # it names a leader whose record failed to validate: that is the problem to report
-        if pair is None:
+        renamed = _renamed_pair(rid, leaders) if pair is None else None
+        if renamed is not None:
+            moved, fixed = renamed
+            said = "; ".join(f"'{old}', now '{new}'" for old, new in moved)
+            problems.append(
+                entry.problem(
+                    (),
+                    f"'{rid}' names a leader by an old id ({said}, as its aliases say): a relationship is "
+                    f"named by its leaders' ids, so rename the file to '{fixed}.yaml' (and list '{rid}' under its "
+                    "aliases: its address then leads to the new one)",
+                )
+            )
+        elif pair is None:
             problems.append(
                 entry.problem(
                     (),
