@@ -583,7 +583,7 @@ class SiteBuild:
         the scratch folder it builds into, nor strictness (the kept pages' warnings are told)."""
         config = {k: v for k, v in self.config.items() if k not in ("site_dir", "strict")}
         custom = self.config.theme.custom_dir
-        digests = _theme_files(Path(custom)) if custom and os.path.isdir(custom) else []
+        digests = site_files.theme_files(Path(custom)) if custom and os.path.isdir(custom) else []
         return json.dumps([_plain(config), list(self.config.theme.dirs), digests], sort_keys=True)
 
     def _sources(self, seen: site_state.Seen) -> tuple[dict[str, list[str]], site_state.Seen]:
@@ -1123,28 +1123,3 @@ class Preview:
 
 for _event in ("on_files", "on_nav", "on_env", "on_page_context"):
     getattr(Preview, _event).mkdocs_priority = -100  # MkDocs runs them after every other plugin's
-
-
-def _theme_files(custom: Path) -> list[list[str]]:
-    """Every file of the theme's custom folder with the digest of its bytes, as MkDocs's
-    theme loader reads them: through links, a link to a folder included (one that leads back
-    to a folder already seen is not walked twice). A link to nothing (the lock file Emacs
-    makes while a file is edited) is digested by where it points: no template can read it."""
-    found: list[list[str]] = []
-    walked: set[str] = set()
-    for here, folders, names in os.walk(custom, followlinks=True):
-        real = os.path.realpath(here)
-        if real in walked:
-            folders.clear()
-            continue
-        walked.add(real)
-        folders.sort()
-        for name in sorted(names):
-            path = Path(here, name)
-            rel = path.relative_to(custom).as_posix()
-            try:
-                made = site_files.digest(path.read_bytes())
-            except OSError as exc:  # a link to nothing, a file it may not read: MkDocs says so if it needs it
-                made = f"unread ({exc.strerror}): {os.readlink(path) if path.is_symlink() else ''}"
-            found.append([rel, made])
-    return sorted(found)

@@ -91,3 +91,28 @@ def _walk(folder: Path) -> tuple[Stamps, list[str]]:
                 info = entry.stat(follow_symlinks=False)
                 found[prefix + entry.name] = [info.st_size, info.st_mtime_ns, stat.S_IFMT(info.st_mode)]
     return found, folders
+
+
+def theme_files(custom: Path) -> list[list[str]]:
+    """Every file of the theme's custom folder with the digest of its bytes, as MkDocs's
+    theme loader reads them: through links, a link to a folder included (one that leads back
+    to a folder already seen is not walked twice). A link to nothing (the lock file Emacs
+    makes while a file is edited) is digested by where it points: no template can read it."""
+    found: list[list[str]] = []
+    walked: set[str] = set()
+    for here, folders, names in os.walk(custom, followlinks=True):
+        real = os.path.realpath(here)
+        if real in walked:
+            folders.clear()
+            continue
+        walked.add(real)
+        folders.sort()
+        for name in sorted(names):
+            path = Path(here, name)
+            rel = path.relative_to(custom).as_posix()
+            try:
+                made = digest(path.read_bytes())
+            except OSError as exc:  # a link to nothing, a file it may not read: MkDocs says so if it needs it
+                made = f"unread ({exc.strerror}): {os.readlink(path) if path.is_symlink() else ''}"
+            found.append([rel, made])
+    return sorted(found)
