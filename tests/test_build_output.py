@@ -66,3 +66,24 @@ def test_a_short_render_says_nothing(capsys: pytest.CaptureFixture[str]) -> None
     for done in range(100, 901, 100):
         say(done, 900)
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_what_each_chunk_read_is_told_as_it_comes_in(tmp_path: Path, workers: int) -> None:
+    """The run's process works out the digests of what pages read while the workers render:
+    it must hear every chunk's reads, in order, after the jobs it made itself."""
+    from builder.render.track import note
+
+    def job(i: int) -> dict[str, str]:
+        note(("page", i))
+        return {f"p{i}.md": f"page {i}\n"}
+
+    total, here = 12 * CHUNK, 3
+    jobs = [((f"p{i}.md",), lambda i=i: job(i)) for i in range(total)]
+    output = Output(tmp_path / "docs")
+    output.begin({f"p{i}.md" for i in range(total)})
+    told: list[list[frozenset[object]]] = []
+    _, reads = run(jobs, output, workers=workers, here=here, read=told.append)
+    assert [len(chunk) for chunk in told] == [CHUNK] * 11 + [CHUNK - here]
+    assert [r for chunk in told for r in chunk] == reads[here:]
+    assert reads == [frozenset({("page", i)}) for i in range(total)]

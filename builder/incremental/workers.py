@@ -86,6 +86,7 @@ def run(
     progress: Progress | None = None,
     here: int = 0,
     meanwhile: Callable[[], None] | None = None,
+    read: Callable[[list[frozenset[Cell]]], None] | None = None,
 ) -> tuple[list[Put], list[frozenset[Cell]]]:
     """Make every job's files through ``output``; return what was put, in job order, and
     the cells each job read.
@@ -93,7 +94,9 @@ def run(
     The first ``here`` jobs run in this process whatever ``workers`` says (what they keep
     in memory outlives the run: builder.incremental's export parts).
     ``progress`` hears how far the run is after each chunk of jobs. ``meanwhile`` is done in
-    this process after its own jobs while workers render, if there are workers: otherwise not."""
+    this process after its own jobs while workers render, if there are workers: otherwise not.
+    ``read`` hears what the jobs of each chunk after the first ``here`` read, as it comes in:
+    this process, waiting for the workers, can work on it meanwhile."""
     global _state
     workers = default_workers() if workers is None else workers
     _state = (jobs, output)
@@ -106,7 +109,7 @@ def run(
             # in this process a refused write ends the run: the disk will refuse the next one too
             results = _followed(map(_run, local), local, here, None, stop=True)
             if not any(failed for _, failed, _ in results):
-                results += _followed(map(_run, chunks), chunks, rest, progress, stop=True)
+                results += _followed(map(_run, chunks), chunks, rest, progress, stop=True, read=read)
         else:
             # The workers start on the rest while this process makes its own jobs; every
             # worker's chunk is collected, failed or not, so what was written is known exactly.
@@ -115,14 +118,14 @@ def run(
                 results = _followed(map(_run, local), local, here, None, stop=False)
                 if meanwhile is not None:
                     meanwhile()
-                results += _followed(pending, chunks, rest, progress, stop=False)
+                results += _followed(pending, chunks, rest, progress, stop=False, read=read)
     finally:
         _state = None
     puts = [put for chunk, _, _ in results for put in chunk]
     if failure := next((failed for _, failed, _ in results if failed), None):
         total = sum(len(paths) for paths, _ in jobs)
         raise write_failed(output.out, failure[0], failure[1], puts, total) from failure[1]
-    return puts, [cells for _, _, read in results for cells in read]
+    return puts, [cells for _, _, made in results for cells in made]
 
 
 def _followed(
@@ -131,8 +134,10 @@ def _followed(
     total: int,
     progress: Progress | None,
     stop: bool,
+    read: Callable[[list[frozenset[Cell]]], None] | None = None,
 ) -> list[Result]:
-    """The chunks' results in order, telling ``progress`` after each (``stop``: until one fails)."""
+    """The chunks' results in order, telling ``progress`` after each (``stop``: until one
+    fails), and ``read`` what its jobs read."""
     results = []
     count = 0
     for chunk, result in zip(chunks, done, strict=False):
@@ -140,6 +145,8 @@ def _followed(
         count += len(chunk)
         if result[1] is not None and stop:
             break
+        if read is not None:
+            read(result[2])
         if progress is not None:
             progress(count, total)
     return results
