@@ -465,3 +465,49 @@ def test_a_text_already_beside_a_new_source_is_its_archive(shipped: Path, run) -
     assert result.out == "wrote content/sources/field-notes.yaml; it passes summitry check\n"  # the text was there
     assert "archive: field-notes.txt\n" in (shipped / "content/sources/field-notes.yaml").read_text(encoding="utf-8")
     assert beside.read_text(encoding="utf-8") == "Met the minister.\n"
+
+
+GENEVA = "Think about their summit in Geneva in June 2021"
+
+
+def test_new_says_it_passes_only_when_check_passes_the_whole(shipped: Path, run) -> None:
+    """Each answer was checked against the record alone: a mark naming no citation, which
+    check finds among a whole record's marks, was written with "it passes summitry check"."""
+    before = _tree(shipped)
+    args = ["--title", "Call", "--date", "2021-07", "--kind", "call", "--participants", "biden,putin"]
+    result = run("new", "meeting", "--root", shipped, *args, "--summary", "They spoke by phone [@nothere].",
+                 "--source", BIDEN, "--quote", GENEVA)  # fmt: skip
+    assert result.code == 1 and _tree(shipped) == before
+    assert result.err.splitlines() == [
+        "content/meetings/2021-07-call.yaml: meeting '2021-07-call': field '--source': citation "
+        "'think-summit-geneva' supports no statement: mark the sentences it supports with "
+        "[@think-summit-geneva], or remove it",
+        "content/meetings/2021-07-call.yaml: meeting '2021-07-call': field '--summary': mark [@nothere] names "
+        "no citation (keys here: think-summit-geneva)",
+        "2 problems found; nothing was written.",
+    ]
+    result = run("new", "meeting", "--root", shipped, *args, "--summary", "They spoke by phone [@think-summit-geneva].",
+                 "--source", BIDEN, "--quote", GENEVA)  # fmt: skip
+    assert result.code == 0 and "it passes summitry check" in result.out
+    assert run("check", "--root", shipped).code == 0
+
+
+def test_new_refuses_an_id_another_kind_has_or_an_old_one(shipped: Path, run) -> None:
+    """An issue named like a leader made every [[putin]] link ambiguous, and a meeting given
+    another's old id broke that one: check then failed in other records, with no word of why."""
+    before = _tree(shipped)
+    issue = ["--summary", "A question [@q].", "--source", BIDEN, "--quote", GENEVA]
+    result = run("new", "issue", "--root", shipped, "--title", "Putin", *issue)
+    assert result.code == 1 and _tree(shipped) == before
+    assert result.err == (
+        "error: content/issues/putin.yaml: 'putin' is the id of leaders/putin.yaml (Vladimir Putin) already, "
+        "and a [[putin]] link would name both; choose another --id\n"
+    )
+    geneva = shipped / "content/meetings/2021-06-geneva-summit.yaml"
+    geneva.write_text(geneva.read_text().replace("\ntitle:", "\naliases: [geneva-old]\ntitle:", 1))
+    meeting = ["--title", "Call", "--date", "2021-07", "--kind", "call", "--participants", "biden,putin"]
+    result = run("new", "meeting", "--root", shipped, "--id", "geneva-old", *meeting, "--summary", "Call [@q].",
+                 "--source", BIDEN, "--quote", GENEVA)  # fmt: skip
+    assert result.code == 1
+    assert "'geneva-old' is an old id of content/meetings/2021-06-geneva-summit.yaml (Geneva summit)" in result.err
+    assert run("check", "--root", shipped).code == 0

@@ -115,12 +115,20 @@ def id_problem(known: Known, kind: str, rid: str) -> str | None:
         return f"the id '{rid}' is reserved: {why}"
     if known.exists(kind, rid):
         return f"{known.told(kind, rid)} already exists; summitry new never overwrites"
+    other = next((k for k in KINDS if k != kind and known.exists(k, rid)), None)
+    if other is not None:
+        return f"'{rid}' is the id of {known.told(other, rid)} already, and a [[{rid}]] link would name both"
+    owner = known.alias_owner(rid)
+    if owner is not None:
+        told = known.told(*owner)
+        return f"'{rid}' is an old id of {told} (its aliases list it), which links and addresses still lead to"
     return None
 
 
 def free_id(known: Known, kind: str, rid: str) -> str:
+    """The first of ``rid``-2, -3, ... that no record has, of any kind, as its id or an old one."""
     n = 2
-    while known.exists(kind, f"{rid}-{n}"):
+    while any(known.exists(k, f"{rid}-{n}") for k in KINDS) or known.alias_owner(f"{rid}-{n}"):
         n += 1
     return f"{rid}-{n}"
 

@@ -77,9 +77,12 @@ class Interview:
     def _trial_id(self) -> str:
         return self.rid or free_id(self.known, self.kind, f"summitry-new-{self.kind}")
 
-    def problems(self, values: dict[str, Any]) -> list[Problem]:
+    def problems(self, values: dict[str, Any], whole: bool = False) -> list[Problem]:
+        """What check would say of the record: of it alone, answer by answer; ``whole``:
+        then of the knowledge base with it, once it passes alone."""
         trial = trial_values(self.kind, values, self.text, self.distinct)
-        return self.known.problems(self.kind, self._trial_id(), trial)
+        found = self.known.problems(self.kind, self._trial_id(), trial)
+        return found or (self.known.with_it(self.kind, self._trial_id(), trial) if whole else [])
 
     def messages(self, key: str, value: Any, index: int = 0) -> list[str]:
         """What is wrong with ``value`` as the answer ``key`` (of citation ``index``)."""
@@ -220,10 +223,13 @@ class Interview:
 
     def settle(self) -> None:
         """The whole record checked once more; anything still wrong is asked again."""
+        here = self.known.path(self.kind, self._trial_id())
         for _ in range(len(ASKS[self.kind]) + 1):
-            problems = self.problems(self.values)
+            problems = self.problems(self.values, whole=True)
             if not problems:
                 return
+            if any(p.path != here for p in problems):  # in the records there: told as check tells them
+                raise ValidationFailed([readable(p) if p.path == here else p for p in problems])
             asked: set[tuple[str, int]] = set()
             for problem in problems:
                 key, index = key_of(problem.field)
@@ -240,4 +246,4 @@ class Interview:
                 else:
                     self.values.pop(key, None)
                     self.answer(item)
-        raise ValidationFailed([readable(p) for p in self.problems(self.values)])
+        raise ValidationFailed([readable(p) if p.path == here else p for p in self.problems(self.values, whole=True)])

@@ -103,6 +103,8 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
         if passage is not None:  # a whole sentence to paste, not the check's run of words
             found = dataclasses.replace(found, message=f"not in the archived text of '{passage[0]}'; {passage[1]}")
         problems.append(readable(found))
+    if not problems:  # then the whole knowledge base with it, as check reads it
+        problems = [readable(p) if p.path == rel else p for p in known.with_it(kind, rid, trial)]
     if problems:
         raise ValidationFailed(problems)
     return rid, values, text
