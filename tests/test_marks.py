@@ -12,6 +12,8 @@ import re
 from html import unescape
 from pathlib import Path
 
+import pytest
+
 from builder.resolve.marks import OLD_FORM, key_for, marked, placed, sentences, strip
 
 RIVERTON = "content/meetings/2020-03-03-riverton-talks.yaml"
@@ -59,6 +61,14 @@ def test_sentences_end_at_a_stop_before_a_capital_and_keep_their_marks() -> None
         (83, "Then 3.5 hours passed!", (), False),
         (107, "A new paragraph", ("d",), True),
     ]
+
+
+@pytest.mark.parametrize("claim", ["*Unsupported claim here.*", "**Unsupported claim here.**", "_Unsupported here._"])
+def test_a_sentence_in_emphasis_ends_at_its_stop_and_needs_its_own_mark(claim: str) -> None:
+    """The stop inside the emphasis was not taken for a sentence's end: the sentence after
+    it lent the unmarked one its mark, and check passed a claim no quote supports."""
+    found = [(s.words, s.marked) for s in sentences(f"{claim} In one account it rained [@critics].")]
+    assert found == [(claim, False), ("In one account it rained.", True)]
 
 
 def test_a_mark_after_the_stop_and_one_before_it_are_both_shown_after_it() -> None:

@@ -39,7 +39,7 @@ _LINK = re.compile(r"\[\[[^\[\]]*\]\]")  # a [[link]]: its label may hold full s
 PROSE_FIELDS = ("summary", "text", "outcomes")
 """The fields whose sentences a part's citations support, each sentence with its marks."""
 
-_CLOSE = "\"'”’)"
+_CLOSE = "\"'”’)*_"  # closing quotes, brackets and emphasis: 'Done.*' ends a sentence as 'Done.' does
 _STOP = re.compile(rf"[.!?]+[{_CLOSE}]*")
 _MARKS_BEFORE_STOP = re.compile(rf"(?P<marks>(?:\s*{MARK.pattern})+)(?P<stop>[.!?]+[{_CLOSE}]*)")
 _SPACE_BEFORE_MARK = re.compile(rf"\s+(?={MARK.pattern})")
