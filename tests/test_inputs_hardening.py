@@ -49,6 +49,8 @@ THEIRS = (
     "markdown_extensions in mkdocs.yml, with which the builder names such headings itself, or change the text"
 )
 BETA = (Path(__file__).parent / "fixtures/small/leaders/beta.yaml").read_text()
+WATER = "content/issues/water-rights.yaml"
+_WATER = (Path(__file__).parent / "fixtures/small" / WATER).read_text()
 
 
 def _leader(name: str) -> str:
@@ -94,6 +96,14 @@ CASES: list[tuple[Any, ...]] = [
         "record-that-is-a-pipe",
         {"leaders/delta.yaml": "FIFO"},
         ["leaders/delta.yaml:1:1: leader 'delta': not a regular file; a record must be one"],
+    ),
+    (  # 1.1 read it as true; PyYAML's 1.1 constructor made of it what a plain test would, false
+        "explicit-bool-tag-on-a-1-1-boolean",
+        {WATER: _WATER.replace("forecast: true", 'forecast: !!bool "yes"')},
+        [
+            "content/issues/water-rights.yaml:14:17: issue 'water-rights': field 'positions.alpha[0].forecast': "
+            "cannot read value 'yes': YAML 1.2 writes a bool only as true or false"
+        ],
     ),
     (
         "last-day-of-year-9999",

@@ -71,8 +71,16 @@ class Loader(_Parser, SafeConstructor, CoreResolver):
         CoreResolver.__init__(self)
 
 
+_WRITTEN = {tag: pattern for tag, pattern, _ in CORE}
+_NAMED = {BOOL: "true or false", INT: "a whole number", FLOAT: "a number"}
+
+
 def scalar(tag: str, text: str) -> Any:
-    """The value of a plain scalar of a core-schema tag; ValueError if Python cannot hold it."""
+    """The value of a scalar of a core-schema tag; ValueError if it is not written as that
+    type is (an explicit ``!!bool "yes"``, which 1.1 read as true and a plain test as
+    false), or if Python cannot hold it."""
+    if not _WRITTEN[tag].match(text):
+        raise ValueError(f"YAML 1.2 writes a {tag.rpartition(':')[2]} only as {_NAMED[tag]}")
     if tag == BOOL:
         return text.lower() == "true"
     if tag == INT:
