@@ -181,7 +181,16 @@ CASES = [
         "yaml-syntax",
         {"leaders/gamma.yaml": "name: G\ncountry: [E\nsummary: s\n"},
         [
-            "leaders/gamma.yaml:3:8: leader 'gamma': YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"
+            "leaders/gamma.yaml:2:10: leader 'gamma': YAML syntax error: the list in [ ] opened here is not closed "
+            "(at line 3, did not find expected ',' or ']'): close it with ], or quote the value if it is text"
+        ],
+    ),
+    (  # the parser finds it at the end of the file: the editor needs where it opens
+        "unclosed-quote",
+        {"leaders/gamma.yaml": 'name: G\ncountry: "E\nsummary: s\ncitations: [{source: hearsay}]\n'},
+        [
+            "leaders/gamma.yaml:2:10: leader 'gamma': YAML syntax error: the quoted text opened here is not closed "
+            "(the file ends first): end it with the same quote mark"
         ],
     ),
     (
@@ -263,7 +272,10 @@ CASES = [
         {
             "leaders/gamma.yaml": "name: G\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n---\nname: G\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n"
         },
-        ["leaders/gamma.yaml:1:1: leader 'gamma': the file holds more than one YAML document; a record is one mapping"],
+        [
+            "leaders/gamma.yaml:5:1: leader 'gamma': a second YAML document starts here; a record is one mapping: "
+            "remove it, or the '---' before it"
+        ],
     ),
     (
         "unicode-look-alike-file-name",

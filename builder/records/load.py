@@ -202,18 +202,17 @@ def parse_yaml(text: str, rel: str, kind: str, rid: str) -> tuple[Any, RawRecord
             return None, None, [Problem(rel, deep[0], deep[1], kind, rid, "", message)]
         docs = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(filter(None, [exc.context, exc.problem]))
-        lines = text.splitlines()
-        if "\t" in (lines[line - 1] if 0 < line <= len(lines) else ""):
-            what += " (YAML does not allow tabs for indentation: use spaces)"
-        return None, None, [Problem(rel, line, col, kind, rid, "", f"YAML syntax error: {what}")]
+        return None, None, [_syntax_problem(exc, text, rel, kind, rid)]
     except yaml.YAMLError as exc:
         return None, None, [Problem(rel, 1, 1, kind, rid, "", f"YAML error: {exc}")]
-    if len(docs) != 1 or docs[0] is None:
-        what = "is empty" if not docs or docs[0] is None else "holds more than one YAML document"
-        return None, None, [Problem(rel, 1, 1, kind, rid, "", f"the file {what}; a record is one mapping")]
+    if len(docs) > 1:
+        starts = [e.start_mark for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.DocumentStartEvent)]
+        second = starts[1] if len(starts) > 1 else None
+        line, column = (second.line + 1, second.column + 1) if second else (1, 1)
+        message = "a second YAML document starts here; a record is one mapping: remove it, or the '---' before it"
+        return None, None, [Problem(rel, line, column, kind, rid, "", message)]
+    if not docs or docs[0] is None:
+        return None, None, [Problem(rel, 1, 1, kind, rid, "", "the file is empty; a record is one mapping")]
     walker = _Walker(rel, kind, rid)
     data = walker.walk(docs[0], ())
     if walker.aliased:
@@ -226,6 +225,34 @@ def parse_yaml(text: str, rel: str, kind: str, rid: str) -> tuple[Any, RawRecord
         # What the YAML itself got wrong comes first; typing what was read would only echo it.
         return data, None, walker.problems
     return data, RawRecord(kind, rid, rel, data, walker.positions, walker.literals, walker.keys, text), walker.problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel: str, kind: str, rid: str) -> Problem:
+    """A YAML syntax error where the editor can fix it: an unclosed quote or bracket where it
+    opens (the parser finds it missing lines later, or at the end of the file), with what
+    to do; any other where the parser stopped."""
+    opened = _UNCLOSED.get(exc.context or "")
+    mark = exc.context_mark if opened and exc.context_mark else exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = " ".join(filter(None, [exc.context, exc.problem]))
+    if opened and exc.problem_mark:
+        stop = (
+            "the file ends first"
+            if "end of stream" in (exc.problem or "")
+            else f"at line {exc.problem_mark.line + 1}, {exc.problem}"
+        )
+        what = f"{opened[0]} opened here is not closed ({stop}): {opened[1]}"
+    lines = text.splitlines()
+    if "\t" in (lines[line - 1] if 0 < line <= len(lines) else ""):
+        what += " (YAML does not allow tabs for indentation: use spaces)"
+    return Problem(rel, line, col, kind, rid, "", f"YAML syntax error: {what}")
+
+
+_UNCLOSED = {  # the parser's context -> what is not closed, and what to do
+    "while scanning a quoted scalar": ("the quoted text", "end it with the same quote mark"),
+    "while parsing a flow sequence": ("the list in [ ]", "close it with ], or quote the value if it is text"),
+    "while parsing a flow mapping": ("the mapping in { }", "close it with }, or quote the value if it is text"),
+}
 
 
 def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:
