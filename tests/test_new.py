@@ -301,7 +301,8 @@ def test_a_likely_duplicate_is_told_in_the_terminal_and_written_only_if_distinct
     term = Terminal(shipped, "meeting")
     for prompt, line in answers:
         term.answer(prompt, line)
-    term.answer("Is it another event? [y/N]: ", "y")
+    term.answer("Is it another event? [y/N]: ", "bilateral")  # meant for another question: asked again
+    assert "answer y or n" in term.answer("Is it another event? [y/N]: ", "y")
     term.answer("Issue ids, comma-separated [optional]: ", "")
     term.answer("Summary, in your own words: ", "A second meeting of [[biden]] and [[putin]].")
     term.answer("Source id: ", BIDEN)

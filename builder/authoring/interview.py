@@ -170,11 +170,22 @@ class Interview:
                 continue
             noun = NOUN[self.kind]
             self.say(f"  {twin_message(self.kind, twin, from_flags=False)}.")
-            if self.ask(f"Is it another {noun}? [y/N]: ").strip().lower() not in ("y", "yes"):
+            if not self.yes(f"Is it another {noun}? [y/N]: ", default=False):
                 raise SummitryError(f"nothing was written: {twin.path} records that {noun}")
             self.distinct.append(twin.id)
         if self.distinct:
             self.values["distinct_from"] = list(self.distinct)
+
+    def yes(self, question: str, default: bool) -> bool:
+        """A yes or no, asked again until it is one (a mistyped answer meant for the next
+        question ended the session, every answer lost); Enter is ``default``."""
+        while True:
+            answer = self.ask(question).strip().lower()
+            if answer in ("y", "yes") or (not answer and default):
+                return True
+            if answer in ("n", "no") or (not answer and not default):
+                return False
+            self.say("  answer y or n")
 
     def cite(self) -> None:
         """The citations: those given as flags, or asked for, one after another."""
@@ -217,7 +228,7 @@ class Interview:
             else:
                 self.say(f"  not in the archived text of '{source}'; the closest passage, line {passages[0].line}:")
                 self.say(f"  {passages[0].text}")
-                if self.ask("Take that passage as the quote? [Y/n]: ").strip().lower() in ("", "y", "yes"):
+                if self.yes("Take that passage as the quote? [Y/n]: ", default=True):
                     return passages[0].text
             value = None
 
