@@ -31,6 +31,21 @@ CASES = [
             "leaders/gamma.yaml:6:5: leader 'gamma': field 'citations[0].qoute': unknown field 'qoute' (did you mean 'quote'?)"
         ],
     ),
+    (  # the unknown field failed the whole list, and the other citation's quote went unchecked
+        "one-citations-mistake-hides-no-others",
+        {
+            "content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace(
+                'the talks ran "long into the night"', 'the talks ran "long into the day"'
+            ).replace("    source: almanac\n    quote: Water", "    page: 3\n    source: almanac\n    quote: Water")
+        },
+        [
+            "content/meetings/2020-03-03-riverton-talks.yaml:14:12: meeting '2020-03-03-riverton-talks': "
+            "field 'citations[0].quote': quote not found in source 'almanac'; closest passage: "
+            '"the talks ran "long into the night"."',
+            "content/meetings/2020-03-03-riverton-talks.yaml:16:5: meeting '2020-03-03-riverton-talks': "
+            "field 'citations[1].page': unknown field 'page'",
+        ],
+    ),
     (
         "unknown-leader",
         {"content/meetings/2020-03-03-riverton-talks.yaml": RIVERTON.replace("[alpha, beta]", "[alpah, beta]")},
