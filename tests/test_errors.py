@@ -179,7 +179,7 @@ CASES = [
         "link-to-nothing",
         {"leaders/gamma.yaml": "name: G\ncountry: E\nsummary: Met [[alpa]].\ncitations: [{source: hearsay}]\n"},
         [
-            "leaders/gamma.yaml:3:10: leader 'gamma': field 'summary': link [[alpa]] matches no record (did you mean 'alpha'?)"
+            "leaders/gamma.yaml:3:14: leader 'gamma': field 'summary': link [[alpa]] matches no record (did you mean 'alpha'?)"
         ],
     ),
     (
@@ -189,7 +189,7 @@ CASES = [
             "leaders/alpha.yaml": ALPHA.replace("met [[beta]]", "met [[gamma]]"),
         },
         [
-            "leaders/alpha.yaml:11:10: leader 'alpha': field 'summary': link [[gamma]] is ambiguous: it names a leader and a issue"
+            "leaders/alpha.yaml:11:38: leader 'alpha': field 'summary': link [[gamma]] is ambiguous: it names a leader and an issue"
         ],
     ),
     (

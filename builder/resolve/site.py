@@ -17,11 +17,13 @@ from builder.errors import Problem, did_you_mean
 from builder.records.dates import human_span
 from builder.records.kinds import KINDS, reserved
 from builder.records.models import Citation, Issue, Leader, Meeting, Relationship, Source
+from builder.records.raw_record import as_written
 from builder.records.valid_record import Entry, Key
 from builder.resolve import anchors, marks
 from builder.resolve.archives import archives as read_archives
 from builder.resolve.archives import unchecked
 from builder.resolve.duplicates import duplicates, text_key
+from builder.resolve.prose import LINK_RE
 from builder.resolve.prose_check import prose_problems, site_extensions
 from builder.resolve.quotes import Archive
 from builder.resolve.references import Reference, references
@@ -127,6 +129,26 @@ Placed = Callable[[Entry[Any]], Entry[Any]]
 nothing locates it."""
 
 
+def _a(kind: str) -> str:
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
+def _at_link(entry: Entry[Any], ref: Reference, message: str) -> Problem:
+    """A problem of a [[link]], at the link in its text (a long summary's field starts lines
+    above it); at the field, for a record kept from the last run, which has no text to look in."""
+    value: Any = entry.raw.data
+    try:
+        for part in as_written(entry.raw.data, ref.loc):
+            value = value[part]
+    except (KeyError, IndexError, TypeError):
+        value = None
+    if isinstance(value, str):
+        for link in LINK_RE.finditer(value):
+            if link[1].strip() == ref.target:
+                return entry.problem_in(ref.loc, value, link.start(), message)
+    return entry.problem(ref.loc, message)
+
+
 def _check_references(
     entries: list[Entry[Any]],
     refs: dict[Key, list[Reference]],
@@ -158,9 +180,9 @@ def _check_references(
                     what = (
                         f"link [[{ref.target}]] matches no record{did_you_mean(ref.target, every)}"
                         if not kinds
-                        else f"link [[{ref.target}]] is ambiguous: it names a {' and a '.join(kinds)}"
+                        else f"link [[{ref.target}]] is ambiguous: it names {' and '.join(_a(kind) for kind in kinds)}"
                     )
-                    problems.append(entry.problem(ref.loc, what))
+                    problems.append(_at_link(entry, ref, what))
                     continue
                 target = (kinds[0], ref.target)
             else:
