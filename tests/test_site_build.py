@@ -656,3 +656,23 @@ def test_a_read_only_folder_in_the_site_fails_no_build_and_leaves_nothing(small:
     left = [p.name for p in [*small.iterdir(), *(small / "build").iterdir()] if "-site-" in p.name]
     assert left == [] or all(n.startswith(".summitry-old-site-") for n in left), left
     assert len(left) <= 1 and "More." in (small / "site/index.html").read_text()
+
+
+def test_a_page_the_theme_cannot_render_fails_the_build_and_ends(small: Path) -> None:
+    """What MkDocs logged of a page's error was told while still captured: each line was
+    caught again onto the list being told, and the build ran for ever at full speed."""
+    overrides = _with_theme_folder(small)
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ super() }}{{ no_such_thing.attribute }}{% endblock %}\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "builder.cli", "build", "--root", small],
+        capture_output=True,
+        text=True,
+        cwd=small.parent,
+        timeout=180,
+    )
+    assert done.returncode == 1
+    assert "'no_such_thing' is undefined" in done.stderr
+    assert done.stderr.rstrip().endswith("mkdocs build failed; the previous site is unchanged (its output is above)")
+    assert done.stderr.count("Error building page") == 1, done.stderr[-3000:]

@@ -293,15 +293,16 @@ def render_page(
     and convert its Markdown (unless not ``read``: that was done), then put it through the
     theme, which writes it. What it logs is kept in what it returns, for the caller to tell."""
     mark = len(search.search_index.entries) if search is not None else 0
-    with _captured(logging.getLogger(mk.__name__.partition(".")[0])) as logged:
-        try:
+    try:
+        with _captured(logging.getLogger(mk.__name__.partition(".")[0])) as logged:
             if read:
                 mk._populate_page(page, config, files)
             mk._build_page(page, config, doc_files, nav, env, excluded=page.file.inclusion.is_excluded())
-        except Exception:
-            _tell(logged)  # what MkDocs said of the error, then the error
-            logged.clear()
-            raise
+    except Exception:
+        # What MkDocs said of the error, then the error; told once the capture has ended (told
+        # inside it, each line was captured again onto the list being told, for ever).
+        _tell(logged)
+        raise
     new = search.search_index.entries[mark:] if search is not None else []
     links = page.links_to_anchors
     return Rendered(
