@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -227,3 +228,28 @@ def test_zensicals_configuration_never_goes_through_a_planted_link(tmp_path: Pat
     assert first.parent == root and first != second  # beside mkdocs.yml, under a name made anew each time
     assert text == f'INHERIT: "mkdocs.yml"\nsite_dir: {json.dumps(str(tmp_path / "site"))}\nstrict: true\n'
     assert sorted(p.name for p in root.iterdir()) == [".summitry-engine.yml", "mkdocs.yml"]  # and removed after
+
+
+def test_a_killed_builds_zensical_configuration_is_removed_by_the_next(tmp_path: Path, monkeypatch) -> None:
+    """A build killed with -9 ran no cleanup: its configuration stayed beside mkdocs.yml for
+    good, where a commit would take it. The next build removes it once its process has ended;
+    never a running build's, nor a link of that name."""
+    from builder.engines import zensical
+
+    root = tmp_path / "kb"
+    root.mkdir()
+    (root / "mkdocs.yml").write_text("site_name: Small\n", encoding="utf-8")
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = root / f".summitry-engine-{gone.pid}-0123456789abcdef.yml"
+    live = root / f".summitry-engine-{os.getpid()}-0123456789abcdef.yml"
+    link = root / f".summitry-engine-{gone.pid}-fedcba9876543210.yml"
+    for left in (dead, live):
+        left.write_text("INHERIT: mkdocs.yml\n", encoding="utf-8")
+    link.symlink_to(tmp_path / "elsewhere")
+    commands: list[list[str]] = []
+    monkeypatch.setattr(zensical, "run", lambda name, command, *rest: commands.append(command) or "ran")
+    assert zensical.Zensical().build(root, root / "mkdocs.yml", tmp_path / "site", True) == "ran"
+    assert not dead.exists() and live.is_file() and link.is_symlink()
+    # and Zensical is started tied to this build: it ends with it
+    assert commands[0][:5] == [sys.executable, "-P", "-m", "builder.engines.tied", str(os.getpid())]

@@ -676,3 +676,33 @@ def test_a_page_the_theme_cannot_render_fails_the_build_and_ends(small: Path) ->
     assert "'no_such_thing' is undefined" in done.stderr
     assert done.stderr.rstrip().endswith("mkdocs build failed; the previous site is unchanged (its output is above)")
     assert done.stderr.count("Error building page") == 1, done.stderr[-3000:]
+
+
+def test_the_engine_ends_at_once_when_the_build_that_named_itself_is_gone(small: Path) -> None:
+    """The engine asked for its parent only once it had loaded MkDocs, a second after it
+    started: a build killed in that second left it to process 1, and it built on into a
+    scratch folder the next build was removing."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    command = [sys.executable, "-P", "-m", "builder.engines", "--config-file", str(small / "mkdocs.yml")]
+    command += ["--site-dir", str(small / "scratch-site"), "--wait", "--state", str(small / STATE_FILE)]
+    engine = subprocess.Popen(
+        [*command, "--parent", str(gone.pid)], stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=small
+    )
+    try:
+        assert engine.wait(timeout=60) == 1  # without a word on stdin: it did not wait to be told
+    finally:
+        engine.kill()
+        engine.wait()
+    assert not (small / "scratch-site").exists()
+
+
+def test_a_tied_command_runs_only_while_the_build_that_named_itself_runs() -> None:
+    """How Zensical is started (builder.engines.tied): a command of a build already gone
+    does not start at all; otherwise it runs as itself (exec), its status its own."""
+    from builder.engines import tied
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    assert subprocess.run(tied.command(gone.pid, ["sleep", "30"]), timeout=60).returncode == 1
+    assert subprocess.run(tied.command(os.getpid(), ["sh", "-c", "exit 7"]), timeout=60).returncode == 7

@@ -26,7 +26,6 @@ import logging
 import multiprocessing
 import os
 import posixpath
-import signal
 import sys
 import tempfile
 import threading
@@ -52,6 +51,7 @@ from builder.engines.changes import (
     write_atomic,
 )
 from builder.engines.site_state import STATE_FILE, NoState
+from builder.engines.tied import die_with
 from builder.errors import EngineFailed
 from builder.incremental import scratch
 from builder.incremental.workers import default_workers
@@ -110,6 +110,7 @@ class MkDocs:
             str(config_file),
         ]
         command += ["--site-dir", str(site_dir), "--strict" if strict else "--no-strict", "--wait"]
+        command += ["--parent", str(os.getpid())]
         command += ["--state", str(root / STATE_FILE)] + (["--jobs", str(jobs)] if jobs else [])
         command += ["--last-site", str(last)] if last is not None else []
         return _Waiting(Started(self.name, command, root, lambda line: line.startswith("WARNING"), wait=True))
@@ -634,7 +635,7 @@ class SiteBuild:
 
     def _render(self, files: list[Any]) -> dict[str, Rendered]:
         """Render the pages of ``files``, by workers if there are many; what each left."""
-        global _building
+        global _building, _engine_process
         args = (self.config, self.files, self.doc_files, self.nav, self.env, self.search)
         # Asked for (jobs given), workers render whatever the number of pages.
         jobs = self.jobs or (default_workers() if len(files) >= PARALLEL_FROM else 1)
@@ -645,6 +646,7 @@ class SiteBuild:
         size = max(1, min(50, len(files) // (jobs * 8)))
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
         _building = (self, chunks)
+        _engine_process = os.getpid()
         rendered: dict[str, Rendered] = {}
         told = 0
         try:
@@ -728,23 +730,13 @@ def _collecting() -> Iterator[None]:
             gc.disable()
 
 
+_engine_process = os.getpid()  # the process that forks the workers: set again before it does
+
+
 def _worker_start() -> None:
     gc.freeze()  # what it inherited is never freed: the collector need not walk (and so copy) it
     gc.enable()  # the build that forked it paused its collector; rendering makes cycles
-    _die_with_parent()
-
-
-def _die_with_parent() -> None:
-    """End when the process that started this one ends, killed or not (Linux): a build
-    stopped by a signal runs no cleanup, and this one must not write on into a scratch
-    folder the next build removes, nor keep a state for a site never swapped in."""
-    parent = os.getppid()
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # it ended before the line above
-        os._exit(1)
+    die_with(_engine_process)
 
 
 def _render_chunk(index: int) -> list[Rendered | tuple[str, list[Logged]]]:
@@ -774,6 +766,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--jobs", type=int, help="processes rendering pages (default: one per core from 200 pages)")
     parser.add_argument("--state", type=Path, required=True)
+    parser.add_argument("--parent", type=int, help="the process id of the build that starts it: it ends with it")
     parser.add_argument("--last-site", type=Path)
     parser.add_argument("--cloned", action="store_true", help="--site-dir holds a copy of --last-site made of links")
     parser.add_argument(
@@ -783,7 +776,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.wait:
-        _die_with_parent()
+        die_with(args.parent)
     engine = MkDocs(args.engine)
     log = engine._log()
     log.propagate = False

@@ -8,23 +8,27 @@ The user's YAML is read by Zensical as written, tags and all; nothing is re-dump
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import secrets
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from builder.engines import BuildResult, Echo, Later, Publish, run
+from builder.engines import BuildResult, Echo, Later, Publish, run, tied
 from builder.errors import EngineFailed
 from builder.incremental.own_files import create_new
+from builder.incremental.scratch import process_gone
 
 ENGINE_CONFIG = ".summitry-engine-{}.yml"
 """The child configuration's name: one no one can foresee, made anew, in the knowledge base's
 folder (which a pull request can fill with links): a link planted under a name foreseen
 would send the write, and the removal after it, wherever it points."""
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+_LEFT = re.compile(r"\.summitry-engine-([0-9]{1,12})-[0-9a-f]{16}\.yml", re.ASCII)  # a killed build's
 
 
 class Zensical:
@@ -44,6 +48,10 @@ class Zensical:
     ) -> BuildResult:
         # Zensical runs its own threads and keeps its own cache (.cache/): jobs and last are MkDocs's.
         # Beside the original, so that relative paths (INHERIT, docs_dir, custom_dir) hold.
+        installed = Path(sys.executable).parent / "zensical"
+        if not installed.exists() and shutil.which("zensical") is None:
+            raise EngineFailed("zensical is not installed: pip install zensical")
+        _sweep(config_file.parent)
         child = config_file.with_name(ENGINE_CONFIG.format(f"{os.getpid()}-{secrets.token_hex(8)}"))
         # JSON strings are YAML strings: any path is quoted safely. Zensical has --strict but
         # no --no-strict, so strictness is set here, where it wins over the inherited file.
@@ -52,8 +60,10 @@ class Zensical:
                 f"INHERIT: {json.dumps(config_file.name)}\nsite_dir: {json.dumps(str(site_dir))}\n"
                 f"strict: {json.dumps(strict)}\n".encode()
             )
-        installed = Path(sys.executable).parent / "zensical"
-        command = [str(installed) if installed.exists() else "zensical", "build", "--config-file", str(child)]
+        # tied: it ends with this build, killed or not, rather than write on into a folder the next build removes
+        command = tied.command(
+            os.getpid(), [str(installed) if installed.exists() else "zensical", "build", "--config-file", str(child)]
+        )
         try:
             # Zensical's search stays its own (overrides/partials/search.html says why).
             return run(self.name, command + (["--strict"] if strict else []), root, _is_warning, echo)
@@ -79,3 +89,13 @@ class Zensical:
 def _is_warning(line: str) -> bool:
     # Zensical colours its report even into a pipe.
     return _COLOUR.sub("", line).startswith("Warning:")
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the configurations that builds killed before they could (kill -9) left: a
+    file of that name whose process has ended on this machine, never a link."""
+    for entry in os.scandir(folder):
+        left = _LEFT.fullmatch(entry.name)
+        if left and entry.is_file(follow_symlinks=False) and process_gone(int(left[1])):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
