@@ -83,6 +83,9 @@ def test_a_waiting_run_names_the_summitry_command_that_holds_the_lock() -> None:
     venv = "/home/u/kb/.venv/bin"
     assert command_of([f"{venv}/python", f"{venv}/summitry", "serve", "--root", "."]) == "summitry serve"
     assert command_of(["python3", "-m", "builder.cli", "build"]) == "summitry build"
-    assert command_of(["summitry", "--root", "kb", "generate"]) == "summitry"
+    # the command after a global option, whose value may look like one ('kb')
+    assert command_of(["summitry", "--root", "kb", "generate"]) == "summitry generate"
+    assert command_of(["summitry", "--root", "/srv/kb", "serve", "--dev-addr", "x"]) == "summitry serve"
+    assert command_of(["summitry", "--version"]) == "summitry"
     assert command_of(["python3", "-c", "import summitry"]) == ""
     assert command_of([]) == ""

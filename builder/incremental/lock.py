@@ -96,6 +96,13 @@ def command_of(args: list[str]) -> str:
     """``summitry <command>`` from a process's arguments, if it runs summitry; else ""."""
     for i, arg in enumerate(args[:-1]):
         if os.path.basename(arg) == "summitry" or (arg == "builder.cli" and i and args[i - 1] == "-m"):
-            following = args[i + 1]
-            return f"summitry {following}" if following.isalpha() else "summitry"
+            # the command is the first word that is not an option or an option's value
+            # (summitry --root KB serve: a serve holds the lock for as long as it runs)
+            rest = args[i + 1 :]
+            words = [w for j, w in enumerate(rest) if w.isalpha() and not (j and rest[j - 1] in _VALUED)]
+            return f"summitry {words[0]}" if words else "summitry"
     return ""
+
+
+_VALUED = frozenset({"--root", "--format", "--engine", "--jobs", "--dev-addr"})
+"""Global options that take a value, which is no command."""
