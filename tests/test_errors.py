@@ -665,3 +665,16 @@ def test_two_pages_at_one_place_are_refused_even_past_the_checks(small: Path) ->
         SummitryError, match="^two pages would be written to build/docs/meetings/index.md; one would hide the other$"
     ):
         Renderer(site, settings(project)).jobs()
+
+
+def test_invisible_characters_are_no_part_of_a_quote(small: Path, run) -> None:
+    """A quote copied from a web page may hold a zero-width space or a soft hyphen no reader
+    sees, nor can type; an archived page may too. The quote did not match, and check's
+    closest passage looked the same as the quote."""
+    meeting = small / "content/meetings/2020-03-03-riverton-talks.yaml"
+    meeting.write_text(meeting.read_text().replace("Water rights remained", "Water rights re\u00admained\u200b"))
+    archive = small / "content/sources/almanac.txt"
+    archive.write_text(archive.read_text(encoding="utf-8").replace("sticking point", "stick\u00ading point"), "utf-8")
+    assert run("check", "--root", small).code == 0
+    meeting.write_text(meeting.read_text().replace("re\u00admained", "reminded"))
+    assert "field 'citations[1].quote': quote not found in source 'almanac'" in run("check", "--root", small).err

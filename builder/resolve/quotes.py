@@ -28,13 +28,22 @@ _FOLD = str.maketrans(
         "\u2212": "-",
         "\u00a0": " ",
         "\u2026": "...",
+        # invisible: a soft hyphen, zero-width spaces and joiners, a byte-order mark, which a
+        # page copied from the web holds where no reader sees them (nor can type them)
+        "\u00ad": "",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\u2060": "",
+        "\ufeff": "",
     }
 )
 _SPACE = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
-    """Text as compared: typographic quotes and dashes made plain, white space single."""
+    """Text as compared: typographic quotes and dashes made plain, invisible characters
+    left out, white space single."""
     return _SPACE.sub(" ", text.translate(_FOLD)).strip()
 
 
