@@ -158,10 +158,12 @@ def test_a_role_names_its_citations(small: Path, run) -> None:
     ]
 
 
-def test_something_like_a_mark_that_is_not_one_is_an_error(small: Path, run) -> None:
-    _riverton(small, '  Talks that ran "long into the night". [@Night] [@night]\n')
+@pytest.mark.parametrize("bad", ["[@Night]", "[ @night]", "[-@night]", "[@ night]"])
+def test_something_like_a_mark_that_is_not_one_is_an_error(small: Path, run, bad: str) -> None:
+    """One line where it is written; [ @night] was taken for a sentence with no mark of its own."""
+    _riverton(small, f'  Talks that ran "long into the night". {bad} [@night]\n')
     assert _problems(run, small) == [
-        AT.format("6:41") + "'summary': '[@Night]' is not a mark: write [@key] or [@a; @b], where a key is "
+        AT.format("6:41") + f"'summary': '{bad}' is not a mark: write [@key] or [@a; @b], where a key is "
         "lowercase letters, digits and single hyphens",
         "1 problem found; nothing was written.",
     ]

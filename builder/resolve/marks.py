@@ -34,7 +34,7 @@ from builder.records.valid_record import Entry
 _KEY = KEY_PATTERN.strip("^$")
 MARK = re.compile(rf"\[@({_KEY}(?:[^\S\n]*;[^\S\n]*@{_KEY})*)\]")
 """A mark: ``[@key]`` or ``[@a; @b]``; group 1 holds the keys."""
-_LOOKS_LIKE_MARK = re.compile(r"\[@[^\[\]]*\]")
+_LOOKS_LIKE_MARK = re.compile(r"\[[^\S\n]*[-\u2013\u2014]?[^\S\n]*@[^\[\]]*\]")  # [@ key], [ @key], [-@key] too
 _LINK = re.compile(r"\[\[[^\[\]]*\]\]")  # a [[link]]: its label may hold full stops ('U.S.')
 PROSE_FIELDS = ("summary", "text", "outcomes")
 """The fields whose sentences a part's citations support, each sentence with its marks."""
@@ -46,7 +46,9 @@ _SPACE_BEFORE_MARK = re.compile(rf"\s+(?={MARK.pattern})")
 _MARKS_SIDE_BY_SIDE = re.compile(rf"{MARK.pattern}(?:{MARK.pattern})+")
 _HIDDEN = "\x01"  # a mark, as the splitter sees it
 _FOLLOWING_MARKS = re.compile(rf"(?:\s*{_HIDDEN}+)*")
-_SENTENCE_START = re.compile(r"(?!\[@)[A-Z0-9\"'“‘(*_\[]")  # a link, not something like a mark
+_SENTENCE_START = re.compile(
+    r"(?!\[[^\S\n]*[-\u2013\u2014]?[^\S\n]*@)[A-Z0-9\"'“‘(*_\[]"
+)  # a link, not a mark's look-alike
 _ENDS_MARKED = re.compile(rf"{_HIDDEN}\s*[.!?]*[{_CLOSE}]*\s*$")
 # A full stop after these does not end a sentence, even before a capital ('U.S. Senate',
 # 'J. Biden', 'Dr. Who'), unless a mark follows it.
