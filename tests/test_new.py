@@ -512,3 +512,19 @@ def test_new_refuses_an_id_another_kind_has_or_an_old_one(shipped: Path, run) ->
     assert result.code == 1
     assert "'geneva-old' is an old id of content/meetings/2021-06-geneva-summit.yaml (Geneva summit)" in result.err
     assert run("check", "--root", shipped).code == 0
+
+
+def test_a_source_whose_text_cannot_be_read_is_told_why_alone(shipped: Path, run, tmp_path: Path) -> None:
+    """The record's rule for the field came first ("must be the name of a .txt file beside
+    this record"), contradicting --archive FILE; neither flag given named only one of them."""
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("café\n".encode("latin-1"))
+    source = ["new", "source", "--title", "Field notes", "--genre", "analysis", "--note", "n", "--root", shipped]
+    for given, why in [(latin, "not UTF-8 text (byte 0xe9 at offset 3)"), (tmp_path / "none.txt", "no such file")]:
+        result = run(*source, "--archive", given)
+        assert result.code == 1
+        lines = result.err.splitlines()
+        assert len(lines) == 2 and lines[0].startswith(
+            f"content/sources/field-notes.yaml: source 'field-notes': field '--archive': {given}: {why}"
+        ), lines
+    assert run(*source).err == "error: missing --archive or --no-archive (or run it in a terminal to be asked)\n"

@@ -49,7 +49,7 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
             values[item.key] = value
     citations = citations_of(request.cites)
     missing = [
-        flag(item.key)
+        f"{flag(item.unless)} or {flag(item.key)}" if item.unless else flag(item.key)  # either will do
         for item in ASKS[kind]
         if item.required and item.key not in CITING and item.key not in values and not values.get(item.unless)
     ]
@@ -79,12 +79,13 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
         raise SummitryError(f"{rel}: {problem}; choose another --id")
     pair = pair_problems(known, values["leaders"]) if kind == "relation" else []
     problems = [Problem(rel, 0, 0, kind, rid, "--leaders", message) for message in pair]
-    text = None
+    text, unread = None, False
     if "archive" in values:
         try:
             text = read_archive(Path(values["archive"]))
         except SummitryError as exc:
             problems.append(Problem(rel, 0, 0, kind, rid, "--archive", str(exc)))
+            unread = True
         if "no_archive" in values:
             problems.append(Problem(rel, 0, 0, kind, rid, "--no-archive", "give either the text or why there is none"))
     elif beside := text_beside(known, kind, rid):
@@ -95,6 +96,8 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
             where = "--wikidata" if twin.always else ""
             problems.append(Problem(rel, 0, 0, kind, rid, where, twin_message(kind, twin, from_flags=True)))
     trial = trial_values(kind, values, text, [t.id for t in twins if not t.always])
+    if unread:  # told why: not also as a file name the record cannot hold
+        trial = {**{k: v for k, v in trial.items() if k != "archive"}, "no_archive": trial.get("no_archive", "-")}
     if any(t.always for t in twins):
         trial.pop("wikidata")
     for found in known.problems(kind, rid, trial):
