@@ -105,6 +105,14 @@ CASES: list[tuple[Any, ...]] = [
             "cannot read value 'yes': YAML 1.2 writes a bool only as true or false"
         ],
     ),
+    (  # digits of another script: the editor's schema takes only ASCII ones
+        "full-width-digits-in-a-date",
+        {MEETING: RIVERTON.replace("date: 2020-03-03", "date: \uff12\uff10\uff12\uff10-\uff10\uff13")},
+        [
+            M.format("2:7")
+            + "'date': '\uff12\uff10\uff12\uff10-\uff10\uff13' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
+        ],
+    ),
     (
         "last-day-of-year-9999",
         {MEETING: RIVERTON.replace("date: 2020-03-03", "date: 9999-12-31").replace("end_date: 2020-03-04\n", "")},

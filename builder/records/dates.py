@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")  # matched whole
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)  # matched whole; ASCII digits, as the schema
 MONTHS = [calendar.month_name[i] for i in range(1, 13)]
 # Every record date is a real day in these years, and so is the day after its last day,
 # which the calendar export needs (there is no year 0, and 9999-12-31 has no day after).
