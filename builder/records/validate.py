@@ -106,7 +106,11 @@ def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
             return loc, f"expected one of {ctx['expected']}, but {_yaml_reads(literal, value)}"
         return loc, f"'{literal}' is not one of {ctx['expected']}"
     if kind == "value_error":
-        return loc, str(ctx["error"])
+        message = str(ctx["error"])
+        if literal is not None and literal != str(value) and f"'{value}'" in message:
+            # the value as written (0999, which YAML reads as the number 999), and why it was not
+            message = message.replace(f"'{value}'", f"'{literal}'", 1) + f" ({_yaml_reads(literal, value)})"
+        return loc, message
     msg = err["msg"]
     return loc, msg[:1].lower() + msg[1:]
 
