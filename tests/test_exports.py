@@ -82,6 +82,10 @@ def test_calendar_holds_only_meetings_known_to_the_day(built: Path, small: Path,
     )
     raw = (built / "site/data/meetings.ics").read_bytes()  # as written: CRLF line ends, folded lines
     assert raw.endswith(b"END:VCALENDAR\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
+    # RFC 5545 wants a component in every calendar: one that shows nothing, with no event
+    assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE"]
+    home = (built / "site/index.html").read_text()
+    assert "meetings known to the day</a> (iCalendar; none yet, so it is empty)" in home
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     assert run("generate", "--root", small).code == 0
     calendar = icalendar.Calendar.from_ical((small / "build/docs/data/meetings.ics").read_bytes())
@@ -93,6 +97,8 @@ def test_calendar_holds_only_meetings_known_to_the_day(built: Path, small: Path,
     )
     assert str(riverton["URL"]) == "meetings/2020-03-03-riverton-talks/"  # no site_url: relative
     assert "2 meetings known only to the month or the year" in str(calendar["X-WR-CALDESC"])
+    assert [c.name for c in calendar.subcomponents] == ["VEVENT"]
+    assert "(iCalendar; 1 meeting)" in (small / "build/docs/index.md").read_text()
 
 
 def test_feed_lists_meetings_newest_first(built: Path) -> None:

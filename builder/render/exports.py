@@ -174,7 +174,27 @@ def as_ical(site: Site, base: str, title: str = "Summitry", pieces: Memo | None 
         f"X-WR-CALNAME:{_ical_text(title + ': meetings')}",
         f"X-WR-CALDESC:{_ical_text(about)}",
     ]
-    return _ical_lines(head) + "".join(events) + _ical_lines(["END:VCALENDAR"])
+    # A calendar holds at least one component (RFC 5545, 3.6): with no meeting known to the
+    # day, a time zone, which shows nothing, keeps the file one that strict readers take.
+    none = [] if len(events) > left_out else _EMPTY
+    return _ical_lines(head) + "".join(events) + _ical_lines([*none, "END:VCALENDAR"])
+
+
+_EMPTY = [
+    "BEGIN:VTIMEZONE",
+    "TZID:UTC",
+    "BEGIN:STANDARD",
+    "DTSTART:19700101T000000",
+    "TZOFFSETFROM:+0000",
+    "TZOFFSETTO:+0000",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+]
+
+
+def in_calendar(site: Site) -> int:
+    """How many meetings the calendar holds: those known to the day."""
+    return sum(1 for entry in site.meetings.values() if _day_known(entry.model.date, entry.model.end_date))
 
 
 def _day_known(start: PartialDate, end: PartialDate | None) -> bool:

@@ -23,7 +23,7 @@ from builder.records.dates import PartialDate, human_span
 from builder.records.kinds import KINDS
 from builder.render import pictures as figures
 from builder.render.addresses import index_path, page_path, record_address
-from builder.render.exports import export_jobs
+from builder.render.exports import export_jobs, in_calendar
 from builder.render.field_reference import reference_markdown
 from builder.render.job import Job
 from builder.render.json_ld import LinkedData, description, wikidata_url
@@ -174,6 +174,7 @@ class Renderer:
             "participants": participants,
             "meeting_table": meeting_table,
             "cited_part": cited_part,
+            "in_calendar": in_calendar,
             "relations_listed": RELATIONS_LISTED,  # read here, not in the shared environment: a test lowers it
         }
 

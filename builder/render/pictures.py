@@ -54,7 +54,8 @@ def graph(site: Site, page: Page, center: str | None = None) -> str:
             )
     else:
         rids = [rid for rid in site.pairs_of.get(center, ()) if site.relations[rid].meetings]
-        caption = f"{site.leaders[center].display_name} and the {len(rids)} leaders they met."
+        whom = "the one leader they met" if len(rids) == 1 else f"the {len(rids)} leaders they met"  # not "1 leaders"
+        caption = f"{site.leaders[center].display_name} and {whom}."
         if len(rids) >= GRAPH_LEADERS:
             met = len(rids)
             rids = sorted(rids, key=lambda rid: (-len(site.relations[rid].meetings), rid))[: GRAPH_LEADERS - 1]
