@@ -122,10 +122,11 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
     )
     for name in report.swept:
         print(f"removed {name}/, the scratch folder of a build that was stopped")
-    # The engine renders every page each time; what tells a reader something is how many
-    # pages differ from those the last site was made of (not from the last generate).
+    # What tells a reader something is how many of the files (pages, data, the search index)
+    # differ from those the last site was made of (not from the last generate).
     since = "no earlier build noted" if report.changed is None else f"{report.changed} changed since the last build"
-    print(f"built {project.site_dir.relative_to(project.root)}/ from {report.pages} pages ({since})")
+    site, docs = project.site_dir.relative_to(project.root), project.docs.relative_to(project.root)
+    print(f"built {site}/ from {report.pages} files of {docs}/ ({since})")
     return 0
 
 

@@ -68,7 +68,7 @@ def test_a_build_leaves_no_scratch_folder(small: Path, run) -> None:
 def test_a_killed_build_is_cleaned_up_and_the_next_says_what_changed(small: Path, run) -> None:
     first = run("build", "--root", small)
     docs = small / "build" / "docs"
-    assert first.out == f"built site/ from {len(_pages(docs))} pages (no earlier build noted)\n"
+    assert first.out == f"built site/ from {len(_pages(docs))} files of build/docs/ (no earlier build noted)\n"
     built_from = _pages(docs)
     alpha = small / "leaders" / "alpha.yaml"
     alpha.write_text(alpha.read_text().replace("met [[beta]] three times", "met [[beta]] thrice"))
@@ -93,11 +93,14 @@ def test_a_killed_build_is_cleaned_up_and_the_next_says_what_changed(small: Path
     assert changed > 0
     assert result.out.splitlines() == [
         f"removed {left.name}/, the scratch folder of a build that was stopped",
-        f"built site/ from {len(now)} pages ({changed} changed since the last build)",
+        f"built site/ from {len(now)} files of build/docs/ ({changed} changed since the last build)",
     ]
     assert "thrice" in (small / "site" / "leaders" / "alpha" / "index.html").read_text()
     assert not list(small.glob(PREFIX + "*"))
-    assert run("build", "--root", small).out == f"built site/ from {len(now)} pages (0 changed since the last build)\n"
+    assert (
+        run("build", "--root", small).out
+        == f"built site/ from {len(now)} files of build/docs/ (0 changed since the last build)\n"
+    )
 
 
 def _set_aside(small: Path) -> list[Path]:
