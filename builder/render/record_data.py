@@ -82,6 +82,11 @@ def _meeting_date(site: Site, rid: str, at: int) -> str | None:
     return site.meetings[mids[at]].model.date.iso() if mids else None
 
 
+def _meeting_precision(site: Site, rid: str, at: int) -> str | None:
+    mids = site.relations[rid].meetings
+    return site.meetings[mids[at]].model.date.precision if mids else None
+
+
 def _themes(site: Site, rid: str) -> int:
     record = site.relations[rid].record
     return len(record.model.themes) if record else 0
@@ -99,7 +104,9 @@ CSV_DERIVED: dict[str, tuple[tuple[str, Callable[[Site, str], Any]], ...]] = {
         ("leader_b", lambda s, i: s.relations[i].b),
         ("meetings", lambda s, i: len(s.relations[i].meetings)),
         ("first", lambda s, i: _meeting_date(s, i, 0)),
+        ("first_precision", lambda s, i: _meeting_precision(s, i, 0)),  # as every date of the tables
         ("latest", lambda s, i: _meeting_date(s, i, -1)),
+        ("latest_precision", lambda s, i: _meeting_precision(s, i, -1)),
         ("themes", _themes),
     ),
 }
