@@ -241,15 +241,22 @@ def test_the_json_gives_each_statement_with_its_keys_and_the_json_ld_its_sources
     riverton = next(m for m in data["meetings"] if m["id"] == "2020-03-03-riverton-talks")
     assert riverton["summary"] == 'Talks that ran "long into the night". They agreed on nothing.'
     assert riverton["outcomes"] == ["No agreement on [[water-rights]]."]
+    night, nothing = 'Talks that ran "long into the night".', "They agreed on nothing."
     assert riverton["statements"] == [
-        {"field": "summary", "text": 'Talks that ran "long into the night".', "citations": ["night"]},
-        {"field": "summary", "text": "They agreed on nothing.", "citations": ["sticking"]},
-        {"field": "outcomes[0]", "text": "No agreement on [[water-rights]].", "citations": ["sticking"]},
+        {"field": "summary", "text": night, "text_plain": night, "citations": ["night"]},
+        {"field": "summary", "text": nothing, "text_plain": nothing, "citations": ["sticking"]},
+        # the words as the page shows them too: a [[link]] by the name of what it links to
+        {
+            "field": "outcomes[0]",
+            "text": "No agreement on [[water-rights]].",
+            "text_plain": "No agreement on Water rights.",
+            "citations": ["sticking"],
+        },
     ]
     assert [c["key"] for c in riverton["citations"]] == ["night", "sticking"]
     water = next(i for i in data["issues"] if i["id"] == "water-rights")
     assert water["developments"][0]["statements"] == [
-        {"field": "text", "text": "The river runs low.", "citations": ["low"]}
+        {"field": "text", "text": "The river runs low.", "text_plain": "The river runs low.", "citations": ["low"]}
     ]
     alpha = next(leader for leader in data["leaders"] if leader["id"] == "alpha")
     assert [r["cite"] for r in alpha["roles"]] == [["riverton"], ["riverton"]]

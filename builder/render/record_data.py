@@ -227,7 +227,7 @@ class _Data:
         pairs = self._pairs(model, values)
         for key, value, after in PART_DERIVED.get(model, ()):
             _insert(pairs, key, value(part), after)
-        _statements(pairs, part)
+        _statements(pairs, part, self.plain)
         return dict(pairs)
 
     def _values(self, kind: str, rid: str) -> tuple[type[BaseModel], BaseModel | None, list[Any]]:
@@ -260,7 +260,7 @@ class _Data:
             _insert(pairs, derived.key, derived.value(self.site, rid), derived.after)
         entry = self.site.record_of((kind, rid))
         if entry is not None:
-            _statements(pairs, entry.model)
+            _statements(pairs, entry.model, self.plain)
         return dict(pairs)
 
     def cells(self, model: type[BaseModel], part: BaseModel | None, values: list[Any]) -> list[Any]:
@@ -309,13 +309,15 @@ def _unmarked(value: Any) -> Any:
     return value
 
 
-def _statements(pairs: list[tuple[str, Any]], part: BaseModel) -> None:
+def _statements(pairs: list[tuple[str, Any]], part: BaseModel, plain: Callable[[str], str]) -> None:
     """Before a part's citations: each sentence of its own prose (an outcome is one), without
-    its marks, with the keys of the citations it marks."""
+    its marks, then as plain text (as its page shows it: a [[link]] by its label or name),
+    with the keys of the citations it marks."""
     if "citations" not in type(part).model_fields:
         return
     found = [
-        {"field": where, "text": words, "citations": list(keys)} for where, words, keys in marks.sentence_keys(part)
+        {"field": where, "text": words, "text_plain": plain(words), "citations": list(keys)}
+        for where, words, keys in marks.sentence_keys(part)
     ]
     names = [k for k, _ in pairs]
     at = names.index("citations") if "citations" in names else len(pairs)
