@@ -160,6 +160,16 @@ def _cmd_draft(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of passages: give 1 or more")
+    return number
+
+
 def _cmd_quote(project: Project, args: argparse.Namespace) -> int:
     from builder.authoring.quote import quote_lines
 
@@ -343,7 +353,9 @@ def parser() -> argparse.ArgumentParser:
             cmd.add_argument("--out", type=Path, help="folder for the candidates (default: drafts/<source>/)")
         if name == "quote":
             cmd.add_argument("words", help="the words to look for")
-            cmd.add_argument("--limit", type=int, default=3, help="passages to show at most (default: %(default)s)")
+            cmd.add_argument(
+                "--limit", type=_at_least_one, default=3, help="passages to show at most (default: %(default)s)"
+            )
         if name == "build":
             cmd.add_argument("--no-strict", action="store_true", help="let MkDocs warnings pass (CI never does)")
             cmd.add_argument(

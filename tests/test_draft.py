@@ -475,3 +475,16 @@ def test_draft_of_an_article_of_our_own_reads_common_phrasings_and_names_who_is_
     for path in (shipped / "drafts" / "summit-diplomacy").iterdir():
         path.rename(shipped / "content" / "meetings" / path.name)
     assert run("check", "--root", shipped, "--strict").code == 0
+
+
+def test_quote_says_when_nothing_is_alike_with_a_status_and_refuses_no_passages(shipped: Path, run) -> None:
+    """Nothing alike, or --limit 0, printed a sentence and exited 0; a misspelt source had no hint."""
+    source = "trump-putin-complex-relationship"
+    result = run("quote", source, "zzzzqqq", "--root", shipped)
+    assert (result.code, result.out) == (1, "")
+    assert result.err == f"error: nothing in the archived text of '{source}' is like those words\n"
+    with pytest.raises(SystemExit) as ended:
+        run("quote", source, "praised", "--limit", "0", "--root", shipped)
+    assert ended.value.code == 2
+    result = run("quote", source[:-1], "praised", "--root", shipped)
+    assert result.code == 1 and f"(did you mean '{source}'?)" in result.err

@@ -17,7 +17,7 @@ from typing import Any
 from builder.authoring import cues as read
 from builder.authoring.record_text import record_data, record_text
 from builder.authoring.sentences import DateMention, Sentence, clauses, find_dates, split
-from builder.errors import SummitryError
+from builder.errors import SummitryError, did_you_mean
 from builder.pipeline import Project, assemble, check
 from builder.records.dates import PartialDate, human_span
 from builder.records.kinds import KINDS, MEETING
@@ -327,7 +327,8 @@ def propose(site: Site, source: str, text: str) -> list[Finding]:
 
 def archived_text(site: Site, root: Path, source: str) -> str:
     if source not in site.sources:
-        raise SummitryError(f"unknown source '{source}': no content/sources/{source}.yaml")
+        hint = did_you_mean(source, site.sources)
+        raise SummitryError(f"unknown source '{source}': no content/sources/{source}.yaml{hint}")
     model = site.sources[source].model
     archive = model.archive
     if archive is None:  # check has passed: the record says why there is none

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from builder.authoring.draft import archived_text
 from builder.authoring.sentences import Sentence, split
+from builder.errors import SummitryError
 from builder.pipeline import Project, check
 from builder.resolve.quotes import _FOLD, fold, lowered
 
@@ -136,4 +137,6 @@ def quote_lines(project: Project, source: str, words: str, limit: int) -> list[s
     lines = []
     for p in find(text, words, limit):
         lines += [f"line {p.line}, {p.score}% alike:", f"  {p.text}"]
-    return lines or [f"nothing in the archived text of '{source}' is like those words"]
+    if not lines:  # an exit status a script can test, as grep's
+        raise SummitryError(f"nothing in the archived text of '{source}' is like those words")
+    return lines
