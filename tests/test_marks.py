@@ -63,10 +63,13 @@ def test_sentences_end_at_a_stop_before_a_capital_and_keep_their_marks() -> None
     ]
 
 
-@pytest.mark.parametrize("claim", ["*Unsupported claim here.*", "**Unsupported claim here.**", "_Unsupported here._"])
+@pytest.mark.parametrize(
+    "claim",
+    ["*Unsupported claim here.*", "**Unsupported claim here.**", "_Unsupported here._", "They met [[putin|online.]]"],
+)
 def test_a_sentence_in_emphasis_ends_at_its_stop_and_needs_its_own_mark(claim: str) -> None:
-    """The stop inside the emphasis was not taken for a sentence's end: the sentence after
-    it lent the unmarked one its mark, and check passed a claim no quote supports."""
+    """The stop inside the emphasis (or a link's label) was not taken for a sentence's end: the
+    sentence after it lent the unmarked one its mark, and check passed a claim no quote supports."""
     found = [(s.words, s.marked) for s in sentences(f"{claim} In one account it rained [@critics].")]
     assert found == [(claim, False), ("In one account it rained.", True)]
 

@@ -102,7 +102,16 @@ def _hidden(text: str) -> str:
     """The text with marks and [[links]] made opaque (the same length), so that the full
     stops inside them are not taken for the ends of sentences."""
     out = MARK.sub(lambda m: _HIDDEN * len(m[0]), text)
-    return _LINK.sub(lambda m: "L" * len(m[0]), out)
+    return _LINK.sub(_hidden_link, out)
+
+
+def _hidden_link(link: re.Match[str]) -> str:
+    """A [[link]] made opaque, but for a full stop that ends its label ('[[x|at Geneva.]]'),
+    which ends the sentence as one after it would, unless it ends an abbreviation ('U.S.')."""
+    label = link[0][2:-2].rpartition("|")[2].rstrip()
+    if label[-1:] in (".!?") and not _ABBREVIATION.search(label[:-1]):
+        return "L" * (len(link[0]) - 1) + label[-1]
+    return "L" * len(link[0])
 
 
 def _ends(hidden: str) -> Iterator[int]:
