@@ -233,6 +233,21 @@ def test_draft_never_overwrites_a_draft(kb: Path, run) -> None:
     assert mine.read_text(encoding="utf-8") == "edited by hand\n"
 
 
+def test_draft_keeps_a_link_where_a_draft_would_go_and_refuses_a_file_for_out(kb: Path, run, tmp_path: Path) -> None:
+    """A link to nothing was taken for no file, then opening the draft failed in a traceback,
+    and what was written before it went untold; an --out that is a file, the same."""
+    folder = kb / "drafts" / ARTICLE
+    folder.mkdir(parents=True)
+    (folder / "2022-meeting-in-accra.yaml").symlink_to(tmp_path / "nothing")
+    result = run("draft", ARTICLE, "--root", kb)
+    assert result.code == 0
+    assert f"kept drafts/{ARTICLE}/2022-meeting-in-accra.yaml: it exists (delete it to draft it again)" in result.out
+    assert not (tmp_path / "nothing").exists()
+    (tmp_path / "a-file").write_text("x")
+    result = run("draft", ARTICLE, "--root", kb, "--out", tmp_path / "a-file")
+    assert (result.code, result.err) == (1, f"error: --out {tmp_path / 'a-file'} is a file, not a folder\n")
+
+
 @pytest.mark.parametrize("inside", ["content/meetings", "leaders", "content"])
 def test_draft_refuses_to_write_into_the_knowledge_base(kb: Path, run, inside: str) -> None:
     before = _tree(kb)
@@ -296,6 +311,9 @@ def test_draft_of_the_biden_article_finds_geneva_and_the_virtual_meeting_recorde
         ("On 16 July they met.", "It was 2018.", ["2018-07-16"]),
         ("In July they met.", "It was 2018.", ["2018-07"]),
         ("On 16 July they met.", "", [None]),
+        # the text says not which June: the previous date's year would put it before that date
+        ("They met in Geneva on June 16.", "They spoke on 30 December 2021.", [None]),
+        ("They met in Geneva on 30 December.", "They spoke on 16 June 2021.", ["2021-12-30"]),
         ("On July 16, 2018 they met.", "", ["2018-07-16"]),
         ("They met on 16\u201317 June 2021.", "", ["2021-06-16"]),
         ("They may meet; the 1990s; his 2017-2021 term.", "", []),

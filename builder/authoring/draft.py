@@ -8,6 +8,7 @@ holds, or set aside, always with the reason.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -382,18 +383,24 @@ def draft(root: Path, source: str, out: Path | None) -> tuple[list[Finding], lis
     for kept in (KINDS["leader"].folder, "content"):
         if folder.is_relative_to((root / kept).resolve()):
             raise SummitryError(f"--out {folder} is inside {kept}/: drafts are never written there")
+    if folder.exists() and not folder.is_dir():
+        raise SummitryError(f"--out {folder} is a file, not a folder")
     findings = propose(site, source, text)
     texts = _checked(root, findings, source)
     notes = []
     for rid, body in texts.items():
         path = folder / f"{rid}.yaml"
         shown = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
-        if path.exists():
+        if os.path.lexists(path):  # a link too, even to nothing: never written through
             notes.append(f"kept {shown}: it exists (delete it to draft it again)")
             continue
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8") as handle:
-            handle.write(body)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with open(path, "x", encoding="utf-8") as handle:
+                handle.write(body)
+        except OSError as exc:  # what was written is told first
+            said = "; ".join(notes) + "; " if notes else ""
+            raise SummitryError(f"{said}cannot write {shown}: {exc.strerror or exc}") from exc
         notes.append(f"wrote {shown}")
     return findings, notes
 

@@ -187,8 +187,8 @@ def _taken(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 def find_dates(text: str, previous: list[DateMention] | None = None) -> list[DateMention]:
     """The dates of a sentence in order. A date without a year ("16 June") and a relative
     one ("a year later") are resolved against the latest explicit date before them in the
-    sentence, or else the last one of the previous sentence (``previous``); failing that,
-    their date is None."""
+    sentence, or else the last one of the previous sentence (``previous``); failing that, or
+    where a date without a year would fall before that date in its year, their date is None."""
     found: list[tuple[int, int, PartialDate | None, PartialDate | None, bool, str, int]] = []
     spans: list[tuple[int, int]] = []
     for pattern in _ABSOLUTE:
@@ -223,6 +223,10 @@ def find_dates(text: str, previous: list[DateMention] | None = None) -> list[Dat
             mentions.append(DateMention(start, end, resolved, None, relative=True, explicit=False))
         elif date is not None and date.year == 0:
             year = anchor.year if anchor else 0
+            if anchor and PartialDate(year, date.month, date.day).covers_before(anchor):
+                # "30 December 2021 ... on June 16": the text does not say which June (the next,
+                # more likely); the anchor's year would be a guess, at the day's precision
+                year = 0
             mentions.append(
                 DateMention(
                     start,
