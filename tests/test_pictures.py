@@ -51,8 +51,11 @@ def test_home_graph_has_every_leader_and_pair(built: Path) -> None:
 
 
 def test_leader_page_graph_is_local(built: Path) -> None:
-    (graph,) = _svgs((built / "build/docs/leaders/trump.md").read_text())
+    page = (built / "build/docs/leaders/trump.md").read_text()
+    (graph,) = _svgs(page)
     assert sorted(_links(graph)) == ["../../relations/putin-trump/", "../putin/", "./"]
+    # what a screen reader says of it: "the 1 leaders they met" was a reader's finding
+    assert '<title id="__summitry-graph-title">Donald Trump and the one leader they met.</title>' in page
 
 
 def test_timelines_place_every_dated_item(built: Path) -> None:
