@@ -77,6 +77,14 @@ CASES: list[tuple[Any, ...]] = [
     ("pages-folder-linked-away", {"content/pages": "LINK-AWAY"}, [f"content/pages: {LINKED_FOLDER}"]),
     # Latin-1 names: the system gives the bytes that are not UTF-8 as surrogates, which
     # nothing written in UTF-8 (the state, the search index) can hold
+    (  # a record's name too, told as a page's is: its byte, not the surrogate that stands for it
+        "record-named-in-latin-1",
+        {"leaders/caf\udce9.yaml": BETA},
+        [
+            "leaders/caf\\xe9.yaml:1:1: leader 'caf\\xe9': file name 'caf\\xe9.yaml' is not a valid id: use "
+            "lowercase letters, digits and single hyphens; it is not UTF-8 text (byte 0xe9): rename it"
+        ],
+    ),
     ("asset-named-in-latin-1", {"content/pages/caf\udce9.css": "x"}, [f"content/pages/caf\\xe9.css: {NOT_UTF8}"]),
     ("page-named-in-latin-1", {"content/pages/caf\udce9.md": "# Caf"}, [f"content/pages/caf\\xe9.md: {NOT_UTF8}"]),
     (

@@ -280,21 +280,25 @@ def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:
 def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list[Problem]]:
     """The record in the file at ``path`` and its problems; no record and no problem when
     the file is gone (moved or deleted since it was found)."""
-    rel = f"{KINDS[kind].folder}/{path.name}"
-    rid = path.stem
+    # a name the system could not read as UTF-8 holds its bytes as surrogates: shown as \x..
+    name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    rel = f"{KINDS[kind].folder}/{name}"
+    rid = Path(name).stem
     problems: list[Problem] = []
     if not ID_RE.fullmatch(rid):
         fixed = slug(rid, max_words=20)
-        foreign = next((c for c in rid if not c.isascii()), None)
-        if foreign:
+        foreign = next((c for c in path.stem if not c.isascii()), None)
+        if foreign and "\udc80" <= foreign <= "\udcff":  # a byte the system could not read as UTF-8
+            hint = f"; it is not UTF-8 text (byte 0x{ord(foreign) - 0xDC00:02x}): rename it"
+        elif foreign:
             hint = (
-                f"; it contains '{foreign}' ({unicodedata.name(foreign, f'U+{ord(foreign):04X}')}), not a Latin letter"
+                f"; it contains '{foreign}' ({unicodedata.name(foreign, f'U+{ord(foreign):04X}')}), not one of a to z"
             )
         elif fixed and (path.parent / f"{fixed}.yaml").exists():
             hint = f"; as '{fixed}.yaml' it would collide with the record already there"
         else:
             hint = f"; rename it to '{fixed}.yaml'" if fixed else ""
-        message = f"file name '{path.name}' is not a valid id: use lowercase letters, digits and single hyphens{hint}"
+        message = f"file name '{name}' is not a valid id: use lowercase letters, digits and single hyphens{hint}"
         problems.append(Problem(rel, 1, 1, kind, rid, "", message))
     elif len(rid) > MAX_ID_LENGTH:
         message = f"file name '{path.name}' makes an id of {len(rid)} characters; an id may have at most"
