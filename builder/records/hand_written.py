@@ -10,7 +10,7 @@ import yaml
 
 from builder.errors import Problem, ValidationFailed
 from builder.records.folders import PAGES_DIR, ignored
-from builder.records.safe_files import folder_problems, is_regular, linked_folder
+from builder.records.safe_files import folder_problems, is_regular, linked_folder, shown_name
 
 _PAGES_ONLY = "hand-written pages and their files must be files or folders, not symbolic links"
 _NOT_UTF8 = (
@@ -36,8 +36,8 @@ def page_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
             rel = prefix + entry.name
             if ignored(entry.name):  # an Emacs lock is often a dangling link: not a page either way
                 continue
-            if not _utf8(entry.name):  # the system gave its bytes that are not UTF-8 as surrogates
-                problems.append(Problem(f"{PAGES_DIR}/{_shown(rel)}", message=_NOT_UTF8))
+            if shown_name(entry.name) != entry.name:  # bytes the system could not read as UTF-8
+                problems.append(Problem(f"{PAGES_DIR}/{shown_name(rel)}", message=_NOT_UTF8))
                 continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append((Path(entry.path), rel + "/"))
@@ -48,19 +48,6 @@ def page_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
             else:
                 files.append((rel, Path(entry.path)))
     return sorted(files), problems
-
-
-def _utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _shown(name: str) -> str:
-    """A file's name as it can be printed: each byte that is not UTF-8 as \\x.."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_pages(root: Path) -> list[tuple[str, bytes]]:

@@ -27,7 +27,7 @@ from builder.records.ids import ID_RE, slug
 from builder.records.kinds import KINDS
 from builder.records.models import MAX_ID_LENGTH
 from builder.records.raw_record import Path_, RawRecord, content_digest, dotted
-from builder.records.safe_files import folder_problems, is_regular, linked_folder
+from builder.records.safe_files import folder_problems, is_regular, linked_folder, shown_name
 
 _Loader: type = yaml12.Loader  # YAML 1.2, as editors read it: NO and yes are text, not booleans
 
@@ -281,7 +281,7 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
     """The record in the file at ``path`` and its problems; no record and no problem when
     the file is gone (moved or deleted since it was found)."""
     # a name the system could not read as UTF-8 holds its bytes as surrogates: shown as \x..
-    name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    name = shown_name(path.name)
     rel = f"{KINDS[kind].folder}/{name}"
     rid = Path(name).stem
     problems: list[Problem] = []

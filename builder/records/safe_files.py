@@ -41,3 +41,9 @@ def folder_problems(root: Path) -> list[Problem]:
 
 def is_regular(info: os.stat_result) -> bool:
     return stat.S_ISREG(info.st_mode)
+
+
+def shown_name(name: str) -> str:
+    """A file's name as it can be printed: each byte the system could not read as UTF-8 (which
+    it gives as a surrogate) as \\x..; any other name as it is."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
