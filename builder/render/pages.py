@@ -33,8 +33,9 @@ from builder.render.statements import in_date_order, lead, tenure
 from builder.render.track import Memo, planning
 from builder.render.year_pages import TIMELINE_PAGE, year_jobs
 from builder.resolve.anchors import anchor
+from builder.resolve.pairs import pairs, relation_id
 from builder.resolve.prose import front_matter, link_target, text
-from builder.resolve.site import Cited, Site, pairs, relation_id
+from builder.resolve.site import Cited, Site
 
 # Up to this many pairs the relations page lists them; past it, it lists the leaders, each
 # linking to the relations on their page (at 10,000 meetings the pairs were 1 MB of Markdown).

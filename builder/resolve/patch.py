@@ -37,19 +37,11 @@ from builder.records.valid_record import Entry, Key
 from builder.resolve import anchors, marks
 from builder.resolve.archives import archives as read_archives
 from builder.resolve.duplicates import duplicates, text_key
+from builder.resolve.pairs import pairs, recorded_pairs, relation_id
 from builder.resolve.prose_check import site_extensions
 from builder.resolve.quotes import Archive
 from builder.resolve.references import Reference, references
-from builder.resolve.site import (
-    Cited,
-    Placed,
-    Relation,
-    Site,
-    _recorded_pairs,
-    pairs,
-    record_problems,
-    relation_id,
-)
+from builder.resolve.site import Cited, Placed, Relation, Site, record_problems
 from builder.resolve.timeline import TimelineItem, timeline_items
 
 K = TypeVar("K")
@@ -176,7 +168,7 @@ class _Patch:
         self.problems += anchors.problems(site_extensions(self.root)[0], change.fresh)
         every = {kind: [*records[kind].values(), *(e for e in change.partial if e.kind == kind)] for kind in KINDS}
         self.problems += duplicates(every, texts)  # whole: cheap, and a changed meeting may be any other's twin
-        self.recorded, found = _recorded_pairs(
+        self.recorded, found = recorded_pairs(
             records["relation"], records["leader"], change.broken.get("leader", set())
         )
         self.problems += found

@@ -6,7 +6,6 @@ backlinks, leader pairs, neighbouring meetings, the timeline and the listings by
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from builder.resolve import anchors, marks
 from builder.resolve.archives import archives as read_archives
 from builder.resolve.archives import unchecked
 from builder.resolve.duplicates import duplicates, text_key
+from builder.resolve.pairs import pairs, recorded_pairs, relation_id
 from builder.resolve.prose import LINK_RE
 from builder.resolve.prose_check import prose_problems, site_extensions
 from builder.resolve.quotes import Archive
@@ -234,80 +234,6 @@ def record_problems(
     return backlinks, problems, warnings
 
 
-def pairs(leader_ids: list[str]) -> list[tuple[str, str]]:
-    """Every pair of these leaders, each in id order: one relation page each."""
-    return list(itertools.combinations(sorted(leader_ids), 2))
-
-
-def relation_id(a: str, b: str) -> str:
-    return f"{a}-{b}"
-
-
-def _pair_of(rid: str, leaders: Collection[str]) -> tuple[str, str] | None:
-    """The two leaders a relation id names (ids hold hyphens, so every split is tried)."""
-    for at in (i for i, c in enumerate(rid) if c == "-"):
-        a, b = rid[:at], rid[at + 1 :]
-        if a in leaders and b in leaders:
-            return a, b
-    return None
-
-
-def _renamed_pair(rid: str, leaders: dict[str, Entry[Leader]]) -> tuple[list[tuple[str, str]], str] | None:
-    """For a relation id that names a leader by an id it had (one of its aliases): each old id
-    with the new one, and the relation's id now."""
-    now = {old: lid for lid, entry in leaders.items() for old in entry.model.aliases}
-    pair = _pair_of(rid, leaders.keys() | now.keys())
-    if pair is None:
-        return None
-    moved = [(lid, now[lid]) for lid in pair if lid not in leaders]
-    return (moved, relation_id(*sorted(lid if lid in leaders else now[lid] for lid in pair))) if moved else None
-
-
-def _recorded_pairs(
-    records: dict[str, Entry[Relationship]], leaders: dict[str, Entry[Leader]], broken: Collection[str]
-) -> tuple[dict[tuple[str, str], Entry[Relationship]], list[Problem]]:
-    """The pair each relationship record is about, from its id: '<a>-<b>', a before b.
-
-    ``broken``: leaders that exist but failed; a pair naming one is not reported again."""
-    found: dict[tuple[str, str], Entry[Relationship]] = {}
-    problems = []
-    for rid, entry in records.items():
-        pair = _pair_of(rid, leaders)
-        if pair is None and _pair_of(rid, leaders.keys() | broken):
-            continue  # it names a leader whose record failed to validate: that is the problem to report
-        renamed = _renamed_pair(rid, leaders) if pair is None else None
-        if renamed is not None:
-            moved, fixed = renamed
-            said = "; ".join(f"'{old}', now '{new}'" for old, new in moved)
-            problems.append(
-                entry.problem(
-                    (),
-                    f"'{rid}' names a leader by an old id ({said}, as its aliases say): a relationship is "
-                    f"named by its leaders' ids, so rename the file to '{fixed}.yaml' (and list '{rid}' under its "
-                    "aliases: its address then leads to the new one)",
-                )
-            )
-        elif pair is None:
-            problems.append(
-                entry.problem(
-                    (),
-                    f"'{rid}' does not name two leaders: a relationship's id is the two leaders' ids "
-                    f"in alphabetical order, joined by '-' ({' + '.join(sorted(leaders)[:2])} is "
-                    f"'{relation_id(*sorted(leaders)[:2])}')"
-                    if len(leaders) >= 2
-                    else f"'{rid}' does not name two leaders",
-                )
-            )
-        elif pair[0] >= pair[1]:
-            fixed = relation_id(*sorted(pair))
-            problems.append(
-                entry.problem((), f"the leaders' ids must be in alphabetical order: rename the file to '{fixed}.yaml'")
-            )
-        else:
-            found[pair] = entry
-    return found, problems
-
-
 def _relations(
     leaders: dict[str, Entry[Leader]],
     meetings: dict[str, Entry[Meeting]],
@@ -319,7 +245,7 @@ def _relations(
     for mid, entry in meetings.items():
         for pair in pairs(entry.model.participants):
             pair_meetings[pair].append(mid)
-    recorded, problems = _recorded_pairs(records, leaders, broken_leaders)
+    recorded, problems = recorded_pairs(records, leaders, broken_leaders)
     for pair in recorded:
         pair_meetings.setdefault(pair, [])
     relations: dict[str, Relation] = {}
