@@ -17,8 +17,11 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.records.kinds import KINDS
+from builder.render.pages import _one_blank_line
 from builder.resolve.prose import plain_text
 from builder.resolve.references import PROSE_KEYS
 
@@ -166,3 +169,10 @@ def test_what_a_record_says_is_shown_on_purpose() -> None:
     html = "<article><p>A title with **stars** and a ` tick</p></article>"
     assert [p.split(":")[0] for p in problems(html)] == ["strong emphasis left as text", "a backtick"]
     assert list(problems(html, allowed="Title: A title with **stars** and a ` tick")) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="\n a", max_size=40))
+def test_blank_lines_collapse_as_the_pattern_would(text: str) -> None:
+    """A page's runs of blank lines become one, as re.sub(r"\\n{3,}", "\\n\\n") makes them."""
+    assert _one_blank_line(text) == re.sub(r"\n{3,}", "\n\n", text)
