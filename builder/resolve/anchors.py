@@ -16,6 +16,7 @@ so ``summitry check`` refuses such a text there instead: :func:`problems`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -33,9 +34,15 @@ ATTR_LIST = frozenset({"attr_list", "markdown.extensions.attr_list"})
 _HEADINGS = frozenset({"title", "name"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def theirs(text: str) -> str | None:
     """The id that the toc extension would give a heading of this text, if it begins as the
-    theme's do (by its own slugify, or by the Unicode one a site may choose); else None."""
+    theme's do (by its own slugify, or by the Unicode one a site may choose); else None.
+
+    Kept for each text: an issue's name is a heading on the page of every pair and leader that
+    took it up, a leader's on every issue page that holds their position. The two slugs of
+    84,000 headings took 1.3 s of a run from nothing at 10,000 meetings (one process), for
+    22,500 texts."""
     for made in (str(slugify(text, "-")), str(slugify_unicode(text, "-"))):
         if made.startswith(OURS):
             return made
