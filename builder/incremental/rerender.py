@@ -230,8 +230,8 @@ def table_of(
     """One table of cells for the reads of every group (its kept reads, as numbers, and its
     fresh ones, as cells): the old numbers stay, new cells are added. A table that gained
     cells is numbered afresh when most of its cells are read by no page any more; one that
-    gained none is no larger than it was, and kept as it is (looking through every read of
-    every page and part of the exports for that took a tenth of a second at 10,000 meetings)."""
+    gained none is no larger than it was, and kept as it is: after one edit, the look through
+    every read of every page and every part of the exports is not made."""
     table = list(cells)
     number = {cell: i for i, cell in enumerate(table)}
     numbered: list[dict[Hashable, tuple[int, ...]]] = []
