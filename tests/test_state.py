@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from conftest import REPO
+from hypothesis import given
+from hypothesis import strategies as st
 from test_incremental import resigned_records
 
 from builder.incremental import inputs, state
@@ -332,3 +334,38 @@ def test_a_kept_record_that_does_not_pass_is_said_in_one_line(fields: dict, refs
         state.cached_entry("leaders/a.yaml", cached)
     (line,) = str(refused.value).splitlines()
     assert line.startswith("the record leaders/a.yaml kept in the state does not pass (")
+
+
+_KEYS = st.tuples(st.sampled_from(["json", "csv"]), st.sampled_from(["meeting", "leader"]), st.text("ab1", max_size=4))
+
+
+@given(
+    st.lists(_KEYS, unique=True, max_size=60),
+    st.lists(_KEYS, unique=True, max_size=8),
+    st.lists(st.integers(0, 59), max_size=10),
+)
+def test_the_parts_of_the_exports_are_split_alike_whether_or_not_some_are_as_read(
+    keys: list[tuple[str, ...]], added: list[tuple[str, ...]], dropped: list[int]
+) -> None:
+    """A run that keeps most parts as the objects it read them as puts each back in its part,
+    sorted, exactly as a split from nothing would, and hands back an untouched part as read."""
+
+    def body(pieces: list[Any]) -> state.Body:
+        return state.Body(pages=state.PageReads.model_construct(pieces=pieces))
+
+    first = state._split(body([(key, "|".join(key), (i,)) for i, key in enumerate(keys)]))
+    read = {name: ("mac", part.pieces) for name, part in first.items() if name.startswith("pieces")}
+    flat = [piece for name in sorted(read) for piece in read[name][1]]  # as the parts are joined
+    gone = {flat[i][0] for i in dropped if i < len(flat)}
+    fresh = [(key, "new", (99,)) for key in added if key not in keys]
+    now = [piece for piece in flat if piece[0] not in gone] + fresh
+    split = state._split(body(now), read)
+
+    def part(key: tuple[str, ...]) -> str:
+        return f"pieces-{state._slice(repr(key), state.PIECE_PARTS):03d}"
+
+    expected = {name: sorted((p for p in now if part(p[0]) == name), key=lambda p: p[0]) for name in read}
+    assert {name: split[name].pieces for name in read} == expected
+    touched = {part(key) for key in gone | {key for key, _, _ in fresh}}
+    for name, (_, pieces) in read.items():
+        assert (split[name].pieces is pieces) == (name not in touched)

@@ -340,25 +340,34 @@ def render(
         work()
     exported = set(local)
     kept: dict[Hashable, Sequence[int]] = {i: read for i, read in chosen.kept.items() if i not in exported}
-    kept_pieces: dict[Hashable, Sequence[int]] = {key: pieces.kept[key][1] for key in pieces.used}
     fresh_pieces: dict[Hashable, frozenset[Cell]] = {key: read for key, (_, read) in pieces.items()}
     fresh: dict[Hashable, frozenset[Cell]] = dict(zip(others, made, strict=True))
-    table, (numbered, piece_reads) = table_of([(kept, fresh), (kept_pieces, fresh_pieces)], cells)
+    # The parts of the exports kept from the run before (all but a few, after one edit) are
+    # numbered in the table as they were, unless it gains cells: then it may be numbered afresh.
+    table, (numbered, piece_reads) = table_of([(kept, fresh), ({}, fresh_pieces)], cells)
+    if len(table) == len(cells):  # each kept part stays the object it was read as (state._split)
+        parts = [piece for piece in before.pieces if piece[0] in pieces.used] + [
+            (cast(tuple[str, ...], key), pieces[key][0], read) for key, read in piece_reads.items()
+        ]
+    else:
+        kept_pieces: dict[Hashable, Sequence[int]] = {key: pieces.kept[key][1] for key in pieces.used}
+        table, (numbered, piece_reads) = table_of([(kept, fresh), (kept_pieces, fresh_pieces)], cells)
+        made_now = {key: value for key, (value, _) in pieces.items()}
+        parts = [
+            (cast(tuple[str, ...], key), made_now[key] if key in made_now else pieces.kept[key][0], read)
+            for key, read in piece_reads.items()
+        ]
     if table[: len(cells)] == cells:  # numbered as before: a cell's digest is where it was
         old = [was[i] if cell[0] in same else digests(cell) for i, cell in enumerate(cells)]
         cell_digests = old + [digests(cell) for cell in table[len(cells) :]]
     else:
         known = dict(zip(cells, was, strict=True))
         cell_digests = [known[c] if c[0] in same and c in known else digests(c) for c in table]
-    made_now = {key: value for key, (value, _) in pieces.items()}
     after = PageReads.model_construct(  # made here from typed values: checked when read back
         cells=cast(list[CellData], table),  # what a table is keyed by: ids, years, (kind, id)
         digests=cell_digests,
         tables={name: digests((name, ALL)) for name in {cell[0] for cell in table}},
         reads=[(jobs[cast(int, i)][0], read) for i, read in numbered.items()],
-        pieces=[
-            (cast(tuple[str, ...], key), made_now[key] if key in made_now else pieces.kept[key][0], read)
-            for key, read in piece_reads.items()
-        ],
+        pieces=parts,
     )
     return dataclasses.replace(report, rendered=tuple(sorted(path for i in run for path in jobs[i][0]))), after
