@@ -234,7 +234,9 @@ CASES = [
     (
         "alias",
         {"leaders/gamma.yaml": "name: &n G\ncountry: *n\nsummary: s\ncitations: [{source: hearsay}]\n"},
-        ["leaders/gamma.yaml:2:10: leader 'gamma': YAML alias '*n' is not allowed in records: write the value out"],
+        [
+            "leaders/gamma.yaml:2:10: leader 'gamma': field 'country': YAML alias '*n' is not allowed in records: write the value out"
+        ],
     ),
     (
         "bad-file-name",
@@ -323,7 +325,7 @@ CASES = [
     (
         "merge-key",
         {"leaders/gamma.yaml": "base: &b {country: E}\nname: G\n<<: *b\nsummary: s\ncitations: [{source: hearsay}]\n"},
-        ["leaders/gamma.yaml:3:1: leader 'gamma': YAML merge keys ('<<') are not allowed in records"],
+        ["leaders/gamma.yaml:3:1: leader 'gamma': field '<<': YAML merge keys ('<<') are not allowed in records"],
     ),
     (
         "complex-key",
@@ -612,9 +614,11 @@ def test_alias_bomb_fails_fast(small: Path, run) -> None:
     problems = result.err.splitlines()[:-1]
     assert (
         problems[0]
-        == "leaders/gamma.yaml:2:10: leader 'gamma': YAML alias '*a0' is not allowed in records: write the value out"
+        == "leaders/gamma.yaml:2:10: leader 'gamma': field 'a1[0]': YAML alias '*a0' is not allowed in records: write the value out"
     )
     assert len(problems) == 5
+    # each named by the field it stands in: the first five aliases of a1's list
+    assert [p.split(": ")[2] for p in problems] == [f"field 'a1[{i}]'" for i in range(5)]
 
 
 def test_record_that_is_a_symlink_is_refused(small: Path, run) -> None:
