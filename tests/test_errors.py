@@ -682,3 +682,24 @@ def test_invisible_characters_are_no_part_of_a_quote(small: Path, run) -> None:
     assert run("check", "--root", small).code == 0
     meeting.write_text(meeting.read_text().replace("re\u00admained", "reminded"))
     assert "field 'citations[1].quote': quote not found in source 'almanac'" in run("check", "--root", small).err
+
+
+def test_the_events_are_placed_where_the_walker_places_the_values() -> None:
+    """An alias is named by following the parser's events (builder.records.yaml_paths): each
+    value they reach has the path and place the walker gives it on the composed record."""
+    import yaml
+
+    from builder.records.load import _Loader, _Walker
+    from builder.records.yaml_paths import located
+
+    text = "name: G\nroles:\n  - title: T\n    years: [1, 2]\n  - {title: U, m: {k: [x, {y: z}]}}\nsummary: s\n"
+    walker = _Walker("r.yaml", "leader", "r")
+    walker.walk(yaml.compose(text, Loader=_Loader), ())
+    values: dict[tuple, tuple[int, int]] = {}
+    for event, loc in located(yaml.parse(text, Loader=_Loader)):
+        # a node comes before its keys, which share its path
+        values.setdefault(loc, (event.start_mark.line + 1, event.start_mark.column + 1))
+    # every node the walker placed, the events place alike
+    assert {loc: walker.positions[loc] for loc in values} == values
+    assert set(walker.positions) == set(values)
+    assert ("roles", 1, "m", "k", 1, "y") in values

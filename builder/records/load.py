@@ -14,7 +14,6 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from builder.records.kinds import KINDS
 from builder.records.models import MAX_ID_LENGTH
 from builder.records.raw_record import Path_, RawRecord, content_digest, dotted
 from builder.records.safe_files import folder_problems, is_regular, linked_folder, shown_name
+from builder.records.yaml_paths import located
 
 _Loader: type = yaml12.Loader  # YAML 1.2, as editors read it: NO and yes are text, not booleans
 
@@ -260,7 +260,7 @@ def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:
     """One problem per alias, at the alias itself and in the field it stands in (the composed
     nodes only know the anchor): the field is followed through the parser's events."""
     problems = []
-    for event, loc in _located(yaml.parse(text, Loader=_Loader)):
+    for event, loc in located(yaml.parse(text, Loader=_Loader)):
         if isinstance(event, yaml.AliasEvent):
             line, column = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
             problems.append(
@@ -277,43 +277,6 @@ def _alias_problems(text: str, rel: str, kind: str, rid: str) -> list[Problem]:
             if len(problems) >= 5:  # an alias bomb has thousands; five make the point
                 break
     return problems
-
-
-def _located(events: Iterable[yaml.Event]) -> Iterator[tuple[yaml.Event, Path_]]:
-    """Each node's event with the node's path, as the walker names values: a value of a
-    mapping by its key, an item of a list by its index. A key, and whatever is inside a key
-    that is not plain text, is named by its mapping's path."""
-    # one frame per open collection: [is a mapping, its key or index now, the next node is a key]
-    frames: list[list[Any]] = []
-    for event in events:
-        if isinstance(event, yaml.CollectionEndEvent):
-            frames.pop()
-            _advance(frames, None)
-        elif isinstance(event, yaml.NodeEvent):
-            path: list[str | int] = []
-            for frame in frames:
-                if frame[0] and frame[2]:
-                    break
-                path.append(frame[1])
-            yield event, tuple(path)
-            if isinstance(event, yaml.CollectionStartEvent):
-                mapping = isinstance(event, yaml.MappingStartEvent)
-                frames.append([mapping, None if mapping else 0, mapping])
-            else:
-                _advance(frames, str(event.value) if isinstance(event, yaml.ScalarEvent) else None)
-
-
-def _advance(frames: list[list[Any]], key: str | None) -> None:
-    """A node has ended in the innermost collection: a key read, a value or an item done."""
-    if not frames:
-        return
-    frame = frames[-1]
-    if not frame[0]:
-        frame[1] += 1
-    elif frame[2]:
-        frame[1], frame[2] = key if key is not None else "?", False
-    else:
-        frame[1], frame[2] = None, True
 
 
 def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list[Problem]]:
