@@ -30,7 +30,7 @@ from builder.engines.site_folder import (
     sweep,
 )
 from builder.errors import ChangedDuringRun, EngineFailed, NotAKnowledgeBase, Problem, ValidationFailed
-from builder.incremental import state
+from builder.incremental import state, state_parts
 from builder.incremental.inputs import Inputs, as_read, changed_meanwhile, record_kind, scan
 from builder.incremental.lock import running
 from builder.incremental.output import Output, WriteReport, own_output
@@ -402,7 +402,7 @@ def analyse(
     if problems or site is None:
         raise ValidationFailed(problems)
     advised = state.advice_from_data(body.advice) if body else {}
-    records: dict[str, state.CachedRecord] = {}
+    records: dict[str, state_parts.CachedRecord] = {}
     for table in site.records.values():
         for entry in table.values():
             was = before.get(entry.path)

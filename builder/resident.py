@@ -31,7 +31,7 @@ from typing import Any
 
 from builder.engines.changes import trace
 from builder.errors import Problem, ValidationFailed
-from builder.incremental import state
+from builder.incremental import state, state_parts
 from builder.incremental.held import HeldPages, changed_cells
 from builder.incremental.inputs import Inputs, as_read, fingerprint, record_kind, rescan, scan
 from builder.incremental.output import Output, WriteReport
@@ -239,7 +239,7 @@ class Resident:
             self._warn(warning)
         return site
 
-    def _advised(self, advice: dict[str, state.Advice], warnings: list[Problem]) -> None:
+    def _advised(self, advice: dict[str, state_parts.Advice], warnings: list[Problem]) -> None:
         """Hold a run's advice, and its other warnings (references to old ids, quotes that
         cannot be checked, records in the form before marks), in the run's order."""
         self.advice: Advised = state.advice_from_data(advice)

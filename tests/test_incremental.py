@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from builder.errors import Problem, ValidationFailed
-from builder.incremental import keyed, state
+from builder.incremental import keyed, state, state_files, state_parts
 from builder.incremental.manifest import read_manifest
 from builder.incremental.output import WriteReport
 from builder.incremental.rerender import Plain
@@ -142,7 +142,7 @@ def _resigned(path: Path, change: Callable[[dict[str, object]], None]) -> None:
 def resigned_records(build: Path, rel: str | None, change: Callable[[str, dict[str, Any]], None]) -> None:
     """The record of file ``rel`` (without it: the first of a part that has any) changed in
     its part of the state, the part and the body that names it signed again as summitry would."""
-    folder = build / state.PARTS
+    folder = build / state_parts.PARTS
     names = sorted(p.stem for p in folder.glob("records-*.json"))
     for name in names:
         path = folder / f"{name}.json"
@@ -171,7 +171,7 @@ def _old_format(build: Path) -> None:
         path = build / name
         header, _, payload = path.read_bytes().partition(b"\n")
         meta = json.loads(header)
-        meta["version"] = state.STATE_VERSION - 1
+        meta["version"] = state_files.STATE_VERSION - 1
         path.write_bytes(json.dumps(meta).encode() + b"\n" + payload)
 
 
@@ -193,17 +193,18 @@ def _damaged_record(build: Path) -> None:
 
 
 def _part_missing(build: Path) -> None:
-    (build / state.PARTS / "pieces-000.json").unlink()
+    (build / state_parts.PARTS / "pieces-000.json").unlink()
 
 
 def _part_garbled(build: Path) -> None:
-    path = build / state.PARTS / "records-000.json"
+    path = build / state_parts.PARTS / "records-000.json"
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])  # a run cut short as it wrote it
 
 
 def _part_of_another_run(build: Path) -> None:
     """A part signed here, as a run that was stopped before it wrote the body would leave it."""
-    path = next(p for p in sorted((build / state.PARTS).glob("pieces-*.json")) if b'"pieces":[[' in p.read_bytes())
+    parts = sorted((build / state_parts.PARTS).glob("pieces-*.json"))
+    path = next(p for p in parts if b'"pieces":[[' in p.read_bytes())
     _resigned(path, lambda part: part.update(pieces=part["pieces"][1:]))
 
 
@@ -278,9 +279,9 @@ def test_a_part_of_the_state_in_doubt_is_said_in_one_line(shipped: Path, run, sp
 
 def test_one_edit_rewrites_a_few_parts_of_the_state(shipped: Path) -> None:
     _run(shipped)
-    parts = shipped / "build" / state.PARTS
+    parts = shipped / "build" / state_parts.PARTS
     before = {p.name: p.read_bytes() for p in parts.iterdir()}
-    assert len(before) == state.RECORD_PARTS + state.PIECE_PARTS
+    assert len(before) == state_parts.RECORD_PARTS + state_parts.PIECE_PARTS
     _retitle_and_run(shipped)
     after = {p.name: p.read_bytes() for p in parts.iterdir()}
     changed = sorted(name for name in after if after[name] != before.get(name))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from builder.engines import site_state
-from builder.incremental import keyed, scratch, state
+from builder.incremental import keyed, scratch, state, state_files, state_parts
 from builder.incremental import output as write
 from builder.incremental.manifest import MANIFEST, read_manifest
 
@@ -237,10 +237,10 @@ def test_links_planted_under_the_names_of_temporary_files_send_nothing_elsewhere
     pids = range(os.getpid(), os.getpid() + 300)  # this process, and the engine's, started next
     for pid in pids:
         for name in (state.HEAD, state.BODY):
-            (build / f"{state.TEMP_PREFIX}{pid}-{name}").symlink_to(victim / f"{pid}-{name}")
+            (build / f"{state_files.TEMP_PREFIX}{pid}-{name}").symlink_to(victim / f"{pid}-{name}")
         (build / f".tmp-{pid}-.summitry-engine.json").symlink_to(victim / f"{pid}-engine")
     for name in ("records-000.json", "pieces-000.json"):
-        (build / state.PARTS / f"{state.TEMP_PREFIX}{os.getpid()}-{name}").symlink_to(victim / name)
+        (build / state_parts.PARTS / f"{state_files.TEMP_PREFIX}{os.getpid()}-{name}").symlink_to(victim / name)
     result = run("build", "--root", small)
     assert result.code == 0, result.err
     assert list(victim.iterdir()) == []
@@ -300,11 +300,11 @@ def test_a_state_whose_first_line_is_nested_deep_is_a_full_run(small: Path, run,
 
 def test_a_state_part_whose_first_line_is_nested_deep_is_written_again(small: Path, run) -> None:
     assert run("generate", "--root", small).code == 0
-    part = small / "build" / state.PARTS / "records-000.json"
+    part = small / "build" / state_parts.PARTS / "records-000.json"
     part.write_text(DEEP + "\n{}", encoding="utf-8")
     _edit(small)
     result = run("generate", "--root", small)
-    assert result.code == 0 and result.err.startswith(f"full run: {state.PARTS}/records-000.json "), result.err
+    assert result.code == 0 and result.err.startswith(f"full run: {state_parts.PARTS}/records-000.json "), result.err
     assert not part.read_text(encoding="utf-8").startswith("[")
 
 
@@ -455,8 +455,8 @@ def test_a_folder_where_the_note_of_the_built_site_goes_is_left_and_the_build_do
         f"build/{scratch.WRITES}evil/{scratch.MARKER}",  # a marker naming a process no system has
         f"build/{scratch.WRITES}evil/{scratch.MARKER}.99999999999",  # the marker its process was writing
         f".summitry-site-evil/{scratch.MARKER}",  # beside the site
-        f"build/{state.TEMP_PREFIX}99999999999-x",  # a state file a save left
-        f"build/{state.TEMP_PREFIX}\N{SUPERSCRIPT TWO}-x",  # a digit to str.isdigit, not to int()
+        f"build/{state_files.TEMP_PREFIX}99999999999-x",  # a state file a save left
+        f"build/{state_files.TEMP_PREFIX}\N{SUPERSCRIPT TWO}-x",  # a digit to str.isdigit, not to int()
         f"build/{scratch.WRITES}zero/{scratch.MARKER}",  # process 0: the caller's process group
     ],
 )
@@ -478,7 +478,7 @@ def test_a_state_file_planted_too_large_is_not_read(small: Path, run) -> None:
         path = small / "build" / name
         path.unlink()
         with path.open("wb") as handle:
-            handle.truncate(state.STATE_AT_MOST + 1)
+            handle.truncate(state_files.STATE_AT_MOST + 1)
     result = run("build", "--root", small)
     assert result.code == 0 and "Traceback" not in result.err, result.err[-2000:]
     assert f"full run: {state.HEAD} is larger than a state can be" in result.err

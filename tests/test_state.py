@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_incremental import resigned_records
 
-from builder.incremental import inputs, state
+from builder.incremental import inputs, state, state_files, state_parts
 from builder.incremental.manifest import MANIFEST
 
 MARKER = "summitry-state-test-ran-code"
@@ -122,7 +122,7 @@ def test_a_full_disk_while_saving_the_state_is_one_line(small: Path, run, monkey
     def full(path: Path, key: bytes, payload: bytes, mac: str | None = None) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(state, "_write", full)
+    monkeypatch.setattr(state_files, "write", full)
     result = run("generate", "--root", small)
     assert result.code == 0  # the pages are whole; only the state could not be kept
     assert result.err == (
@@ -145,7 +145,7 @@ def test_an_upgraded_library_is_a_full_run(small: Path, run, monkeypatch: pytest
 def test_a_temporary_state_file_of_a_killed_run_is_removed(small: Path, run) -> None:
     build = small / "build"
     build.mkdir()
-    dead = build / f"{state.TEMP_PREFIX}999999999-{state.BODY}"  # no such process
+    dead = build / f"{state_files.TEMP_PREFIX}999999999-{state.BODY}"  # no such process
     dead.write_bytes(b"half")
     other = build / "notes.txt"
     other.write_text("mine", encoding="utf-8")
@@ -205,7 +205,7 @@ def _named_pipe(path: Path) -> None:
     os.mkfifo(path)  # a read waits for a writer that never comes
 
 
-@pytest.mark.parametrize("name", [state.HEAD, state.BODY, f"{state.PARTS}/records-000.json"])
+@pytest.mark.parametrize("name", [state.HEAD, state.BODY, f"{state_parts.PARTS}/records-000.json"])
 @pytest.mark.parametrize("plant", [_dev_zero, _named_pipe])
 def test_a_state_file_that_is_no_file_is_refused_at_once(small: Path, name: str, plant) -> None:
     """A pull request can carry links and pipes into build/ (git keeps links): each is a full run, at once."""
@@ -231,7 +231,7 @@ def test_a_list_of_written_files_that_is_no_file_is_refused_at_once(small: Path)
 
 def test_a_file_where_the_state_parts_go_is_left_and_named(small: Path, run) -> None:
     assert run("generate", "--root", small).code == 0
-    folder = small / "build" / state.PARTS
+    folder = small / "build" / state_parts.PARTS
     shutil.rmtree(folder)
     folder.write_text("mine", encoding="utf-8")  # not summitry's to remove
     edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
@@ -239,7 +239,7 @@ def test_a_file_where_the_state_parts_go_is_left_and_named(small: Path, run) -> 
     result = run("generate", "--root", small)
     assert result.code == 0 and folder.read_text(encoding="utf-8") == "mine"
     assert result.err.splitlines() == [
-        f"full run: {state.PARTS} is not a folder summitry made (a link, or a file)",
+        f"full run: {state_parts.PARTS} is not a folder summitry made (a link, or a file)",
         f"the state is not kept ({folder}: not a folder summitry made (a link, or a file)); the pages are written, "
         "and the next run is a full one",
     ]
@@ -248,7 +248,7 @@ def test_a_file_where_the_state_parts_go_is_left_and_named(small: Path, run) -> 
 def test_a_link_where_the_state_parts_go_is_not_written_through(small: Path, run, tmp_path: Path) -> None:
     """git carries links: one in build/ in place of the parts' folder must not send writes elsewhere."""
     assert run("generate", "--root", small).code == 0
-    folder = small / "build" / state.PARTS
+    folder = small / "build" / state_parts.PARTS
     victim = tmp_path / "elsewhere"
     victim.mkdir()
     (victim / "records-000.json").write_text("precious", encoding="utf-8")
@@ -263,7 +263,7 @@ def test_a_link_where_the_state_parts_go_is_not_written_through(small: Path, run
 
 
 def _spoil_part(small: Path, name: str, change) -> None:
-    path = small / "build" / state.PARTS / name
+    path = small / "build" / state_parts.PARTS / name
     header, _, payload = path.read_bytes().partition(b"\n")
     path.write_bytes(b"\n".join(change(header, payload)))
 
@@ -283,7 +283,7 @@ def test_a_spoiled_part_is_one_line_and_written_again(small: Path, run, change) 
     edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result = run("generate", "--root", small)
-    assert result.code == 0 and result.err.startswith(f"full run: {state.PARTS}/records-000.json "), result.err
+    assert result.code == 0 and result.err.startswith(f"full run: {state_parts.PARTS}/records-000.json "), result.err
     assert len(result.err.splitlines()) == 1
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     again = run("generate", "--root", small)  # the full run wrote it whole again
@@ -295,9 +295,9 @@ def test_a_run_after_one_edit_rewrites_only_the_parts_that_changed(
 ) -> None:
     assert run("generate", "--root", small).code == 0
     dumped = []
-    real = state._dumped
-    monkeypatch.setattr(state, "_dumped", lambda part: dumped.append(part) or real(part))
-    folder = small / "build" / state.PARTS
+    real = state_parts.dumped
+    monkeypatch.setattr(state_parts, "dumped", lambda part: dumped.append(part) or real(part))
+    folder = small / "build" / state_parts.PARTS
     before = {p.name: (p.stat().st_ino, p.read_bytes()) for p in folder.iterdir()}
     edited = "content/meetings/2020-03-03-riverton-talks.yaml"
     path = small / edited
@@ -309,11 +309,11 @@ def test_a_run_after_one_edit_rewrites_only_the_parts_that_changed(
     changed = {name for name in after if after[name][1] != before[name][1]}
     # every part whose content changed is written, and no other
     assert rewritten == changed
-    assert f"records-{state._slice(edited, state.RECORD_PARTS):03d}.json" in changed
+    assert f"records-{state_parts.slice_of(edited, state_parts.RECORD_PARTS):03d}.json" in changed
     assert 0 < len(changed) < 10
     assert len(dumped) == len(changed)  # the others were not even turned into JSON: their values are as read
     # what it left is whole for a process that never saw it: no full run, the edit shown
-    state._CHECKED.clear()
+    state_parts._CHECKED.clear()
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result = run("generate", "--root", small)
     assert result.code == 0 and result.err == "", result.err
@@ -329,7 +329,7 @@ def test_a_run_after_one_edit_rewrites_only_the_parts_that_changed(
 def test_a_kept_record_that_does_not_pass_is_said_in_one_line(fields: dict, refs: list) -> None:
     """What a signed state holds that its model refuses (an upgrade of the model, or a state
     written by hand with the key) gives a full run, told in one line, not pydantic's block."""
-    cached = state.CachedRecord(digest="d", kind="leader", id="a", fields=fields, refs=refs)
+    cached = state_parts.CachedRecord(digest="d", kind="leader", id="a", fields=fields, refs=refs)
     with pytest.raises(ValueError) as refused:
         state.cached_entry("leaders/a.yaml", cached)
     (line,) = str(refused.value).splitlines()
@@ -350,19 +350,19 @@ def test_the_parts_of_the_exports_are_split_alike_whether_or_not_some_are_as_rea
     """A run that keeps most parts as the objects it read them as puts each back in its part,
     sorted, exactly as a split from nothing would, and hands back an untouched part as read."""
 
-    def body(pieces: list[Any]) -> state.Body:
-        return state.Body(pages=state.PageReads.model_construct(pieces=pieces))
+    def body(pieces: list[Any]) -> state_parts.Joined:
+        return {}, {}, pieces
 
-    first = state._split(body([(key, "|".join(key), (i,)) for i, key in enumerate(keys)]))
+    first = state_parts.split(body([(key, "|".join(key), (i,)) for i, key in enumerate(keys)]))
     read = {name: ("mac", part.pieces) for name, part in first.items() if name.startswith("pieces")}
     flat = [piece for name in sorted(read) for piece in read[name][1]]  # as the parts are joined
     gone = {flat[i][0] for i in dropped if i < len(flat)}
     fresh = [(key, "new", (99,)) for key in added if key not in keys]
     now = [piece for piece in flat if piece[0] not in gone] + fresh
-    split = state._split(body(now), read)
+    split = state_parts.split(body(now), read)
 
     def part(key: tuple[str, ...]) -> str:
-        return f"pieces-{state._slice(repr(key), state.PIECE_PARTS):03d}"
+        return f"pieces-{state_parts.slice_of(repr(key), state_parts.PIECE_PARTS):03d}"
 
     expected = {name: sorted((p for p in now if part(p[0]) == name), key=lambda p: p[0]) for name in read}
     assert {name: split[name].pieces for name in read} == expected

@@ -47,7 +47,7 @@ from builder.incremental.inputs import still_holds
 from builder.incremental.keyed import same_digest, sign, signed_here
 from builder.incremental.own_files import create_new, read_own
 from builder.incremental.scratch import own_rights
-from builder.incremental.state import STATE_AT_MOST, own_folder
+from builder.incremental.state_files import STATE_AT_MOST, own_folder
 
 STATE_VERSION = 2
 STATE_FILE = "build/.summitry-engine.json"

@@ -345,7 +345,7 @@ def render(
     # The parts of the exports kept from the run before (all but a few, after one edit) are
     # numbered in the table as they were, unless it gains cells: then it may be numbered afresh.
     table, (numbered, piece_reads) = table_of([(kept, fresh), ({}, fresh_pieces)], cells)
-    if len(table) == len(cells):  # each kept part stays the object it was read as (state._split)
+    if len(table) == len(cells):  # each kept part stays the object it was read as (state_parts.split)
         parts = [piece for piece in before.pieces if piece[0] in pieces.used] + [
             (cast(tuple[str, ...], key), pieces[key][0], read) for key, read in piece_reads.items()
         ]
