@@ -136,3 +136,39 @@ def test_words_compared_by_stem_and_links_by_name() -> None:
 def test_shared_is_any_pair_the_same(quote: dict[str, str], statement: dict[str, str]) -> None:
     # the fast comparison by prefixes says what comparing every pair says
     assert shared(quote, statement) == any(_same(q, s) for q in quote for s in statement)
+
+
+SHORT_QUOTES = """title: Trade
+summary: >-
+  Water rights remained a sticking point. [@water] The river is shared. [@river] [@both]
+citations:
+  - key: water
+    source: almanac
+    quote: Water
+  - key: river
+    source: almanac
+    quote: of the
+  - key: both
+    source: almanac
+    quote: the river
+"""
+
+
+def test_a_quote_too_short_to_show_anything_is_warned_of_where_it_is_written(small: Path, run) -> None:
+    """A quote of one word passes every other check (it occurs in the archive and shares its
+    word with the statement); it is advised once, at the quote, whatever cites it."""
+    (small / "content/issues/trade.yaml").write_text(SHORT_QUOTES)
+    (small / "content/sources/almanac.txt").write_text(
+        (small / "content/sources/almanac.txt").read_text() + "\nWater, of the river.\n"
+    )
+    result = run("check", "--root", small)
+    assert result.code == 0
+    how = "a word the source uses does not show that it says the statement; quote the words that say it"
+    assert result.err.splitlines() == [
+        "warning: content/issues/trade.yaml:7:12: issue 'trade': field 'citations[0].quote': the quote has "
+        f"one meaningful word ('water'): {how} (summitry quote SOURCE \"words\" finds them)",
+        "warning: content/issues/trade.yaml:10:12: issue 'trade': field 'citations[1].quote': the quote has "
+        f'no meaningful word: {how} (summitry quote SOURCE "words" finds them)',
+        "warning: content/issues/trade.yaml:13:12: issue 'trade': field 'citations[2].quote': the quote has "
+        f"one meaningful word ('river'): {how} (summitry quote SOURCE \"words\" finds them)",
+    ]

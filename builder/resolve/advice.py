@@ -1,10 +1,11 @@
 """Advice for editors: statements that may say more than their quotes.
 
-Two prompts for a human, never errors (``--strict`` leaves them warnings): a quote that
-shares no meaningful word with the statement it is cited for, and a superlative ("the
-most", "always", "-est") that none of the statement's quotes has. Both are cheap word
-comparisons; they find a citation pasted in the wrong place or a hedge lost in
-rewording, not every statement a source fails to support.
+Three prompts for a human, never errors (``--strict`` leaves them warnings): a quote of
+fewer than two meaningful words, a quote that shares no meaningful word with the statement
+it is cited for, and a superlative ("the most", "always", "-est") that none of the
+statement's quotes has. All are cheap word comparisons; they find a quote too short to
+show anything, a citation pasted in the wrong place or a hedge lost in rewording, not every
+statement a source fails to support.
 
 In a record with citation marks (builder.resolve.marks) each sentence is compared with the
 quotes of its own marks, and each role with the quotes it cites; a record in the form
@@ -53,6 +54,9 @@ SUFFIXES = (
     "ians", "ian", "ions", "ion", "ings", "ing", "ies", "ied", "ed", "es", "ly", "ia", "s",
     "e", "y",
 )  # fmt: skip
+# A quote that shows the source saying something has at least this many meaningful words
+# ("As of October 2023" has two: a date is the statement it supports).
+QUOTED_AT_LEAST = 2
 SUPERLATIVES = frozenset({"most", "least", "best", "worst", "always", "never", "first"})
 # words ending in -est that compare nothing
 NOT_SUPERLATIVE = frozenset(
@@ -198,10 +202,21 @@ def _texts(value: Any, loc: Path_) -> Iterator[tuple[Path_, str]]:
 
 def advise_entry(entry: Entry[Any], name_of: NameOf) -> Iterator[Problem]:
     for loc, owner, citations in _owners(entry.model):
+        for i, citation in enumerate(citations):
+            if citation.quote and len(words := meaningful(citation.quote, name_of)) < QUOTED_AT_LEAST:
+                yield entry.problem(loc + ("citations", i, "quote"), _too_short(words))
         if any(c.key for c in citations):
             yield from _by_statement(entry, loc, owner, citations, name_of)
         else:
             yield from _as_a_whole(entry, loc, owner, citations, name_of)
+
+
+def _too_short(words: dict[str, str]) -> str:
+    said = f"one meaningful word ('{next(iter(words.values()))}')" if words else "no meaningful word"
+    return (
+        f"the quote has {said}: a word the source uses does not show that it says the statement; "
+        'quote the words that say it (summitry quote SOURCE "words" finds them)'
+    )
 
 
 def _as_a_whole(
@@ -218,7 +233,7 @@ def _as_a_whole(
             statement.setdefault(key, word)
     for qloc, quote in quoted:
         words = meaningful(quote, name_of)
-        if statement and not shared(words, statement):
+        if statement and words and not shared(words, statement):
             yield entry.problem(
                 qloc,
                 "the quote shares no meaningful word with the statement it supports "
@@ -276,7 +291,7 @@ def _sentence_advice(
     own = [(key, quotes[key]) for key in keys if key in quotes]
     for key, quote in own:
         quoted = meaningful(quote, name_of)
-        if words and not shared(quoted, words):
+        if words and quoted and not shared(quoted, words):  # a quote of no meaningful word: advised as too short
             yield problem(
                 f"the quote of [@{key}] shares no meaningful word with the statement it is marked on "
                 f"(quote: {_listed(quoted)}; statement: {_listed(words)})"
