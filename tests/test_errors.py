@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -596,6 +597,39 @@ def test_non_utf8_file(small: Path, run) -> None:
     assert (
         result.err.splitlines()[0] == "leaders/gamma.yaml:2:1: leader 'gamma': not valid UTF-8 (byte 0xff at offset 17)"
     )
+
+
+@pytest.mark.parametrize(
+    "rel, line",
+    [
+        ("leaders/gamma.yaml", "leaders/gamma.yaml:1:1: leader 'gamma': cannot be read (Permission denied)"),
+        (
+            "content/sources/almanac.txt",
+            "content/sources/almanac.yaml:10:10: source 'almanac': field 'archive': "
+            "archived text 'almanac.txt' cannot be read (Permission denied)",
+        ),
+        ("content/pages/index.md", "content/pages/index.md: cannot be read (Permission denied)"),
+    ],
+    ids=["a record", "an archived text", "a hand-written page"],
+)
+def test_a_file_that_cannot_be_read_is_a_problem_naming_it(
+    small: Path, run, monkeypatch: pytest.MonkeyPatch, rel: str, line: str
+) -> None:
+    """A file without read permission (or an I/O error) is one line naming it, not a traceback.
+    Tests run as root here, which reads any file, so the refusal is made by hand."""
+    denied = small / rel
+    read_bytes, read_text = Path.read_bytes, Path.read_text
+
+    def refuse(path: Path) -> None:
+        if path == denied:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "read_bytes", lambda self: refuse(self) or read_bytes(self))
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: refuse(self) or read_text(self, *a, **k))
+    for command in ("check", "generate"):
+        result = run(command, "--root", small)
+        assert result.code == 1 and "Traceback" not in result.err
+        assert line in result.err.splitlines(), result.err
 
 
 def test_byte_order_mark_and_windows_line_endings_are_accepted(small: Path, run) -> None:

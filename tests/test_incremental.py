@@ -266,6 +266,7 @@ def test_a_state_in_doubt_means_a_full_run(shipped: Path, tmp_path: Path, spoil:
         (_part_missing, "full run: .summitry-state-parts/pieces-000.json is missing"),
         (_part_garbled, "full run: .summitry-state-parts/records-000.json "),
         (_part_of_another_run, "full run: .summitry-state-body.json and .summitry-state-parts/pieces-"),
+        (_no_head, "full run: .summitry-state.json is missing (a run was stopped before it kept the state, "),
     ],
 )
 def test_a_part_of_the_state_in_doubt_is_said_in_one_line(shipped: Path, run, spoil, why: str) -> None:

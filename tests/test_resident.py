@@ -14,7 +14,7 @@ import pytest
 import yaml
 from conftest import commit_all
 
-from builder.errors import SummitryError, ValidationFailed
+from builder.errors import SummitryError, ValidationFailed, WriteRefused
 from builder.incremental import state
 from builder.pipeline import Project, generate
 from builder.render.search_index import FOLDER
@@ -171,3 +171,23 @@ def test_a_commit_dates_the_pages_of_what_it_changed(shipped: Path, tmp_path: Pa
     assert "Last changed on 1 December 2026." in helsinki.read_text("utf-8")
     assert "Last changed on 30 November 2026." in geneva.read_text("utf-8")
     assert _tree(docs) == _from_nothing(shipped, tmp_path / "fresh")  # the copy keeps the history
+
+
+def test_a_page_changed_by_hand_is_not_removed_with_its_record(small: Path) -> None:
+    """As a run refuses it (tests/test_spoiled_build.py): a page changed in build/docs is no
+    longer what summitry wrote, and deleting its record while serving does not delete it."""
+    meeting = small / "content/meetings/2020-03-03-riverton-talks.yaml"
+    extra = small / "content/meetings/2023-07-03-extra-talks.yaml"
+    extra.write_text(meeting.read_text(encoding="utf-8").replace("2020-03-0", "2023-07-0"), encoding="utf-8")
+    resident = Resident(Project(small))
+    resident.start(workers=1)
+    page = small / "build/docs/meetings/2023-07-03-extra-talks.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nmy note\n", encoding="utf-8")
+    extra.unlink()
+    with pytest.raises(WriteRefused, match=r"\(meetings/2023-07-03-extra-talks.md\) that this run would remove"):
+        resident.update()
+    assert page.read_text(encoding="utf-8").endswith("\nmy note\n")
+    page.unlink()  # moved away, as the line asks; then any save is tried again
+    meeting.write_text(meeting.read_text(encoding="utf-8"), encoding="utf-8")
+    assert resident.update() is not None
+    assert not page.exists()

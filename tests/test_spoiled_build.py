@@ -520,3 +520,40 @@ def test_a_site_file_changed_to_the_same_size_with_its_time_set_back_is_seen(
     assert result.code == 0, result.err
     assert _files(small / "site") == _files(_from_nothing(small, run, tmp_path, "build") / "site")
     assert "A full build: contributing/index.html in the site is not as the last build left it" in result.err
+
+
+def test_a_list_signed_here_for_another_output_removes_no_file_of_someone_else(
+    small: Path, run, tmp_path: Path
+) -> None:
+    """A list of written files signed by this user's summitry, but for another knowledge base
+    (or put back from an earlier run): a file at a path it lists that holds something else
+    is not removed, and the run says which."""
+    other = tmp_path / "other"
+    shutil.copytree(small, other)
+    extra = other / "content/meetings/2023-07-03-extra-talks.yaml"
+    extra.write_text((small / MEETING).read_text(encoding="utf-8").replace("2020-03-0", "2023-07-0"), "utf-8")
+    assert run("generate", "--root", other).code == 0
+    assert run("generate", "--root", small).code == 0
+    mine = small / "build/docs/meetings/2023-07-03-extra-talks.md"
+    assert (other / "build/docs/meetings/2023-07-03-extra-talks.md").is_file() and not mine.exists()
+    mine.write_text("my own notes", encoding="utf-8")
+    shutil.copy(_manifest(other), _manifest(small))
+    result = run("generate", "--root", small)
+    assert result.code != 0 and "Traceback" not in result.err
+    assert "(meetings/2023-07-03-extra-talks.md) that this run would remove, which do not hold what" in result.err
+    assert mine.read_text(encoding="utf-8") == "my own notes"
+
+
+def test_a_page_changed_by_hand_is_not_removed_with_its_record(small: Path, run, tmp_path: Path) -> None:
+    """build/docs is the builder's, but a page someone changed there is no longer what it
+    wrote: deleting its record does not delete their change; moved away, the run goes on."""
+    assert run("generate", "--root", small).code == 0
+    page = small / "build/docs/meetings/2020-03-03-riverton-talks.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nmy note\n", encoding="utf-8")
+    (small / MEETING).unlink()
+    result = run("generate", "--root", small)
+    assert result.code != 0 and "(meetings/2020-03-03-riverton-talks.md) that this run would remove" in result.err
+    assert page.read_text(encoding="utf-8").endswith("\nmy note\n")
+    page.rename(tmp_path / "kept.md")
+    assert run("generate", "--root", small).code == 0
+    assert _files(small / "build" / "docs") == _files(_from_nothing(small, run, tmp_path) / "build" / "docs")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
@@ -265,3 +266,25 @@ def test_generate_writes_only_inside_build(small: Path, run) -> None:
     assert snapshot() == before
     written = {p.relative_to(small).parts[0] for p in small.rglob("*") if p.is_file()} - {"build"}
     assert written == {"content", "leaders", "mkdocs.yml"}
+
+
+def test_a_page_of_ours_that_cannot_be_read_is_written_again(small: Path, run, monkeypatch) -> None:
+    """A page whose stamp no longer vouches for it is read to be compared; one that cannot be
+    read (no permission; tests run as root, so the refusal is made by hand) is written whole
+    again rather than ending the run in "cannot write"."""
+    assert run("generate", "--root", small).code == 0
+    page = small / "build/docs/meetings/2021-brief-call.md"
+    made = page.read_bytes()
+    os.utime(page, ns=(0, 0))  # its time is not the one written: it must be read
+    read_bytes = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self == page:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    result = run("generate", "--root", small)
+    assert result.code == 0, result.err
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert page.read_bytes() == made and page.stat().st_mtime_ns != 0

@@ -202,6 +202,7 @@ class HeldPages:
         wanted = (touched | (jobs.keys() - self.reads.keys())) - set(EXPORTS)
         pages = [(paths, jobs[paths]) for paths in sorted(wanted) if paths in jobs]
         _refuse_foreign(output, [rel for paths, _ in pages for rel in paths], folder)
+        output.refuse_changed(rel for _, files in gone for rel in files if rel in output.known)
         report = self._run(output, pages, gone, note=True)
         if published is not None:
             published(report)

@@ -39,7 +39,7 @@ import hashlib
 import os
 import stat
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,6 +154,15 @@ def _ours(path: str, info: os.stat_result, stamp: Stamp | None) -> Stamp | None:
     return (info.st_size, info.st_mtime_ns, stamp[2], info.st_ctime_ns) if digest(data) == stamp[2] else None
 
 
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds ``data``; one that cannot be read (no permission)
+    does not, and is replaced whole."""
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def _listed(names: list[str]) -> str:
     return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
@@ -259,6 +268,33 @@ class Output:
                 "and run again."
             )
 
+    def refuse_changed(self, doomed: Iterable[str]) -> None:
+        """Refuse to remove a file of ours (``doomed``: what a run would remove) that no longer
+        holds what was written there: someone changed or replaced it since, and a list of
+        written files signed here can still be another output's (carried from another
+        knowledge base of this user, or put back from an earlier run), naming their file."""
+        changed = sorted(rel for rel in doomed if not self._as_listed(rel))
+        if changed:
+            raise WriteRefused(
+                f"{self.out} holds files ({_listed(changed)}) that this run would remove, which do not hold what "
+                f"summitry wrote there (changed or replaced since, or listed by another output's list, "
+                f"{manifest_path(self.out)}); it removes only what it wrote. Move them out of {self.out}, "
+                "and run again."
+            )
+
+    def _as_listed(self, rel: str) -> bool:
+        """Whether the file at ``rel`` is as the list says it was written: a regular file with
+        its recorded stamp, or with its recorded size and digest (a copy has new times).
+        One listed without a stamp was listed just before this user's run made it."""
+        if self.known.get(rel) is None:
+            return True
+        path = os.path.join(self._root, rel)
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return True  # gone already: nothing to remove
+        return _ours(path, info, self.known[rel]) is not None or self._holds_as_written(rel)
+
     def _holds_as_written(self, rel: str) -> bool:
         """Whether the file at ``rel`` is a regular file with the digest its stamp records
         (read whole: its times are no proof here)."""
@@ -276,6 +312,7 @@ class Output:
         """Record every file this run may write before writing any, so a run cut short is known."""
         self.refuse_foreign()
         self.refuse_unvouched(planned)
+        self.refuse_changed(((self.known.keys() & self.present) - planned) | (_folders_of(planned) & self.present))
         self._clear_the_way(planned)
         try:
             # made before any worker is forked: every process of the run writes into it
@@ -329,7 +366,7 @@ class Output:
             st = path.lstat()
             if stat.S_ISREG(st.st_mode) and (
                 (self.trusted and stamp is not None and stamp[2] == new and _ours(str(path), st, stamp) is not None)
-                or (st.st_size == len(data) and path.read_bytes() == data)
+                or (st.st_size == len(data) and _holds(path, data))
             ):
                 return Put(rel, _stamp(st, new), False)
             write_whole(path, data, self._folder())

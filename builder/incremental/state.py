@@ -93,9 +93,14 @@ _BODY = TypeAdapter(Body)
 
 
 def load_head(out: Path) -> tuple[Head | None, str]:
-    """The last run's head, or None and why (``"missing"`` when there is none at all)."""
+    """The last run's head, or None and why (``"missing"`` when there is no state at all: a
+    first run says nothing)."""
     path = out.parent / HEAD
     payload, why = state_files.read(path)
+    if payload is None and why == "missing" and os.path.lexists(out.parent / BODY):
+        # the rest of a state without its head: a run (or serve) stopped before it kept its
+        # state, which it forgets while it writes, or the head was removed
+        return None, f"{HEAD} is missing (a run was stopped before it kept the state, or it was removed)"
     if payload is None:
         return None, why
     head, why = state_files.parse(_HEAD, path, payload)

@@ -55,7 +55,13 @@ def read_pages(root: Path) -> list[tuple[str, bytes]]:
     file, or a page cannot be read as one (:func:`page_problems`)."""
     files, problems = page_files(root)
     problems += folder_problems(root)
-    pages = [(rel, path.read_bytes()) for rel, path in files] if not problems else []
+    pages = []
+    for rel, path in files if not problems else []:
+        try:
+            pages.append((rel, path.read_bytes()))
+        except OSError as exc:  # no permission, an I/O error
+            why = f"cannot be read ({exc.strerror or exc})"
+            problems.append(Problem(f"{PAGES_DIR}/{shown_name(rel)}", message=why))
     for rel, data in pages:
         problems += page_problems(rel, data)
     if problems:

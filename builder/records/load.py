@@ -321,6 +321,8 @@ def load_file(root: Path, path: Path, kind: str) -> tuple[RawRecord | None, list
         raw = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
         return None, []
+    except OSError as exc:  # unreadable (no permission, an I/O error): a problem with the file, not a crash
+        return None, problems + [Problem(rel, 1, 1, kind, rid, "", f"cannot be read ({exc.strerror or exc})")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

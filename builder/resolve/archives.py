@@ -36,6 +36,8 @@ def _read(entry: Entry[Source], folder: Path, name: str) -> tuple[Archive | None
         return Archive(path.read_text(encoding="utf-8-sig")), None
     except UnicodeDecodeError:
         return None, entry.problem(("archive",), f"archived text '{name}' is not valid UTF-8")
+    except OSError as exc:  # no permission, an I/O error
+        return None, entry.problem(("archive",), f"archived text '{name}' cannot be read ({exc.strerror or exc})")
 
 
 def archives(root: Path, sources: Iterable[Entry[Source]]) -> tuple[dict[str, Archive], list[Problem]]:
