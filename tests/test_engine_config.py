@@ -12,6 +12,7 @@ import pytest
 
 from builder import cli
 from builder.cli import main
+from builder.errors import SummitryError
 from builder.pipeline import Project
 from builder.records.site_config import Opaque, load, site_config
 from builder.render.search_index import FOLDER
@@ -76,6 +77,45 @@ def test_env_values_resolve_as_mkdocs_does(tmp_path: Path, monkeypatch: pytest.M
         "site_name": None,
         "repo_url": "https://default.example/repo",
     }
+
+
+def test_inherited_settings_are_merged_as_mkdocs_merges_them(tmp_path: Path) -> None:
+    """``INHERIT:`` as MkDocs reads it (its own loader is the reference): the file named beside
+    the one naming it, its own INHERIT followed, mappings merged and anything else replaced."""
+    from mkdocs.utils.yaml import yaml_load
+
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base/root.yml").write_text("site_name: Root\ntheme: {name: material, language: fr}\nnav: [a.md]\n")
+    (tmp_path / "base/mid.yml").write_text(
+        "INHERIT: root.yml\nrepo_url: https://example.org/kb\ntheme: {palette: {scheme: slate}}\n"
+    )
+    path = tmp_path / "mkdocs.yml"
+    path.write_text("INHERIT: base/mid.yml\nsite_name: Child\nnav: [b.md]\ntheme: {language: de}\n")
+    with open(path, "rb") as handle:
+        expected = yaml_load(handle)
+    assert load(path) == expected
+    assert expected["theme"] == {"name": "material", "language": "de", "palette": {"scheme": "slate"}}
+    (tmp_path / "base/root.yml").write_text("INHERIT: ../mkdocs.yml\n")
+    with pytest.raises(SummitryError, match="leads back to a file it inherits from"):
+        load(path)
+
+
+def test_a_setting_changed_in_an_inherited_file_reaches_the_pages(small: Path, run) -> None:
+    """The edit links come from repo_url and edit_uri, here kept in a file mkdocs.yml
+    inherits, outside the knowledge base: changing only that file is a change of the settings."""
+    config = small / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    shared = small.parent / "shared.yml"
+    shared.write_text("repo_url: https://example.org/kb\nedit_uri: edit/main/\n", encoding="utf-8")
+    kept = [line for line in text.splitlines() if not line.startswith(("repo_url:", "edit_uri:"))]
+    config.write_text("INHERIT: ../shared.yml\n" + "\n".join(kept) + "\n", encoding="utf-8")
+    page = small / "build/docs/leaders/alpha.md"
+    assert run("generate", "--root", small).code == 0
+    assert "https://example.org/kb/edit/main/leaders/alpha.yaml" in page.read_text(encoding="utf-8")
+    shared.write_text("repo_url: https://example.org/moved\nedit_uri: edit/main/\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.code == 0 and result.err == "full run: mkdocs.yml changed since the last run\n", result.err
+    assert "https://example.org/moved/edit/main/leaders/alpha.yaml" in page.read_text(encoding="utf-8")
 
 
 def test_env_values_reach_the_pages_and_a_change_regenerates(recipe: Path, run, monkeypatch) -> None:

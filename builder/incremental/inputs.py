@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
 from builder.records.raw_record import RawRecord, content_digest
+from builder.records.site_config import inherited
 
 BUILDER = Path(__file__).resolve().parent.parent  # the whole builder package: its code is an input
 # The libraries whose behaviour shapes what a run checks and writes: an upgrade of one is a
@@ -47,6 +48,7 @@ LIBRARIES = (
 # Larger files are summed up by their status: no input of a knowledge base is near this
 # size, and a hostile one must not make every run read it.
 READ_AT_MOST = 64 * 1024 * 1024
+INHERITED = "inherited:"  # a file mkdocs.yml inherits (INHERIT:), by its path, as the scan saw it
 OTHER_FILES = "the archived texts and hand-written pages"  # summed up as one part
 FOLDERS_PART = "the knowledge base's folders"  # leaders/ or content/ as links
 RACY_NS = 1_000_000_000  # a status this new when read may not show a write made in the same tick
@@ -189,13 +191,28 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
         "the builder's code": digest_of("\n".join(f"{rel}\0{digest}" for rel, digest in sorted(code.items())).encode()),
         "the builder's libraries": digest_of(_libraries().encode()),
         "the run's options": digest_of("\n".join(repr(o) for o in options).encode("utf-8", "surrogateescape")),
-        "mkdocs.yml": scanner.digest("mkdocs.yml", str(root / "mkdocs.yml")),
+        "mkdocs.yml": _config_digest(scanner, root / "mkdocs.yml"),
         OTHER_FILES: summed(rel for rel in files if rel not in records and rel not in RECORD_TOPS),
         FOLDERS_PART: summed(rel for rel in files if rel in RECORD_TOPS),  # one linked elsewhere
     }
     inputs = Inputs(records=records, others=others, seen=scanner.seen)
     inputs._other_names = _other_names(root, files)
     return inputs
+
+
+def _config_digest(scanner: _Scanner, config: Path) -> str:
+    """mkdocs.yml's digest, with those of the files it inherits (``INHERIT:``), which may lie
+    outside the knowledge base: a setting changed there changes the pages as one changed in it."""
+    own = scanner.digest("mkdocs.yml", str(config))
+    try:
+        with open(config, "rb") as handle:
+            inherits = b"INHERIT" in handle.read(READ_AT_MOST)
+    except OSError:
+        return own
+    if not inherits:
+        return own
+    parents = [scanner.digest(f"{INHERITED}{parent}", str(parent)) for parent in inherited(config)]
+    return digest_of("\0".join([own, *parents]).encode("utf-8", "surrogateescape"))
 
 
 def _files(scanner: _Scanner, root: Path) -> dict[str, str]:
@@ -277,7 +294,10 @@ def changed_meanwhile(root: Path, inputs: Inputs) -> list[str]:
     for rel, (status, _, _) in inputs.seen.items():
         if record_kind(rel) is not None:
             continue  # known by the digest of what was parsed (:func:`as_read`)
-        path = BUILDER / rel.removeprefix("builder:") if rel.startswith("builder:") else root / rel
+        if rel.startswith("builder:"):
+            path = BUILDER / rel.removeprefix("builder:")
+        else:
+            path = Path(rel.removeprefix(INHERITED)) if rel.startswith(INHERITED) else root / rel
         try:
             info = os.stat(path, follow_symlinks=False)
             now = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
@@ -293,4 +313,6 @@ def _part_of(rel: str) -> str:
     """The part of the inputs' others that sums up the file ``rel`` (not a record)."""
     if rel.startswith("builder:"):
         return "the builder's code"
-    return rel if rel == "mkdocs.yml" else FOLDERS_PART if rel in RECORD_TOPS else OTHER_FILES
+    if rel == "mkdocs.yml" or rel.startswith(INHERITED):
+        return "mkdocs.yml"
+    return FOLDERS_PART if rel in RECORD_TOPS else OTHER_FILES

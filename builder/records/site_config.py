@@ -81,7 +81,55 @@ TolerantLoader.add_constructor(None, _opaque_unknown)
 
 
 def load(path: Path) -> dict[str, Any]:
-    """The configuration as a mapping; a file that is not YAML is a SummitryError naming it."""
+    """The configuration as a mapping, with what it inherits (``INHERIT:``) merged in as
+    MkDocs merges it; a file that is not YAML is a SummitryError naming it."""
+    config = _load(path)
+    chain = [path]
+    while isinstance(config, dict) and "INHERIT" in config:
+        parent = _parent(chain[-1], config.pop("INHERIT"), chain)
+        chain.append(parent)
+        config = _merged(_load(parent), config)
+    return config
+
+
+def inherited(path: Path) -> list[Path]:
+    """The files the configuration at ``path`` inherits from (``INHERIT:``), nearest first:
+    what a run reads besides it. A file that cannot be read is left to :func:`load` to say."""
+    chain = [path]
+    try:
+        config = _load(path)
+        while "INHERIT" in config:
+            chain.append(_parent(chain[-1], config["INHERIT"], chain))
+            config = _load(chain[-1])
+    except SummitryError:
+        pass
+    return chain[1:]
+
+
+def _parent(path: Path, named: Any, chain: list[Path]) -> Path:
+    """The file ``INHERIT: named`` in ``path`` names: beside it, as MkDocs finds it."""
+    if not isinstance(named, str) or not named:
+        raise SummitryError(f"{path}: INHERIT must name a configuration file")
+    parent = Path(os.path.normpath(os.path.join(os.path.dirname(path), named)))
+    if parent in chain:
+        raise SummitryError(f"{path}: INHERIT '{named}' leads back to a file it inherits from")
+    if not parent.is_file():
+        raise SummitryError(f"{path}: the configuration it inherits, '{named}', is not a file at {parent}")
+    return parent
+
+
+def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` over ``parent``: mappings merged key by key, any other value replaced (as
+    mergedeep, which MkDocs merges inherited configurations with, does by default)."""
+    out = dict(parent)
+    for key, value in child.items():
+        was = out.get(key)
+        out[key] = _merged(was, value) if isinstance(was, dict) and isinstance(value, dict) else value
+    return out
+
+
+def _load(path: Path) -> dict[str, Any]:
+    """One configuration file as a mapping, as written."""
     try:
         config = yaml.load(path.read_text(encoding="utf-8"), Loader=TolerantLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
