@@ -184,6 +184,23 @@ def test_a_damaged_key_is_made_again(small: Path, run, own_key: Path) -> None:
     assert run("generate", "--root", small).err == ""
 
 
+def test_a_key_others_can_read_is_made_again_for_its_owner_alone(small: Path, run, own_key: Path) -> None:
+    """A key readable by the group or by anyone is no secret: whoever read it could sign a
+    state or a list of written files. It is replaced by a new one only its owner reads."""
+    assert run("generate", "--root", small).code == 0
+    key = own_key / "summitry" / "state-key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    old = key.read_bytes()
+    key.chmod(0o644)
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.err == f"full run: {state.HEAD} was not written by summitry on this machine for this user\n"
+    assert key.stat().st_mode & 0o777 == 0o600 and key.read_bytes() != old
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run("generate", "--root", small).err == ""
+
+
 def test_every_library_summitry_runs_on_is_in_the_inputs() -> None:
     """An upgrade of any of them is a full run: the state names each one's version."""
     import tomllib

@@ -27,9 +27,11 @@ def user_key(create: bool) -> bytes | None:
     damaged = False
     try:
         key = read_own(path, 64)  # a regular file, not a link (to /dev/zero, or a pipe: read for ever)
-        if len(key) == 32:
+        if len(key) == 32 and _private(path):
             return key
-        damaged = True  # states signed with the old key are foreign from now on: full runs, once
+        # states signed with the old key are foreign from now on: full runs, once. A key others
+        # could read is no secret: anyone who read it could sign a state or a list of files.
+        damaged = True
     except FileNotFoundError:
         pass
     except OSError:
@@ -55,6 +57,14 @@ def user_key(create: bool) -> bytes | None:
         return key if len(key) == 32 else None
     except OSError:
         return None
+
+
+def _private(path: Path) -> bool:
+    """Whether only its owner may read or write the key file (mode 0600 or narrower)."""
+    try:
+        return os.stat(path, follow_symlinks=False).st_mode & 0o077 == 0
+    except OSError:
+        return False
 
 
 def keyed_digest(key: bytes, payload: bytes) -> str:
