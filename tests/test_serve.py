@@ -273,6 +273,27 @@ def test_serve_works_with_a_strict_configuration(shipped: Path) -> None:
         serving.close()
 
 
+def test_what_a_strict_build_refuses_is_shown_and_said(shipped: Path) -> None:
+    """The preview is not strict: it shows a page with a broken link rather than no page. But
+    it says what the strict build would refuse, a page left out of the navigation included,
+    which the page-by-page path gave no word of (only a full build's navigation said it)."""
+    serving = _serve(shipped)
+    base, root, log = next(serving)
+    try:
+        (root / "content/pages/extra.md").write_text("# Extra\n\nA page the navigation leaves out.\n")
+        about = root / "content/pages/about.md"
+        about.write_text(about.read_text() + "\nSee [missing](nonexistent.md).\n")
+        _wait_for(lambda: "refuses the site until they are fixed" in log.read_text(), 120)
+        said = log.read_text()
+        assert 'but are not included in the "nav" configuration:\n  - extra.md' in said, said[-3000:]
+        assert "contains a link 'nonexistent.md', but the target is not found" in said
+        # one build or two, as the saves fall: each says it
+        assert re.search(r"[12] warnings? above: summitry build, which is strict, refuses the site until", said)
+        _wait_for(lambda: "A page the navigation leaves out." in (_get(base + "summitry/extra/") or ""))
+    finally:
+        serving.close()
+
+
 def test_serve_through_properdocs(small: Path, tmp_path: Path) -> None:
     trace = tmp_path / "trace.jsonl"
     serving = _serve(small, "--engine", "properdocs", env={TRACE: str(trace)})

@@ -923,15 +923,24 @@ class Preview:
             self.server._rebuild_cond.notify_all()
 
     def build(self, config: Any = None) -> None:
-        """The server's builder: what changed if it can, else a full build."""
+        """The server's builder: what changed if it can, else a full build. The preview is not
+        strict (it shows a page with a broken link rather than no page); what a strict build
+        would refuse is said after MkDocs's warnings."""
         with self.lock:
             hints, self.told, taken = self.told, set(), self.asked
+        counter = self.utils.CountHandler()
+        counter.setLevel(logging.WARNING)
+        self.log.addHandler(counter)  # the engine's own logger, above those of its parts
         try:
             self._build(config, hints)
         except self.config_error as exc:  # mkdocs.yml gone or wrong: said in a line, the last site stays
             self.ready = False
             self.log.error(f"{exc} The site shows the last good version until it is fixed.")
         finally:
+            self.log.removeHandler(counter)
+            if (counts := counter.get_counts()) and not self.dirty:  # a dirty build warns that it is one
+                told = ", ".join(f"{n} {level.lower()}{'s' if n > 1 else ''}" for level, n in counts)
+                self.log.info(f"{told} above: summitry build, which is strict, refuses the site until they are fixed")
             with self.lock:
                 self.done = max(self.done, taken)
                 self.built.notify_all()
@@ -1017,6 +1026,13 @@ class Preview:
                 raise _Full(f"'{file.src_uri}' is written where another file is")
             if file in removed and any(os.path.isfile(os.path.join(d, file.src_uri)) for d in config.theme.dirs):
                 raise _Full(f"removing '{file.src_uri}' shows the theme's file")
+        omitted = [f.src_path for f in added if f.is_documentation_page() and f.inclusion.is_in_nav()]
+        if omitted:  # as a full build says it, in MkDocs's words and at the level mkdocs.yml sets
+            logging.getLogger(f"{self.log.name}.structure.nav").log(
+                config.validation.nav.omitted_files,
+                'The following pages exist in the docs directory, but are not included in the "nav" '
+                "configuration:\n  - " + "\n  - ".join(omitted),
+            )
         return changed, added, removed
 
     def _apply(self, now: dict[str, Stamp | None], changes: tuple[list[Any], ...], report: dict[str, Any]) -> None:
