@@ -118,6 +118,18 @@ def test_a_setting_changed_in_an_inherited_file_reaches_the_pages(small: Path, r
     assert "https://example.org/moved/edit/main/leaders/alpha.yaml" in page.read_text(encoding="utf-8")
 
 
+def test_a_configuration_that_is_not_yaml_is_one_line_saying_where(small: Path, run) -> None:
+    """The parser's own message spans several lines (shown as \\n in one); the error names the
+    file, line and column, and what the parser expected."""
+    (small / "mkdocs.yml").write_text("site_name: Small\nnav: [index.md\n", encoding="utf-8")
+    result = run("check", "--root", small)
+    assert result.code != 0
+    assert result.err == (
+        f"error: {small / 'mkdocs.yml'}:3:1: not valid YAML: expected ',' or ']', but got '<stream end>' "
+        "(while parsing a flow sequence, line 2)\n"
+    )
+
+
 def test_env_values_reach_the_pages_and_a_change_regenerates(recipe: Path, run, monkeypatch) -> None:
     feed = recipe / "build" / "docs" / "data" / "meetings.atom"
     assert run("generate", "--root", recipe).code == 0

@@ -132,6 +132,11 @@ def _load(path: Path) -> dict[str, Any]:
     """One configuration file as a mapping, as written."""
     try:
         config = yaml.load(path.read_text(encoding="utf-8"), Loader=TolerantLoader)
+    except yaml.MarkedYAMLError as exc:  # where it is wrong, in one line (the parser's own text spans several)
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        context = f" ({exc.context}, line {exc.context_mark.line + 1})" if exc.context and exc.context_mark else ""
+        raise SummitryError(f"{where}: not valid YAML: {exc.problem or exc.context}{context}") from exc
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SummitryError(f"{path}: cannot read it: {exc}") from exc
     if config is None:
