@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import signal
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -67,8 +69,48 @@ def serve(project: Project, dev_addr: str, tell: Tell, engine: str = "mkdocs", d
         _serve(project, dev_addr, tell, adapter, dirty)
 
 
-def _stop(signum: int, frame: object) -> None:
-    raise Stopped(signum)
+AGAIN_SECONDS = 1.0  # a stop not taken by then is raised again
+
+
+class _Stopping:
+    """The stop a signal asks for, raised in the main thread until it is taken.
+
+    Python runs a signal's handler between two steps of the main thread, wherever it is; when
+    that is a weakref's callback or a ``__del__``, what the handler raises is printed as
+    "Exception ignored" and dropped, and serve went on serving after a ``kill``. So the first
+    signal also starts a thread that raises it again each :data:`AGAIN_SECONDS`, while the
+    main thread still serves, until :meth:`taken` says it has it."""
+
+    def __init__(self) -> None:
+        self.asked: int | None = None
+        self.done = threading.Event()
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.asked is None:
+            self.asked = signum
+            threading.Thread(target=self._again, args=(signum,), daemon=True, name="summitry-stop").start()
+        raise Stopped(signum)
+
+    def _again(self, signum: int) -> None:
+        while not self.done.wait(AGAIN_SECONDS):
+            if _serving():  # still serving: the stop was dropped (never while cleaning up after it)
+                os.kill(os.getpid(), signum)  # the handler again, in the main thread, waking what it waits on
+
+    def taken(self) -> None:
+        self.done.set()
+
+
+_stopping = _Stopping()  # replaced for each serve by _stopped_as_by_ctrl_c
+
+
+def _serving() -> bool:
+    """Whether the main thread is in the server's loop (socketserver's ``serve_forever``)."""
+    frame = sys._current_frames().get(threading.main_thread().ident or 0)
+    while frame is not None:
+        if frame.f_code.co_name == "serve_forever":
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextlib.contextmanager
@@ -76,13 +118,16 @@ def _stopped_as_by_ctrl_c() -> Iterator[None]:
     """SIGTERM (``kill``, a service manager) and SIGHUP (the terminal closed) end serve as
     Ctrl-C does: the folder it served from is removed and what the preview wrote is kept for
     the next run. By default they end Python with no cleanup at all."""
+    global _stopping
     if threading.current_thread() is not threading.main_thread():  # only the main thread may
         yield
         return
-    before = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    _stopping = _Stopping()
+    before = {signum: signal.signal(signum, _stopping) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:
+        _stopping.taken()
         for signum, handler in before.items():
             signal.signal(signum, handler)
 
@@ -107,6 +152,7 @@ def _serve(project: Project, dev_addr: str, tell: Tell, adapter: engines.Engine,
             raise
         raise AddressTaken(_taken(dev_addr)) from None
     finally:
+        _stopping.taken()  # the stop, if one was asked, has reached here: the cleanup is not cut short
         stop.set()
         for watcher in watching:
             watcher.join(STOP_SECONDS)

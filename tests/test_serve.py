@@ -24,6 +24,7 @@ from conftest import ctrl_c_reaches_it
 
 from builder.cli import main
 from builder.engines.changes import TRACE
+from builder.errors import Stopped
 
 
 def _free_port() -> int:
@@ -513,3 +514,24 @@ def test_a_save_during_the_first_build_is_shown_once_it_ends(shipped: Path) -> N
         assert order().index("full") < order().index("resident")  # and taken after it
     finally:
         serving.close()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the drop is the point
+def test_a_stop_dropped_in_a_finalizer_is_raised_again_while_serving() -> None:
+    """A signal's handler runs wherever the main thread is; in a ``__del__`` or a weakref's
+    callback, what it raises is printed as "Exception ignored" and dropped (a serve under
+    test went on serving after SIGTERM so). The stop is raised again until it is taken."""
+    from builder import serve
+
+    class Finalized:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGTERM)  # the handler runs here, inside __del__
+
+    def serve_forever() -> None:  # named as socketserver's loop, which the resend looks for
+        Finalized()  # made and dropped: its __del__ runs now, and the Stopped is lost
+        time.sleep(10)
+
+    start = time.monotonic()
+    with pytest.raises(Stopped) as stopped, serve._stopped_as_by_ctrl_c():
+        serve_forever()
+    assert stopped.value.signum == signal.SIGTERM and time.monotonic() - start < 5
