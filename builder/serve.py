@@ -21,7 +21,6 @@ import errno
 import os
 import signal
 import socket
-import sys
 import threading
 import time
 import traceback
@@ -84,6 +83,7 @@ class _Stopping:
     def __init__(self) -> None:
         self.asked: int | None = None
         self.done = threading.Event()
+        self.serving: Callable[[], bool] = lambda: False  # the engine's, once it serves
 
     def __call__(self, signum: int, frame: object) -> None:
         if self.asked is None:
@@ -93,7 +93,7 @@ class _Stopping:
 
     def _again(self, signum: int) -> None:
         while not self.done.wait(AGAIN_SECONDS):
-            if _serving():  # still serving: the stop was dropped (never while cleaning up after it)
+            if self.serving():  # still serving: the stop was dropped (never while cleaning up after it)
                 os.kill(os.getpid(), signum)  # the handler again, in the main thread, waking what it waits on
 
     def taken(self) -> None:
@@ -101,16 +101,6 @@ class _Stopping:
 
 
 _stopping = _Stopping()  # replaced for each serve by _stopped_as_by_ctrl_c
-
-
-def _serving() -> bool:
-    """Whether the main thread is in the server's loop (socketserver's ``serve_forever``)."""
-    frame = sys._current_frames().get(threading.main_thread().ident or 0)
-    while frame is not None:
-        if frame.f_code.co_name == "serve_forever":
-            return True
-        frame = frame.f_back
-    return False
 
 
 @contextlib.contextmanager
@@ -145,6 +135,7 @@ def _serve(project: Project, dev_addr: str, tell: Tell, adapter: engines.Engine,
         watcher.start()
         watching.append(watcher)
 
+    _stopping.serving = adapter.serving
     try:
         adapter.serve(project.config_file, dev_addr, started, dirty)
     except OSError as exc:  # another program took it since we looked

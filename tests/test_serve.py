@@ -12,7 +12,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import types
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -520,18 +522,33 @@ def test_a_save_during_the_first_build_is_shown_once_it_ends(shipped: Path) -> N
 def test_a_stop_dropped_in_a_finalizer_is_raised_again_while_serving() -> None:
     """A signal's handler runs wherever the main thread is; in a ``__del__`` or a weakref's
     callback, what it raises is printed as "Exception ignored" and dropped (a serve under
-    test went on serving after SIGTERM so). The stop is raised again until it is taken."""
-    from builder import serve
+    test went on serving after SIGTERM so). While the server's loop runs (MkDocs's own, here
+    with a stand-in for the server), the stop is raised again until it is taken."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from builder import engines, serve
+
+    mkdocs = engines.engine("mkdocs")
 
     class Finalized:
         def __del__(self) -> None:
             os.kill(os.getpid(), signal.SIGTERM)  # the handler runs here, inside __del__
 
-    def serve_forever() -> None:  # named as socketserver's loop, which the resend looks for
+    def build() -> None:  # a rebuild, in the thread that serves
+        assert mkdocs.serving()
         Finalized()  # made and dropped: its __del__ runs now, and the Stopped is lost
-        time.sleep(10)
+        for _ in range(100):
+            time.sleep(0.1)
+        server._shutdown = True  # never stopped: the loop ends, and the test fails
 
+    condition = threading.Condition()
+    server = types.SimpleNamespace(
+        _rebuild_cond=condition, _epoch_cond=condition, _want_rebuild=True, _shutdown=False,
+        shutdown_delay=0.1, build_delay=0.01, builder=build,
+    )  # fmt: skip
+    assert not mkdocs.serving()
     start = time.monotonic()
     with pytest.raises(Stopped) as stopped, serve._stopped_as_by_ctrl_c():
-        serve_forever()
+        serve._stopping.serving = mkdocs.serving
+        LiveReloadServer._build_loop(server)  # type: ignore[arg-type]
     assert stopped.value.signum == signal.SIGTERM and time.monotonic() - start < 5

@@ -97,6 +97,11 @@ class Engine(Protocol):
         ``dirty``: rebuild with the engine's own dirty builds, not only the changed pages."""
         ...
 
+    def serving(self) -> bool:
+        """Whether the main thread is in the loop of :meth:`serve`'s server, not in its start
+        or its cleanup (builder.serve raises a stop again there, if one was dropped)."""
+        ...
+
 
 class Pending(Protocol):
     """A build started before its docs were ready (:meth:`Engine.start`)."""

@@ -180,6 +180,18 @@ class MkDocs:
             scratch.remove(folder)
 
 
+    def serving(self) -> bool:
+        """Whether the main thread is in the live-reload server's loop, which runs the builds
+        in the thread that called its serve() (the requests are answered in another)."""
+        loop = self._module("livereload").LiveReloadServer._build_loop.__code__
+        frame = sys._current_frames().get(threading.main_thread().ident or 0)
+        while frame is not None:
+            if frame.f_code is loop:
+                return True
+            frame = frame.f_back
+        return False
+
+
 Logged = tuple[int, str, str]  # a log record of a page's render: level, logger, message
 
 

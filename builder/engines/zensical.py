@@ -85,6 +85,9 @@ class Zensical:
     def serve(self, config_file: Path, dev_addr: str, started: Callable[[Publish], None], dirty: bool = False) -> None:
         raise EngineFailed("summitry serve runs MkDocs or ProperDocs; for Zensical, run `zensical serve`")
 
+    def serving(self) -> bool:
+        return False
+
 
 def _is_warning(line: str) -> bool:
     # Zensical colours its report even into a pipe.
