@@ -179,7 +179,6 @@ class MkDocs:
             config.plugins.on_shutdown()
             scratch.remove(folder)
 
-
     def serving(self) -> bool:
         """Whether the main thread is in the live-reload server's loop, which runs the builds
         in the thread that called its serve() (the requests are answered in another)."""
