@@ -162,6 +162,25 @@ def test_unchanged_inputs_skip_the_run(small: Path, run, monkeypatch) -> None:
     assert _mtimes(docs) == before
 
 
+def test_a_file_no_run_reads_in_a_folder_of_records_is_no_change(small: Path, run) -> None:
+    """Notes, a merge's leftover or an old folder beside the meetings: check reads none of
+    them, so they are no reason for a full run (each was one, named as an archived text or
+    a hand-written page changing). A name check does read, '.yml', is still a change."""
+    assert run("generate", "--root", small).code == 0
+    meetings = small / "content" / "meetings"
+    (meetings / "NOTES.txt").write_text("to do", encoding="utf-8")
+    (meetings / "2021-brief-call.yaml.orig").write_text("title: old", encoding="utf-8")
+    (meetings / "old").mkdir()
+    (meetings / "old" / "2019-x.yaml").write_text("title: older", encoding="utf-8")
+    (small / "leaders" / "README").write_text("leaders", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert (result.code, result.err) == (0, "") and " 0 written, " in result.out, result.out
+    assert run("check", "--root", small).code == 0  # as check sees them: not there
+    (meetings / "stray.yml").write_text("title: x", encoding="utf-8")
+    result = run("generate", "--root", small)  # check refuses it: so does generate
+    assert result.code == 1 and "records end in '.yaml', not '.yml'" in result.err, result.err
+
+
 def test_a_changed_input_or_output_is_noticed(small: Path, run) -> None:
     run("generate", "--root", small)
     docs = small / "build" / "docs"

@@ -48,6 +48,7 @@ LIBRARIES = (
 # Larger files are summed up by their status: no input of a knowledge base is near this
 # size, and a hostile one must not make every run read it.
 READ_AT_MOST = 64 * 1024 * 1024
+_UNREAD_IN = tuple(folder for kind, folder in FOLDERS.items() if kind != "source")
 INHERITED = "inherited:"  # a file mkdocs.yml inherits (INHERIT:), by its path, as the scan saw it
 OTHER_FILES = "the archived texts and hand-written pages"  # summed up as one part
 FOLDERS_PART = "the knowledge base's folders"  # leaders/ or content/ as links
@@ -192,7 +193,7 @@ def scan(root: Path, options: tuple[object, ...], seen: Seen | None = None, read
         "the builder's libraries": digest_of(_libraries().encode()),
         "the run's options": digest_of("\n".join(repr(o) for o in options).encode("utf-8", "surrogateescape")),
         "mkdocs.yml": _config_digest(scanner, root / "mkdocs.yml"),
-        OTHER_FILES: summed(rel for rel in files if rel not in records and rel not in RECORD_TOPS),
+        OTHER_FILES: summed(rel for rel in files if rel not in records and rel not in RECORD_TOPS and not _unread(rel)),
         FOLDERS_PART: summed(rel for rel in files if rel in RECORD_TOPS),  # one linked elsewhere
     }
     inputs = Inputs(records=records, others=others, seen=scanner.seen)
@@ -226,9 +227,18 @@ def _files(scanner: _Scanner, root: Path) -> dict[str, str]:
     return files
 
 
+def _unread(rel: str) -> bool:
+    """Whether no run reads the file ``rel``: one in a folder of records (not the sources',
+    where any file can be an archived text) whose name, or whose folder's name there, is not
+    a record's ('.yaml' or '.yml', as check lists them), such as notes or a merge's leftover.
+    A change to it is no reason for a full run."""
+    folder = next((f for f in _UNREAD_IN if rel.startswith(f + "/")), None)
+    return folder is not None and not rel[len(folder) + 1 :].split("/")[0].lower().endswith((".yaml", ".yml"))
+
+
 def _other_names(root: Path, files: Iterable[str]) -> frozenset[str]:
     """The inputs other than records (and the builder), by name."""
-    others = {rel for rel in files if not record_kind(rel)}
+    others = {rel for rel in files if not record_kind(rel) and not _unread(rel)}
     return frozenset(others | ({"mkdocs.yml"} if os.path.lexists(root / "mkdocs.yml") else set()))
 
 
