@@ -304,12 +304,8 @@ def changed_meanwhile(root: Path, inputs: Inputs) -> list[str]:
     for rel, (status, _, _) in inputs.seen.items():
         if record_kind(rel) is not None:
             continue  # known by the digest of what was parsed (:func:`as_read`)
-        if rel.startswith("builder:"):
-            path = BUILDER / rel.removeprefix("builder:")
-        else:
-            path = Path(rel.removeprefix(INHERITED)) if rel.startswith(INHERITED) else root / rel
         try:
-            info = os.stat(path, follow_symlinks=False)
+            info = os.stat(_path_of(root, rel), follow_symlinks=False)
             now = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         except OSError:
             now = None
@@ -317,6 +313,13 @@ def changed_meanwhile(root: Path, inputs: Inputs) -> list[str]:
             moved.append(rel)
             inputs.others[_part_of(rel)] = MEANWHILE
     return list(dict.fromkeys(moved))  # a file removed is both a name gone and a status moved
+
+
+def _path_of(root: Path, rel: str) -> Path:
+    """Where the input the scan saw as ``rel`` is: a builder file, a file mkdocs.yml inherits, or one of ``root``."""
+    if rel.startswith("builder:"):
+        return BUILDER / rel.removeprefix("builder:")
+    return Path(rel.removeprefix(INHERITED)) if rel.startswith(INHERITED) else root / rel
 
 
 def _part_of(rel: str) -> str:

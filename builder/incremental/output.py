@@ -250,7 +250,7 @@ class Output:
         what it says was written there (a list carried in could name anyone's file too)."""
         if self.trusted and not self.keyless:
             return
-        doomed = sorted(((self.known.keys() & self.present) - planned) | (_folders_of(planned) & self.present))
+        doomed = sorted(self._doomed(planned))
         if self.keyless:
             doomed = [rel for rel in doomed if not self._holds_as_written(rel)]
             if doomed:
@@ -295,6 +295,11 @@ class Output:
             return True  # gone already: nothing to remove
         return _ours(path, info, self.known[rel]) is not None or self._holds_as_written(rel)
 
+    def _doomed(self, planned: set[str]) -> set[str]:
+        """What a run writing ``planned`` removes: what the list names that no page makes any
+        more, and what stands where a folder of pages goes."""
+        return ((self.known.keys() & self.present) - planned) | (_folders_of(planned) & self.present)
+
     def _holds_as_written(self, rel: str) -> bool:
         """Whether the file at ``rel`` is a regular file with the digest its stamp records
         (read whole: its times are no proof here)."""
@@ -312,7 +317,7 @@ class Output:
         """Record every file this run may write before writing any, so a run cut short is known."""
         self.refuse_foreign()
         self.refuse_unvouched(planned)
-        self.refuse_changed(((self.known.keys() & self.present) - planned) | (_folders_of(planned) & self.present))
+        self.refuse_changed(self._doomed(planned))
         self._clear_the_way(planned)
         try:
             # made before any worker is forked: every process of the run writes into it

@@ -10,6 +10,7 @@ imported and no object is made. ``!ENV`` is resolved the way MkDocs does (pyyaml
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,27 +84,34 @@ TolerantLoader.add_constructor(None, _opaque_unknown)
 def load(path: Path) -> dict[str, Any]:
     """The configuration as a mapping, with what it inherits (``INHERIT:``) merged in as
     MkDocs merges it; a file that is not YAML is a SummitryError naming it."""
-    config = _load(path)
-    chain = [path]
-    while isinstance(config, dict) and "INHERIT" in config:
-        parent = _parent(chain[-1], config.pop("INHERIT"), chain)
-        chain.append(parent)
-        config = _merged(_load(parent), config)
+    files = list(_chain(path))
+    config: dict[str, Any] = {}
+    for _, own in reversed(files):  # the furthest first, each nearer one over it
+        config = _merged(config, own)
+    config.pop("INHERIT", None)
     return config
 
 
 def inherited(path: Path) -> list[Path]:
     """The files the configuration at ``path`` inherits from (``INHERIT:``), nearest first:
     what a run reads besides it. A file that cannot be read is left to :func:`load` to say."""
-    chain = [path]
+    found = []
     try:
-        config = _load(path)
-        while "INHERIT" in config:
-            chain.append(_parent(chain[-1], config["INHERIT"], chain))
-            config = _load(chain[-1])
+        found += [file for file, _ in _chain(path)]
     except SummitryError:
         pass
-    return chain[1:]
+    return found[1:]
+
+
+def _chain(path: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """The file at ``path`` and each it inherits from in turn, as written."""
+    chain = [path]
+    config = _load(path)
+    yield path, config
+    while "INHERIT" in config:
+        chain.append(_parent(chain[-1], config["INHERIT"], chain))
+        config = _load(chain[-1])
+        yield chain[-1], config
 
 
 def _parent(path: Path, named: Any, chain: list[Path]) -> Path:
