@@ -350,8 +350,9 @@ def render(
             (cast(tuple[str, ...], key), pieces[key][0], read) for key, read in piece_reads.items()
         ]
     else:
-        kept_pieces: dict[Hashable, Sequence[int]] = {key: pieces.kept[key][1] for key in pieces.used}
-        table, (numbered, piece_reads) = table_of([(kept, fresh), (kept_pieces, fresh_pieces)], cells)
+        if pieces.used:  # numbered again with the kept parts' reads; without any (from nothing), as it is
+            kept_pieces: dict[Hashable, Sequence[int]] = {key: pieces.kept[key][1] for key in pieces.used}
+            table, (numbered, piece_reads) = table_of([(kept, fresh), (kept_pieces, fresh_pieces)], cells)
         made_now = {key: value for key, (value, _) in pieces.items()}
         parts = [
             (cast(tuple[str, ...], key), made_now[key] if key in made_now else pieces.kept[key][0], read)
