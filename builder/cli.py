@@ -140,15 +140,19 @@ def _cmd_new(project: Project, args: argparse.Namespace) -> int:
     request = Request(args.record, given, args.cites, args.id, distinct)
     ask = input if sys.stdin.isatty() else None
     fresh = not project.has_records()
+    advised: list[Problem] = []
     try:
-        written = create(project.root, request, ask, _say)
+        written = create(project.root, request, ask, _say, advised.append)
     except (EOFError, KeyboardInterrupt) as exc:  # Ctrl-D or Ctrl-C at a question: nothing is written before the last
         print("\ncancelled; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_PROBLEMS
     where = f", the first record of a new knowledge base in {project.root}" if fresh else ""
     record, *text = (path.relative_to(project.root) for path in written)
     also = f" and its archived text {text[0]}" if text else ""
-    print(f"wrote {record}{also}{where}; it passes summitry check")
+    for problem in advised:  # as check gives it: a warning to weigh, not a refusal
+        _warn(problem)
+    advice = ", with the advice above" if advised else ""
+    print(f"wrote {record}{also}{where}; it passes summitry check{advice}")
     return 0
 
 

@@ -493,6 +493,26 @@ def test_new_says_it_passes_only_when_check_passes_the_whole(shipped: Path, run)
     assert run("check", "--root", shipped).code == 0
 
 
+def test_new_tells_the_advice_check_gives_on_the_record_it_wrote(shipped: Path, run) -> None:
+    """Advice is a warning, so new writes the record; but "it passes summitry check" alone
+    hid what check then says of it, such as a quote of one word that shows nothing."""
+    args = ["--title", "Call", "--date", "2021-07", "--kind", "call", "--participants", "biden,putin",
+            "--summary", "They held their summit in Geneva.", "--source", BIDEN]  # fmt: skip
+    result = run("new", "meeting", "--root", shipped, *args, "--quote", "Geneva")
+    assert result.code == 0, result.err
+    assert result.out == "wrote content/meetings/2021-07-call.yaml; it passes summitry check, with the advice above\n"
+    told = [line for line in result.err.splitlines() if line.startswith("warning: ")]
+    assert len(told) == 1 and "field 'citations[0].quote': the quote has one meaningful word ('geneva')" in told[0]
+    checked = run("check", "--root", shipped)
+    assert checked.code == 0 and told[0] in checked.err.splitlines()  # word for word, at the same line
+    line = int(told[0].split(":")[2])
+    assert "Geneva" in (shipped / "content/meetings/2021-07-call.yaml").read_text().splitlines()[line - 1]
+    (shipped / "content/meetings/2021-07-call.yaml").unlink()
+    result = run("new", "meeting", "--root", shipped, *args, "--quote", GENEVA)
+    assert result.code == 0 and result.out.endswith("; it passes summitry check\n")
+    assert "warning: content/meetings/2021-07-call.yaml" not in result.err
+
+
 def test_new_refuses_an_id_another_kind_has_or_an_old_one(shipped: Path, run) -> None:
     """An issue named like a leader made every [[putin]] link ambiguous, and a meeting given
     another's old id broke that one: check then failed in other records, with no word of why."""

@@ -12,6 +12,7 @@ check" must. The record's likely twins are found by the rules check uses
 
 from __future__ import annotations
 
+import functools
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
@@ -21,15 +22,16 @@ from builder.errors import Problem
 from builder.pipeline import assemble
 from builder.records.dates import PartialDate
 from builder.records.kinds import KINDS
-from builder.records.load import load_all, parse_yaml, record_names
+from builder.records.load import load_all, load_file, parse_yaml, record_names
 from builder.records.valid_record import Entry
 from builder.records.validate import validate
+from builder.resolve.advice import advise_entry, naming
 from builder.resolve.aliases import alias_table, canonicalize
 from builder.resolve.archives import archives
 from builder.resolve.duplicates import Event, name_key, same_event, text_key, url_key
 from builder.resolve.quotes import Archive, fold
 from builder.resolve.references import references
-from builder.resolve.site import record_problems
+from builder.resolve.site import Site, record_problems
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Known:
         raws, _ = load_all(root)
         self.raws = raws
         self._found_now: set[tuple[object, ...]] | None = None
+        self._site_with: Site | None = None  # the whole, with the new record: what its [[links]] name
         self.entries, _, _ = validate(raws)
         self.records: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
         for entry in self.entries:
@@ -98,12 +101,27 @@ class Known:
         _, raw, problems = parse_yaml(record_text(kind, record_data(kind, values)), self.path(kind, rid), kind, rid)
         if raw is None:
             return problems
-        _, found, _ = assemble(self.root, [*self.raws, raw])
+        site, found, _ = assemble(self.root, [*self.raws, raw])
         if not found:
+            self._site_with = site
             return []
         if self._found_now is None:
             self._found_now = {astuple(p) for p in assemble(self.root, self.raws)[1]}
         return [p for p in found if astuple(p) not in self._found_now]
+
+    def advice(self, kind: str, rid: str) -> list[Problem]:
+        """The advice summitry check gives on the record just written (a quote too short to
+        show what it supports, a statement sharing no word with its quote), by line of its
+        file as written: advice is a warning, which :meth:`with_it` does not refuse."""
+        site = self._site_with
+        if site is None:  # a source: it has no statements of its own to advise on
+            return []
+        raw, _ = load_file(self.root, self.root / self.path(kind, rid), kind)
+        valid, _, _ = validate([raw] if raw else [])
+        entries, _ = canonicalize(valid, self._aliases)
+        named: dict[str, str] = {}
+        name_of = functools.partial(naming, site, named)
+        return sorted(problem for entry in entries for problem in advise_entry(entry, name_of))
 
     def alias_owner(self, rid: str) -> tuple[str, str] | None:
         """The record whose aliases list ``rid`` as an old id, of any kind: (kind, id)."""

@@ -9,6 +9,7 @@ checked by the checks of ``summitry check`` among the records already there
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -113,16 +114,23 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
     return rid, values, text
 
 
-def create(root: Path, request: Request, ask: Prompt | None, say: Say) -> list[Path]:
+def create(
+    root: Path, request: Request, ask: Prompt | None, say: Say, warn: Callable[[Problem], None] | None = None
+) -> list[Path]:
     """Write the new record (and a source's archived text), or raise with every problem it
     would have; never overwrite. ``ask`` asks a question in a terminal (None: flags only).
+    ``warn`` hears the advice summitry check gives on the record written, by its line.
     Returns the files written, the record first."""
     known = Known(root)
     if ask is None:
         rid, values, text = from_flags(known, request)
     else:
         rid, values, text = Interview(known, request, ask, say).run()
-    return _write(known, request.kind, rid, values, text)
+    written = _write(known, request.kind, rid, values, text)
+    for problem in known.advice(request.kind, rid):
+        if warn is not None:
+            warn(problem)
+    return written
 
 
 def _write(known: Known, kind: str, rid: str, values: dict[str, Any], text: str | None) -> list[Path]:

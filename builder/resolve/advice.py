@@ -312,7 +312,7 @@ def _at(model: BaseModel, path: Path_) -> Any:
     return value
 
 
-def _naming(site: Site, named: dict[str, str], rid: str) -> str:
+def naming(site: Site, named: dict[str, str], rid: str) -> str:
     """The name a [[link]] shows, noted in ``named``: advice given with it holds while it does."""
     named[rid] = site.name_of(rid)
     return named[rid]
@@ -347,7 +347,7 @@ def advise(
                     out += was[2]
                     continue
             named: dict[str, str] = {}
-            found = tuple(advise_entry(placed(entry) if placed else entry, functools.partial(_naming, site, named)))
+            found = tuple(advise_entry(placed(entry) if placed else entry, functools.partial(naming, site, named)))
             out += found
             if known is not None and digest:
                 known[entry.path] = (digest, tuple(sorted(named.items())), found)
