@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import sys
 import time
@@ -332,6 +333,25 @@ def test_a_leader_in_a_terminal_is_asked_for_the_id_of_a_name_written_family_nam
     assert run("check", "--strict", "--root", shipped).code == 0
 
 
+def test_a_relationship_in_a_terminal_whose_pair_has_a_record_is_told_so(shipped: Path, run) -> None:
+    """The pair's record was named by its title, which a relationship does not have: the
+    answer ended summitry new in a traceback (AttributeError)."""
+    term = Terminal(shipped, "relation")
+    term.answer("The two leaders' ids, comma-separated (e.g. biden,putin): ", "putin,biden")
+    said = term.answer("The two leaders' ids, comma-separated (e.g. biden,putin): ", "trump,biden")
+    assert (
+        "content/relations/biden-putin.yaml (Joe Biden and Vladimir Putin) already exists; "
+        "summitry new never overwrites (edit that record)" in said
+    )
+    term.answer("Summary of the relationship, in your own words: ", "They met in Geneva.")
+    term.answer("Source id: ", BIDEN)
+    term.answer("Quote from the source that supports it [optional]: ", GENEVA)
+    term.answer("Another source id, for one more citation (Enter: no more) [optional]: ", "")
+    assert term.close() == 0
+    assert (shipped / "content/relations/biden-trump.yaml").is_file()
+    assert run("check", "--root", shipped).code == 0
+
+
 def test_a_source_in_a_terminal_keeps_its_text_as_utf8_with_line_feeds(shipped: Path, tmp_path: Path, run) -> None:
     saved = tmp_path / "saved from a browser.txt"
     saved.write_bytes("\ufeffAlaska notes\r\nTrump and Putin met in Anchorage on 15 August 2025.\r\n".encode("utf-16"))
@@ -451,6 +471,21 @@ def test_a_relationship_is_of_two_known_leaders_and_named_by_them(shipped: Path,
     )
     result = run("new", *args, "--leaders", "trump,biden", "--root", shipped)
     assert result.out == "wrote content/relations/biden-trump.yaml; it passes summitry check\n"
+
+
+def test_a_relationship_whose_id_another_pair_gives_is_not_told_to_edit_the_record(shipped: Path, run) -> None:
+    """Ids hold hyphens: an + ho-xu and an-ho + xu both give an-ho-xu. The record there is
+    the other pair's as much as this one's, and check refuses the two until one is renamed."""
+    for lid in ("an", "ho-xu", "an-ho", "xu"):
+        shutil.copy(shipped / "leaders/biden.yaml", shipped / f"leaders/{lid}.yaml")
+    shutil.copy(shipped / "content/relations/biden-putin.yaml", shipped / "content/relations/an-ho-xu.yaml")
+    before = _tree(shipped)
+    result = run("new", "relation", "--summary", "s", "--source", BIDEN, "--leaders", "xu,an-ho", "--root", shipped)
+    assert result.code == 1 and _tree(shipped) == before
+    assert result.err == (
+        "error: content/relations/an-ho-xu.yaml already exists; summitry new never overwrites "
+        "(the pairs an + ho-xu and an-ho + xu would share it: rename one of the leaders)\n"
+    )
 
 
 def test_a_text_already_beside_a_new_source_is_its_archive(shipped: Path, run) -> None:

@@ -15,6 +15,7 @@ from builder.errors import Problem, SummitryError, did_you_mean
 from builder.records.ids import ID_RE, name_id
 from builder.records.kinds import KINDS, Ask, reserved
 from builder.records.models import MAX_ID_LENGTH
+from builder.resolve.pairs import pairs_of
 
 ASKS: dict[str, tuple[Ask, ...]] = {name: kind.asks for name, kind in KINDS.items() if kind.asks}
 """What ``summitry new`` asks for, by kind: the kinds that can be made from a few answers."""
@@ -177,6 +178,16 @@ def pair_problems(known: Known, ids: list[str]) -> list[str]:
     if not said and len(set(ids)) != 2:
         said.append(f"a relationship is of two leaders; {len(set(ids))} named")
     return said
+
+
+def taken_pair(known: Known, rid: str) -> str:
+    """What to do when a relationship's record is there already: edit it, unless another
+    pair's id is the same, which check refuses until one of the leaders is renamed."""
+    pairs = pairs_of(rid, known.records["leader"])
+    if len(pairs) < 2:
+        return "edit that record"
+    (a, b), (c, d) = pairs[:2]
+    return f"the pairs {a} + {b} and {c} + {d} would share it: rename one of the leaders"
 
 
 def text_beside(known: Known, kind: str, rid: str) -> str | None:

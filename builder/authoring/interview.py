@@ -25,6 +25,7 @@ from builder.authoring.answers import (
     pair_problems,
     proposed_id,
     readable,
+    taken_pair,
     text_beside,
     trial_values,
     twin_message,
@@ -113,7 +114,7 @@ class Interview:
         said = pair_problems(self.known, ids)
         rid = proposed_id("relation", {"leaders": ids})[0]
         if not said and (clash := id_problem(self.known, "relation", rid)):
-            said.append(clash)
+            said.append(f"{clash} ({taken_pair(self.known, rid)})" if self.known.exists("relation", rid) else clash)
         self.rid = None if said else rid
         return said
 

@@ -29,6 +29,7 @@ from builder.resolve.advice import advise_entry, naming
 from builder.resolve.aliases import alias_table, canonicalize
 from builder.resolve.archives import archives
 from builder.resolve.duplicates import Event, name_key, same_event, text_key, url_key
+from builder.resolve.pairs import pairs_of
 from builder.resolve.quotes import Archive, fold
 from builder.resolve.references import references
 from builder.resolve.site import Site, record_problems
@@ -70,9 +71,16 @@ class Known:
         return f"{KINDS[kind].folder}/{rid}.yaml"
 
     def told(self, kind: str, rid: str) -> str:
-        """A record as the editor is told of it: its file, and its title or name."""
+        """A record as the editor is told of it: its file, and its title or name (a
+        relationship has neither: its leaders' names, as its page is titled)."""
         entry = self.records[kind].get(rid)
-        return self.path(kind, rid) + (f" ({entry.display_name})" if entry else "")
+        if entry is None:
+            return self.path(kind, rid)
+        if kind == "relation":
+            leaders = self.records["leader"]
+            named = [f"{leaders[a].display_name} and {leaders[b].display_name}" for a, b in pairs_of(rid, leaders)]
+            return self.path(kind, rid) + (f" ({' or '.join(named)})" if named else "")
+        return f"{self.path(kind, rid)} ({entry.display_name})"
 
     def problems(self, kind: str, rid: str, values: dict[str, Any]) -> list[Problem]:
         """What summitry check would report in the file of the record ``values`` make."""

@@ -28,6 +28,7 @@ from builder.authoring.answers import (
     pair_problems,
     proposed_id,
     readable,
+    taken_pair,
     text_beside,
     trial_values,
     twin_message,
@@ -73,7 +74,7 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
         )
     rel = known.path(kind, rid)
     if known.exists(kind, rid):
-        fix = "edit that record" if kind == "relation" else "choose another --id"  # a pair has one record
+        fix = taken_pair(known, rid) if kind == "relation" else "choose another --id"  # a pair has one record
         raise SummitryError(f"{rel} already exists; summitry new never overwrites ({fix})")
     problem = id_problem(known, kind, rid)
     if problem:

@@ -24,8 +24,15 @@ def relation_id(a: str, b: str) -> str:
     return f"{a}-{b}"
 
 
+def pairs_of(rid: str, leaders: Collection[str]) -> list[tuple[str, str]]:
+    """Every pair of ``leaders`` whose relation id is ``rid``: ids hold hyphens, so every
+    split is tried, and two pairs may give one id (an + ho-xu, an-ho + xu)."""
+    splits = ((rid[:at], rid[at + 1 :]) for at, c in enumerate(rid) if c == "-")
+    return [(a, b) for a, b in splits if a < b and a in leaders and b in leaders]
+
+
 def _pair_of(rid: str, leaders: Collection[str]) -> tuple[str, str] | None:
-    """The two leaders a relation id names (ids hold hyphens, so every split is tried)."""
+    """The two leaders a relation id names (the first split that names two)."""
     for at in (i for i, c in enumerate(rid) if c == "-"):
         a, b = rid[:at], rid[at + 1 :]
         if a in leaders and b in leaders:
