@@ -103,7 +103,8 @@ def test_a_pair_named_by_a_leaders_old_id_says_what_to_rename_it_to(small: Path,
 def test_new_relation_names_the_file_from_the_leaders(small: Path, run) -> None:
     (small / "content/relations/alpha-beta.yaml").unlink()
     result = run(
-        "new", "relation", "--root", small, "--leaders", "beta,alpha", "--summary", "Water rights kept the neighbours at odds.",
+        "new", "relation", "--root", small, "--leaders", "beta,alpha",
+        "--summary", "Water rights kept the neighbours at odds.",
         "--source", "almanac", "--quote", "Water rights remained the sticking point.",
     )  # fmt: skip
     assert (result.code, result.err) == (0, "")
