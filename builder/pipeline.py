@@ -33,6 +33,7 @@ from builder.errors import ChangedDuringRun, EngineFailed, NotAKnowledgeBase, Pr
 from builder.incremental import state, state_parts
 from builder.incremental.inputs import Inputs, as_read, changed_meanwhile, record_kind, scan
 from builder.incremental.lock import running
+from builder.incremental.manifest import set_aside_unlisted
 from builder.incremental.output import Output, WriteReport, own_output
 from builder.incremental.rerender import UPDATED, render
 from builder.incremental.workers import Progress
@@ -248,8 +249,12 @@ def options(project: Project, strict: bool) -> tuple[object, ...]:
 
 
 def begin(project: Project, strict: bool) -> Start:
+    own_output(project.docs)  # before a folder of it is moved
+    unlisted = set_aside_unlisted(project.docs)
     output = Output(project.docs)
     head, why = state.load_head(project.docs)
+    if unlisted:
+        head, why = None, unlisted
     if head is not None:
         output.trust()  # the state, signed here, names the digest of the manifest
     inputs = scan(project.root, options(project, strict), head.inputs.seen if head else None)

@@ -78,26 +78,58 @@ def test_foreign_file_is_never_touched(small: Path, run) -> None:
     assert foreign.read_text() == "mine"
 
 
-def test_pages_left_without_their_list_are_refused_with_the_way_out(small: Path, run) -> None:
-    """The list of written files removed by hand (a helper did): every page looks like someone
-    else's. The refusal says so, and how to start again; doing that works."""
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("spoil", ["removed", "damaged", "a folder"])
+def test_pages_left_without_their_list_are_set_aside_whole_and_made_again(small: Path, run, spoil: str) -> None:
+    """The list of written files removed by hand (a helper did), damaged, or not a file: no
+    file in build/docs is known to be summitry's, so none may be left as a page or removed.
+    The run stopped until build/docs was removed by hand; now the folder is moved aside as
+    it is, and every page is made again: a full run, said in one line, and nothing lost."""
     assert run("generate", "--root", small).code == 0
-    (small / "build" / ".summitry-manifest.json").unlink()
+    build = small / "build"
+    (build / "docs" / "notes.md").write_text("mine", encoding="utf-8")  # not summitry's, and kept
+    before = _files(build / "docs")
+    listed = build / MANIFEST
+    if spoil == "removed":
+        listed.unlink()
+    elif spoil == "damaged":
+        listed.write_bytes(b"\x00not a list")
+    else:
+        listed.unlink()
+        listed.mkdir()
     result = run("generate", "--root", small)
-    assert result.code == 1
-    assert "is missing: if they are its own pages, remove" in result.err and str(small / "build/docs") in result.err
-    shutil.rmtree(small / "build" / "docs")
+    assert result.code == 0, result.err
+    why = "is missing" if spoil == "removed" else "cannot be read ("  # and why not
+    assert result.err.startswith(f"full run: {build / 'docs'} holds files and {MANIFEST} {why}")
+    assert result.err.endswith(
+        ", so none of them is known to be summitry's: the folder is moved, whole, to "
+        f"{build / 'unlisted-1'}, where nothing is removed (delete it once you have what you need from it)\n"
+    )
+    assert len(result.err.splitlines()) == 1
+    assert _files(build / "unlisted-1" / "docs") == before
+    assert (build / "unlisted-1" / MANIFEST).exists() is (spoil != "removed")
+    made = _files(build / "docs")
+    assert made == {rel: data for rel, data in before.items() if rel != "notes.md"}
+    again = run("generate", "--root", small)
+    assert (again.code, again.err) == (0, "") and again.out.endswith(" 0 written, 363 unchanged, 0 removed\n")
+    listed.unlink()  # once more: the next free name, never over the first
     assert run("generate", "--root", small).code == 0
+    assert _files(build / "unlisted-1" / "docs") == before and _files(build / "unlisted-2" / "docs") == made
 
 
 def test_foreign_file_in_the_way_of_a_page_is_not_overwritten(small: Path, run) -> None:
+    """Before any run (no list of written files), a file where a page goes: set aside with
+    its folder, never overwritten."""
     target = small / "build" / "docs" / "leaders" / "alpha.md"
     target.parent.mkdir(parents=True)
     target.write_text("hand-written")
     result = run("generate", "--root", small)
-    assert result.code == 1
-    assert target.read_text() == "hand-written"
-    assert not (small / "build" / MANIFEST).exists()
+    assert result.code == 0 and "the folder is moved, whole, to" in result.err
+    assert (small / "build/unlisted-1/docs/leaders/alpha.md").read_text() == "hand-written"
+    assert target.read_text() != "hand-written"  # the page, made into an empty folder
 
 
 def test_interrupted_run_recovers(small: Path, run, monkeypatch) -> None:

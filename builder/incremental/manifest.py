@@ -61,6 +61,60 @@ def read_manifest(out: Path) -> tuple[dict[str, Stamp | None], dict[str, Any], s
         ) from exc
 
 
+UNLISTED = "unlisted-"  # build/unlisted-<n>/: an output set aside whole, without a list to tell its files by
+
+
+def set_aside_unlisted(out: Path) -> str:
+    """Move the output folder ``out`` aside, whole, when it holds files and no list of what
+    the builder wrote that can be read (deleted, damaged, or a link): then no file in it is
+    known to be the builder's, and a run could neither leave them nor remove them. They go,
+    as they are, to a new ``build/unlisted-<n>/`` (with the list that could not be read),
+    and the run makes every page into an empty folder: nothing is lost, nothing guessed.
+    Returns the one line that says so, or "" when nothing was moved."""
+    path = manifest_path(out)
+    if os.path.lexists(path):
+        try:
+            read_manifest(out)
+            return ""
+        except WriteRefused as exc:
+            cause = exc.__cause__
+            said = getattr(cause, "strerror", None) or cause
+            why = f"{path.name} cannot be read ({said if str(said) else type(cause).__name__})"
+    else:
+        why = f"{path.name} is missing"
+    if not _holds_files(out):
+        return ""
+    for number in range(1, 10_000):
+        aside = out.parent / f"{UNLISTED}{number}"
+        try:
+            aside.mkdir()
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise WriteRefused(f"{out.parent} holds {UNLISTED}1 to {UNLISTED}9999: remove those no longer needed")
+    try:
+        os.rename(out, aside / out.name)
+        if os.path.lexists(path):
+            os.rename(path, aside / path.name)
+    except OSError as exc:
+        raise WriteRefused(f"{out}: cannot be moved to {aside} ({exc.strerror or exc})") from exc
+    return (
+        f"{out} holds files and {why}, so none of them is known to be summitry's: the folder is moved, "
+        f"whole, to {aside}, where nothing is removed (delete it once you have what you need from it)"
+    )
+
+
+def _holds_files(out: Path) -> bool:
+    """Whether anything but folders is in ``out`` (an empty tree is no one's work)."""
+    if not out.is_dir() or out.is_symlink():
+        return False  # no folder (own_output refuses a link or a file)
+    for _, _, files in os.walk(out):
+        if files:
+            return True
+    return False
+
+
 def save_manifest(out: Path, files: dict[str, Stamp | None], folder: Path, extra: dict[str, Any] | None = None) -> None:
     body = {"version": MANIFEST_VERSION, "files": dict(sorted(files.items())), **(extra or {})}
     payload = (json.dumps(body, separators=(",", ":")) + "\n").encode("utf-8")
