@@ -25,7 +25,8 @@ from builder.errors import (
     listed,
     printable,
 )
-from builder.pipeline import ENGINES, Project, build, check, generate
+from builder.pipeline import Project, check, generate
+from builder.publish import ENGINES, build
 from builder.render.json_schema import SCHEMA_DIR, write_schemas
 
 EXIT_PROBLEMS = 1

@@ -62,7 +62,8 @@ def test_zensical_prints_the_same_json_ld(built: Path, zensical_site: Path) -> N
 
 def test_unknown_engine(small: Path, run) -> None:
     from builder.errors import SummitryError
-    from builder.pipeline import Project, build
+    from builder.pipeline import Project
+    from builder.publish import build
 
     with pytest.raises(SummitryError, match="unknown engine 'hugo': use one of mkdocs, zensical, properdocs"):
         build(Project(small), engine="hugo")
