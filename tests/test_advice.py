@@ -127,6 +127,10 @@ def test_words_compared_by_stem_and_links_by_name() -> None:
     assert "alpha" in meaningful("Met [[alpha]] twice.", _name)
     assert "trump" in meaningful("Critics of [[trump|the president]].", _name)
     assert "unit" in meaningful("The U.S. said so.", _name)
+    # words of any script are whole words: not "gociations" and "crites", nor nothing at all
+    assert set(meaningful("Négociations écrites.", _name).values()) == {"négociations", "écrites"}
+    assert set(meaningful("Переговоры о договоре.", _name).values()) == {"переговоры", "договоре"}
+    assert shared(meaningful("Négociations à Genève", _name), meaningful("Les négociations ont échoué.", _name))
 
 
 @given(

@@ -575,7 +575,14 @@ def test_a_source_whose_text_cannot_be_read_is_told_why_alone(shipped: Path, run
     latin = tmp_path / "latin1.txt"
     latin.write_bytes("café\n".encode("latin-1"))
     source = ["new", "source", "--title", "Field notes", "--genre", "analysis", "--note", "n", "--root", shipped]
-    for given, why in [(latin, "not UTF-8 text (byte 0xe9 at offset 3)"), (tmp_path / "none.txt", "no such file")]:
+    utf16 = tmp_path / "utf16 without its mark.txt"
+    utf16.write_bytes("Hi there\n".encode("utf-16-le"))  # valid UTF-8, every letter followed by a NUL
+    nul = "not text (a NUL character at character 1; UTF-16 saved without a byte-order mark reads so)"
+    for given, why in [
+        (latin, "not UTF-8 text (byte 0xe9 at offset 3)"),
+        (utf16, nul),
+        (tmp_path / "none.txt", "no such file"),
+    ]:
         result = run(*source, "--archive", given)
         assert result.code == 1
         lines = result.err.splitlines()

@@ -34,6 +34,12 @@ def read_archive(path: Path) -> str:
             f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}): "
             "save it as UTF-8 and give it again"
         ) from None
+    if "\x00" in text:  # UTF-16 without its byte-order mark decodes as UTF-8 with a NUL beside each letter
+        at = text.index("\x00")
+        raise SummitryError(
+            f"{path}: not text (a NUL character at character {at}; UTF-16 saved without a byte-order mark "
+            "reads so): save it as UTF-8 and give it again"
+        )
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # a mark saved twice
     if not text.strip():
         raise SummitryError(f"{path}: the file holds no text")

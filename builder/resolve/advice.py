@@ -67,7 +67,7 @@ NOT_SUPERLATIVE = frozenset(
     """.split()
 )
 HEDGES = (("one", "of", "the"), ("some", "of", "the"), ("among", "the"))
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script: "négociations" is one word, not "gociations"
 _MAYBE_SUPERLATIVE = re.compile(r"est\b|most|least|always|never|first", re.IGNORECASE)
 _US = re.compile(r"\bU\.?S\.?A?\b\.?")
 
