@@ -148,12 +148,18 @@ def _cmd_new(project: Project, args: argparse.Namespace) -> int:
         print("\ncancelled; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_PROBLEMS
     where = f", the first record of a new knowledge base in {project.root}" if fresh else ""
-    record, *text = (path.relative_to(project.root) for path in written)
+    record, *text = (path.relative_to(project.root) for path in written.files)
     also = f" and its archived text {text[0]}" if text else ""
     for problem in advised:  # as check gives it: a warning to weigh, not a refusal
         _warn(problem)
-    advice = ", with the advice above" if advised else ""
-    print(f"wrote {record}{also}{where}; it passes summitry check{advice}")
+    told = ", with the warnings above" if advised else ""
+    if written.warnings:  # the advice stays a warning under --strict; these do not
+        told += f" (summitry check --strict refuses {'it' if len(advised) == 1 else f'{written.warnings} of them'})"
+    if written.elsewhere:  # what the knowledge base fails on already: "check" does not pass, whatever the record
+        many = "problem" if written.elsewhere == 1 else "problems"
+        told += f"; summitry check still fails on {written.elsewhere} {many} in other records (it lists them)"
+    passes = "it passes the checks summitry check makes of it" if written.elsewhere else "it passes summitry check"
+    print(f"wrote {record}{also}{where}; {passes}{told}")
     return 0
 
 

@@ -54,6 +54,7 @@ class Known:
         self.raws = raws
         self._found_now: set[tuple[object, ...]] | None = None
         self._site_with: Site | None = None  # the whole, with the new record: what its [[links]] name
+        self._still: int | None = None  # what check reports of the whole with the new record
         self.entries, _, _ = validate(raws)
         self.records: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in KINDS}
         for entry in self.entries:
@@ -110,26 +111,39 @@ class Known:
         if raw is None:
             return problems
         site, found, _ = assemble(self.root, [*self.raws, raw])
+        self._site_with, self._still = site, len(found)
         if not found:
-            self._site_with = site
             return []
         if self._found_now is None:
             self._found_now = {astuple(p) for p in assemble(self.root, self.raws)[1]}
         return [p for p in found if astuple(p) not in self._found_now]
 
-    def advice(self, kind: str, rid: str) -> list[Problem]:
-        """The advice summitry check gives on the record just written (a quote too short to
-        show what it supports, a statement sharing no word with its quote), by line of its
-        file as written: advice is a warning, which :meth:`with_it` does not refuse."""
-        site = self._site_with
-        if site is None:  # a source: it has no statements of its own to advise on
-            return []
+    def failing_elsewhere(self, kind: str, rid: str) -> int:
+        """How many problems summitry check reports with the record just written, all of them
+        in other records (it was written because none is its own): what check still fails
+        on, which the editor is told rather than that all passes."""
+        if self._still is None:  # a source: the knowledge base checked now, with its archived text beside it
+            raw, _ = load_file(self.root, self.root / self.path(kind, rid), kind)
+            self._still = len(assemble(self.root, [*self.raws, *([raw] if raw else [])])[1])
+        return self._still
+
+    def told_by_check(self, kind: str, rid: str) -> tuple[list[Problem], list[Problem]]:
+        """What summitry check says of the record just written that is no refusal, so
+        :meth:`with_it` lets it be, by line of its file as written: the warnings (an old id it
+        names, a quote of a source with no archived text), which check --strict refuses, and
+        the advice (a quote too short to show what it supports, a statement sharing no word
+        with its quote), which stays a warning."""
         raw, _ = load_file(self.root, self.root / self.path(kind, rid), kind)
         valid, _, _ = validate([raw] if raw else [])
-        entries, _ = canonicalize(valid, self._aliases)
-        named: dict[str, str] = {}
-        name_of = functools.partial(naming, site, named)
-        return sorted(problem for entry in entries for problem in advise_entry(entry, name_of))
+        entries, warnings = canonicalize(valid, self._aliases)
+        refs = {(e.kind, e.id): list(references(e)) for e in entries}
+        warnings += record_problems(self.root, entries, self.records, self.archives, self._broken, refs)[2]
+        advice: list[Problem] = []
+        site = self._site_with
+        if site is not None:  # none for a source: it has no statements of its own to advise on
+            name_of = functools.partial(naming, site, {})
+            advice = [problem for entry in entries for problem in advise_entry(entry, name_of)]
+        return sorted(warnings), sorted(advice)
 
     def alias_owner(self, rid: str) -> tuple[str, str] | None:
         """The record whose aliases list ``rid`` as an old id, of any kind: (kind, id)."""

@@ -115,23 +115,32 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
     return rid, values, text
 
 
+@dataclasses.dataclass(frozen=True)
+class Written:
+    """What summitry new wrote, and what summitry check says with it there."""
+
+    files: list[Path]  # the record first, then a source's archived text
+    warnings: int  # of the record's own, that check --strict refuses
+    elsewhere: int  # problems check reports in other records, which it fails on still
+
+
 def create(
     root: Path, request: Request, ask: Prompt | None, say: Say, warn: Callable[[Problem], None] | None = None
-) -> list[Path]:
+) -> Written:
     """Write the new record (and a source's archived text), or raise with every problem it
     would have; never overwrite. ``ask`` asks a question in a terminal (None: flags only).
-    ``warn`` hears the advice summitry check gives on the record written, by its line.
-    Returns the files written, the record first."""
+    ``warn`` hears the warnings and advice summitry check gives on the record written, by line."""
     known = Known(root)
     if ask is None:
         rid, values, text = from_flags(known, request)
     else:
         rid, values, text = Interview(known, request, ask, say).run()
     written = _write(known, request.kind, rid, values, text)
-    for problem in known.advice(request.kind, rid):
+    warnings, advice = known.told_by_check(request.kind, rid)
+    for problem in warnings + advice:  # in the order check gives them
         if warn is not None:
             warn(problem)
-    return written
+    return Written(written, len(warnings), known.failing_elsewhere(request.kind, rid))
 
 
 def _write(known: Known, kind: str, rid: str, values: dict[str, Any], text: str | None) -> list[Path]:
