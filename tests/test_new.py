@@ -503,6 +503,34 @@ def test_a_text_already_beside_a_new_source_is_its_archive(shipped: Path, run) -
     assert beside.read_text(encoding="utf-8") == "Met the minister.\n"
 
 
+@pytest.mark.parametrize("saved", [b"Met the minister.\r\nIn Oslo.\r\n", b"Met the minister.\nIn Oslo."])
+def test_a_text_beside_saved_with_other_line_ends_is_the_same_text(shipped: Path, run, saved: bytes) -> None:
+    """Saved on Windows, or without a last line end: check reads it as the same text, and it
+    was refused as "another text" once every answer was given (a helper found it)."""
+    beside = shipped / "content/sources/field-notes.txt"
+    beside.write_bytes(saved)
+    source = ["new", "source", "--title", "Field notes", "--genre", "analysis", "--note", "n", "--root", shipped]
+    result = run(*source, "--archive", beside)
+    assert (result.code, result.out) == (0, "wrote content/sources/field-notes.yaml; it passes summitry check\n")
+    assert beside.read_bytes() == saved  # kept as it is: never written over
+    assert run("quote", "field-notes", "In Oslo", "--root", shipped).code == 0
+
+
+def test_another_text_beside_a_new_source_is_told_with_the_other_problems(shipped: Path, run, tmp_path: Path) -> None:
+    beside = shipped / "content/sources/field-notes.txt"
+    beside.write_text("Met the minister.\n", encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("Met the president.\n", encoding="utf-8")
+    before = _tree(shipped)
+    result = run("new", "source", "--title", "Field notes", "--genre", "analysis", "--note", "n", "--url", "nowhere",
+                 "--archive", other, "--root", shipped)  # fmt: skip
+    assert result.code == 1 and _tree(shipped) == before
+    lines = result.err.splitlines()
+    assert "field '--archive': content/sources/field-notes.txt is there already with another text; summitry new " \
+        "never overwrites it" in result.err  # fmt: skip
+    assert any("field '--url'" in line for line in lines) and lines[-1].endswith("nothing was written.")
+
+
 GENEVA = "Think about their summit in Geneva in June 2021"
 
 

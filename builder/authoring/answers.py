@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from builder.authoring.archive_file import read_archive
 from builder.authoring.known import Known, Twin
 from builder.authoring.quote import find
 from builder.authoring.record_text import citation
@@ -188,6 +189,21 @@ def taken_pair(known: Known, rid: str) -> str:
         return "edit that record"
     (a, b), (c, d) = pairs[:2]
     return f"the pairs {a} + {b} and {c} + {d} would share it: rename one of the leaders"
+
+
+def other_text_beside(known: Known, kind: str, rid: str, text: str) -> str | None:
+    """Said of a new source given a text while a <id>.txt with another text is beside where
+    it will be (never overwritten). The same text saved with other line ends, or without a
+    last line end, is the same text: check reads it so, and it is kept as it is."""
+    beside = known.root / KINDS["source"].folder / f"{rid}.txt"
+    if kind != "source" or not beside.exists():
+        return None
+    try:
+        same = read_archive(beside) == text
+    except SummitryError:
+        same = False
+    shown = beside.relative_to(known.root).as_posix()
+    return None if same else f"{shown} is there already with another text; summitry new never overwrites it"
 
 
 def text_beside(known: Known, kind: str, rid: str) -> str | None:

@@ -22,6 +22,7 @@ from builder.authoring.answers import (
     has_citations,
     id_problem,
     key_of,
+    other_text_beside,
     pair_problems,
     proposed_id,
     readable,
@@ -89,9 +90,13 @@ class Interview:
         """What is wrong with ``value`` as the answer ``key`` (of citation ``index``)."""
         if key == "archive":
             try:
-                self.text = read_archive(Path(value))
+                text = read_archive(Path(value))
             except SummitryError as exc:
                 return [str(exc)]
+            other = other_text_beside(self.known, self.kind, self.rid, text) if self.rid else None
+            if other:  # told now, not once every answer is given
+                return [f"{other}: give that file as the text, or move it away"]
+            self.text = text
             return []
         if key == "leaders":
             return self._leaders(value)

@@ -25,6 +25,7 @@ from builder.authoring.answers import (
     has_citations,
     id_problem,
     key_of,
+    other_text_beside,
     pair_problems,
     proposed_id,
     readable,
@@ -88,6 +89,8 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
         except SummitryError as exc:
             problems.append(Problem(rel, 0, 0, kind, rid, "--archive", str(exc)))
             unread = True
+        if text is not None and (other := other_text_beside(known, kind, rid, text)):
+            problems.append(Problem(rel, 0, 0, kind, rid, "--archive", other))
         if "no_archive" in values:
             problems.append(Problem(rel, 0, 0, kind, rid, "--no-archive", "give either the text or why there is none"))
     elif beside := text_beside(known, kind, rid):
@@ -149,11 +152,9 @@ def _write(known: Known, kind: str, rid: str, values: dict[str, Any], text: str 
     kept = folder / f"{rid}.txt"
     if text is not None:
         values = {**values, "archive": kept.name}
-        if kept.exists() and kept.read_bytes() != text.encode("utf-8"):
-            raise SummitryError(
-                f"{kept.relative_to(known.root).as_posix()} already exists with another text; "
-                "summitry new never overwrites"
-            )
+        other = other_text_beside(known, kind, rid, text)  # told before any answer is asked, unless made since
+        if other:
+            raise SummitryError(other)
     folder.mkdir(parents=True, exist_ok=True)
     wrote_text = text is not None and not kept.exists()
     if wrote_text and text is not None:
