@@ -626,6 +626,16 @@ def test_new_refuses_an_id_another_kind_has_or_an_old_one(shipped: Path, run) ->
     assert result.code == 1
     assert "'geneva-old' is an old id of content/meetings/2021-06-geneva-summit.yaml (Geneva summit)" in result.err
     assert run("check", "--root", shipped).code == 0
+    # a leader given the id of a pair's page, recorded or not: the pair could never have its record
+    leader = ["new", "leader", "--root", shipped, "--name", "Biden Trump", "--id", "biden-trump", "--country", "X",
+              "--summary", "A leader [@q].", "--source", BIDEN, "--quote", GENEVA]  # fmt: skip
+    before = _tree(shipped)
+    result = run(*leader)
+    assert result.code == 1 and _tree(shipped) == before
+    assert result.err == (
+        "error: leaders/biden-trump.yaml: 'biden-trump' is the id of the relationship of biden and trump (its page "
+        "relations/biden-trump), and a [[biden-trump]] link would name both; choose another --id\n"
+    )
 
 
 def test_a_source_whose_text_cannot_be_read_is_told_why_alone(shipped: Path, run, tmp_path: Path) -> None:

@@ -120,6 +120,13 @@ def id_problem(known: Known, kind: str, rid: str) -> str | None:
     other = next((k for k in KINDS if k != kind and known.exists(k, rid)), None)
     if other is not None:
         return f"'{rid}' is the id of {known.told(other, rid)} already, and a [[{rid}]] link would name both"
+    pairs = pairs_of(rid, known.records["leader"]) if kind != "relation" else []
+    if pairs:  # the page of the pair, recorded or not: theirs for good, once they meet
+        a, b = pairs[0]
+        return (
+            f"'{rid}' is the id of the relationship of {a} and {b} (its page relations/{rid}), and a "
+            f"[[{rid}]] link would name both"
+        )
     owner = known.alias_owner(rid)
     if owner is not None:
         told = known.told(*owner)
