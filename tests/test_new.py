@@ -469,6 +469,15 @@ def test_a_relationship_is_of_two_known_leaders_and_named_by_them(shipped: Path,
     assert result.err == (
         "error: content/relations/biden-putin.yaml already exists; summitry new never overwrites (edit that record)\n"
     )
+    # an --id other than the one made of the leaders was taken for another record's (a helper found it)
+    for given in ("trump-biden", "biden-putin"):
+        result = run("new", *args, "--leaders", "trump,biden", "--id", given, "--root", shipped)
+        assert result.err == (
+            f"error: --id {given}: a relationship's id is made of its two leaders' ids, in the order of the "
+            "alphabet: biden-trump; leave --id out\n"
+        )
+    result = run("new", *args, "--leaders", "biden", "--id", "biden", "--root", shipped)
+    assert "field '--leaders': a relationship is of two leaders; 1 named" in result.err
     result = run("new", *args, "--leaders", "trump,biden", "--root", shipped)
     assert result.out == "wrote content/relations/biden-trump.yaml; it passes summitry check\n"
 

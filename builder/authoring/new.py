@@ -64,6 +64,16 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
         values["citations"] = citations
     if request.distinct:
         values["distinct_from"] = request.distinct
+    if kind == "relation":
+        made = proposed_id(kind, values)[0]
+        pair = pair_problems(known, values["leaders"])
+        if pair:  # the id is made of the two leaders: nothing of it holds until they do
+            raise ValidationFailed([Problem(known.path(kind, made), 0, 0, kind, made, "--leaders", m) for m in pair])
+        if request.rid and request.rid != made:
+            raise SummitryError(
+                f"--id {request.rid}: a relationship's id is made of its two leaders' ids, in the order of the "
+                f"alphabet: {made}; leave --id out"
+            )
     rid, sure = (request.rid, True) if request.rid else proposed_id(kind, values)
     if not rid:
         named = {"leader": "name", "relation": "leaders"}.get(kind, "title")
@@ -80,8 +90,7 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
     problem = id_problem(known, kind, rid)
     if problem:
         raise SummitryError(f"{rel}: {problem}; choose another --id")
-    pair = pair_problems(known, values["leaders"]) if kind == "relation" else []
-    problems = [Problem(rel, 0, 0, kind, rid, "--leaders", message) for message in pair]
+    problems: list[Problem] = []
     text, unread = None, False
     if "archive" in values:
         try:
