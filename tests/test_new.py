@@ -278,6 +278,25 @@ def test_a_meeting_in_a_terminal_each_answer_checked_as_it_is_typed(shipped: Pat
     }
 
 
+def test_a_likely_duplicate_named_by_an_old_id_is_told_as_one(shipped: Path, run) -> None:
+    """A participant named by an old id (a leader's aliases list it) is that leader, as check
+    reads it: the twin was missed, and check's own refusal, told at the end, named the other
+    record's field to fix (a helper found it)."""
+    biden = shipped / "leaders/biden.yaml"
+    biden.write_text(biden.read_text(encoding="utf-8") + "aliases: [joe]\n", encoding="utf-8")
+    before = _tree(shipped)
+    result = run("new", "meeting", "--root", shipped, "--title", "Geneva meeting", "--date", "2021-06-16",
+                 "--kind", "summit", "--location", "Geneva", "--participants", "joe,putin", "--summary", "They met.",
+                 "--source", BIDEN)  # fmt: skip
+    assert result.code == 1 and _tree(shipped) == before
+    assert result.err.splitlines() == [
+        "content/meetings/2021-06-16-geneva-meeting.yaml: meeting '2021-06-16-geneva-meeting': likely the same "
+        "event as content/meetings/2021-06-geneva-summit.yaml (Geneva summit, June 2021, Geneva): cite your source "
+        "there instead; if it is another event, give --distinct-from 2021-06-geneva-summit",
+        "1 problem found; nothing was written.",
+    ]
+
+
 def test_a_likely_duplicate_is_told_in_the_terminal_and_written_only_if_distinct(shipped: Path) -> None:
     before = _tree(shipped)
     answers = [

@@ -12,7 +12,9 @@ check" must. The record's likely twins are found by the rules check uses
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
@@ -164,14 +166,18 @@ class Known:
             date = PartialDate.parse(values.get("date"))
         except ValueError:
             return []
-        participants = frozenset(values.get("participants") or ())
+        participants = self._leaders_now(values.get("participants") or ())
         event = Event(participants, date, None, str(values.get("kind")), values.get("location"))
         found = []
         for mid, entry in self.records["meeting"].items():
-            other = Event.of(entry.model)
+            other = dataclasses.replace(Event.of(entry.model), participants=self._leaders_now(entry.model.participants))
             if same_event(event, other):
                 found.append(Twin(mid, entry.path, f"{entry.model.title}, {other.described()}"))
         return found
+
+    def _leaders_now(self, ids: Iterable[str]) -> frozenset[str]:
+        """Leader ids as check reads them: an old id (a leader's aliases list it) is the leader's id now."""
+        return frozenset(self._aliases.get(("leader", lid), lid) for lid in ids)
 
     def _leader_twins(self, values: dict[str, Any]) -> list[Twin]:
         name, wikidata = values.get("name"), values.get("wikidata")
