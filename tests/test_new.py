@@ -436,6 +436,23 @@ def test_leaving_the_questions_ends_cleanly_and_writes_nothing(shipped: Path, ke
     assert _tree(shipped) == before
 
 
+def test_the_id_proposed_in_place_of_one_that_cannot_be_is_an_id(shipped: Path) -> None:
+    """The terminal proposed BAD-2 for --id BAD, then BAD-2-2, and for a name of 150 letters
+    an id of 152 characters: each refused in turn, so Enter never worked (a helper found it)."""
+    from builder.authoring.answers import free_id, id_problem
+    from builder.authoring.known import Known
+    from builder.records.models import MAX_ID_LENGTH
+
+    known = Known(shipped)
+    assert free_id(known, "meeting", "BAD") == "bad"
+    assert free_id(known, "leader", "putin") == "putin-2"  # taken: the next free one
+    long = free_id(known, "leader", "a" * 150)
+    assert len(long) <= MAX_ID_LENGTH and long.endswith("-2")
+    assert free_id(known, "leader", "!!!") == ""  # nothing to make one of: the editor is asked for one
+    for proposed in ("bad", "putin-2", long):
+        assert id_problem(known, "meeting", proposed) is None
+
+
 def test_no_question_is_phrased_as_a_flag() -> None:
     from builder.authoring.new import ASKS
 

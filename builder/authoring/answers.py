@@ -13,7 +13,7 @@ from builder.authoring.quote import find
 from builder.authoring.record_text import citation
 from builder.authoring.sentences import find_dates
 from builder.errors import Problem, SummitryError, did_you_mean
-from builder.records.ids import ID_RE, name_id
+from builder.records.ids import ID_RE, name_id, slug
 from builder.records.kinds import KINDS, Ask, reserved
 from builder.records.models import MAX_ID_LENGTH
 from builder.resolve.pairs import pairs_of
@@ -135,11 +135,20 @@ def id_problem(known: Known, kind: str, rid: str) -> str | None:
 
 
 def free_id(known: Known, kind: str, rid: str) -> str:
-    """The first of ``rid``-2, -3, ... that no record has, of any kind, as its id or an old one."""
-    n = 2
-    while any(known.exists(k, f"{rid}-{n}") for k in KINDS) or known.alias_owner(f"{rid}-{n}"):
-        n += 1
-    return f"{rid}-{n}"
+    """An id to propose instead of ``rid``, which is taken or is no id: ``rid`` made an id
+    (lowercase, hyphens, not too long) if that is free, else the first of it -2, -3, ... that
+    is; "" when no id can be made of it."""
+    base = rid if ID_RE.match(rid) else slug(rid)
+    if not base:
+        return ""
+    if base != rid and len(base) <= MAX_ID_LENGTH and id_problem(known, kind, base) is None:
+        return base
+    for n in range(2, 1000):
+        suffix = f"-{n}"
+        candidate = base[: MAX_ID_LENGTH - len(suffix)].rstrip("-") + suffix
+        if id_problem(known, kind, candidate) is None:
+            return candidate
+    return ""
 
 
 def trial_values(kind: str, values: dict[str, Any], text: str | None, twins: list[str]) -> dict[str, Any]:

@@ -149,11 +149,11 @@ class Interview:
             return  # made of the two leaders' ids, and checked with them
         proposal, sure = (self.request.rid, True) if self.request.rid else proposed_id(self.kind, self.values)
         pages = KINDS[self.kind].pages
+        problem = id_problem(self.known, self.kind, proposal) if proposal else "no id can be made of it"
+        if problem:  # said once: then each answer is told what is wrong with it
+            self.say(f"  {problem}: choose another id")
+            proposal = free_id(self.known, self.kind, proposal) if proposal else ""
         while True:
-            problem = id_problem(self.known, self.kind, proposal) if proposal else "no id can be made of it"
-            if problem:
-                self.say(f"  {problem}: choose another id")
-                proposal = free_id(self.known, self.kind, proposal) if proposal else ""
             if not sure:
                 self.say(f"  '{self.values['name']}' may be written family name first: the id is the name")
                 self.say("  readers know the leader by (xi for Xi Jinping, lula for Luiz Inácio Lula da Silva)")
