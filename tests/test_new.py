@@ -436,6 +436,22 @@ def test_leaving_the_questions_ends_cleanly_and_writes_nothing(shipped: Path, ke
     assert _tree(shipped) == before
 
 
+def test_from_flags_a_wrong_id_and_a_wrong_date_are_told_at_once(shipped: Path, run) -> None:
+    """The id's problem ended the run before any other was looked for, and the date was not
+    given the hint the terminal gives (a helper found both)."""
+    result = run("new", "meeting", "--root", shipped, "--id", "Odd-Talks", "--title", "Odd talks", "--date",
+                 "June 2021", "--kind", "call", "--participants", "biden,putin", "--summary", "They met.",
+                 "--source", BIDEN)  # fmt: skip
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "content/meetings/Odd-Talks.yaml: meeting 'Odd-Talks': field '--date': 'June 2021' is not a date of the "
+        "form YYYY, YYYY-MM or YYYY-MM-DD (did you mean 2021-06?)",
+        "content/meetings/Odd-Talks.yaml: meeting 'Odd-Talks': field '--id': 'Odd-Talks' is not an id: lowercase "
+        "letters, digits and single hyphens; choose another --id",
+        "2 problems found; nothing was written.",
+    ]
+
+
 def test_the_id_proposed_in_place_of_one_that_cannot_be_is_an_id(shipped: Path) -> None:
     """The terminal proposed BAD-2 for --id BAD, then BAD-2-2, and for a name of 150 letters
     an id of 152 characters: each refused in turn, so Enter never worked (a helper found it)."""
@@ -660,8 +676,9 @@ def test_new_refuses_an_id_another_kind_has_or_an_old_one(shipped: Path, run) ->
     result = run("new", "issue", "--root", shipped, "--title", "Putin", *issue)
     assert result.code == 1 and _tree(shipped) == before
     assert result.err == (
-        "error: content/issues/putin.yaml: 'putin' is the id of leaders/putin.yaml (Vladimir Putin) already, "
-        "and a [[putin]] link would name both; choose another --id\n"
+        "content/issues/putin.yaml: issue 'putin': field '--id': 'putin' is the id of leaders/putin.yaml "
+        "(Vladimir Putin) already, and a [[putin]] link would name both; choose another --id\n"
+        "1 problem found; nothing was written.\n"
     )
     geneva = shipped / "content/meetings/2021-06-geneva-summit.yaml"
     geneva.write_text(geneva.read_text().replace("\ntitle:", "\naliases: [geneva-old]\ntitle:", 1))
@@ -678,8 +695,9 @@ def test_new_refuses_an_id_another_kind_has_or_an_old_one(shipped: Path, run) ->
     result = run(*leader)
     assert result.code == 1 and _tree(shipped) == before
     assert result.err == (
-        "error: leaders/biden-trump.yaml: 'biden-trump' is the id of the relationship of biden and trump (its page "
-        "relations/biden-trump), and a [[biden-trump]] link would name both; choose another --id\n"
+        "leaders/biden-trump.yaml: leader 'biden-trump': field '--id': 'biden-trump' is the id of the relationship "
+        "of biden and trump (its page relations/biden-trump), and a [[biden-trump]] link would name both; choose "
+        "another --id\n1 problem found; nothing was written.\n"
     )
 
 

@@ -21,6 +21,7 @@ from builder.authoring.answers import (
     Say,
     citations_of,
     closest,
+    date_hint,
     flag,
     has_citations,
     id_problem,
@@ -87,10 +88,10 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
     if known.exists(kind, rid):
         fix = taken_pair(known, rid) if kind == "relation" else "choose another --id"  # a pair has one record
         raise SummitryError(f"{rel} already exists; summitry new never overwrites ({fix})")
-    problem = id_problem(known, kind, rid)
-    if problem:
-        raise SummitryError(f"{rel}: {problem}; choose another --id")
     problems: list[Problem] = []
+    problem = id_problem(known, kind, rid)
+    if problem:  # told with every other problem, as all of them are from flags
+        problems.append(Problem(rel, 0, 0, kind, rid, "--id", f"{problem}; choose another --id"))
     text, unread = None, False
     if "archive" in values:
         try:
@@ -119,7 +120,12 @@ def from_flags(known: Known, request: Request) -> tuple[str, dict[str, Any], str
         passage = closest(known, values["citations"][index], 1) if key == "quote" else None
         if passage is not None:  # a whole sentence to paste, not the check's run of words
             found = dataclasses.replace(found, message=f"not in the archived text of '{passage[0]}'; {passage[1]}")
-        problems.append(readable(found))
+        found = readable(found)
+        if found.field == "--id" and problem:
+            continue  # the id's problem, told once
+        if found.field in ("--date", "--published") and (hint := date_hint(str(values.get(found.field[2:], "")))):
+            found = dataclasses.replace(found, message=found.message + hint)  # as the terminal says it
+        problems.append(found)
     if not problems:  # then the whole knowledge base with it, as check reads it
         problems = [readable(p) if p.path == rel else p for p in known.with_it(kind, rid, trial)]
     if problems:
