@@ -452,6 +452,17 @@ def test_from_flags_a_wrong_id_and_a_wrong_date_are_told_at_once(shipped: Path, 
     ]
 
 
+def test_a_quote_like_nothing_in_the_text_is_offered_no_passage(shipped: Path, run) -> None:
+    """'zzzz qqqq' was offered "and requiring" as the closest passage: letters in common, no more."""
+    result = run("new", "meeting", "--root", shipped, "--title", "Odd talks", "--date", "2021-07", "--kind", "call",
+                 "--participants", "biden,putin", "--summary", "They met.", "--source", BIDEN,
+                 "--quote", "zzzz qqqq")  # fmt: skip
+    assert result.err.splitlines()[0].endswith(
+        f"field '--quote': quote not found in source '{BIDEN}', nor anything like it (summitry quote {BIDEN} "
+        '"words" finds passages)'
+    )
+
+
 def test_the_id_proposed_in_place_of_one_that_cannot_be_is_an_id(shipped: Path) -> None:
     """The terminal proposed BAD-2 for --id BAD, then BAD-2-2, and for a name of 150 letters
     an id of 152 characters: each refused in turn, so Enter never worked (a helper found it)."""

@@ -55,6 +55,12 @@ def lowered(text: str) -> str:
     return "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
+ALIKE_AT_LEAST = 50
+"""How alike (rapidfuzz's partial ratio, 0 to 100) the best place in an archive must be to a
+quote not found there for it to be offered as the closest passage: 'zzzz qqqq' scores 22
+against the Biden and Putin article (its closest was "and requiring"), a paraphrase 52 to 70."""
+
+
 class Archive:
     """An archived source text, folded once, with a way to find a quote's nearest passage."""
 
@@ -67,7 +73,8 @@ class Archive:
         return fold(quote) in self.folded
 
     def closest(self, quote: str) -> str:
-        """The passage of the archive, as long as the quote in words, that reads most like it.
+        """The passage of the archive, as long as the quote in words, that reads most like it
+        ("" when none is at least :data:`ALIKE_AT_LEAST` alike).
 
         rapidfuzz finds where in the archive the quote aligns best, in one pass in C; only the
         word windows around that place are then scored with difflib, where scoring every window
@@ -76,8 +83,8 @@ class Archive:
             self._lower = lowered(self.folded)
         target = lowered(fold(quote))
         found = fuzz.partial_ratio_alignment(target, self._lower)
-        if found is None:
-            return ""
+        if found is None or found.score < ALIKE_AT_LEAST:
+            return ""  # nothing but common letters in common: no passage to offer
         n = len(target.split(" "))
         words = self.folded.split(" ")
         first = self.folded.count(" ", 0, found.dest_start)

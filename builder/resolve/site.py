@@ -206,12 +206,21 @@ def _check_references(
                     problems.append(
                         entry.problem(
                             ref.loc[:-1] + ("quote",),
-                            f"quote not found in source '{ref.target}'; closest passage: \"{archive.closest(quote)}\"",
+                            _not_found(ref.target, archive.closest(quote)),
                         )
                     )
             if target != here:
                 backlinks[target].add(here)
     return backlinks, problems, warnings
+
+
+def _not_found(source: str, closest: str) -> str:
+    if not closest:
+        return (
+            f"quote not found in source '{source}', nor anything like it "
+            f'(summitry quote {source} "words" finds passages)'
+        )
+    return f"quote not found in source '{source}'; closest passage: \"{closest}\""
 
 
 def record_problems(
