@@ -501,6 +501,8 @@ def test_quote_says_when_nothing_is_alike_with_a_status_and_refuses_no_passages(
     result = run("quote", source, "zzzzqqq", "--root", shipped)
     assert (result.code, result.out) == (1, "")
     assert result.err == f"error: nothing in the archived text of '{source}' is like those words\n"
+    result = run("quote", source, "  ", "--root", shipped)  # no words: not "nothing is like them"
+    assert (result.code, result.err) == (1, 'error: give the words to look for: summitry quote SOURCE "words"\n')
     with pytest.raises(SystemExit) as ended:
         run("quote", source, "praised", "--limit", "0", "--root", shipped)
     assert ended.value.code == 2

@@ -132,6 +132,8 @@ def find(text: str, words: str, limit: int = 3) -> list[Passage]:
 
 
 def quote_lines(project: Project, source: str, words: str, limit: int) -> list[str]:
+    if not words.strip():  # before the knowledge base is read: nothing can be like no words
+        raise SummitryError('give the words to look for: summitry quote SOURCE "words"')
     site = check(project)
     text = archived_text(site, project.root, source)
     lines = []
