@@ -74,6 +74,36 @@ def test_links_the_policy_refuses_are_located_errors_and_nothing_is_written(
     assert not (small / "site").exists()
 
 
+STARTS_NO_LINK = (
+    "this [[ starts no link: a link is [[id]] or [[id|label]], and a label holds no [ or ] (no mark, link or "
+    "other link inside it)"
+)
+SHOW_NAME = "write [[alpha]] to show the record's name"
+# (id, summary of the Riverton talks, beginning with a link, exact problem at the link)
+LINK_FORMS = [
+    ("empty-label", "[[alpha|]] met.", "link [[alpha|]] has an empty label: " + SHOW_NAME),
+    ("blank-label", "[[alpha| ]] met.", "link [[alpha| ]] has an empty label: " + SHOW_NAME),
+    ("no-id", "[[]] met.", "link [[]] names no record: write [[id]] or [[id|label]]"),
+    ("label-only", "[[|alpha]] met.", "link [[|alpha]] names no record: write [[id]] or [[id|label]]"),
+    ("bracket-in-label", "[[alpha|a]b]] met.", STARTS_NO_LINK),
+    ("link-in-label", "[[alpha|[x](https://example.org/)]] met.", STARTS_NO_LINK),
+    ("mark-in-label", "[[alpha|Alpha [@night]]] met.", STARTS_NO_LINK),
+]
+
+
+@pytest.mark.parametrize("prose, expected", [c[1:] for c in LINK_FORMS], ids=[c[0] for c in LINK_FORMS])
+@pytest.mark.parametrize("command", ["check", "generate"])
+def test_a_link_that_is_not_whole_is_a_located_error(small: Path, run, command: str, prose: str, expected: str) -> None:
+    """An empty label ended check, generate and new in a traceback; a label holding a [ or ]
+    reached the page half made, its [[ and ]] as text around a live link or mark (a helper
+    found both)."""
+    _apply(small, _summary(prose))
+    result = run(command, "--root", small)
+    at = WHERE.replace(":8:10:", ":8:11:")  # the link, just inside the summary's opening quote
+    assert (result.code, result.err.splitlines()) == (1, [at + expected, "1 problem found; nothing was written."])
+    assert not (small / "build").exists()
+
+
 # (id, summary, exact HTML of the summary on the meeting's page, before its citation mark)
 SHOWN = [
     (

@@ -109,7 +109,7 @@ def _hidden_link(link: re.Match[str]) -> str:
     """A [[link]] made opaque, but for a full stop that ends its label ('[[x|at Geneva.]]'),
     which ends the sentence as one after it would, unless it ends an abbreviation ('U.S.')."""
     label = link[0][2:-2].rpartition("|")[2].rstrip()
-    if label[-1:] in (".!?") and not _ABBREVIATION.search(label[:-1]):
+    if label and label[-1] in ".!?" and not _ABBREVIATION.search(label[:-1]):  # "" is in every string
         return "L" * (len(link[0]) - 1) + label[-1]
     return "L" * len(link[0])
 

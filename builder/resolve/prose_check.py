@@ -16,7 +16,7 @@ import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -213,6 +213,29 @@ def _everyday(value: str) -> bool:
     return not _NOT_EVERYDAY.search(MARK.sub(" ", LINK_RE.sub(" ", value)) if "[" in value else value)
 
 
+def link_forms(value: str) -> Iterator[tuple[int, str]]:
+    """Each [[ of ``value`` that starts no whole [[id]] or [[id|label]], or one that names
+    nothing or shows nothing, with where it is: such a link reached the page half made (the
+    [[ and ]] as text around what the label held), and an empty label ended check in a
+    traceback."""
+    for start in (m.start() for m in re.finditer(r"\[\[", value)):
+        link = LINK_RE.match(value, start)
+        if link is None:
+            if start > 0 and value[start - 1] == "[":  # the second [[ of [[[: told at the first
+                continue
+            yield (
+                start,
+                (
+                    "this [[ starts no link: a link is [[id]] or [[id|label]], and a label holds no [ or ] "
+                    "(no mark, link or other link inside it)"
+                ),
+            )
+        elif not link[1].strip():
+            yield start, f"link {link[0]} names no record: write [[id]] or [[id|label]]"
+        elif link[2] is not None and not link[2].strip():
+            yield start, f"link {link[0]} has an empty label: write [[{link[1].strip()}]] to show the record's name"
+
+
 def prose_problems(root: Path, entries: Iterable[Entry[Any]]) -> list[Problem]:
     """Links the policy refuses, and any text that would not show as written, in every
     record: prose as the prose policy makes it, every other text (a title, a name, a place, a
@@ -225,6 +248,8 @@ def prose_problems(root: Path, entries: Iterable[Entry[Any]]) -> list[Problem]:
             if not isinstance(value, str):
                 continue
             prose = is_prose(loc)
+            if prose and "[[" in value:
+                problems += [entry.problem_in(loc, value, at, message) for at, message in link_forms(value)]
             if prose and "](" in value:  # only what looks like a link can break the policy's rules
                 problems += [entry.problem(loc, message) for message in convert(value, _stand_in)[1]]
             if shortcut and _everyday(value):

@@ -60,7 +60,8 @@ def references(entry: Entry[Any]) -> Iterator[Reference]:
         elif isinstance(value, str):
             if "[[" in value and is_prose(loc):
                 for match in LINK_RE.finditer(value):
-                    yield Reference(loc, match[1].strip(), None)
+                    if match[1].strip():  # [[|label]] names nothing: the prose check says so
+                        yield Reference(loc, match[1].strip(), None)
         elif isinstance(value, (BaseModel, list, dict)):
             stack.extend(_children(loc, value))
 
