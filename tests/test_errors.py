@@ -217,6 +217,19 @@ CASES = [
             "that cannot start any token (YAML does not allow tabs for indentation: use spaces)"
         ],
     ),
+    (  # the parser finds it on the line after, in its own words (a helper found it)
+        "missing-colon",
+        {"leaders/gamma.yaml": "name: G\ncountry E\nsummary: s\ncitations: [{source: hearsay}]\n"},
+        ["leaders/gamma.yaml:2:1: leader 'gamma': YAML syntax error: this line has no ':' after its key: write key: value"],
+    ),
+    (  # a key without its ':' runs into the next line, whose ':' the parser stops at
+        "missing-colon-before-a-key",
+        {"leaders/gamma.yaml": "name G\ncountry: E\nsummary: s\ncitations: [{source: hearsay}]\n"},
+        [
+            "leaders/gamma.yaml:2:8: leader 'gamma': YAML syntax error: mapping values are not allowed in this "
+            "context (a ': ' in a value without quotes: quote the value; or the line above lacks the ':' after its key)"
+        ],
+    ),
     (
         "empty-file",
         {"leaders/gamma.yaml": ""},

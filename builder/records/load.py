@@ -243,6 +243,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel: str, kind: str, r
             else f"at line {exc.problem_mark.line + 1}, {exc.problem}"
         )
         what = f"{opened[0]} opened here is not closed ({stop}): {opened[1]}"
+    elif exc.problem == "could not find expected ':'" and exc.context_mark:  # found on the line after
+        line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+        what = "this line has no ':' after its key: write key: value"
+    elif (exc.problem or "").startswith("mapping values are not allowed"):
+        what += " (a ': ' in a value without quotes: quote the value; or the line above lacks the ':' after its key)"
     lines = text.splitlines()
     if "\t" in (lines[line - 1] if 0 < line <= len(lines) else ""):
         what += " (YAML does not allow tabs for indentation: use spaces)"
