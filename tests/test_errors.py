@@ -220,7 +220,9 @@ CASES = [
     (  # the parser finds it on the line after, in its own words (a helper found it)
         "missing-colon",
         {"leaders/gamma.yaml": "name: G\ncountry E\nsummary: s\ncitations: [{source: hearsay}]\n"},
-        ["leaders/gamma.yaml:2:1: leader 'gamma': YAML syntax error: this line has no ':' after its key: write key: value"],
+        [
+            "leaders/gamma.yaml:2:1: leader 'gamma': YAML syntax error: this line has no ':' after its key: write key: value"
+        ],
     ),
     (  # a key without its ':' runs into the next line, whose ':' the parser stops at
         "missing-colon-before-a-key",
