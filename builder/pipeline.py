@@ -28,7 +28,7 @@ from builder.records.folders import RECORD_TOPS
 from builder.records.hand_written import read_pages
 from builder.records.history import last_changed
 from builder.records.kinds import KINDS
-from builder.records.load import load_all, load_file, record_names
+from builder.records.load import load_all, load_file, record_names, stray_records
 from builder.records.raw_record import RawRecord
 from builder.records.valid_record import Entry
 from builder.records.validate import validate
@@ -114,7 +114,7 @@ def assemble(
     partial, _ = canonicalize(partial, table)
     place = functools.partial(placed, root)  # a warning on a record kept from the last run is located
     site, found, unchecked = resolve(root, entries, broken, partial=partial, placed=place, **known)
-    return site, problems + found, warnings + unchecked + _old_forms(root, entries)
+    return site, problems + found, warnings + unchecked + _old_forms(root, entries) + stray_records(root)
 
 
 def _old_forms(root: Path, entries: list[Entry[Any]]) -> list[Problem]:

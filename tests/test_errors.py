@@ -752,3 +752,23 @@ def test_the_events_are_placed_where_the_walker_places_the_values() -> None:
     assert {loc: walker.positions[loc] for loc in values} == values
     assert set(walker.positions) == set(values)
     assert ("roles", 1, "m", "k", 1, "y") in values
+
+
+def test_a_record_where_none_is_read_is_warned_of(small: Path, run) -> None:
+    """A meeting in a folder inside content/meetings/, in a misspelt folder, or in content/
+    itself never became a page, and check --strict passed without a word (a helper found it).
+    Hand-written pages and the knowledge base's top are not records' places."""
+    meeting = next((small / "content/meetings").glob("*.yaml")).read_text(encoding="utf-8")
+    stray = ["content/meetings/2021/a.yaml", "content/meeting/b.yaml", "content/c.yml", "leaders/old/d.yaml"]
+    for rel in [*stray, "content/pages/data.yaml", "e.yaml"]:
+        (small / rel).parent.mkdir(parents=True, exist_ok=True)
+        (small / rel).write_text(meeting, encoding="utf-8")
+    result = run("check", "--root", small)
+    assert result.code == 0
+    told = sorted(line for line in result.err.splitlines() if "never read" in line)
+    assert told == sorted(
+        f"warning: {rel}: a record here is never read: records go straight into leaders/, content/meetings/, "
+        "content/issues/, content/sources/, content/relations/"
+        for rel in stray
+    )
+    assert run("check", "--strict", "--root", small).code == 1

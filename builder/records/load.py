@@ -21,7 +21,7 @@ import yaml
 
 from builder.errors import Problem
 from builder.records import limits, yaml12
-from builder.records.folders import ignored
+from builder.records.folders import PAGES_DIR, ignored
 from builder.records.hand_written import pages_problems
 from builder.records.ids import ID_RE, slug
 from builder.records.kinds import KINDS
@@ -356,6 +356,44 @@ def record_names(root: Path) -> dict[str, list[str]]:
             names = []
         found[kind] = [n for n in names if n.endswith(".yaml")] + [n for n in names if not n.endswith(".yaml")]
     return found
+
+
+def stray_records(root: Path) -> list[Problem]:
+    """A warning for each record file where none is read: in content/ itself, in a folder of
+    content/ that holds no kind of record (content/meeting/), or in a folder inside a
+    records' folder (content/meetings/2021/). Such a record never became a page, and check
+    passed without a word (a helper found it). Hand-written pages (content/pages/) and the
+    knowledge base's own top (mkdocs.yml) are not records' places, and are not looked in."""
+    folders = {KINDS[kind].folder for kind in KINDS}
+    looked = [(root / "content", True)] + [(root / folder, False) for folder in sorted(folders)]
+    stray: list[str] = []
+    for top, is_content in looked:
+        try:
+            entries = sorted(os.scandir(top), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            continue
+        for entry in entries:
+            rel = f"{top.relative_to(root).as_posix()}/{entry.name}"
+            if ignored(entry.name) or entry.is_symlink():
+                continue
+            if entry.is_dir():
+                if rel in folders or rel == PAGES_DIR:
+                    continue
+                for base, dirs, files in os.walk(entry.path):
+                    dirs[:] = sorted(d for d in dirs if not ignored(d))
+                    here = Path(base).relative_to(root).as_posix()
+                    stray += [f"{here}/{f}" for f in sorted(files) if _yaml(f) and not ignored(f)]
+            elif is_content and _yaml(entry.name):
+                stray.append(rel)
+    where = ", ".join(f"{KINDS[kind].folder}/" for kind in KINDS)
+    return [
+        Problem(rel, 0, 0, "", "", "", f"a record here is never read: records go straight into {where}")
+        for rel in stray
+    ]
+
+
+def _yaml(name: str) -> bool:
+    return name.lower().endswith((".yaml", ".yml"))
 
 
 def discover(root: Path) -> dict[str, list[Path]]:
