@@ -7,7 +7,7 @@ import typing
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from builder.errors import Problem, did_you_mean
 from builder.records.kinds import KINDS
@@ -68,6 +68,21 @@ def _yaml_reads(literal: str, value: Any) -> str:
     return f'YAML reads unquoted {literal} as {what}: write "{literal}"'
 
 
+def _as_text(cls: type[BaseModel], loc: Path_, literal: str) -> str | None:
+    """What the field at ``loc`` says of ``literal`` given as text (quoted): None if it passes."""
+    owner = _model_at(cls, loc[:-1])
+    info = next((f for n, f in owner.model_fields.items() if (f.alias or n) == loc[-1]), None) if owner else None
+    if info is None:
+        return None
+    try:
+        TypeAdapter(info.rebuild_annotation()).validate_python(literal)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        error = first.get("ctx", {}).get("error")
+        return str(error) if error is not None else None
+    return None
+
+
 def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
     # pydantic marks an error in a mapping's key with a trailing '[key]'
     loc: Path_ = tuple(part for part in err["loc"] if part != "[key]")
@@ -108,8 +123,11 @@ def _message(cls: type[Record], raw: RawRecord, err: Any) -> tuple[Path_, str]:
     if kind == "value_error":
         message = str(ctx["error"])
         if literal is not None and literal != str(value) and f"'{value}'" in message:
-            # the value as written (0999, which YAML reads as the number 999), and why it was not
-            message = message.replace(f"'{value}'", f"'{literal}'", 1) + f" ({_yaml_reads(literal, value)})"
+            # the value as written (0999, which YAML reads as the number 999), and why it was not;
+            # quoting is the fix only if the text passes (a helper quoted 0999 and was refused again)
+            as_text = _as_text(cls, loc, literal)
+            hint = f" ({_yaml_reads(literal, value)})" if as_text is None else ""
+            message = as_text or message.replace(f"'{value}'", f"'{literal}'", 1) + hint
         return loc, message
     msg = err["msg"]
     return loc, msg[:1].lower() + msg[1:]
