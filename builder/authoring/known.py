@@ -25,6 +25,7 @@ from builder.pipeline import assemble
 from builder.records.dates import PartialDate
 from builder.records.kinds import KINDS
 from builder.records.load import load_all, load_file, parse_yaml, record_names
+from builder.records.raw_record import RawRecord
 from builder.records.valid_record import Entry
 from builder.records.validate import validate
 from builder.resolve.advice import advise_entry, naming
@@ -91,12 +92,17 @@ class Known:
         _, raw, problems = parse_yaml(record_text(kind, record_data(kind, values)), rel, kind, rid)
         if raw is None:
             return problems
-        valid, found, partial = validate([raw])
-        problems += found
-        entries, _ = canonicalize([*valid, *partial], self._aliases)  # an old id works, as anywhere
+        return problems + self._alone(raw)[1]
+
+    def _alone(self, raw: RawRecord) -> tuple[list[Entry[Any]], list[Problem], list[Problem]]:
+        """One record checked as check checks each record among the others: what of it passes
+        validation, with old ids read as the ids now, its problems, and its warnings (an old
+        id it names, a quote of a source with no archived text)."""
+        valid, problems, partial = validate([raw])
+        entries, warnings = canonicalize([*valid, *partial], self._aliases)  # an old id works, as anywhere
         refs = {(e.kind, e.id): list(references(e)) for e in entries}
-        problems += record_problems(self.root, entries, self.records, self.archives, self._broken, refs)[1]
-        return problems
+        _, found, unchecked = record_problems(self.root, entries, self.records, self.archives, self._broken, refs)
+        return entries, problems + found, warnings + unchecked
 
     def with_it(self, kind: str, rid: str, values: dict[str, Any]) -> list[Problem]:
         """What summitry check would report of the whole knowledge base with the record
@@ -136,10 +142,9 @@ class Known:
         the advice (a quote too short to show what it supports, a statement sharing no word
         with its quote), which stays a warning."""
         raw, _ = load_file(self.root, self.root / self.path(kind, rid), kind)
-        valid, _, _ = validate([raw] if raw else [])
-        entries, warnings = canonicalize(valid, self._aliases)
-        refs = {(e.kind, e.id): list(references(e)) for e in entries}
-        warnings += record_problems(self.root, entries, self.records, self.archives, self._broken, refs)[2]
+        if raw is None:
+            return [], []
+        entries, _, warnings = self._alone(raw)
         advice: list[Problem] = []
         site = self._site_with
         if site is not None:  # none for a source: it has no statements of its own to advise on

@@ -348,9 +348,7 @@ def record_names(root: Path) -> dict[str, list[str]]:
     for kind in KINDS:
         try:
             names = sorted(
-                e.name
-                for e in os.scandir(root / KINDS[kind].folder)
-                if e.name.lower().endswith((".yaml", ".yml")) and not ignored(e.name)
+                e.name for e in os.scandir(root / KINDS[kind].folder) if _yaml(e.name) and not ignored(e.name)
             )
         except (FileNotFoundError, NotADirectoryError):
             names = []
