@@ -18,9 +18,11 @@ listed once, and each opening marker takes the first one past it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 MARKERS = "*_"
+_MARKER = re.compile("[*_]")
 
 
 def _plain_at(text: str, i: int) -> bool:
@@ -46,7 +48,7 @@ def _closes(line: str, i: int, width: int) -> bool:
 
 
 def _line_pairs(line: str, width: int) -> Iterator[tuple[int, int]]:
-    marks = [i for i, char in enumerate(line) if char in MARKERS]
+    marks = [found.start() for found in _MARKER.finditer(line)]
     closing: dict[str, list[int]] = {char: [] for char in MARKERS}
     for i in marks:
         if _closes(line, i, width):
@@ -68,6 +70,8 @@ def _line_pairs(line: str, width: int) -> Iterator[tuple[int, int]]:
 def pairs(text: str, width: int) -> Iterator[tuple[int, int]]:
     """Where each pair of markers ``width`` long (2: strong, 1: emphasis) starts and ends in
     ``text``, from left to right."""
+    if "*" not in text and "_" not in text:
+        return
     start = 0
     # A pair never spans a line break, and a line break is to the markers around it what the
     # start or end of the text is: the lines are paired one by one.

@@ -228,6 +228,8 @@ def front_matter(**fields: str | None) -> str:
 
 def _unmarked(run: str) -> str:
     """Text between links with the emphasis the policy keeps taken off; the rest as written."""
+    if "*" not in run and "_" not in run:  # no marker, no emphasis (most text)
+        return run
 
     def pairs(part: str, width: int, between: Callable[[str], str]) -> str:
         out, pos = [], 0
