@@ -367,7 +367,10 @@ def stray_records(root: Path) -> list[Problem]:
     stray: list[str] = []
     for top, is_content in looked:
         try:
-            entries = sorted(os.scandir(top), key=lambda e: e.name)
+            # in a records' folder only its folders matter: its 10,000 records are not sorted
+            entries = sorted(
+                (e for e in os.scandir(top) if is_content or e.is_dir(follow_symlinks=False)), key=lambda e: e.name
+            )
         except (FileNotFoundError, NotADirectoryError, PermissionError):
             continue
         for entry in entries:
