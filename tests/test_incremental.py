@@ -88,6 +88,44 @@ def test_a_retitled_meeting_renders_the_pages_that_show_it_and_no_other(shipped:
     assert set(report.written) <= set(report.rendered)
 
 
+def _replaced(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_part_made_from_a_kept_part_reads_what_that_one_read(shipped: Path, tmp_path: Path) -> None:
+    """A page's part of the search index is made from its line of the JSON export. When the
+    part is made again (a participant renamed) while the line is kept, the part read what the
+    line read (the issue its summary links): retitling that issue makes both again. Found by a
+    helper: the search index kept the old title, and a search for the new word missed the page."""
+    preview = shutil.copytree(shipped, tmp_path / "preview")
+    _run(shipped)
+    held = Resident(Project(preview))
+    held.start(workers=1)
+    edits = [
+        (
+            "content/meetings/2021-12-virtual-meeting.yaml",
+            "In December 2021 [[biden]] met",
+            "In December 2021 Joe Biden met",
+        ),
+        ("content/meetings/2021-12-virtual-meeting.yaml", "should Ukraine be invaded", "should [[ukraine]] be invaded"),
+        ("leaders/biden.yaml", "name: Joe Biden", "name: Joseph R. Biden"),
+        ("content/issues/ukraine.yaml", "title: Ukraine\n", "title: Ukraine war\n"),
+    ]
+    for rel, old, new in edits:
+        for root in (shipped, preview):
+            _replaced(root / rel, old, new)
+        _run(shipped)
+        held.update()
+    clean = _from_nothing(shipped, tmp_path / "clean")
+    index = sorted(rel for rel in clean if rel.startswith(FOLDER))
+    for root in (preview, shipped):
+        made = _tree(root / "build" / "docs")
+        assert [rel for rel in index if made[rel] != clean[rel]] == []
+        assert made == clean
+
+
 def test_a_run_that_changes_nothing_renders_and_writes_nothing(shipped: Path) -> None:
     _run(shipped)
     files = sorted(p for p in (shipped / "build").rglob("*") if p.is_file())

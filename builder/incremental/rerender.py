@@ -32,7 +32,7 @@ from builder.records.kinds import KINDS
 from builder.records.valid_record import Entry
 from builder.render.exports import EXPORTS
 from builder.render.pages import Renderer, Settings
-from builder.render.track import ALL, KEYS, Cell, Memo, Reads, ReadsSeq
+from builder.render.track import ALL, KEYS, Cell, Memo, Reads, ReadsSeq, note_all
 from builder.resolve.site import Site
 
 T = TypeVar("T")
@@ -260,20 +260,32 @@ def table_of(
 class Pieces(Memo):
     """The records' parts of the exports: those kept from the run before, and those made now.
 
-    A kept part is one that read no cell that changed; it is given as it is and notes no
-    cells, since the exports, which are all that use the parts, are made on every run.
-    ``kept``: each part's key -> its text and what making it read."""
+    A kept part is one that read no cell that changed; it is given as it is, since the
+    exports, which are all that use the parts, are made on every run. A part made now from a
+    kept one (a page's part of the search index, from its line of the JSON export) read what
+    the kept one read: those cells are noted for it, or a change to one of them would leave it
+    as it is. ``kept``: each part's key -> its text and what making it read, as cells or, with
+    ``cells``, as their numbers there."""
 
-    def __init__(self, kept: Mapping[Hashable, tuple[str, Any]]) -> None:
+    def __init__(self, kept: Mapping[Hashable, tuple[str, Any]], cells: Sequence[Cell] | None = None) -> None:
         super().__init__()
         self.kept = kept
+        self.cells = cells
         self.used: set[Hashable] = set()
+        self._making = 0  # how many parts are being made, one inside another
 
     def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
         piece = self.kept.get(key)
         if piece is None:
-            return super().get_or_make(key, make)
+            self._making += 1
+            try:
+                return super().get_or_make(key, make)
+            finally:
+                self._making -= 1
         self.used.add(key)
+        if self._making:
+            cells = self.cells
+            note_all(piece[1] if cells is None else (cells[n] for n in piece[1]))
         value: T = piece[0]  # type: ignore[assignment]  # a kept part is what make() made
         return value
 
@@ -303,7 +315,7 @@ def render(
     was = before.digests if len(before.digests) == len(cells) else [None] * len(cells)
     same = unchanged_tables({cell[0] for cell in cells}, before.tables, digests)
     changed = changed_cells(cells, was, digests, same)
-    pieces = Pieces({key: (text, read) for key, text, read in before.pieces if changed.isdisjoint(read)})
+    pieces = Pieces({key: (text, read) for key, text, read in before.pieces if changed.isdisjoint(read)}, cells)
     jobs = Renderer(tracked(site), settings, pieces).jobs()
     chosen = plan(jobs, reads, changed, output.as_written)
     output.begin({path for paths, _ in jobs for path in paths})

@@ -67,6 +67,14 @@ def note(cell: Cell) -> None:
         )
 
 
+def note_all(cells: Iterable[Cell]) -> None:
+    """Note every cell of ``cells`` as read by the page (or shared result) being made."""
+    if _stack:
+        top = _stack[-1]
+        if top is not None:
+            top.update(cells)
+
+
 class reading:  # noqa: N801 - used as a function: with reading() as cells
     """Collect the cells read inside the block; they count as read by any enclosing block too.
 
