@@ -169,18 +169,23 @@ def _deltas(ids: Iterable[int]) -> list[int]:
 
 def _files(pieces: Sequence[str]) -> dict[str, str]:
     pages = sorted(p.split(_FIELD) for p in pieces)  # page numbers by address
-    postings: dict[str, dict[int, list[int]]] = {}
+    # the pages of each term, one table per weight (title, name, text)
+    postings: tuple[dict[str, list[int]], ...] = ({}, {}, {})
     for number, page in enumerate(pages):
-        for weight, field in zip((TITLE, NAME, TEXT), page[3:], strict=True):
+        for table, field in zip(postings, page[3:], strict=True):
             for term in field.split(_WORDS) if field else ():
-                postings.setdefault(term, {}).setdefault(weight, []).append(number)
+                found = table.get(term)
+                if found is None:
+                    table[term] = [number]
+                else:
+                    found.append(number)
     term_files: list[dict[str, Any]] = [{} for _ in range(TERM_FILES)]
     described: list[set[int]] = [set() for _ in range(TERM_FILES)]
-    for term in sorted(postings):
-        by_weight = postings[term]
+    for term in sorted(set().union(*postings)):
+        by_weight = [table.get(term, ()) for table in postings]
         n = term_file(term)
-        term_files[n][term] = [_deltas(by_weight.get(w, ())) for w in (TITLE, NAME, TEXT)]
-        best = [i for w in (TITLE, NAME, TEXT) for i in by_weight.get(w, ())][:BEST]
+        term_files[n][term] = [_deltas(numbers) for numbers in by_weight]
+        best = [i for numbers in by_weight for i in numbers][:BEST]
         described[n].update(best)
     out: dict[str, str] = {}
 
