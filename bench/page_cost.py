@@ -1,12 +1,14 @@
 """What making the pages costs, without a profiler: by kind of page, with and without the
-tracking of what each page reads, and the writing.
+tracking of what each page reads, and the writing; and what each export costs.
 
 Checks and resolves the knowledge base once, in this process, then makes every page (not
 the exports, which the run makes in its own process) several times, alternating untracked
 and tracked makes so that a slower moment of the machine falls on both, and writes them
 once into a scratch folder through the builder's own output. CPU time of this process
 (time.process_time), so other work on the machine does not count. The first make of all is
-a warm-up (templates compiled, the site's cached values made) and is not counted.
+a warm-up (templates compiled, the site's cached values made) and is not counted. The
+exports are made as a run makes them, tracked: from nothing (each record's part made), and
+from the parts kept (as after an edit that touches none of them).
 
     python bench/page_cost.py KB [--rounds 2]
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 from builder import pipeline
 from builder.incremental.inputs import scan
 from builder.incremental.output import Output
-from builder.incremental.rerender import tracked
+from builder.incremental.rerender import Pieces, tracked
 from builder.render import pages
 from builder.render.exports import EXPORTS
 from builder.render.job import Job
@@ -45,6 +47,28 @@ def _make(jobs: list[Job], track: bool) -> float:
         else:
             make()
     return time.process_time() - start
+
+
+def _exports(site: Site, settings: Settings, rounds: int) -> dict[str, tuple[float, float]]:
+    """Each export job's CPU seconds (median of ``rounds``), from nothing and from kept parts."""
+    watched = tracked(site)
+    made = Pieces({})
+    for paths, make in pages.Renderer(watched, settings, made).jobs():
+        if paths in EXPORTS:
+            with reading():
+                make()
+    kept = {key: (value, read) for key, (value, read) in made.items()}
+    spent: dict[str, tuple[list[float], list[float]]] = {}
+    for _ in range(rounds):
+        for fresh, times in ((True, 0), (False, 1)):
+            jobs = pages.Renderer(watched, settings, Pieces({} if fresh else kept)).jobs()
+            for paths, make in jobs:
+                if paths in EXPORTS:
+                    start = time.process_time()
+                    with reading():
+                        make()
+                    spent.setdefault(paths[0], ([], []))[times].append(time.process_time() - start)
+    return {name: (statistics.median(a), statistics.median(b)) for name, (a, b) in spent.items()}
 
 
 def _by_template(site: Site, settings: Settings) -> dict[str, tuple[float, int]]:
@@ -106,6 +130,15 @@ def main() -> None:
     print(
         f"| written into an empty folder ({len(made):,} files, {size / 1e6:.0f} MB) | {put:.2f} | {put / bare:.2f}x |"
     )
+    print(
+        "\nThe exports, tracked (each file a job; the CSV job makes every table, the search index's every file), "
+        f"CPU seconds, median of {args.rounds}:\n\n| Export job | From nothing | From kept parts |\n|---|---|---|"
+    )
+    exported = _exports(site, pipeline.settings(project), args.rounds)
+    for name, (fresh, kept) in exported.items():
+        print(f"| {name} | {fresh:.2f} | {kept:.3f} |")
+    whole = [sum(times[i] for times in exported.values()) for i in (0, 1)]
+    print(f"| all | {whole[0]:.2f} | {whole[1]:.3f} |")
     print("\nBy template (untracked, one make):\n\n| Template | Pages | CPU seconds | ms a page |\n|---|---|---|---|")
     templates = _by_template(site, pipeline.settings(project))
     for name, (seconds, count) in templates.items():

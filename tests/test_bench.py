@@ -28,4 +28,13 @@ def test_page_cost_times_every_page_and_every_template(small: Path) -> None:
     assert {"meeting.md.j2", "leader.md.j2", "issue.md.j2", "relation.md.j2", "source.md.j2"} <= rows.keys()
     assert 0 < made <= pages, done.stdout
     assert "| made, each page's reads tracked" in done.stdout
+    # every export job is timed, from nothing and from kept parts
+    exported = re.findall(r"^\| (data/\S+|searchindex/\S+) \| ([\d.]+) \| ([\d.]+) \|", done.stdout, re.M)
+    assert [name for name, _, _ in exported] == [
+        "data/summitry.json",
+        "data/leaders.csv",
+        "data/meetings.ics",
+        "data/meetings.atom",
+        "searchindex/t00.json",
+    ], done.stdout
     assert not list(small.glob("build")), "the benchmark wrote into the knowledge base"
