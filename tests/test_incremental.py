@@ -126,6 +126,33 @@ def test_a_part_made_from_a_kept_part_reads_what_that_one_read(shipped: Path, tm
         assert made == clean
 
 
+def test_a_row_shared_by_pages_counts_as_linked_by_each(shipped: Path, tmp_path: Path) -> None:
+    """A meeting's row is made once for every pair's page that lists it; the meeting it
+    links is linked by each of those pages, so none lists it again under "Linked from".
+    Before, only the first page in a run's order had it as linked: a pair's page rendered
+    alone, after an edit, said otherwise than a run from nothing (a helper found it)."""
+    helsinki = shipped / "content/meetings/2018-helsinki-summit.yaml"
+    _replaced(helsinki, "participants: [trump, putin]", "participants: [trump, putin, biden]")
+    _replaced(helsinki, "put their relationship", "put their relationship ([[biden-trump]])")
+    relation = shipped / "content/relations/biden-trump.yaml"
+    relation.write_text(
+        "summary: >-\n  A relationship, in one source's account, under scrutiny. [@scrutiny]\ncitations:\n"
+        "  - key: scrutiny\n    source: trump-putin-complex-relationship\n    quote: >-\n"
+        "      The 2018 Helsinki Summit further intensified scrutiny of their relationship\n",
+        encoding="utf-8",
+    )
+    _run(shipped)
+    page = shipped / "build/docs/relations/biden-trump.md"
+    assert "Helsinki" in page.read_text(encoding="utf-8")
+    _replaced(relation, "A relationship,", "A close relationship,")
+    report = _run(shipped)
+    assert "relations/biden-trump.md" in report.rendered
+    assert "relations/putin-trump.md" not in report.rendered
+    shown = page.read_text(encoding="utf-8")
+    assert "## Linked from" not in shown or "2018-helsinki-summit" not in shown.split("## Linked from")[1]
+    assert _tree(shipped / "build" / "docs") == _from_nothing(shipped, tmp_path / "clean")
+
+
 def test_a_run_that_changes_nothing_renders_and_writes_nothing(shipped: Path) -> None:
     _run(shipped)
     files = sorted(p for p in (shipped / "build").rglob("*") if p.is_file())

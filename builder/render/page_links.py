@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 
 from builder.records.models import Citation
 from builder.records.valid_record import Key
@@ -63,6 +63,22 @@ class Page:
             return f"[{text(label)}]({self.url(key)})"
         # The same record linked from the same folder is the same text on every page.
         return self._links.get_or_make((self._here, key), lambda: f"[{text(self.name(key))}]({self.url(key)})")
+
+    def shared(self, memo: Memo, key: Hashable, make: Callable[[], str]) -> str:
+        """A text made once for the pages that show it (a meeting's row in a table), through
+        ``memo``: the records it links count as linked by every page that shows it, not only
+        by the first (what a page links, its "Linked from" list leaves out)."""
+
+        def made() -> tuple[str, frozenset[Key]]:
+            was, self.linked = self.linked, set()
+            try:
+                return make(), frozenset(self.linked)
+            finally:
+                self.linked = was | self.linked
+
+        value, linked = memo.get_or_make(key, made)
+        self.linked |= linked
+        return value
 
     def heading(self, key: Key) -> str:
         """A link to a record as a heading's text: named ``<kind>-<id>`` (unique on the page)

@@ -155,7 +155,7 @@ class Renderer:
             """A table of meetings; a meeting's row is the same wherever the same folder lists it."""
             out = [f"| Date | Meeting | {'With' if but else 'Participants'} | Place |\n|---|---|---|---|\n"]
             for mid in mids:
-                out.append(rows.get_or_make((page._here, mid, but), functools.partial(row, page, mid, but)))
+                out.append(page.shared(rows, (page._here, mid, but), functools.partial(row, page, mid, but)))
             return "".join(out)
 
         def derived_from(rel: Any) -> str:
