@@ -50,7 +50,7 @@ from builder.pipeline import (
     read_records,
     run,
 )
-from builder.records.history import last_changed
+from builder.records.history import head_commit, last_changed
 from builder.records.kinds import KINDS
 from builder.records.valid_record import Entry
 from builder.records.validate import validate
@@ -96,6 +96,7 @@ class Resident:
         self.pages = HeldPages(done.body.pages)
         self._advised(done.body.advice, done.warnings)
         self.archives = Archives(self.project.root)
+        self.commit = head_commit(self.project.root)  # a new one may date the records anew
         self.dirty = False  # whether the state in build/ no longer describes the output
         gc.freeze()  # what is held lives on and holds no cycles: the collector need not walk it
 
@@ -162,13 +163,17 @@ class Resident:
         if self.tried == self.refused:
             return None  # as refused: its problems were said
         part = inputs.changed_part(last.inputs)
-        if inputs.records == last.inputs.records and part is None:
+        # A commit changes no file, but it changes the day each record it names last changed;
+        # with the same commit checked out, git's log and so every day is what it was
+        commit = head_commit(project.root)
+        updated = last_changed(project.root) if commit != self.commit else last.updated
+        if inputs.records == last.inputs.records and part is None and updated == last.updated:
+            self.commit = commit
             # back to the site held after a refusal: an update that writes nothing
             return None if self.refused is None else WriteReport((), (), len(self.output.known))
         if not self.dirty:
             state.forget(project.docs)
             self.dirty = True
-        updated = last_changed(project.root)
         if part is not None:  # settings, templates, archives: what no cell notes
             self._note(f"full run: {part} changed")
             begun = Start(None, "", Output(project.docs), inputs, updated)
@@ -192,6 +197,7 @@ class Resident:
         self.last = dataclasses.replace(  # self.last: the body may be new (records read whole)
             self.last, site=site, settings=rendering, inputs=inputs, updated=updated, report=report
         )
+        self.commit = commit
         trace({"resident": times.seconds, "written": report.written, "removed": report.removed})
         return report
 

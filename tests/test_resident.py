@@ -173,6 +173,30 @@ def test_a_commit_dates_the_pages_of_what_it_changed(shipped: Path, tmp_path: Pa
     assert _tree(docs) == _from_nothing(shipped, tmp_path / "fresh")  # the copy keeps the history
 
 
+def test_a_commit_alone_dates_the_pages_again(shipped: Path, tmp_path: Path) -> None:
+    """A record edited and shown, then committed with no file saved since: the pages take the
+    commit's day, as a run from nothing gives them. Before, nothing the preview read had
+    changed, so it kept the day before the commit until the next save (a helper found it)."""
+    subprocess.run(["git", "init", "-q"], cwd=shipped, check=True)
+    commit_all(shipped, "2026-11-30")
+    held = Resident(Project(shipped))
+    held.start(workers=1)
+    helsinki = shipped / "build/docs/meetings/2018-helsinki-summit.md"
+    _edit(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
+    assert held.update() is not None
+    assert "Last changed on 30 November 2026." in helsinki.read_text("utf-8")
+    commit_all(shipped, "2026-12-01")
+    report = held.update()
+    assert report is not None and "meetings/2018-helsinki-summit.md" in report.written
+    assert "Last changed on 1 December 2026." in helsinki.read_text("utf-8")
+    assert _tree(shipped / "build/docs") == _from_nothing(shipped, tmp_path / "fresh")
+    assert held.update() is None  # once shown, the same commit is no change
+    # a commit that changes no record's day (a file outside the records) changes nothing
+    (shipped / "notes.txt").write_text("notes\n", encoding="utf-8")
+    commit_all(shipped, "2026-12-02")
+    assert held.update() is None
+
+
 def test_a_page_changed_by_hand_is_not_removed_with_its_record(small: Path) -> None:
     """As a run refuses it (tests/test_spoiled_build.py): a page changed in build/docs is no
     longer what summitry wrote, and deleting its record while serving does not delete it."""
