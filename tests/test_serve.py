@@ -493,6 +493,29 @@ def test_what_the_preview_cannot_do_page_by_page_is_a_full_build(small: Path, tm
         serving.close()
 
 
+def test_a_template_that_reads_every_page_makes_each_preview_build_full(shipped: Path, tmp_path: Path) -> None:
+    """An override that reads ``pages`` shows on each page what every other is: the preview,
+    which renders only the pages that changed, makes each build a full one, and says why."""
+    head = shipped / "overrides/partials/summitry-head.html"
+    head.write_text(head.read_text(encoding="utf-8") + '<meta name="pages" content="{{ pages | length }}">\n')
+    trace = tmp_path / "trace.jsonl"
+    serving = _serve(shipped, env={TRACE: str(trace)})
+    base, root, log = next(serving)
+    base += "summitry/"
+    try:
+        assert "reads `pages`, every page of the site: each change is a full build" in log.read_text()
+        meeting = root / "content/meetings/2018-helsinki-summit.yaml"
+        meeting.write_text(
+            meeting.read_text(encoding="utf-8").replace("title: Helsinki summit", "title: Helsinki talks")
+        )
+        _wait_for(lambda: "Helsinki talks" in (_get(base + "meetings/2018-helsinki-summit/") or ""), 60)
+        _wait_for(lambda: len([line for line in _lines(trace) if "full" in line]) >= 2, 60)
+        builds = [line for line in _lines(trace) if "full" in line]
+        assert all(b["full"] for b in builds), log.read_text()[-3000:]
+    finally:
+        serving.close()
+
+
 def test_a_save_during_the_first_build_is_shown_once_it_ends(shipped: Path) -> None:
     trace = shipped.parent / "trace.jsonl"
     serving = _serve(shipped, up=False)

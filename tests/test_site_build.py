@@ -194,6 +194,26 @@ def test_a_page_that_links_to_a_page_that_comes_is_rendered_again(shipped: Path,
     _same_as_mkdocs(shipped, tmp_path)
 
 
+def test_a_template_that_reads_every_page_makes_each_build_full(shipped: Path, tmp_path: Path) -> None:
+    """An override that reads ``pages`` (MkDocs's list of every page) shows on each page what
+    every other is: a page kept from the last site would show the old list. Each build is
+    then a full one, said in one line (a helper's override counting the pages went stale)."""
+    head = shipped / "overrides/partials/summitry-head.html"
+    head.write_text(head.read_text(encoding="utf-8") + '<meta name="pages" content="{{ pages | length }}">\n')
+    _build(shipped)
+    geneva = (shipped / "content/meetings/2021-06-geneva-summit.yaml").read_text(encoding="utf-8")
+    new = geneva.replace("title: Geneva summit", "title: Next summit").replace("date: 2021-06", "date: 2030")
+    (shipped / "content/meetings/2030-next-summit.yaml").write_text(new, encoding="utf-8")
+    said = _build(shipped)
+    assert "A full build: the theme's partials/summitry-head.html reads `pages`" in said
+    assert _rendered(said) is None
+    shown = {
+        re.search(r'<meta name="pages" content="(\d+)">', p.read_text())[1] for p in (shipped / "site").rglob("*.html")
+    }  # type: ignore[index]
+    assert len(shown) == 1  # every page shows the list as it is now
+    _same_as_mkdocs(shipped, tmp_path)
+
+
 def _parts(root: Path) -> Path:
     return site_state.parts_folder(root / STATE_FILE)
 

@@ -38,6 +38,8 @@ from typing import Any, cast
 from unittest import mock
 from urllib.parse import quote, urlsplit
 
+import jinja2.nodes
+
 from builder.engines import BuildResult, Echo, Publish, Started, site_files, site_state
 from builder.engines.changes import (
     SearchIndex,
@@ -421,6 +423,7 @@ class SiteBuild:
             None  # made early: from which docs files, and what was said
         )
         self.early_done = False
+        self.pages_read: list[str] | None = None  # the templates that read every page (reading_pages)
 
     def early(self, last: Path | None) -> None:
         """What needs no docs: the configuration's events, and the last build's state read
@@ -482,6 +485,7 @@ class SiteBuild:
                 self._structure()
             if _docs_files(self.config.docs_dir) == before:
                 self.structure = (before, logged)
+            self.pages_read = reading_pages(self.env, self.config)  # 0.2 s of Material's templates, meanwhile
             self.log.info(EARLY)
         self.early_done = True
 
@@ -620,6 +624,12 @@ class SiteBuild:
         keeps of the other pages; :class:`_Full` if the change may reach every page."""
         if json.dumps(_shape(self.nav)) != state.get("nav"):
             raise _Full("the navigation, or a title or front matter it shows, changed")
+        if self.pages_read is None:
+            self.pages_read = reading_pages(self.env, self.config)
+        if self.pages_read:
+            raise _Full(
+                f"the theme's {self.pages_read[0]} reads `pages`, every page of the site, which each page shows"
+            )
         before: dict[str, Any] = state["files"]
         changed = {dest for dest, made in sources.items() if before.get(dest) != made}
         came_or_went = {before[d][0] for d in before.keys() - sources.keys()} | {
@@ -829,6 +839,25 @@ PUBLISH_EVERY = 0.3  # seconds: while a preview build goes on, browsers reload a
 PUBLISH_WAIT = 60  # seconds: how long publish() waits for the build of what it was told
 
 
+def reading_pages(env: Any, config: Any) -> list[str]:
+    """The theme's templates that read ``pages``, MkDocs's list of every page of the site (but
+    those made whole on every build: the sitemap, the 404 page). A page shows what such a
+    template makes of every other page, so no page can be kept as it was when another
+    changes. Neither Material's templates nor MkDocs's read it; an override may."""
+    static = set(config.theme.static_templates)
+    found = []
+    for name in env.list_templates(extensions=["html"]):
+        if name in static:
+            continue
+        try:
+            tree = env.parse(env.loader.get_source(env, name)[0])
+        except Exception:  # a link to nothing (an editor's lock file), or not Jinja: no page renders it
+            continue
+        if any(node.name == "pages" and node.ctx == "load" for node in tree.find_all(jinja2.nodes.Name)):
+            found.append(name)
+    return found
+
+
 def supported(config: Any) -> bool:
     """Whether the preview can follow every plugin: none but Material's search, whose index
     it writes as the plugin would (another could read all pages at the end of a build)."""
@@ -983,6 +1012,9 @@ class Preview:
         config.plugins["summitry/preview"], self.entries, self.mark = self, {}, 0  # the plugin's index starts empty
         seen, others = stamps(config.docs_dir), stamps_of(self._read())  # before it reads: a change meanwhile is seen
         self.mkdocs.build(config, serve_url=self.url)
+        if ready and (read := reading_pages(self.env, config)):
+            ready = False
+            self.log.info(f"The theme's {read[0]} reads `pages`, every page of the site: each change is a full build.")
         self.seen, self.others, self.ready = seen, others, ready
         self.doc_files = list(self.files.documentation_pages(inclusion=self.structure.InclusionLevel.is_in_serve))
         if self.search is not None:
