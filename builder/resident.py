@@ -105,7 +105,7 @@ class Resident:
             self.warn(warning)
         self.told.add(warning)
 
-    def _touched(self) -> str:
+    def touched(self) -> str:
         """The status of every input: changed by any write."""
         return fingerprint(self.project.root, read=False)
 
@@ -131,7 +131,7 @@ class Resident:
                 raise
             except Exception:  # SummitryError, or a fault of ours
                 # said once too; tried again once any input is saved (the message asks for that)
-                self.refused = (*(self.tried[:2] if self.tried else ({}, {})), self._touched())
+                self.refused = (*(self.tried[:2] if self.tried else ({}, {})), self.touched())
                 raise
             finally:
                 # What this update left behind in cycles (a renderer and its caches) goes now;
@@ -144,7 +144,7 @@ class Resident:
     def _update(self, published: Published | None, paths: Iterable[str] | None) -> WriteReport | None:
         last, project, times = self.last, self.project, _Times()
         self.tried = None
-        if self.refused is not None and self.refused[2] and not paths and self._touched() == self.refused[2]:
+        if self.refused is not None and self.refused[2] and not paths and self.touched() == self.refused[2]:
             return None  # refused for what no record explains, and nothing saved since
         # Paths name what changed since the last update; after a refusal, the held site is
         # older than that: every file is looked at.

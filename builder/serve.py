@@ -59,8 +59,10 @@ class Tell:
 def serve(project: Project, dev_addr: str, tell: Tell, engine: str = "mkdocs", dirty: bool = False) -> None:
     """Generate, then serve with the engine's live reload while a watcher updates the site.
 
-    The first run must succeed (there is no last good site to show yet): it raises.
-    ``dirty``: the engine rebuilds with its own dirty builds (the benchmark's baseline)."""
+    The first run waits for the records to check out: its problems are told as a save's are,
+    and it is tried again once any input is saved (no save is lost, even one that spoils a
+    record during the first run). ``dirty``: the engine rebuilds with its own dirty builds
+    (the benchmark's baseline)."""
     adapter = engines.engine(engine)
     _refuse_taken(dev_addr)  # before the first run: it takes a while, and would be for nothing
     # build/ is this process's while it serves: a generate or build run meanwhile waits
@@ -124,7 +126,7 @@ def _stopped_as_by_ctrl_c() -> Iterator[None]:
 
 def _serve(project: Project, dev_addr: str, tell: Tell, adapter: engines.Engine, dirty: bool) -> None:
     resident = Resident(project, tell.warn, tell.note)
-    first = resident.start()
+    first = _first_run(resident, tell)
     trace({"generated": first.written, "removed": first.removed})
     stop = threading.Event()
     watching: list[threading.Thread] = []
@@ -149,6 +151,20 @@ def _serve(project: Project, dev_addr: str, tell: Tell, adapter: engines.Engine,
             watcher.join(STOP_SECONDS)
         if not any(w.is_alive() for w in watching):
             resident.close()  # the state of what the preview wrote, for the next generate run
+
+
+def _first_run(resident: Resident, tell: Tell) -> WriteReport:
+    """The first run, tried again after each save until the files check out: there is no
+    site to show before it, and serve keeps waiting rather than end (and lose the fix)."""
+    while True:
+        try:
+            return resident.start()
+        except SummitryError as exc:
+            tell.refused(exc)
+            tell.note("summitry serve starts serving once this is fixed: save the fix (Ctrl-C stops it)")
+        touched = resident.touched()
+        while resident.touched() == touched:
+            time.sleep(POLL_SECONDS)
 
 
 def _watch(resident: Resident, publish: Publish, stop: threading.Event, tell: Tell) -> None:

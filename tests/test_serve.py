@@ -516,6 +516,24 @@ def test_a_template_that_reads_every_page_makes_each_preview_build_full(shipped:
         serving.close()
 
 
+def test_serve_started_on_an_error_waits_for_the_fix_and_then_serves_it(small: Path) -> None:
+    """A record with an error when serve starts (or saved during its first run) is told as
+    check tells it, and serve waits: once the fix is saved, it serves the site with it.
+    Before, it ended with status 1, and the fix saved next was never shown (a helper found it)."""
+    meeting = small / "content/meetings/2020-03-03-riverton-talks.yaml"
+    good = meeting.read_text(encoding="utf-8")
+    meeting.write_text(good.replace("participants: [alpha, beta]", "participants: [alpha, nobody]"), encoding="utf-8")
+    serving = _serve(small, up=False)
+    base, root, log = next(serving)
+    try:
+        _wait_for(lambda: "starts serving once this is fixed" in log.read_text(), 60)
+        assert "unknown leader 'nobody'" in log.read_text()
+        meeting.write_text(good.replace("title: Riverton talks", "title: Riverton talks, fixed"), encoding="utf-8")
+        _wait_for(lambda: "Riverton talks, fixed" in (_get(base + "meetings/2020-03-03-riverton-talks/") or ""), 120)
+    finally:
+        serving.close()
+
+
 def test_a_save_during_the_first_build_is_shown_once_it_ends(shipped: Path) -> None:
     trace = shipped.parent / "trace.jsonl"
     serving = _serve(shipped, up=False)
