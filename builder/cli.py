@@ -196,15 +196,21 @@ def _cmd_schema(project: Project, args: argparse.Namespace) -> int:
 
 def _refused_while_serving(exc: SummitryError) -> None:
     """A save summitry serve refused: the lines check gives, and that the site is as it was."""
-    for line in _told(exc):
-        print(line, file=sys.stderr)
+    _failed_before_serving(exc)
     print("The site shows the last good version.", file=sys.stderr, flush=True)
+
+
+def _failed_before_serving(exc: SummitryError) -> None:
+    """serve's first run refused: the lines check gives (there is no site to show yet)."""
+    for line in _told(exc):
+        print(line, file=sys.stderr, flush=True)
 
 
 def _cmd_serve(project: Project, args: argparse.Namespace) -> int:
     from builder.serve import Tell, serve  # imports MkDocs' server only when serving
 
-    serve(project, args.dev_addr, Tell(_warn, _note, _refused_while_serving), args.engine, args.dirty)
+    tell = Tell(_warn, _note, _refused_while_serving, _failed_before_serving)
+    serve(project, args.dev_addr, tell, args.engine, args.dirty)
     return 0
 
 

@@ -54,6 +54,7 @@ class Tell:
     warn: Callable[[Problem], None]
     note: Callable[[str], None]
     refused: Callable[[SummitryError], None]
+    failed: Callable[[SummitryError], None] = lambda exc: None  # the first run: no site is shown yet
 
 
 def serve(project: Project, dev_addr: str, tell: Tell, engine: str = "mkdocs", dirty: bool = False) -> None:
@@ -160,7 +161,7 @@ def _first_run(resident: Resident, tell: Tell) -> WriteReport:
         try:
             return resident.start()
         except SummitryError as exc:
-            tell.refused(exc)
+            tell.failed(exc)
             tell.note("summitry serve starts serving once this is fixed: save the fix (Ctrl-C stops it)")
         touched = resident.touched()
         while resident.touched() == touched:

@@ -528,6 +528,7 @@ def test_serve_started_on_an_error_waits_for_the_fix_and_then_serves_it(small: P
     try:
         _wait_for(lambda: "starts serving once this is fixed" in log.read_text(), 60)
         assert "unknown leader 'nobody'" in log.read_text()
+        assert "last good version" not in log.read_text()  # there is none yet
         meeting.write_text(good.replace("title: Riverton talks", "title: Riverton talks, fixed"), encoding="utf-8")
         _wait_for(lambda: "Riverton talks, fixed" in (_get(base + "meetings/2020-03-03-riverton-talks/") or ""), 120)
     finally:
