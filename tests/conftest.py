@@ -129,6 +129,13 @@ OLD_YEAR_ANCHORS = [
 ]
 
 
+def replaced(path: Path, old: str, new: str) -> None:
+    """Edit a file as a person would: the first ``old`` in it (which must be there) made ``new``."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def commit_all(root: Path, day: str) -> None:
     """Commit everything in the git repository at ``root``, dated ``day`` (YYYY-MM-DD)."""
     env = {**os.environ, "GIT_AUTHOR_DATE": f"{day}T12:00:00Z", "GIT_COMMITTER_DATE": f"{day}T12:00:00Z"}

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, copy_shipped
+from conftest import REPO, copy_shipped, replaced
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
@@ -88,12 +88,6 @@ def test_a_retitled_meeting_renders_the_pages_that_show_it_and_no_other(shipped:
     assert set(report.written) <= set(report.rendered)
 
 
-def _replaced(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_a_part_made_from_a_kept_part_reads_what_that_one_read(shipped: Path, tmp_path: Path) -> None:
     """A page's part of the search index is made from its line of the JSON export. When the
     part is made again (a participant renamed) while the line is kept, the part read what the
@@ -115,7 +109,7 @@ def test_a_part_made_from_a_kept_part_reads_what_that_one_read(shipped: Path, tm
     ]
     for rel, old, new in edits:
         for root in (shipped, preview):
-            _replaced(root / rel, old, new)
+            replaced(root / rel, old, new)
         _run(shipped)
         held.update()
     clean = _from_nothing(shipped, tmp_path / "clean")
@@ -132,8 +126,8 @@ def test_a_row_shared_by_pages_counts_as_linked_by_each(shipped: Path, tmp_path:
     Before, only the first page in a run's order had it as linked: a pair's page rendered
     alone, after an edit, said otherwise than a run from nothing (a helper found it)."""
     helsinki = shipped / "content/meetings/2018-helsinki-summit.yaml"
-    _replaced(helsinki, "participants: [trump, putin]", "participants: [trump, putin, biden]")
-    _replaced(helsinki, "put their relationship", "put their relationship ([[biden-trump]])")
+    replaced(helsinki, "participants: [trump, putin]", "participants: [trump, putin, biden]")
+    replaced(helsinki, "put their relationship", "put their relationship ([[biden-trump]])")
     relation = shipped / "content/relations/biden-trump.yaml"
     relation.write_text(
         "summary: >-\n  A relationship, in one source's account, under scrutiny. [@scrutiny]\ncitations:\n"
@@ -144,7 +138,7 @@ def test_a_row_shared_by_pages_counts_as_linked_by_each(shipped: Path, tmp_path:
     _run(shipped)
     page = shipped / "build/docs/relations/biden-trump.md"
     assert "Helsinki" in page.read_text(encoding="utf-8")
-    _replaced(relation, "A relationship,", "A close relationship,")
+    replaced(relation, "A relationship,", "A close relationship,")
     report = _run(shipped)
     assert "relations/biden-trump.md" in report.rendered
     assert "relations/putin-trump.md" not in report.rendered

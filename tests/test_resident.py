@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import commit_all
+from conftest import commit_all, replaced
 
 from builder.errors import SummitryError, ValidationFailed, WriteRefused
 from builder.incremental import state
@@ -31,12 +31,6 @@ def _from_nothing(root: Path, scratch: Path) -> dict[str, bytes]:
     return _tree(scratch / "build" / "docs")
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.fixture
 def held(shipped: Path) -> Resident:
     resident = Resident(Project(shipped))
@@ -46,7 +40,7 @@ def held(shipped: Path) -> Resident:
 
 def test_a_retitle_renders_the_pages_that_show_it_and_no_other(held: Resident, shipped: Path) -> None:
     told = []
-    _edit(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
+    replaced(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
     report = held.update(told.append, {"content/meetings/2018-helsinki-summit.yaml"})
     assert report is not None
     docs = shipped / "build" / "docs"
@@ -65,23 +59,23 @@ def test_a_retitle_renders_the_pages_that_show_it_and_no_other(held: Resident, s
 
 def test_no_save_is_lost_while_a_record_has_an_error(held: Resident, shipped: Path, tmp_path: Path) -> None:
     biden = shipped / "leaders/biden.yaml"
-    _edit(biden, "country: United States", "country: United States\ncolour: blue")
+    replaced(biden, "country: United States", "country: United States\ncolour: blue")
     with pytest.raises(ValidationFailed) as refused:
         held.update()
     assert [str(p) for p in refused.value.problems] == [
         "leaders/biden.yaml:4:1: leader 'biden': field 'colour': unknown field 'colour' (did you mean 'country'?)"
     ]
     # Saved while the error stands: held back with it, not lost.
-    _edit(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
+    replaced(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
     with pytest.raises(ValidationFailed):
         held.update()
     assert "Helsinki talks" not in (shipped / "build/docs/meetings/2018-helsinki-summit.md").read_text("utf-8")
     assert held.update() is None  # the files as refused: checked and said once, not at every look
     # A save the file events name, while another file still has the error: it is refused too.
-    _edit(shipped / "content/meetings/2018-helsinki-summit.yaml", "Helsinki talks", "Helsinki meeting")
+    replaced(shipped / "content/meetings/2018-helsinki-summit.yaml", "Helsinki talks", "Helsinki meeting")
     with pytest.raises(ValidationFailed):
         held.update(paths=["content/meetings/2018-helsinki-summit.yaml"])
-    _edit(biden, "\ncolour: blue", "")
+    replaced(biden, "\ncolour: blue", "")
     assert held.update(paths=["leaders/biden.yaml"]) is not None
     assert _tree(shipped / "build" / "docs") == _from_nothing(shipped, tmp_path / "fresh")
 
@@ -89,7 +83,7 @@ def test_no_save_is_lost_while_a_record_has_an_error(held: Resident, shipped: Pa
 def test_files_put_back_as_they_were_make_the_site_whole_again(held: Resident, shipped: Path) -> None:
     biden = shipped / "leaders/biden.yaml"
     good = biden.read_bytes()
-    _edit(biden, "country: United States", "country: United States\ncolour: blue")
+    replaced(biden, "country: United States", "country: United States\ncolour: blue")
     with pytest.raises(ValidationFailed):
         held.update()
     biden.write_bytes(good)
@@ -145,13 +139,13 @@ def test_renaming_again_keeps_every_old_address(held: Resident, shipped: Path, t
 
 
 def test_what_the_preview_wrote_is_where_generate_goes_on_from(held: Resident, shipped: Path) -> None:
-    _edit(shipped / "leaders/biden.yaml", "he often puts", "he often lays")
+    replaced(shipped / "leaders/biden.yaml", "he often puts", "he often lays")
     held.update()
     assert not (shipped / "build" / state.HEAD).exists()  # it no longer describes the output
     held.close()
     report = generate(Project(shipped), workers=1)
     assert report.rendered == () and report.written == ()  # the state describes what is there
-    _edit(shipped / "leaders/biden.yaml", "he often lays", "he often puts")
+    replaced(shipped / "leaders/biden.yaml", "he often lays", "he often puts")
     assert "leaders/biden.md" in generate(Project(shipped), workers=1).written
 
 
@@ -165,7 +159,7 @@ def test_a_commit_dates_the_pages_of_what_it_changed(shipped: Path, tmp_path: Pa
     docs = shipped / "build" / "docs"
     helsinki, geneva = docs / "meetings/2018-helsinki-summit.md", docs / "meetings/2021-06-geneva-summit.md"
     assert "Last changed on 30 November 2026." in helsinki.read_text("utf-8")
-    _edit(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
+    replaced(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
     commit_all(shipped, "2026-12-01")
     assert held.update() is not None
     assert "Last changed on 1 December 2026." in helsinki.read_text("utf-8")
@@ -182,7 +176,7 @@ def test_a_commit_alone_dates_the_pages_again(shipped: Path, tmp_path: Path) -> 
     held = Resident(Project(shipped))
     held.start(workers=1)
     helsinki = shipped / "build/docs/meetings/2018-helsinki-summit.md"
-    _edit(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
+    replaced(shipped / "content/meetings/2018-helsinki-summit.yaml", "title: Helsinki summit", "title: Helsinki talks")
     assert held.update() is not None
     assert "Last changed on 30 November 2026." in helsinki.read_text("utf-8")
     commit_all(shipped, "2026-12-01")
