@@ -38,3 +38,22 @@ def test_page_cost_times_every_page_and_every_template(small: Path) -> None:
         "searchindex/t00.json",
     ], done.stdout
     assert not list(small.glob("build")), "the benchmark wrote into the knowledge base"
+
+
+@pytest.mark.slow
+def test_floor_times_each_run_with_its_cpu_and_leaves_nothing_beside_the_knowledge_base(small: Path) -> None:
+    (small / "build").mkdir()  # a last run's output, moved aside for the run from nothing
+    (small / "build" / "left.txt").write_text("from a run before", "utf-8")
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "floor.py"), str(small)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    timed = r"^\| ([^|]+) \| ([\d.]+) s \| ([\d.]+)x \| ([\d.]+) \+ ([\d.]+) s \| (\d+) \|"
+    rows = re.findall(timed, done.stdout, re.M)
+    first = [what for what, *_ in rows][:3]
+    assert first == ["check", "generate from nothing", "generate, nothing changed"], done.stdout
+    assert len(rows) == 1 + 1 + 3 + 5, done.stdout  # and the median of the retitles, which has no CPU of its own
+    for _, seconds, _, user, system, peak in rows:
+        assert float(user) + float(system) > 0 and int(peak) > 0 and float(seconds) > 0
+    assert not (small / "build" / "left.txt").exists()
+    assert sorted(p.name for p in small.parent.iterdir()) == ["kb"], "the moved-aside output is removed at the end"
