@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from conftest import copy_shipped
 from hypothesis import settings
@@ -27,7 +28,7 @@ from test_incremental import SETTINGS, Edits, _inputs, _synthetic
 
 from builder.cli import main
 from builder.engines import Started, site_files, site_folder, site_state
-from builder.engines.mkdocs import EARLY, MkDocs
+from builder.engines.mkdocs import EARLY, MkDocs, _others_read, reading_pages
 from builder.engines.site_state import STATE_FILE
 from builder.errors import ValidationFailed
 from builder.incremental.keyed import sign
@@ -212,6 +213,58 @@ def test_a_template_that_reads_every_page_makes_each_build_full(shipped: Path, t
     }  # type: ignore[index]
     assert len(shown) == 1  # every page shows the list as it is now
     _same_as_mkdocs(shipped, tmp_path)
+
+
+def test_a_template_that_shows_another_pages_headings_makes_each_build_full(shipped: Path, tmp_path: Path) -> None:
+    """An override that shows the next page's headings (``page.next_page.toc``) shows on one
+    page a change to another: the page before About went stale when About gained a heading
+    (a helper found it). Such a template makes each build a full one, said in one line."""
+    head = shipped / "overrides/partials/summitry-head.html"
+    shows = '{% if page.next_page %}<meta name="next-parts" content="{{ page.next_page.toc | length }}'
+    shows += '-{% for t in page.next_page.toc %}{{ t.children | length }}{% endfor %}">{% endif %}\n'
+    head.write_text(head.read_text(encoding="utf-8") + shows)
+    _build(shipped)
+    about = shipped / "content/pages/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n## One more part\n\nText here.\n", encoding="utf-8")
+    said = _build(shipped)
+    assert "A full build: the theme's partials/summitry-head.html reads `toc` of other pages" in said
+    assert _rendered(said) is None
+    _same_as_mkdocs(shipped, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("template", "reads"),
+    [
+        ("{{ page.toc | length }}{{ page.content }}{{ page['markdown'] }}{{ config.mdx_configs.toc.title }}", ""),
+        ("{{ lang.t('toc') }}{{ nav_item.meta.icon }}{{ page.next_page.title }}", ""),
+        ("{{ page.next_page.toc }}", "toc"),
+        ("{% set p = page.previous_page %}{{ p.content }}", "content"),
+        ("{% for page in nav %}{{ page.toc }}{% endfor %}", "toc"),
+        ("{% macro m(page) %}{{ page.markdown }}{% endmacro %}", "markdown"),
+        ("{{ page.parent.children[0]['toc'] }}", "toc"),
+        ("{{ page.next_page | attr('content') }}", "content"),
+        ("{{ nav.pages | map(attribute='toc.items') | list }}", "toc"),
+        ("{% set config = page.next_page %}{{ config.toc }}", "toc"),
+        ("{{ pages | length }}", "pages"),
+    ],
+)
+def test_what_of_other_pages_a_template_reads(template: str, reads: str) -> None:
+    said = _others_read(jinja2.Environment().parse(template))
+    assert (said.split("`")[1] if said else "") == reads
+
+
+def test_neither_materials_templates_nor_mkdocss_read_other_pages_but_readthedocs_does(shipped: Path) -> None:
+    """Material's templates show no other page's parts (a build upon the last site stays one
+    with them); MkDocs's readthedocs theme shows every page's headings in its navigation."""
+    from mkdocs.config import load_config
+
+    (shipped / "build/docs").mkdir(parents=True)
+    shown = {}
+    for theme in ("material", "mkdocs", "readthedocs"):
+        config = load_config(str(shipped / "mkdocs.yml"), theme={"name": theme})
+        shown[theme] = reading_pages(config.theme.get_env(), config)
+    assert shown == {"material": [], "mkdocs": [], "readthedocs": [("nav.html", shown["readthedocs"][0][1])]}
+    assert "`toc` of other pages" in shown["readthedocs"][0][1]
 
 
 def _parts(root: Path) -> Path:
