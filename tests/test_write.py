@@ -82,12 +82,14 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("spoil", ["removed", "damaged", "a folder"])
+@pytest.mark.parametrize("spoil", ["removed", "damaged", "a folder", "a name changed", "no list in it"])
 def test_pages_left_without_their_list_are_set_aside_whole_and_made_again(small: Path, run, spoil: str) -> None:
     """The list of written files removed by hand (a helper did), damaged, or not a file: no
     file in build/docs is known to be summitry's, so none may be left as a page or removed.
     The run stopped until build/docs was removed by hand; now the folder is moved aside as
-    it is, and every page is made again: a full run, said in one line, and nothing lost."""
+    it is, and every page is made again: a full run, said in one line, and nothing lost.
+    So with a list that still parses but that summitry did not sign and that leaves out a
+    file there (a helper changed one letter of a name): every run stopped, with exit 1."""
     assert run("generate", "--root", small).code == 0
     build = small / "build"
     (build / "docs" / "notes.md").write_text("mine", encoding="utf-8")  # not summitry's, and kept
@@ -97,12 +99,18 @@ def test_pages_left_without_their_list_are_set_aside_whole_and_made_again(small:
         listed.unlink()
     elif spoil == "damaged":
         listed.write_bytes(b"\x00not a list")
+    elif spoil == "a name changed":
+        listed.write_text(listed.read_text(encoding="utf-8").replace('.md"', '.mD"', 1), encoding="utf-8")
+    elif spoil == "no list in it":
+        listed.write_bytes(b"0123\n{}\n")
     else:
         listed.unlink()
         listed.mkdir()
     result = run("generate", "--root", small)
     assert result.code == 0, result.err
-    why = "is missing" if spoil == "removed" else "cannot be read ("  # and why not
+    why = {"removed": "is missing", "damaged": "cannot be read (", "a folder": "cannot be read ("}.get(
+        spoil, "is not signed by summitry here and does not list "
+    )  # and why not
     assert result.err.startswith(f"full run: {build / 'docs'} holds files and {MANIFEST} {why}")
     assert result.err.endswith(
         ", so none of them is known to be summitry's: the folder is moved, whole, to "

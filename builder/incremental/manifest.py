@@ -74,12 +74,18 @@ def set_aside_unlisted(out: Path) -> str:
     path = manifest_path(out)
     if os.path.lexists(path):
         try:
-            read_manifest(out)
-            return ""
+            listed, _, trust = read_manifest(out)
         except WriteRefused as exc:
             cause = exc.__cause__
             said = getattr(cause, "strerror", None) or cause
             why = f"{path.name} cannot be read ({said if str(said) else type(cause).__name__})"
+        else:
+            # One that summitry did not sign here (spoiled, or carried in) and that leaves out
+            # a file there: that file is no one's that summitry knows, nor is any other.
+            unlisted = sorted(existing(out)[0] - listed.keys()) if not trust and out.is_dir() else []
+            if not unlisted:
+                return ""
+            why = f"{path.name} is not signed by summitry here and does not list {unlisted[0]}"
     else:
         why = f"{path.name} is missing"
     if not _holds_files(out):
@@ -103,6 +109,27 @@ def set_aside_unlisted(out: Path) -> str:
         f"{out} holds files and {why}, so none of them is known to be summitry's: the folder is moved, "
         f"whole, to {aside}, where nothing is removed (delete it once you have what you need from it)"
     )
+
+
+def existing(out: Path) -> tuple[set[str], set[str]]:
+    """Every file (or link, or anything not a folder) under ``out``, and every folder, as
+    paths relative to it. A link to a folder is not a folder: it is not followed."""
+    found: set[str] = set()
+    folders: set[str] = set()
+    stack = [(out, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.add(prefix + entry.name)
+                stack.append((Path(entry.path), prefix + entry.name + "/"))
+            else:
+                found.add(prefix + entry.name)
+    return found, folders
 
 
 def _holds_files(out: Path) -> bool:

@@ -46,7 +46,7 @@ from typing import Any
 
 from builder.errors import WriteFailed, WriteRefused
 from builder.incremental import scratch
-from builder.incremental.manifest import KEYLESS, Stamp, manifest_path, read_manifest, save_manifest
+from builder.incremental.manifest import KEYLESS, Stamp, existing, manifest_path, read_manifest, save_manifest
 from builder.incremental.own_files import read_own, write_whole
 
 
@@ -95,27 +95,6 @@ def _discard(folder: Path, owner: int) -> None:
 def existing_files(out: Path) -> set[str]:
     """Every file (or link) under ``out``, as a path relative to it."""
     return existing(out)[0]
-
-
-def existing(out: Path) -> tuple[set[str], set[str]]:
-    """Every file (or link, or anything not a folder) under ``out``, and every folder, as
-    paths relative to it. A link to a folder is not a folder: it is not followed."""
-    found: set[str] = set()
-    folders: set[str] = set()
-    stack = [(out, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except FileNotFoundError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                folders.add(prefix + entry.name)
-                stack.append((Path(entry.path), prefix + entry.name + "/"))
-            else:
-                found.add(prefix + entry.name)
-    return found, folders
 
 
 def own_output(out: Path) -> None:
