@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_incremental import resigned_records
 
-from builder.incremental import inputs, state, state_files, state_parts
+from builder.incremental import inputs, keyed, state, state_files, state_parts
 from builder.incremental.manifest import MANIFEST
 
 MARKER = "summitry-state-test-ran-code"
@@ -199,6 +199,70 @@ def test_a_key_others_can_read_is_made_again_for_its_owner_alone(small: Path, ru
     assert key.stat().st_mode & 0o777 == 0o600 and key.read_bytes() != old
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert run("generate", "--root", small).err == ""
+
+
+@pytest.mark.parametrize("planted", ["a link", "a pipe"])
+def test_a_key_that_is_no_file_is_made_again(small: Path, run, own_key: Path, tmp_path: Path, planted: str) -> None:
+    """A link or a pipe where the key goes: every run was a full one for good, saying no key
+    could be made (a helper found it). It is replaced, never read or written through."""
+    assert run("generate", "--root", small).code == 0
+    key = own_key / "summitry" / "state-key"
+    key.unlink()
+    target = tmp_path / "elsewhere"
+    target.write_bytes(b"k" * 32)
+    if planted == "a link":
+        key.symlink_to(target)
+    else:
+        os.mkfifo(key)
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert result.err == f"full run: {state.HEAD} was not written by summitry on this machine for this user\n"
+    assert key.is_file() and not key.is_symlink() and len(key.read_bytes()) == 32
+    assert target.read_bytes() == b"k" * 32  # not written through
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run("generate", "--root", small).err == ""
+
+
+def test_a_folder_where_the_key_goes_is_kept_and_the_state_is_not(small: Path, run, own_key: Path) -> None:
+    (own_key / "summitry" / "state-key").mkdir(parents=True)
+    result = run("generate", "--root", small)
+    assert result.code == 0
+    assert result.err == (
+        f"the state is not kept: no key could be made in {own_key / 'summitry'}; every run will be a full one\n"
+    )
+    assert (own_key / "summitry" / "state-key").is_dir()
+
+
+def test_without_a_home_folder_every_run_is_a_full_one_said_in_a_line(
+    small: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container run as a user the system does not know, with no HOME: Path.home() raises.
+    The run ended in that traceback; now it is a full one, and says why."""
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("HOME", raising=False)
+
+    def unknown(uid: int) -> None:
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr("pwd.getpwuid", unknown)
+    for _ in range(2):
+        result = run("generate", "--root", small)
+        assert result.code == 0, result.err
+        assert result.err == (
+            "the state is not kept: no key could be made (no home folder, nor an absolute XDG_CACHE_HOME, "
+            "to keep it in); every run will be a full one\n"
+        )
+
+
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the XDG base directory specification says: relative, it would make one key per
+    working folder, or put the key in the knowledge base, which travels with it."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", ".cache")
+    assert keyed.key_folder() == tmp_path / "home" / ".cache" / "summitry"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert keyed.key_folder() == tmp_path / "cache" / "summitry"
 
 
 def test_every_library_summitry_runs_on_is_in_the_inputs() -> None:

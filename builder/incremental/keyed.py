@@ -16,14 +16,27 @@ from pathlib import Path
 from builder.incremental.own_files import read_own
 
 
-def key_folder() -> Path:
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "summitry"
+def key_folder() -> Path | None:
+    """Where this user's key is kept: ``$XDG_CACHE_HOME/summitry``, or ``~/.cache/summitry``;
+    None where the user has no home folder (a container run as a user the system does not
+    know, with no ``HOME``). A relative ``XDG_CACHE_HOME`` is ignored, as the XDG base
+    directory specification says: it would give one key per working folder, or put the key
+    inside a knowledge base, which travels with it."""
+    cache = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(cache):
+        return Path(cache) / "summitry"
+    try:
+        return Path.home() / ".cache" / "summitry"
+    except (RuntimeError, KeyError, OSError):  # no HOME, and no entry in the password database
+        return None
 
 
 def user_key(create: bool) -> bytes | None:
     """This user's secret for the state's digests, made on first use; None if it cannot be kept."""
-    path = key_folder() / "state-key"
+    folder = key_folder()
+    if folder is None:
+        return None
+    path = folder / "state-key"
     damaged = False
     try:
         key = read_own(path, 64)  # a regular file, not a link (to /dev/zero, or a pipe: read for ever)
@@ -35,7 +48,9 @@ def user_key(create: bool) -> bytes | None:
     except FileNotFoundError:
         pass
     except OSError:
-        return None
+        if os.path.isdir(path) and not os.path.islink(path):
+            return None  # a folder in its place is someone's: never removed
+        damaged = True  # a link, a pipe, a file too large or unreadable: replaced, never read through
     if not create:
         return None
     try:

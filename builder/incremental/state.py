@@ -147,7 +147,9 @@ def save(out: Path, head: Head, body: Body) -> str | None:
     folder = out.parent
     if key is None:
         forget(out)
-        return f"the state is not kept: no key could be made in {key_folder()}; every run will be a full one"
+        where = key_folder()
+        place = f"in {where}" if where else "(no home folder, nor an absolute XDG_CACHE_HOME, to keep it in)"
+        return f"the state is not kept: no key could be made {place}; every run will be a full one"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         state_files.sweep_temporaries(folder)
