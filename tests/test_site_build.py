@@ -267,6 +267,27 @@ def test_neither_materials_templates_nor_mkdocss_read_other_pages_but_readthedoc
     assert "`toc` of other pages" in shown["readthedocs"][0][1]
 
 
+def test_a_pipe_or_a_device_in_the_overrides_is_not_read(tmp_path: Path) -> None:
+    """The theme's files are digested for the build's state: a pipe there was read for ever
+    (a helper's build hung), a link to /dev/zero until memory ran out. What is no file is
+    noted by what it is, unread; a file's digest is that of its bytes, as before."""
+    custom = tmp_path / "overrides"
+    custom.mkdir()
+    (custom / "main.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
+    os.mkfifo(custom / "pipe.html")
+    (custom / "zero.html").symlink_to("/dev/zero")
+    found = dict(site_files.theme_files(custom))
+    assert found["main.html"] == site_files.digest(b"{% extends 'base.html' %}")
+    assert found["pipe.html"].startswith("not a file (p): ")
+    assert found["zero.html"].startswith("not a file (c): ")
+
+
+def test_a_build_with_a_pipe_in_the_overrides_ends(shipped: Path, tmp_path: Path) -> None:
+    os.mkfifo(shipped / "overrides/partials/pipe.html")
+    _build(shipped)  # it hung (the test's timeout ends it)
+    _same_as_mkdocs(shipped, tmp_path)
+
+
 def _parts(root: Path) -> Path:
     return site_state.parts_folder(root / STATE_FILE)
 

@@ -93,6 +93,21 @@ def _walk(folder: Path) -> tuple[Stamps, list[str]]:
     return found, folders
 
 
+def _file_digest(path: Path) -> str:
+    """The digest of a file's bytes, read a block at a time; of anything else (a pipe, which
+    would be read for ever, a device such as /dev/zero), what it is and which one, unread.
+    Opened without waiting (a pipe would wait for a writer), then looked at, then read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return f"not a file ({stat.filemode(info.st_mode)[0]}): {info.st_dev}:{info.st_ino}:{info.st_rdev}"
+        made = hashlib.blake2b(digest_size=16)
+        while block := handle.read(1 << 20):
+            made.update(block)
+        return made.hexdigest()
+
+
 def theme_files(custom: Path) -> list[list[str]]:
     """Every file of the theme's custom folder with the digest of its bytes, as MkDocs's
     theme loader reads them: through links, a link to a folder included (one that leads back
@@ -111,7 +126,7 @@ def theme_files(custom: Path) -> list[list[str]]:
             path = Path(here, name)
             rel = path.relative_to(custom).as_posix()
             try:
-                made = digest(path.read_bytes())
+                made = _file_digest(path)
             except OSError as exc:  # a link to nothing, a file it may not read: MkDocs says so if it needs it
                 made = f"unread ({exc.strerror}): {os.readlink(path) if path.is_symlink() else ''}"
             found.append([rel, made])
