@@ -8,6 +8,7 @@ test that runs across midnight compares like with like.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -770,6 +771,43 @@ def test_a_page_the_theme_cannot_render_fails_the_build_and_ends(small: Path) ->
     assert "'no_such_thing' is undefined" in done.stderr
     assert done.stderr.rstrip().endswith("mkdocs build failed; the previous site is unchanged (its output is above)")
     assert done.stderr.count("Error building page") == 1, done.stderr[-3000:]
+
+
+def test_a_full_disk_during_the_site_build_is_one_line(
+    small: Path, run, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The engine's process ended in a traceback when the disk filled up (a helper's tmpfs):
+    it says where and why in one line, with exit status 1 (the build then keeps the last site)."""
+    import logging
+
+    from builder.engines import mkdocs as engine
+
+    assert run("generate", "--root", small).code == 0
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(small / "scratch-site/index.html"))
+
+    def fills(*args: Any) -> None:
+        raise full
+
+    monkeypatch.setattr(engine.SiteBuild, "run", fills)
+    monkeypatch.chdir(small)
+    command = [
+        "--config-file",
+        "mkdocs.yml",
+        "--site-dir",
+        str(small / "scratch-site"),
+        "--state",
+        str(small / STATE_FILE),
+    ]
+    logger = logging.getLogger("mkdocs")
+    handlers = list(logger.handlers)
+    try:
+        assert engine.main(command) == 1
+    finally:  # the handler the engine's command line adds
+        for handler in set(logger.handlers) - set(handlers):
+            logger.removeHandler(handler)
+    err = capsys.readouterr().err
+    assert err.endswith(f"ERROR   -  {small / 'scratch-site/index.html'}: No space left on device\n"), err
+    assert "Traceback" not in err
 
 
 def test_the_engine_ends_at_once_when_the_build_that_named_itself_is_gone(small: Path) -> None:

@@ -851,6 +851,9 @@ def main(argv: list[str] | None = None) -> int:
     except EngineFailed as exc:
         log.error(str(exc))
         return 1
+    except OSError as exc:  # a full disk, a folder it may not write: one line, not a traceback
+        log.error(f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc.strerror or exc))
+        return 1
     return 0
 
 
