@@ -114,3 +114,22 @@ def test_a_scratch_folder_that_cannot_be_removed_whole_keeps_its_marker(tmp_path
     monkeypatch.setattr(shutil, "rmtree", real_rmtree)
     (folder / scratch.MARKER).write_text(f"999999999 {socket.gethostname()}\n")  # its process gone
     assert scratch.sweep(tmp_path) == (folder.name,) and not folder.exists()
+
+
+def test_a_run_that_ended_unreaped_counts_as_gone_and_a_running_one_does_not() -> None:
+    """A killed build whose process nothing reaps (a container without an init) keeps its
+    id as a zombie: its scratch folder, a whole copy of the site, was kept by every later
+    build (a helper found it). A zombie is gone; this process, and a live child, are not."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert not scratch.process_gone(child.pid)
+        child.kill()
+        deadline = time.monotonic() + 10
+        while not scratch.process_gone(child.pid) and time.monotonic() < deadline:  # killed, not yet reaped
+            time.sleep(0.01)
+        assert scratch.process_gone(child.pid)
+    finally:
+        child.kill()
+        child.wait()
+    assert scratch.process_gone(child.pid)  # reaped: no such process
+    assert not scratch.process_gone(os.getpid())

@@ -130,7 +130,19 @@ def process_gone(pid: int) -> bool:
         return True
     except (PermissionError, OverflowError, OSError):  # alive and another user's; or no telling
         return False
-    return False
+    return _ended(pid)
+
+
+def _ended(pid: int) -> bool:
+    """Whether the process ``pid``, which still has its id, has ended and waits only to be
+    reaped (a zombie: a build killed where nothing reaps orphans, as in a container without
+    an init); where /proc cannot tell (not Linux), False."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            # "pid (name) state ...": the name may hold anything, so the state follows the last ")"
+            return handle.read().rpartition(b")")[2].split()[:1] == [b"Z"]
+    except OSError:
+        return False
 
 
 def _owner_gone(marker: Path) -> bool:
