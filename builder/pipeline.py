@@ -26,7 +26,7 @@ from builder.incremental.rerender import UPDATED, render
 from builder.incremental.workers import Progress
 from builder.records.folders import RECORD_TOPS
 from builder.records.hand_written import read_pages
-from builder.records.history import last_changed
+from builder.records.history import dated
 from builder.records.kinds import KINDS
 from builder.records.load import load_all, load_file, record_names, stray_records
 from builder.records.raw_record import RawRecord
@@ -227,6 +227,7 @@ class Start:
     output: Output
     inputs: Inputs
     updated: dict[str, str]
+    commit: str = ""  # what ``updated`` is the dates at (builder.records.history)
 
 
 def options(project: Project, strict: bool) -> tuple[object, ...]:
@@ -240,19 +241,21 @@ def begin(project: Project, strict: bool) -> Start:
     unlisted = set_aside_unlisted(project.docs)
     output = Output(project.docs)
     head, why = state.load_head(project.docs)
+    # A commit changes no file, but it changes these dates; the log is read only from the commit
+    # of the dates kept, as the state says, which are the same wherever the output is
+    commit, updated = dated(project.root, (head.commit, head.updated) if head is not None and head.commit else None)
     if unlisted:
         head, why = None, unlisted
     if head is not None:
         output.trust()  # the state, signed here, names the digest of the manifest
     inputs = scan(project.root, options(project, strict), head.inputs.seen if head else None)
-    updated = last_changed(project.root)  # a commit changes no file, but it changes these dates
     if head is not None:
         part = inputs.changed_part(head.inputs)
         if part is not None:
             head, why = None, f"{part} changed since the last run"
         elif not output.manifest_exists():
             head, why = None, f"{output.out} has no list of what the last run wrote"
-    return Start(head, why, output, inputs, updated)
+    return Start(head, why, output, inputs, updated, commit)
 
 
 @dataclass
@@ -267,6 +270,7 @@ class Run:
     body: state.Body
     warnings: list[Problem]
     report: WriteReport
+    commit: str = ""  # what ``updated`` is the dates at (builder.records.history)
 
 
 def run(
@@ -319,14 +323,18 @@ def run(
                 if note is not None:
                     note(f"{rel} changed while this run read it: the next run reads it again")
             head = state.Head(
-                inputs=inputs, updated=updated, warnings=warnings, output=state.output_digest(project.docs)
+                inputs=inputs,
+                updated=updated,
+                commit=start.commit,
+                warnings=warnings,
+                output=state.output_digest(project.docs),
             )
             failed = state.save(project.docs, head, body)
         finally:
             gc.unfreeze()
     if failed and note is not None:
         note(failed)
-    return Run(site, rendering, inputs, updated, body, warnings, report)
+    return Run(site, rendering, inputs, updated, body, warnings, report, start.commit)
 
 
 Kept = dict[str, tuple[Entry[Any], list[Reference]]]

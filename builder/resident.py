@@ -50,7 +50,7 @@ from builder.pipeline import (
     read_records,
     run,
 )
-from builder.records.history import head_commit, last_changed
+from builder.records.history import dated
 from builder.records.kinds import KINDS
 from builder.records.valid_record import Entry
 from builder.records.validate import validate
@@ -96,7 +96,6 @@ class Resident:
         self.pages = HeldPages(done.body.pages)
         self._advised(done.body.advice, done.warnings)
         self.archives = Archives(self.project.root)
-        self.commit = head_commit(self.project.root)  # a new one may date the records anew
         self.dirty = False  # whether the state in build/ no longer describes the output
         gc.freeze()  # what is held lives on and holds no cycles: the collector need not walk it
 
@@ -165,10 +164,9 @@ class Resident:
         part = inputs.changed_part(last.inputs)
         # A commit changes no file, but it changes the day each record it names last changed;
         # with the same commit checked out, git's log and so every day is what it was
-        commit = head_commit(project.root)
-        updated = last_changed(project.root) if commit != self.commit else last.updated
+        commit, updated = dated(project.root, (last.commit, last.updated))
         if inputs.records == last.inputs.records and part is None and updated == last.updated:
-            self.commit = commit
+            self.last = dataclasses.replace(last, commit=commit)
             # back to the site held after a refusal: an update that writes nothing
             return None if self.refused is None else WriteReport((), (), len(self.output.known))
         if not self.dirty:
@@ -176,7 +174,7 @@ class Resident:
             self.dirty = True
         if part is not None:  # settings, templates, archives: what no cell notes
             self._note(f"full run: {part} changed")
-            begun = Start(None, "", Output(project.docs), inputs, updated)
+            begun = Start(None, "", Output(project.docs), inputs, updated, commit)
             self._keep(run(project, False, begun, self._warn, note=self.note))
             return self.last.report
         site, whole = self._checked(inputs)
@@ -195,9 +193,8 @@ class Resident:
         report = self.pages.rerender(site, rendering, self.output, changed, pages_done)
         times("exports")
         self.last = dataclasses.replace(  # self.last: the body may be new (records read whole)
-            self.last, site=site, settings=rendering, inputs=inputs, updated=updated, report=report
+            self.last, site=site, settings=rendering, inputs=inputs, updated=updated, report=report, commit=commit
         )
-        self.commit = commit
         trace({"resident": times.seconds, "written": report.written, "removed": report.removed})
         return report
 
@@ -326,7 +323,9 @@ class Resident:
             pages=self.pages.state(last.site, last.inputs.records, last.updated),
         )
         output = state.output_digest(self.project.docs)
-        head = state.Head(inputs=last.inputs, updated=last.updated, warnings=self.warnings(), output=output)
+        head = state.Head(
+            inputs=last.inputs, updated=last.updated, commit=last.commit, warnings=self.warnings(), output=output
+        )
         failed = state.save(self.project.docs, head, body)
         if failed:
             self._note(failed)

@@ -55,6 +55,7 @@ class Head(Data):
 
     inputs: Inputs
     updated: dict[str, str]  # record file -> date of its last commit
+    commit: str = ""  # what ``updated`` is the dates at (builder.records.history.history_key)
     warnings: list[Problem]
     token: str = ""  # the body's, so that a head and a body of different runs are never mixed
     output: str = ""  # the digest of the output's manifest as the run left it: this state describes that output
