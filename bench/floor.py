@@ -6,8 +6,10 @@ generate, no-op runs and runs after retitling one meeting (five meetings, one at
 each as a separate process, as an editor runs them, with the peak memory of the largest
 process.
 
-    python bench/generate.py /tmp/kb --meetings 10000
+    python bench/generate.py /tmp/kb --meetings 10000 [--commits 3000]
     python bench/floor.py /tmp/kb
+
+With a git history (--commits), the retitles are then committed and one more run is timed.
 """
 
 from __future__ import annotations
@@ -92,6 +94,10 @@ def main() -> None:
         edits.append(timed("generate", "--root", str(root)))
         row(f"generate, one meeting retitled ({n + 1})", *edits[-1])
     row("generate, one meeting retitled, median of 5", statistics.median(e[0] for e in edits))
+    if (root / ".git").exists():  # bench/generate.py --commits: pages dated from git's log
+        git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org"]
+        subprocess.run([*git, "commit", "-q", "-a", "-m", "retitles"], cwd=root, check=True)
+        row("generate, the retitles committed", *timed("generate", "--root", str(root)))
     shutil.rmtree(aside)
 
 

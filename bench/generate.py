@@ -1,17 +1,22 @@
 """Synthetic knowledge bases in the real record format, for benchmarks.
 
-    python bench/generate.py DIR --meetings 10000 [--leaders 500] [--issues 300]
+    python bench/generate.py DIR --meetings 10000 [--leaders 500] [--issues 300] [--commits 3000]
 
 In proportion to the meetings: leaders, issues and sources (with archived texts that the
 citations quote, so the quote check runs), [[links]] in summaries, positions and
 developments, each sentence marked with its citation ([@q]). The same arguments give the same files.
+
+``--commits N`` makes the folder a git repository: the records committed, then N commits
+that each retitle one to three meetings, an hour apart (pages are dated from git's log).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -108,15 +113,45 @@ def generate(root: Path, meetings: int, leaders: int | None = None, issues: int 
         )
 
 
+def history(root: Path, commits: int, seed: int = 1) -> None:
+    """Make ``root`` a git repository: everything committed, then ``commits`` commits that
+    each retitle one to three meetings (through git fast-import: seconds, not minutes)."""
+    rng = random.Random(seed)
+    when = 1_700_000_000
+    env = {**os.environ, "GIT_AUTHOR_DATE": f"{when} +0000", "GIT_COMMITTER_DATE": f"{when} +0000"}
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "records"], cwd=root, check=True, env=env)
+    meetings = sorted(p.relative_to(root).as_posix() for p in (root / "content/meetings").glob("*.yaml"))
+    texts: dict[str, str] = {}
+    stream = ["reset refs/heads/main\nfrom HEAD^0\n"]
+    for n in range(commits):
+        stream.append(f"commit refs/heads/main\ncommitter bench <bench@example.org> {when + 3600 * (n + 1)} +0000\n")
+        stream.append("data 7\nretitle\n")
+        for rel in rng.sample(meetings, rng.randint(1, 3)):
+            text = texts.get(rel) or (root / rel).read_text(encoding="utf-8")
+            texts[rel] = text = text.replace("title: ", f"title: Edit {n} of ", 1)
+            data = text.encode("utf-8")
+            stream.append(f"M 100644 inline {rel}\ndata {len(data)}\n{text}\n")
+    subprocess.run([*git, "fast-import", "--quiet"], cwd=root, input="".join(stream), text=True, check=True)
+    subprocess.run([*git, "reset", "-q", "--hard", "main"], cwd=root, check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("root", type=Path)
     parser.add_argument("--meetings", type=int, required=True)
     parser.add_argument("--leaders", type=int)
     parser.add_argument("--issues", type=int)
+    parser.add_argument(
+        "--commits", type=int, default=0, help="a git repository with this many commits after the first"
+    )
     args = parser.parse_args()
     args.root.mkdir(parents=True, exist_ok=True)
     generate(args.root, args.meetings, args.leaders, args.issues)
+    if args.commits:
+        history(args.root, args.commits)
 
 
 if __name__ == "__main__":

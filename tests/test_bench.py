@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import commit_all
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -42,6 +43,8 @@ def test_page_cost_times_every_page_and_every_template(small: Path) -> None:
 
 @pytest.mark.slow
 def test_floor_times_each_run_with_its_cpu_and_leaves_nothing_beside_the_knowledge_base(small: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=small, check=True)
+    commit_all(small, "2026-01-01")  # and the retitles are committed, then one more run timed
     (small / "build").mkdir()  # a last run's output, moved aside for the run from nothing
     (small / "build" / "left.txt").write_text("from a run before", "utf-8")
     done = subprocess.run(
@@ -52,8 +55,21 @@ def test_floor_times_each_run_with_its_cpu_and_leaves_nothing_beside_the_knowled
     rows = re.findall(timed, done.stdout, re.M)
     first = [what for what, *_ in rows][:3]
     assert first == ["check", "generate from nothing", "generate, nothing changed"], done.stdout
-    assert len(rows) == 1 + 1 + 3 + 5, done.stdout  # and the median of the retitles, which has no CPU of its own
+    assert len(rows) == 1 + 1 + 3 + 5 + 1, done.stdout  # and the median of the retitles, which has no CPU of its own
+    assert rows[-1][0] == "generate, the retitles committed"
     for _, seconds, _, user, system, peak in rows:
         assert float(user) + float(system) > 0 and int(peak) > 0 and float(seconds) > 0
     assert not (small / "build" / "left.txt").exists()
     assert sorted(p.name for p in small.parent.iterdir()) == ["kb"], "the moved-aside output is removed at the end"
+
+
+@pytest.mark.slow
+def test_generate_makes_a_history_of_retitles(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    command = [sys.executable, str(BENCH / "generate.py"), str(kb), "--meetings", "40", "--commits", "5"]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    count = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=kb, capture_output=True, text=True)
+    assert count.stdout.strip() == "6"  # the records, then five retitles
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=kb, capture_output=True, text=True).stdout
+    assert status == ""  # the work tree is the last commit
+    assert "title: Edit 4 of " in "".join(p.read_text() for p in (kb / "content/meetings").glob("*.yaml"))
