@@ -4,6 +4,7 @@ from the commits made since (builder.records.history), and the same days either 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ def test_the_days_follow_the_commits_and_equal_those_of_the_whole_log(repo: Path
     changed, so the default log would leave the branch out), and a commit after: at each
     step, the days from the last step's and the log since are those of the whole log."""
     kept = history.dated(repo)
-    assert kept[1][RIVERTON] == "2026-01-01" and kept[0] == _git(repo, "rev-parse", "HEAD")
+    assert kept[1][RIVERTON] == "2026-01-01" and kept[0].split()[0] == _git(repo, "rev-parse", "HEAD")
     _edit(repo, RIVERTON, "one")
     commit_all(repo, "2026-02-01")
     steps = [kept]
@@ -131,3 +132,54 @@ def test_a_shallow_clone_made_deeper_is_read_again(repo: Path, tmp_path: Path) -
 def test_outside_git_there_are_no_days(small: Path, tmp_path: Path) -> None:
     assert history.dated(small) == ("", {})
     assert history.dated(small, ("0" * 40, {RIVERTON: "2026-01-01"})) == ("", {})
+
+
+def test_a_log_git_cannot_give_is_not_kept(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A partial clone whose remote is away cannot give the log: no dates, and none kept
+    under the commit's key, so the next run reads the whole log again (a helper found the
+    empty dates kept, and the pages undated for good)."""
+    real = history._git
+
+    def refused(root: Path, *args: str) -> Any:
+        done = real(root, *args)
+        return subprocess.CompletedProcess(done.args, 128, "", "fatal: no remote") if args[0] == "log" else done
+
+    monkeypatch.setattr(history, "_git", refused)
+    assert history.dated(repo) == ("", {})
+    monkeypatch.setattr(history, "_git", real)
+    assert history.dated(repo, ("", {}))[1][RIVERTON] == "2026-01-01"
+
+
+def test_where_the_knowledge_base_is_in_the_repository_is_part_of_the_key(small: Path, tmp_path: Path) -> None:
+    """The paths are relative to the knowledge base's folder: moved within the repository
+    (to a folder git does not track, here), its dates are read again, not taken as they were."""
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    shutil.copytree(small, outer / "kb")
+    _git(outer, "init", "-q", "-b", "main")
+    commit_all(outer, "2026-01-01")
+    kept = history.dated(outer / "kb")
+    assert kept[1][RIVERTON] == "2026-01-01"
+    (outer / "kb").rename(outer / "kb2")
+    assert history.dated(outer / "kb2", kept) == history.dated(outer / "kb2")
+    assert history.dated(outer / "kb2")[1] == {}  # untracked: no day
+
+
+def test_replaced_objects_and_odd_names_change_nothing(repo: Path) -> None:
+    """`git replace` changes the log and not the commit: it is not followed, in a whole log
+    or after. A name that is not UTF-8, in the history of a record folder, stopped the run."""
+    _edit(repo, RIVERTON, "one")
+    commit_all(repo, "2026-03-01")
+    _edit(repo, RIVERTON, "two")
+    commit_all(repo, "2026-04-01")
+    kept = history.dated(repo)
+    _git(repo, "replace", "--graft", "HEAD~1")
+    assert history.dated(repo, kept) == history.dated(repo) == kept
+    odd = repo / os.fsdecode(b"leaders/old-\xe9.yaml")
+    odd.write_text("name: Old\n", encoding="utf-8")
+    commit_all(repo, "2026-05-01")
+    odd.unlink()
+    commit_all(repo, "2026-05-02")
+    _git(repo, "config", "core.quotePath", "false")
+    days = history.dated(repo)[1]
+    assert days[RIVERTON] == "2026-04-01" and all(name.isprintable() for name in days)

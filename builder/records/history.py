@@ -26,28 +26,40 @@ record file, by path from the knowledge base's folder."""
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    # Replacement objects are not followed (a `git replace` changes the log, not the commit's
+    # id); names come out as they are, not quoted, and one that is not UTF-8 does not stop a run.
+    command = ["git", "--no-replace-objects", "-c", "core.quotePath=false", *args]
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        return subprocess.run(
+            command, cwd=root, capture_output=True, encoding="utf-8", errors="surrogateescape", check=False
+        )
     except OSError:  # no git on this machine
         return None
 
 
 def history_key(root: Path) -> str:
-    """The commit checked out at ``root`` and the shallow clone's bounds, if it is one (made
-    deeper, a clone has more history at the same commit): "" outside a git work tree,
-    without git, or before the first commit. A few milliseconds."""
-    done = _git(root, "rev-parse", "--git-path", "shallow", "--verify", "-q", "HEAD^{commit}")
+    """The commit checked out at ``root``, then a digest of what else the log of the record
+    folders depends on: where ``root`` is in the repository (the paths are relative to it),
+    a shallow clone's bounds (made deeper, a clone has more history at the same commit) and
+    grafts. "" outside a git work tree, without git, or before the first commit. A few
+    milliseconds."""
+    done = _git(
+        root, "rev-parse", "--show-prefix", "--git-path", "shallow", "--git-path", "info/grafts",
+        "--verify", "-q", "HEAD^{commit}",
+    )  # fmt: skip
     if done is None or done.returncode != 0:
         return ""
-    lines = done.stdout.splitlines()
-    if len(lines) != 2:
+    lines = done.stdout.split("\n")
+    if len(lines) != 5 or lines[4] != "":  # the prefix (may be empty), two paths, the commit, and the end
         return ""
-    shallow, commit = lines
-    try:
-        bounds = (root / shallow).read_bytes()
-    except OSError:  # not a shallow clone
-        bounds = b""
-    return f"{commit} {hashlib.sha256(bounds).hexdigest()[:16] if bounds else ''}".rstrip()
+    prefix, shallow, grafts, commit = lines[:4]
+    behind = hashlib.sha256(prefix.encode("utf-8", "surrogateescape"))
+    for path in (shallow, grafts):
+        try:
+            behind.update(b"\0" + (root / path).read_bytes())
+        except OSError:  # not a shallow clone; no grafts
+            behind.update(b"\0-")
+    return f"{commit} {behind.hexdigest()[:16]}"
 
 
 def dated(root: Path, kept: Dated | None = None) -> Dated:
@@ -58,11 +70,11 @@ def dated(root: Path, kept: Dated | None = None) -> Dated:
         return "", {}
     if kept is not None and kept[0] == key:
         return kept
-    commit, _, bounds = key.partition(" ")
+    commit, _, behind = key.partition(" ")
     if kept is not None and kept[0]:
-        old, _, old_bounds = kept[0].partition(" ")
+        old, _, old_behind = kept[0].partition(" ")
         ancestor = _git(root, "merge-base", "--is-ancestor", old, commit)
-        if old_bounds == bounds and ancestor is not None and ancestor.returncode == 0:
+        if old_behind == behind and ancestor is not None and ancestor.returncode == 0:
             newer = _log(root, f"{old}..{commit}")
             if newer is not None:
                 dates = dict(kept[1])
@@ -70,7 +82,9 @@ def dated(root: Path, kept: Dated | None = None) -> Dated:
                     if day > dates.get(path, ""):
                         dates[path] = day
                 return key, dates
-    return key, _log(root, commit) or {}
+    whole = _log(root, commit)
+    # a log git could not give (a partial clone whose remote is away) is no history: nothing kept
+    return (key, whole) if whole is not None else ("", {})
 
 
 def last_changed(root: Path) -> dict[str, str]:
@@ -93,6 +107,6 @@ def _log(root: Path, commits: str) -> dict[str, str] | None:
     for line in done.stdout.split("\n"):  # not splitlines(), which also splits at the mark
         if line.startswith(_MARK):
             day = line[1:]
-        elif line and day > dates.get(line, ""):
+        elif line and day > dates.get(line, "") and line.isprintable():  # a name not UTF-8: no record's
             dates[line] = day
     return dates
