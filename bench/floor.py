@@ -79,7 +79,7 @@ def main() -> None:
     # Moved aside, not deleted, until the end: on some file systems (ext4 without a journal,
     # as on the machine of bench/RESULTS.md) the files made just after a large deletion cost
     # several times the kernel time (the same 22,871 files here: 0.8 to 0.9 s with none before,
-    # 5.6 to 8.4 s just after one).
+    # 5.6 to 9.0 s just after one).
     aside = Path(tempfile.mkdtemp(prefix="floor-aside-", dir=root.parent))
     if (root / "build").exists():
         (root / "build").rename(aside / "build")
