@@ -35,15 +35,18 @@ from generate import REPO, generate  # noqa: E402
 
 BIN = Path(sys.executable).parent
 # Runs the CLI and reports, on its last line of standard error, its own peak memory and
-# that of its largest worker (both from getrusage, in kB on Linux).
+# that of its largest worker (both from getrusage, in kB on Linux); then exits as the
+# installed command does (builder.cli.entry), without taking apart what the run built.
 MEASURED = (
-    "import json, resource, sys\n"
+    "import json, os, resource, sys\n"
     "from builder.cli import main\n"
     "code = main(sys.argv[1:])\n"
+    "sys.stdout.flush()\n"
     "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
     "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
     "print(json.dumps({'rss': own, 'worker_rss': kids}), file=sys.stderr)\n"
-    "sys.exit(code)\n"
+    "sys.stderr.flush()\n"
+    "os._exit(code)\n"
 )
 
 

@@ -47,18 +47,23 @@ def timed(*args: str) -> tuple[float, str, int, float, float]:
     return seconds, done.stdout.strip(), int(peak) // 1024, float(user), float(system)
 
 
-# summitry's command line, then the peak memory of its largest process (itself or a worker)
+# summitry's command line as the installed command runs it (builder.cli.entry: an exit that
+# does not take apart what the run built, the better part of a second at 10,000 meetings),
+# then the peak memory of its largest process (itself or a worker) and the CPU of all of them
 _LAUNCH = """
-import resource, sys
+import os, resource, sys
 from builder.cli import main
 sys.argv[0] = "summitry"
+code = 1
 try:
     code = main()
 finally:
+    sys.stdout.flush()
     used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     peak = max(u.ru_maxrss for u in used)
     print(f"peak KiB {peak} {sum(u.ru_utime for u in used):.2f} {sum(u.ru_stime for u in used):.2f}", file=sys.stderr)
-sys.exit(code)
+    sys.stderr.flush()
+os._exit(code)
 """
 
 
