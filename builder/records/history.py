@@ -87,11 +87,6 @@ def dated(root: Path, kept: Dated | None = None) -> Dated:
     return (key, whole) if whole is not None else ("", {})
 
 
-def last_changed(root: Path) -> dict[str, str]:
-    """The dates of every record file, from the whole log (empty outside git)."""
-    return dated(root)[1]
-
-
 def _log(root: Path, commits: str) -> dict[str, str] | None:
     """Each file's latest commit day among ``commits`` (every commit that changed it, on
     every branch: no side branch left out); None if git refuses."""
