@@ -29,8 +29,9 @@ from test_incremental import SETTINGS, Edits, _inputs, _synthetic
 
 from builder.cli import main
 from builder.engines import Started, site_files, site_folder, site_state
-from builder.engines.mkdocs import EARLY, MkDocs, _others_read, reading_pages
+from builder.engines.mkdocs import EARLY, MkDocs
 from builder.engines.site_state import STATE_FILE
+from builder.engines.templates_read import _others_read, reading_pages
 from builder.errors import ValidationFailed
 from builder.incremental.keyed import sign
 from builder.pipeline import Project, check
