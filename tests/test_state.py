@@ -326,6 +326,10 @@ def test_a_file_where_the_state_parts_go_is_left_and_named(small: Path, run) -> 
         f"the state is not kept ({folder}: not a folder summitry made (a link, or a file)); the pages are written, "
         "and the next run is a full one",
     ]
+    # and every run after says the same, not that the state is missing as if a run had been stopped
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = run("generate", "--root", small)
+    assert again.code == 0 and again.err.splitlines() == result.err.splitlines()
 
 
 def test_a_link_where_the_state_parts_go_is_not_written_through(small: Path, run, tmp_path: Path) -> None:

@@ -99,6 +99,9 @@ def load_head(out: Path) -> tuple[Head | None, str]:
     path = out.parent / HEAD
     payload, why = state_files.read(path)
     if payload is None and why == "missing" and os.path.lexists(out.parent / BODY):
+        if not state_files.own_folder(out.parent / state_parts.PARTS):
+            # why the last run could not keep it, and why no run will until it is moved away
+            return None, f"{state_parts.PARTS} is not a folder summitry made (a link, or a file)"
         # the rest of a state without its head: a run (or serve) stopped before it kept its
         # state, which it forgets while it writes, or the head was removed
         return None, f"{HEAD} is missing (a run was stopped before it kept the state, or it was removed)"
