@@ -64,6 +64,36 @@ def test_floor_times_each_run_with_its_cpu_and_leaves_nothing_beside_the_knowled
 
 
 @pytest.mark.slow
+def test_stages_times_each_stage_of_a_run_from_nothing_and_after_an_edit(small: Path) -> None:
+    def stages(*how: str) -> dict[str, tuple[float, float]]:
+        done = subprocess.run(
+            [sys.executable, str(BENCH / "stages.py"), str(small), *how], capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        rows = re.findall(r"^\| (?:&nbsp;)*([^|]+) \| ?(?:[\d.]+ s)? ?\| ([\d.]+) s \| ([\d.]+)x \|", done.stdout, re.M)
+        return {what: (float(seconds), float(ratio)) for what, seconds, ratio in rows}
+
+    (small / "build").mkdir()  # a last run's output, moved aside for the run from nothing
+    (small / "build" / "left.txt").write_text("from a run before", "utf-8")
+    cold = stages("--cold", "--jobs", "1")
+    assert "every record read (a run from nothing)" in cold and "the changed records read" not in cold, cold
+    assert cold["render and write (the exports here, the pages in workers)"][0] > 0
+    assert (
+        cold["the whole command"][0]
+        >= cold["the imports"][0] + cold["render and write (the exports here, the pages in workers)"][0]
+    )
+    assert sorted(p.name for p in small.parent.iterdir()) == ["kb"], "the moved-aside output is removed at the end"
+    edited = stages("--edit")
+    assert "the changed records read" in edited and "every record read (a run from nothing)" not in edited, edited
+    assert "the state's body and its parts, read and checked" in edited
+    quiet = stages()  # nothing changed: the run stops after it began
+    assert (
+        "the state's body and its parts, read and checked" not in quiet
+        and "begin: the last run's head, git's dates, the inputs scanned" in quiet
+    )
+
+
+@pytest.mark.slow
 def test_generate_makes_a_history_of_retitles(tmp_path: Path) -> None:
     kb = tmp_path / "kb"
     command = [sys.executable, str(BENCH / "generate.py"), str(kb), "--meetings", "40", "--commits", "5"]
