@@ -76,8 +76,9 @@ class Timer:
                 end = os.times()
                 row = self.seen.setdefault(name, [start - self.zero, 0.0, 0.0, 0.0])
                 row[1] += time.perf_counter() - start
-                row[2] += end.user + end.system - cpu.user - cpu.system
-                row[3] += end.children_user + end.children_system - cpu.children_user - cpu.children_system
+                # at least 0: the clock's ticks (a hundredth of a second) can make a stage's sum -0.00
+                row[2] += max(0.0, end.user + end.system - cpu.user - cpu.system)
+                row[3] += max(0.0, end.children_user + end.children_system - cpu.children_user - cpu.children_system)
 
         setattr(module, name, timed)
 
