@@ -21,8 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.records.kinds import KINDS
+from builder.render import search_index
 from builder.render.pages import _one_blank_line
-from builder.resolve.prose import plain_text
+from builder.resolve.prose import plain, plain_text
 from builder.resolve.references import PROSE_KEYS
 
 # Text that is Markdown syntax, not prose, wherever it shows outside code.
@@ -176,3 +177,18 @@ def test_what_a_record_says_is_shown_on_purpose() -> None:
 def test_blank_lines_collapse_as_the_pattern_would(text: str) -> None:
     """A page's runs of blank lines become one, as re.sub(r"\\n{3,}", "\\n\\n") makes them."""
     assert _one_blank_line(text) == re.sub(r"\n{3,}", "\n\n", text)
+
+
+@pytest.mark.parametrize(
+    ("summary", "line"),
+    [
+        ("Talks went on and further… " + "x" * 40, "Talks went on and further…"),  # one ellipsis, not two
+        ("Talks went on and further. " + "x" * 40, "Talks went on and further.…"),
+        ("Short and whole…", "Short and whole…"),  # not cut: as written
+    ],
+)
+def test_a_description_cut_short_ends_in_one_ellipsis(summary: str, line: str) -> None:
+    assert plain(summary, lambda rid: rid, 40) == line
+    # and so does a search result's, cut at its own length
+    long = summary.replace("x" * 40, "x" * search_index.DESCRIBED)
+    assert search_index._described(long) == (line if long != summary else summary)

@@ -85,7 +85,7 @@ def _described(text: str | None) -> str:
     if len(text) <= DESCRIBED:
         return text
     cut = text[:DESCRIBED].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+    return cut.rstrip(",;:…") + "…"  # one ellipsis after a word that ends in one
 
 
 class _Words:

@@ -206,7 +206,8 @@ def plain(value: str, name_of: Callable[[str], str], limit: int) -> str:
         return match[2].strip() if match[2] else name_of(match[1].strip())
 
     flat = " ".join(LINK_RE.sub(label, strip(value)).split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+    # cut after a word that ends in an ellipsis of its own ("further…"), the line says one, not two
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0].rstrip("…") + "…"
 
 
 # Material prints these front matter values into HTML unescaped (in the header, <title>
