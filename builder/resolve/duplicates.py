@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
@@ -145,7 +146,11 @@ def _meetings(entries: list[Entry[Meeting]]) -> Iterator[Problem]:
 
 
 def name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """A name as compared: the same letters however they are encoded (an accent as one code
+    point or two), in any case, without the characters a reader cannot see, and each run of
+    spaces as one (a zero-width space counts as a space)."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name.replace("\u200b", " ")).casefold())
+    return " ".join("".join(c for c in folded if unicodedata.category(c) != "Cf").split())
 
 
 def url_key(url: str) -> str:
