@@ -102,7 +102,7 @@ def _extent(mark: ET.Element, drawing: str) -> float:
 
 
 def test_labels_are_cut_at_a_word() -> None:
-    from builder.render.svg import short
+    from builder.resolve.prose import short
 
     said = "Ukraine: As of this month, by one source's account, the conflict"
     assert short(said, 38) == "Ukraine: As of this month, by one…"

@@ -37,6 +37,7 @@ from builder.render.job import Job
 from builder.render.record_data import record_line
 from builder.render.track import Memo
 from builder.render.year_pages import TIMELINE_PAGE
+from builder.resolve.prose import short
 from builder.resolve.site import Site
 
 FOLDER = "searchindex"
@@ -80,12 +81,7 @@ def term_file(term: str) -> int:
 
 
 def _described(text: str | None) -> str:
-    if not text:
-        return ""
-    if len(text) <= DESCRIBED:
-        return text
-    cut = text[:DESCRIBED].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:…") + "…"  # one ellipsis after a word that ends in one
+    return short(text, DESCRIBED) if text else ""
 
 
 class _Words:

@@ -24,23 +24,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from builder.resolve.prose import short
+
 FONT = 13  # px, the labels' size
 CHAR = 0.62 * FONT  # a generous average glyph width, so estimated labels are never short
 LINE = FONT + 7  # px between lanes of labels
 MAX_LABEL = 38  # characters; longer labels are cut at a word, the full text stays in the <title>
 RADIAL_FROM = 9  # nodes: from here on, graph labels point outwards
 HIT = 24  # px: the least width and height of a mark's target
-
-
-def short(text: str, limit: int = MAX_LABEL) -> str:
-    """``text`` in at most ``limit`` characters, cut after a whole word (a word longer than
-    the limit is cut inside), with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut and not text[limit - 1].isspace():
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:–-") + "…"
 
 
 def _width(text: str) -> float:
@@ -113,7 +104,7 @@ def graph_svg(
 ) -> str:
     """Leaders on a circle (or around ``center``), a line per pair that met, thicker with more meetings."""
     ring = [n for n in nodes if n.id != center]
-    labels = {n.id: short(n.label) for n in nodes}
+    labels = {n.id: short(n.label, MAX_LABEL) for n in nodes}
     longest = max((_width(labels[n.id]) for n in nodes), default=0)
     radial = len(ring) >= RADIAL_FROM
     # Enough circumference for every label's height (radial) or width (centred on its node).

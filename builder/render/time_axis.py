@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from html import escape
 
 from builder.records.dates import PartialDate
-from builder.render.svg import FONT, close_link, hit, open_link, open_svg, short
+from builder.render.svg import FONT, close_link, hit, open_link, open_svg
+from builder.resolve.prose import short
 
 HIT = 24  # px: the least width and height of a mark's target
 LANE = HIT + 2  # px between lanes of labels in the wide drawing

@@ -28,6 +28,7 @@ from builder.errors import Problem
 from builder.records.dates import PartialDate, human_span
 from builder.records.models import Leader, Meeting, Source
 from builder.records.valid_record import Entry
+from builder.resolve.quotes import fold
 
 REMOTE = frozenset({"call", "virtual"})
 
@@ -146,10 +147,10 @@ def _meetings(entries: list[Entry[Meeting]]) -> Iterator[Problem]:
 
 
 def name_key(name: str) -> str:
-    """A name as compared: the same letters however they are encoded (an accent as one code
-    point or two), in any case, without the characters a reader cannot see, and each run of
-    spaces as one (a zero-width space counts as a space)."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name.replace("\u200b", " ")).casefold())
+    """A name as compared: folded as quotes are (builder.resolve.quotes: typographic quotes
+    plain, invisible characters left out), the same letters however they are encoded (an
+    accent as one code point or two), in any case, each run of spaces as one."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", fold(name)).casefold())
     return " ".join("".join(c for c in folded if unicodedata.category(c) != "Cf").split())
 
 

@@ -198,6 +198,18 @@ def prose(value: str, link: Link, inline: bool = False, mark: Mark | None = None
     return convert(value, link, inline, mark)[0]
 
 
+def short(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut after a whole word (a word longer than
+    the limit is cut inside), with one ellipsis when cut: a cut after "further…" or after a
+    comma does not end in "……" or ",…". Descriptions, search results and picture labels."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-…") + "…"
+
+
 def plain(value: str, name_of: Callable[[str], str], limit: int) -> str:
     """A prose field as one line of plain text (for descriptions and feeds): links become
     their labels or the names of what they link to."""
@@ -205,9 +217,7 @@ def plain(value: str, name_of: Callable[[str], str], limit: int) -> str:
     def label(match: re.Match[str]) -> str:
         return match[2].strip() if match[2] else name_of(match[1].strip())
 
-    flat = " ".join(LINK_RE.sub(label, strip(value)).split())
-    # cut after a word that ends in an ellipsis of its own ("further…"), the line says one, not two
-    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0].rstrip("…") + "…"
+    return short(" ".join(LINK_RE.sub(label, strip(value)).split()), limit)
 
 
 # Material prints these front matter values into HTML unescaped (in the header, <title>
