@@ -508,3 +508,22 @@ def test_quote_says_when_nothing_is_alike_with_a_status_and_refuses_no_passages(
     assert ended.value.code == 2
     result = run("quote", source[:-1], "praised", "--root", shipped)
     assert result.code == 1 and f"(did you mean '{source}'?)" in result.err
+
+
+def test_quote_helps_repair_a_quote_that_fails_check(shipped: Path, run) -> None:
+    """quote refused to run while any record failed check, even the quote it is there to repair."""
+    meeting = shipped / "content" / "meetings" / "2017-07-hamburg-g20.yaml"
+    meeting.write_text(
+        meeting.read_text(encoding="utf-8").replace("quote: >-", "quote: >-\n      Not said", 1), "utf-8"
+    )
+    assert run("check", "--root", shipped).code == 1
+    result = run("quote", "trump-putin-complex-relationship", "first met during the G20 in Hamburg", "--root", shipped)
+    assert (result.code, result.err) == (0, "")
+    assert "Donald Trump first met Vladimir Putin during the G20 summit in Hamburg in July 2017" in result.out
+    # the source's own record must pass: its problem is told as check tells it, by line
+    source = shipped / "content" / "sources" / "trump-putin-complex-relationship.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("archive: ", "archive: missing-", 1), "utf-8")
+    result = run("quote", "trump-putin-complex-relationship", "Hamburg", "--root", shipped)
+    assert result.code == 1 and result.out == ""
+    assert result.err.startswith("content/sources/trump-putin-complex-relationship.yaml:12:")
+    assert "archived text 'missing-trump-putin-complex-relationship.txt' not found" in result.err

@@ -7,13 +7,17 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from builder.authoring.draft import archived_text
 from builder.authoring.sentences import Sentence, split
-from builder.errors import SummitryError
-from builder.pipeline import Project, check
+from builder.errors import SummitryError, ValidationFailed, did_you_mean
+from builder.pipeline import Project
+from builder.records.kinds import KINDS
+from builder.records.load import load_file, record_names
+from builder.records.validate import validate
+from builder.resolve.archives import archives
 from builder.resolve.quotes import _FOLD, fold, lowered
 
 
@@ -131,11 +135,33 @@ def find(text: str, words: str, limit: int = 3) -> list[Passage]:
     return sorted(passages.values(), key=lambda p: (-p.score, p.line))
 
 
+def archived_text(root: Path, source: str) -> str:
+    """The archived text of ``source``, read through its own record only: the command helps
+    repair a quote that fails check, so other records' problems do not stop it."""
+    folder = KINDS["source"].folder
+    names = record_names(root)["source"]
+    if f"{source}.yaml" not in names:
+        hint = did_you_mean(source, [n.rpartition(".")[0] for n in names])
+        raise SummitryError(f"unknown source '{source}': no {folder}/{source}.yaml{hint}")
+    raw, problems = load_file(root, root / folder / f"{source}.yaml", "source")
+    if raw is None:
+        raise ValidationFailed(problems) if problems else SummitryError(f"{folder}/{source}.yaml is gone")
+    entries, problems, _ = validate([raw])
+    if problems:
+        raise ValidationFailed(problems)
+    found, problems = archives(root, entries)
+    if source in found:
+        return found[source].text
+    if problems:
+        raise ValidationFailed(problems)
+    why = " ".join(str(entries[0].model.no_archive).split())
+    raise SummitryError(f"source '{source}' has no archived text to read: {why}")
+
+
 def quote_lines(project: Project, source: str, words: str, limit: int) -> list[str]:
     if not words.strip():  # before the knowledge base is read: nothing can be like no words
         raise SummitryError('give the words to look for: summitry quote SOURCE "words"')
-    site = check(project)
-    text = archived_text(site, project.root, source)
+    text = archived_text(project.root, source)
     lines = []
     for p in find(text, words, limit):
         lines += [f"line {p.line}, {p.score}% alike:", f"  {p.text}"]
