@@ -96,6 +96,19 @@ def test_calendar_holds_only_meetings_known_to_the_day(built: Path, small: Path,
         datetime.date(2020, 3, 5),
     )
     assert str(riverton["URL"]) == "meetings/2020-03-03-riverton-talks/"  # no site_url: relative
+    # A site_url that is not ASCII (an internationalized host, a path in another script) is
+    # written as a URI, which is what a calendar's URL holds (RFC 5545 3.3.13)
+    config = small / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "site_url: https://bücher.example/встречи/\n", "utf-8")
+    assert run("generate", "--root", small).code == 0
+    raw = (small / "build/docs/data/meetings.ics").read_bytes()
+    calendar = icalendar.Calendar.from_ical(raw)
+    (riverton,) = calendar.walk("VEVENT")
+    assert str(riverton["URL"]) == (
+        "https://xn--bcher-kva.example/%D0%B2%D1%81%D1%82%D1%80%D0%B5%D1%87%D0%B8/meetings/2020-03-03-riverton-talks/"
+    )
+    # the site itself keeps the address as written (HTML and feeds take IRIs)
+    assert "https://bücher.example/встречи/timeline/" in str(calendar["X-WR-CALDESC"])
     assert "2 meetings known only to the month or the year" in str(calendar["X-WR-CALDESC"])
     assert [c.name for c in calendar.subcomponents] == ["VEVENT"]
     assert "(iCalendar; 1 meeting)" in (small / "build/docs/index.md").read_text()

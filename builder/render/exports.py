@@ -11,6 +11,7 @@ import functools
 import io
 import json
 import re
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -112,6 +113,29 @@ def _ical_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+_URI_KEPT = "!#$%&'()*+,/:;=?@[]~"  # RFC 3986's reserved characters, and '%' of an escape made already
+
+
+def _uri(url: str) -> str:
+    """``url`` as a URI, as a calendar's URL wants it (RFC 5545 3.3.13): ASCII only, the
+    host in IDNA and any other character not ASCII percent-encoded as UTF-8."""
+    if url.isascii():
+        return url
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # a host Unicode normalization would change: every character kept as written
+        return urllib.parse.quote(url, safe=_URI_KEPT)
+    user, at, rest = parts.netloc.rpartition("@")
+    host, colon, port = rest.rpartition(":") if not rest.endswith("]") and ":" in rest else (rest, "", "")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name IDNA takes: escaped like the rest
+        host = urllib.parse.quote(host, safe=_URI_KEPT)
+    netloc = urllib.parse.quote(user + at, safe=_URI_KEPT) + host + colon + port
+    rest_of = [urllib.parse.quote(part, safe=_URI_KEPT) for part in (parts.path, parts.query, parts.fragment)]
+    return urllib.parse.urlunsplit((parts.scheme, netloc, *rest_of))
+
+
 def _fold(line: str) -> str:
     """RFC 5545: lines of at most 75 octets, continued with a space."""
     if len(line) <= 18 or len(line.encode("utf-8")) <= 75:  # 18 characters are at most 72 octets
@@ -151,7 +175,7 @@ def as_ical(site: Site, base: str, title: str = "Summitry", pieces: Memo | None 
             f"DTEND;VALUE=DATE:{after:%Y%m%d}",
             f"SUMMARY:{_ical_text(m.title)}",
             f"DESCRIPTION:{_ical_text(who + '.')}",
-            f"URL:{base}{address('meeting', mid)}",
+            f"URL:{_uri(base + address('meeting', mid))}",
         ]
         if m.location:
             lines.append(f"LOCATION:{_ical_text(m.location)}")
