@@ -332,7 +332,7 @@ def run(
             failed = state.save(project.docs, head, body)
         finally:
             gc.unfreeze()
-    if failed and note is not None:
+    if failed and failed != start.why and note is not None:  # a state no run can keep is said once
         note(failed)
     return Run(site, rendering, inputs, updated, body, warnings, report, start.commit)
 

@@ -426,19 +426,6 @@ def test_a_site_file_swapped_for_a_link_with_its_times_set_back_is_not_kept(smal
     assert _files(small / "site") == _files(_from_nothing(small, run, tmp_path, "build") / "site")
 
 
-def test_a_folder_where_a_state_file_goes_is_named(small: Path, run) -> None:
-    assert run("generate", "--root", small).code == 0
-    body = small / "build" / state.BODY
-    body.unlink()
-    body.mkdir()
-    _edit(small)
-    result = run("generate", "--root", small)
-    assert result.code == 0
-    assert result.err.splitlines()[-1] == (
-        f"the state is not kept ({body}: Is a directory); the pages are written, and the next run is a full one"
-    )
-
-
 def test_a_folder_where_the_note_of_the_built_site_goes_is_left_and_the_build_done(small: Path, run) -> None:
     assert run("build", "--root", small).code == 0
     note = small / "build" / ".summitry-site.json"

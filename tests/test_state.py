@@ -321,15 +321,38 @@ def test_a_file_where_the_state_parts_go_is_left_and_named(small: Path, run) -> 
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result = run("generate", "--root", small)
     assert result.code == 0 and folder.read_text(encoding="utf-8") == "mine"
-    assert result.err.splitlines() == [
-        f"full run: {state_parts.PARTS} is not a folder summitry made (a link, or a file)",
-        f"the state is not kept ({folder}: not a folder summitry made (a link, or a file)); the pages are written, "
-        "and the next run is a full one",
+    assert result.err.splitlines() == [  # one line: why this run is a full one is why it keeps no state
+        f"full run: {state_parts.PARTS} is not a folder summitry made (a link, or a file); "
+        "no run keeps the state until it is moved away",
     ]
     # and every run after says the same, not that the state is missing as if a run had been stopped
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     again = run("generate", "--root", small)
     assert again.code == 0 and again.err.splitlines() == result.err.splitlines()
+
+
+@pytest.mark.parametrize("name", [state.HEAD, state.BODY])
+def test_a_folder_where_a_state_file_goes_is_told_once_on_each_run(small: Path, run, name: str) -> None:
+    """It was told twice on each run ('full run: ...' and 'the state is not kept (...)'); and a
+    folder where the body goes was taken, from the second run on, for a run that had been stopped."""
+    assert run("generate", "--root", small).code == 0
+    path = small / "build" / name
+    path.unlink()
+    path.mkdir()
+    (path / "mine").write_text("mine", encoding="utf-8")  # not summitry's to remove
+    said = f"full run: {name} is a folder, not a file summitry wrote; no run keeps the state until it is moved away"
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    for _ in range(2):
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        result = run("generate", "--root", small)
+        assert (result.code, result.err.splitlines()) == (0, [said])
+        assert (path / "mine").read_text(encoding="utf-8") == "mine"
+    shutil.rmtree(path)  # moved away: the next run keeps the state, and the one after uses it
+    assert len(run("generate", "--root", small).err.splitlines()) <= 1
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    assert (result.code, result.err) == (0, "")
+    assert (small / "build" / state.HEAD).is_file() and (small / "build" / state.BODY).is_file()
 
 
 def test_a_link_where_the_state_parts_go_is_not_written_through(small: Path, run, tmp_path: Path) -> None:

@@ -97,11 +97,10 @@ def load_head(out: Path) -> tuple[Head | None, str]:
     """The last run's head, or None and why (``"missing"`` when there is no state at all: a
     first run says nothing)."""
     path = out.parent / HEAD
+    if (why := blocked(out.parent)) is not None:
+        return None, why  # why the last run could not keep it, and why no run will until it is moved
     payload, why = state_files.read(path)
     if payload is None and why == "missing" and os.path.lexists(out.parent / BODY):
-        if not state_files.own_folder(out.parent / state_parts.PARTS):
-            # why the last run could not keep it, and why no run will until it is moved away
-            return None, f"{state_parts.PARTS} is not a folder summitry made (a link, or a file)"
         # the rest of a state without its head: a run (or serve) stopped before it kept its
         # state, which it forgets while it writes, or the head was removed
         return None, f"{HEAD} is missing (a run was stopped before it kept the state, or it was removed)"
@@ -113,6 +112,21 @@ def load_head(out: Path) -> tuple[Head | None, str]:
         # another run made since: what the state says was read is not what made these files.
         return None, f"{MANIFEST} is not the list of files this state was saved with"
     return head, why
+
+
+def blocked(folder: Path) -> str | None:
+    """Why no run can keep the state in ``folder`` until something is moved away, or None:
+    a folder where one of its files goes (a file is replaced whole, a folder never removed),
+    or a link or a file where its parts go."""
+    for name in (HEAD, BODY):
+        if os.path.isdir(folder / name) and not os.path.islink(folder / name):
+            return f"{name} is a folder, not a file summitry wrote; no run keeps the state until it is moved away"
+    if not state_files.own_folder(folder / state_parts.PARTS):
+        return (
+            f"{state_parts.PARTS} is not a folder summitry made (a link, or a file); "
+            "no run keeps the state until it is moved away"
+        )
+    return None
 
 
 def output_digest(out: Path) -> str:
@@ -154,6 +168,9 @@ def save(out: Path, head: Head, body: Body) -> str | None:
         where = key_folder()
         place = f"in {where}" if where else "(no home folder, nor an absolute XDG_CACHE_HOME, to keep it in)"
         return f"the state is not kept: no key could be made {place}; every run will be a full one"
+    if (why := blocked(folder)) is not None:
+        forget(out)
+        return why
     try:
         folder.mkdir(parents=True, exist_ok=True)
         state_files.sweep_temporaries(folder)
