@@ -29,6 +29,15 @@ def test_page_cost_times_every_page_and_every_template(small: Path) -> None:
     assert {"meeting.md.j2", "leader.md.j2", "issue.md.j2", "relation.md.j2", "source.md.j2"} <= rows.keys()
     assert 0 < made <= pages, done.stdout
     assert "| made, each page's reads tracked" in done.stdout
+    # the least a run from nothing could take: the sum of its parts, each against the floor
+    table = done.stdout.partition("\nThe least a run from nothing could take on ")[2].partition("\n\nBy template")[0]
+    rows = re.findall(r"^\| (.+?) \| ([\d.]+) \| \**([\d.]+)x\** \|$", table, re.M)
+    assert [what for what, _, _ in rows][::4] == [
+        "the floor (every record parsed, CSafeLoader, best of 3)",
+        "the least, in all",
+    ]
+    seconds = [float(s) for _, s, _ in rows]
+    assert len(rows) == 5 and abs(sum(seconds[1:4]) - seconds[4]) <= 0.002, table
     # every export job is timed, from nothing and from kept parts
     exported = re.findall(r"^\| (data/\S+|searchindex/\S+) \| ([\d.]+) \| ([\d.]+) \|", done.stdout, re.M)
     assert [name for name, _, _ in exported] == [
