@@ -384,8 +384,10 @@ def _spoil_part(small: Path, name: str, change) -> None:
         lambda header, payload: (header, payload + b" "),  # its first line right, its content not
         lambda header, payload: (header.replace(b'"version": 4', b'"version": 3'), payload),
         lambda header, payload: (re.sub(rb'"mac": "[0-9a-f]+"', '"mac": "é"'.encode(), header), payload),
+        # JSON can name a lone surrogate, which no encoding takes: it was a traceback on every run
+        lambda header, payload: (re.sub(rb'"mac": "[0-9a-f]+"', rb'"mac": "\\ud800"', header), payload),
     ],
-    ids=["content", "version", "not-ascii"],
+    ids=["content", "version", "not-ascii", "lone-surrogate"],
 )
 def test_a_spoiled_part_is_one_line_and_written_again(small: Path, run, change) -> None:
     assert run("generate", "--root", small).code == 0
@@ -398,6 +400,19 @@ def test_a_spoiled_part_is_one_line_and_written_again(small: Path, run, change) 
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     again = run("generate", "--root", small)  # the full run wrote it whole again
     assert again.code == 0 and again.err == "", again.err
+
+
+@pytest.mark.parametrize("name", [state.HEAD, state.BODY])
+def test_a_lone_surrogate_for_the_digest_of_a_state_file_is_one_line(small: Path, run, name: str) -> None:
+    assert run("generate", "--root", small).code == 0
+    path = small / "build" / name
+    header, _, payload = path.read_bytes().partition(b"\n")
+    path.write_bytes(re.sub(rb'"mac": "[0-9a-f]+"', rb'"mac": "\\ud800"', header) + b"\n" + payload)
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("generate", "--root", small)
+    said = f"full run: {name} was not written by summitry on this machine for this user\n"
+    assert (result.code, result.err) == (0, said)
 
 
 def test_a_run_after_one_edit_rewrites_only_the_parts_that_changed(

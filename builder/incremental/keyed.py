@@ -95,9 +95,9 @@ def sign(payload: bytes) -> str | None:
 def same_digest(made: str, given: object) -> bool:
     """Whether ``given`` (read from a file: any text, or not text) is the digest ``made``,
     compared in constant time; text that is not ASCII is a mismatch, not an error."""
-    if not isinstance(given, str):
+    if not isinstance(given, str) or not given.isascii():  # a digest is hex: a lone surrogate is no error either
         return False
-    return hmac.compare_digest(made.encode("utf-8", "surrogateescape"), given.encode("utf-8", "surrogateescape"))
+    return hmac.compare_digest(made, given)
 
 
 def signed_here(payload: bytes, mac: object) -> bool:
