@@ -130,6 +130,38 @@ def test_a_configuration_that_is_not_yaml_is_one_line_saying_where(small: Path, 
     )
 
 
+@pytest.mark.parametrize("what", ["pipe", "device", "large", "nested", "inherits-a-pipe"])
+def test_a_configuration_that_cannot_be_read_is_one_line_not_a_hang(small: Path, run, what: str) -> None:
+    """A named pipe hung check and generate; a link to /dev/zero read until memory ran out (24 GB,
+    killed), and so did a large file; deep nesting was a RecursionError's traceback."""
+    config = small / "mkdocs.yml"
+    kept = config.read_text(encoding="utf-8")
+    config.unlink()
+    if what == "pipe":
+        os.mkfifo(config)
+    elif what == "device":
+        config.symlink_to("/dev/zero")
+    elif what == "large":
+        with open(config, "wb") as handle:
+            handle.truncate(2_000_000_000)  # sparse: no disk is used
+    elif what == "nested":
+        config.write_text(kept + "extra: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    else:
+        os.mkfifo(small / "shared.yml")
+        config.write_text("INHERIT: shared.yml\n" + kept, encoding="utf-8")
+    said = {
+        "pipe": f"{config}: cannot read it: not a regular file",
+        "device": f"{config}: cannot read it: not a regular file",
+        "large": f"{config}: cannot read it: larger than 1,000,000 bytes",
+        "nested": f"{config}: cannot read it: its values are nested too deeply",
+        "inherits-a-pipe": f"{config}: the configuration it inherits, 'shared.yml', is not a file at "
+        + str(small / "shared.yml"),
+    }[what]
+    for command in ("check", "generate"):
+        result = run(command, "--root", small)  # the fixture's runner has a time limit of its own
+        assert (result.code, result.err) == (1, f"error: {said}\n"), result.err
+
+
 def test_env_values_reach_the_pages_and_a_change_regenerates(recipe: Path, run, monkeypatch) -> None:
     feed = recipe / "build" / "docs" / "data" / "meetings.atom"
     assert run("generate", "--root", recipe).code == 0

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from builder.records.folders import FOLDERS, RECORD_TOPS, ignored
 from builder.records.raw_record import RawRecord, content_digest
+from builder.records.safe_files import read_regular
 from builder.records.site_config import inherited
 
 BUILDER = Path(__file__).resolve().parent.parent  # the whole builder package: its code is an input
@@ -205,9 +206,8 @@ def _config_digest(scanner: _Scanner, config: Path) -> str:
     """mkdocs.yml's digest, with those of the files it inherits (``INHERIT:``), which may lie
     outside the knowledge base: a setting changed there changes the pages as one changed in it."""
     own = scanner.digest("mkdocs.yml", str(config))
-    try:
-        with open(config, "rb") as handle:
-            inherits = b"INHERIT" in handle.read(READ_AT_MOST)
+    try:  # a named pipe there would block the read; check says what it is
+        inherits = b"INHERIT" in read_regular(config, READ_AT_MOST)
     except OSError:
         return own
     if not inherits:

@@ -9,11 +9,11 @@ whole (:func:`write_whole`): a reader sees the old one or the new, never half of
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
 from pathlib import Path
 from typing import BinaryIO
+
+from builder.records.safe_files import read_regular
 
 HEAD_ONLY = 512  # bytes enough for the first line of a state file
 
@@ -23,20 +23,7 @@ def read_own(path: Path, limit: int, head: bool = False) -> bytes:
     ``head``), read only if it is a regular file of at most ``limit`` bytes and not a link:
     a link to /dev/zero or a named pipe, carried into build/ by a pull request, would
     otherwise be read for ever. OSError if it is not such a file."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        if info.st_size > limit:
-            raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(HEAD_ONLY if head else limit + 1)
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
-    return data
+    return read_regular(path, limit, follow=False, first=HEAD_ONLY if head else None)
 
 
 def create_new(path: Path) -> BinaryIO:

@@ -15,6 +15,8 @@ RECORD_BYTES = 1_000_000
 ARCHIVE_BYTES = 5_000_000
 """A source's archived text (a long report is a few hundred kilobytes; checking quotes
 against 5 MB takes a second, and `summitry quote` a few)."""
+CONFIG_BYTES = 1_000_000
+"""mkdocs.yml, and each file it inherits (a large site's is a few kilobytes)."""
 LINE_CHARACTERS = 500
 """A field of one line of text: a title, a name, a place, a role."""
 PROSE_CHARACTERS = 5_000

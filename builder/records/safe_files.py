@@ -12,6 +12,7 @@ reviewed as code is, and a link in them is no more dangerous than what they can 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -47,3 +48,25 @@ def shown_name(name: str) -> str:
     """A file's name as it can be printed: each byte the system could not read as UTF-8 (which
     it gives as a surrogate) as \\x..; any other name as it is."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def read_regular(path: Path | str, limit: int, follow: bool = True, first: int | None = None) -> bytes:
+    """The bytes of the file at ``path`` (its first ``first`` bytes, if given), read only if it
+    is a regular file of at most ``limit`` bytes: a named pipe would block the read, and a
+    device (a link to /dev/zero) never end it. ``follow``: through a link (mkdocs.yml is the
+    site's code, and may be one); else a link is refused too. OSError if it is not such a file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limit + 1 if first is None else first)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+    return data

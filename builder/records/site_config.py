@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 from builder.errors import SummitryError
+from builder.records import limits
+from builder.records.safe_files import read_regular
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,15 @@ def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 def _load(path: Path) -> dict[str, Any]:
     """One configuration file as a mapping, as written."""
     try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=TolerantLoader)
+        text = read_regular(path, limits.CONFIG_BYTES).decode("utf-8")
+    except OSError as exc:  # a named pipe, a device, a file larger than any configuration
+        raise SummitryError(f"{path}: cannot read it: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SummitryError(f"{path}: cannot read it: {exc}") from exc
+    try:
+        config = yaml.load(text, Loader=TolerantLoader)
+    except RecursionError as exc:  # the parser recurses once per level of nesting
+        raise SummitryError(f"{path}: cannot read it: its values are nested too deeply") from exc
     except yaml.MarkedYAMLError as exc:  # where it is wrong, in one line (the parser's own text spans several)
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
