@@ -234,6 +234,51 @@ def test_a_folder_where_the_key_goes_is_kept_and_the_state_is_not(small: Path, r
     assert (own_key / "summitry" / "state-key").is_dir()
 
 
+@pytest.mark.parametrize("blocked", ["folder-at-key", "file-at-folder", "dangling-link"])
+def test_a_key_that_can_no_longer_be_kept_is_one_line_on_each_run(
+    small: Path, run, own_key: Path, blocked: str
+) -> None:
+    """With a state kept before, each run said it was not this user's (it was) and then that
+    the state was not kept: two lines, the first wrong. A helper found it."""
+    assert run("generate", "--root", small).code == 0
+    shutil.rmtree(own_key)
+    if blocked == "folder-at-key":
+        (own_key / "summitry" / "state-key").mkdir(parents=True)
+    elif blocked == "file-at-folder":
+        own_key.mkdir()
+        (own_key / "summitry").write_text("mine", encoding="utf-8")
+    else:
+        own_key.symlink_to(own_key.parent / "nowhere")
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    said = (
+        f"full run: the state is not kept: no key could be made in {own_key / 'summitry'}; "
+        "every run will be a full one\n"
+    )
+    for _ in range(2):
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        result = run("generate", "--root", small)
+        assert (result.code, result.err) == (0, said)
+
+
+def test_a_folder_where_a_part_goes_is_told_once_on_each_run(small: Path, run) -> None:
+    """It was two lines, and from the second run on the head was said to be missing as if a run
+    had been stopped. A helper found it."""
+    assert run("generate", "--root", small).code == 0
+    part = small / "build" / state_parts.PARTS / "records-000.json"
+    part.unlink()
+    part.mkdir()
+    said = (
+        f"full run: {state_parts.PARTS}/records-000.json is a folder, not a file summitry wrote; "
+        "no run keeps the state until it is moved away\n"
+    )
+    edited = small / "content" / "meetings" / "2020-03-03-riverton-talks.yaml"
+    for _ in range(2):
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        result = run("generate", "--root", small)
+        assert (result.code, result.err) == (0, said)
+    assert part.is_dir()
+
+
 def test_without_a_home_folder_every_run_is_a_full_one_said_in_a_line(
     small: Path, run, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,6 +31,22 @@ def key_folder() -> Path | None:
         return None
 
 
+def key_blocked() -> bool:
+    """Whether this user's key cannot be kept, as far as can be told without making it: no
+    folder for it, a folder in its place, or something other than a folder on the way to it
+    (a file, a link to nothing)."""
+    folder = key_folder()
+    if folder is None:
+        return True
+    path = folder / "state-key"
+    if os.path.isdir(path) and not os.path.islink(path):
+        return True
+    here = folder
+    while not os.path.lexists(here) and here.parent != here:
+        here = here.parent
+    return not os.path.isdir(here)
+
+
 def user_key(create: bool) -> bytes | None:
     """This user's secret for the state's digests, made on first use; None if it cannot be kept."""
     folder = key_folder()

@@ -35,7 +35,7 @@ from pydantic import TypeAdapter, ValidationError
 from builder.errors import Problem, StateUnusable
 from builder.incremental import state_files, state_parts
 from builder.incremental.inputs import Data, Inputs, digest_of, record_kind
-from builder.incremental.keyed import key_folder, user_key
+from builder.incremental.keyed import key_blocked, key_folder, user_key
 from builder.incremental.manifest import MANIFEST
 from builder.incremental.own_files import read_own
 from builder.incremental.state_parts import Advice, CachedRecord, Piece
@@ -99,6 +99,10 @@ def load_head(out: Path) -> tuple[Head | None, str]:
     path = out.parent / HEAD
     if (why := blocked(out.parent)) is not None:
         return None, why  # why the last run could not keep it, and why no run will until it is moved
+    if key_blocked() and (os.path.lexists(path) or os.path.lexists(out.parent / BODY)):
+        # a state kept before the key became impossible to keep: not a foreign state, and the
+        # run's one line (save says the same, and is not told again)
+        return None, _no_key()
     payload, why = state_files.read(path)
     if payload is None and why == "missing" and os.path.lexists(out.parent / BODY):
         # the rest of a state without its head: a run (or serve) stopped before it kept its
@@ -118,15 +122,20 @@ def blocked(folder: Path) -> str | None:
     """Why no run can keep the state in ``folder`` until something is moved away, or None:
     a folder where one of its files goes (a file is replaced whole, a folder never removed),
     or a link or a file where its parts go."""
+    kept = "no run keeps the state until it is moved away"
     for name in (HEAD, BODY):
         if os.path.isdir(folder / name) and not os.path.islink(folder / name):
-            return f"{name} is a folder, not a file summitry wrote; no run keeps the state until it is moved away"
-    if not state_files.own_folder(folder / state_parts.PARTS):
-        return (
-            f"{state_parts.PARTS} is not a folder summitry made (a link, or a file); "
-            "no run keeps the state until it is moved away"
+            return f"{name} is a folder, not a file summitry wrote; {kept}"
+    parts = folder / state_parts.PARTS
+    if not state_files.own_folder(parts):
+        return f"{state_parts.PARTS} is not a folder summitry made (a link, or a file); {kept}"
+    try:  # a folder where a part's file goes
+        inside = sorted(
+            e.name for e in os.scandir(parts) if e.name.endswith(".json") and e.is_dir(follow_symlinks=False)
         )
-    return None
+    except OSError:  # no parts yet
+        inside = []
+    return f"{state_parts.PARTS}/{inside[0]} is a folder, not a file summitry wrote; {kept}" if inside else None
 
 
 def output_digest(out: Path) -> str:
@@ -165,9 +174,7 @@ def save(out: Path, head: Head, body: Body) -> str | None:
     folder = out.parent
     if key is None:
         forget(out)
-        where = key_folder()
-        place = f"in {where}" if where else "(no home folder, nor an absolute XDG_CACHE_HOME, to keep it in)"
-        return f"the state is not kept: no key could be made {place}; every run will be a full one"
+        return _no_key()
     if (why := blocked(folder)) is not None:
         forget(out)
         return why
@@ -185,6 +192,12 @@ def save(out: Path, head: Head, body: Body) -> str | None:
         where = exc.filename2 or exc.filename or folder  # a rename names what it could not replace second
         return f"the state is not kept ({where}: {what}); the pages are written, and the next run is a full one"
     return None
+
+
+def _no_key() -> str:
+    where = key_folder()
+    place = f"in {where}" if where else "(no home folder, nor an absolute XDG_CACHE_HOME, to keep it in)"
+    return f"the state is not kept: no key could be made {place}; every run will be a full one"
 
 
 def forget(out: Path) -> None:
