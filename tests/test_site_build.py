@@ -290,6 +290,23 @@ def test_a_build_with_a_pipe_in_the_overrides_ends(shipped: Path, tmp_path: Path
     _same_as_mkdocs(shipped, tmp_path)
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_error_in_a_theme_override_is_told_where_it_is_without_a_traceback(shipped: Path, jobs: str) -> None:
+    """It was a traceback of about 50 lines, through MkDocs's, Material's and Jinja's code (a helper found it)."""
+    assert subprocess.run([sys.executable, "-m", "builder.cli", "build", "--root", str(shipped)]).returncode == 0
+    before = _tree(shipped / "site")
+    search = shipped / "overrides/partials/search.html"
+    line = len(search.read_text(encoding="utf-8").splitlines()) + 1
+    with open(search, "a", encoding="utf-8") as handle:
+        handle.write("{% if %}\n")
+    command = [sys.executable, "-m", "builder.cli", "build", "--root", str(shipped), "--jobs", jobs]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert f"{search}:{line}: Expected an expression, got 'end of statement block'" in done.stderr
+    assert done.stderr.endswith("error: mkdocs build failed; the previous site is unchanged (its output is above)\n")
+    assert _tree(shipped / "site") == before
+
+
 def _parts(root: Path) -> Path:
     return site_state.parts_folder(root / STATE_FILE)
 

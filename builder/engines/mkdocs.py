@@ -38,6 +38,8 @@ from typing import Any, cast
 from unittest import mock
 from urllib.parse import quote, urlsplit
 
+import jinja2
+
 from builder.engines import BuildResult, Echo, Publish, Started, site_files, site_state
 from builder.engines.changes import (
     SearchIndex,
@@ -778,6 +780,23 @@ def _worker_start() -> None:
     die_with(_engine_process)
 
 
+def described(exc: BaseException) -> str:
+    """An error of the build in one line; a template's (a theme override's) with the file and
+    line it is at, which Jinja otherwise gives only in a traceback of the templates."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+    if isinstance(exc, jinja2.TemplateError):
+        frame = exc.__traceback__
+        place = ""
+        while frame is not None:  # the innermost frame of a template (Jinja names it by the template's file)
+            name = frame.tb_frame.f_code.co_filename
+            if not name.endswith(".py") and not name.startswith("<"):
+                place = f"{name}:{frame.tb_lineno}: "
+            frame = frame.tb_next
+        return f"{place}{type(exc).__name__}: {exc}"
+    return str(exc)
+
+
 def _render_chunk(index: int) -> list[Rendered | tuple[str, list[Logged]]]:
     """In a worker: render one chunk of the pages; an error ends it, with what was logged."""
     if _building is None:
@@ -791,7 +810,7 @@ def _render_chunk(index: int) -> list[Rendered | tuple[str, list[Logged]]]:
             try:
                 done.append(render_page(build.mk, file.page, *args, read=file.page.content is None))
             except Exception as exc:  # sent to the parent, which stops the build with it
-                done.append((f"{file.src_uri}: {exc}", list(logged)))
+                done.append((f"{file.src_uri}: {described(exc)}", list(logged)))
                 break
     return done
 
@@ -849,6 +868,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.exit_code)
     except EngineFailed as exc:
         log.error(str(exc))
+        return 1
+    except jinja2.TemplateError as exc:  # a theme override's: where it is, not a traceback of templates
+        log.error(described(exc))
         return 1
     except OSError as exc:  # a full disk, a folder it may not write: one line, not a traceback
         log.error(f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc.strerror or exc))
