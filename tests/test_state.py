@@ -539,3 +539,17 @@ def test_the_parts_of_the_exports_are_split_alike_whether_or_not_some_are_as_rea
     touched = {part(key) for key in gone | {key for key, _, _ in fresh}}
     for name, (_, pieces) in read.items():
         assert (split[name].pieces is pieces) == (name not in touched)
+
+
+def test_a_digest_compared_with_any_text_is_a_mismatch_never_an_error() -> None:
+    # either side may be read from a file (a state part's first line is the 'made' one)
+    assert keyed.same_digest("ab12", "ab12")
+    for made, read in [
+        ("é", "é"),
+        ("ab12", "\ud800"),
+        ("\ud800", "ab12"),
+        ("ab12", None),
+        ("ab12", 12),
+        ("ab", "ab12"),
+    ]:
+        assert not keyed.same_digest(made, read)

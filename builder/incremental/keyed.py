@@ -111,7 +111,8 @@ def sign(payload: bytes) -> str | None:
 def same_digest(made: str, given: object) -> bool:
     """Whether ``given`` (read from a file: any text, or not text) is the digest ``made``,
     compared in constant time; text that is not ASCII is a mismatch, not an error."""
-    if not isinstance(given, str) or not given.isascii():  # a digest is hex: a lone surrogate is no error either
+    # a digest is hex: other text (a lone surrogate too, which no encoding takes) is a mismatch
+    if not isinstance(given, str) or not given.isascii() or not made.isascii():
         return False
     return hmac.compare_digest(made, given)
 
