@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,22 @@ def test_old_id_still_resolves_with_a_warning(small: Path, run) -> None:
     meeting = (docs / "meetings" / "2022-05-three-way-summit.md").read_text()
     assert "[Cy Gamma](../leaders/cy-gamma.md)" in meeting
     assert (docs / "relations" / "alpha-cy-gamma.md").is_file()
+
+
+def test_links_to_one_old_id_in_a_field_are_one_warning(small: Path, run) -> None:
+    """Two links to one old id in a text were two identical warnings, both at the field's start."""
+    _rename_gamma(small)
+    meeting = small / "content/meetings/2022-05-three-way-summit.yaml"
+    text = meeting.read_text(encoding="utf-8").replace("[alpha, beta, gamma]", "[alpha, beta, cy-gamma]")
+    linked = "summary: Alpha and Beta met [[gamma]]. [@once-more] [[gamma|Cy Gamma]] came too. [@once-more]\n"
+    meeting.write_text(re.sub(r"summary: .*\n", linked, text), encoding="utf-8")
+    result = run("check", "--root", small)
+    assert result.code == 0, result.err
+    told = [line for line in result.err.splitlines() if "old id" in line]
+    assert told == [
+        "warning: content/meetings/2022-05-three-way-summit.yaml:7:10: meeting '2022-05-three-way-summit': "
+        "field 'summary': 'gamma' is an old id of leader 'cy-gamma': write 'cy-gamma' (in 2 links here)"
+    ]
 
 
 def test_strict_makes_the_warning_an_error(small: Path, run) -> None:

@@ -62,6 +62,7 @@ def canonicalize(entries: list[Entry[Any]], table: Table) -> tuple[list[Entry[An
     out, warnings = [], []
     for entry in entries:
         changes = []
+        told: dict[tuple[Any, ...], int] = {}  # each warning, and how many times its field names the old id
         for ref in references(entry):
             kinds = [ref.kind] if ref.kind else [k for k in KINDS if (k, ref.target) in table]
             if ref.kind is None and ref.target in kinds_of_current:
@@ -72,7 +73,12 @@ def canonicalize(entries: list[Entry[Any]], table: Table) -> tuple[list[Entry[An
             new = table[hits[0], ref.target]
             changes.append((ref, new))
             what = f"'{ref.target}' is an old id of {hits[0]} '{new}': write '{new}'"
-            warnings.append(entry.problem(ref.loc, what, ref.is_key))
+            key = (ref.loc, what, ref.is_key)
+            told[key] = told.get(key, 0) + 1
+        # A text linking to one old id twice was told twice, the same at the field's start
+        # (where a link is, a record kept from the last run has no text to tell): once, and how often
+        for (loc, what, is_key), times in told.items():
+            warnings.append(entry.problem(loc, what + (f" (in {times} links here)" if times > 1 else ""), is_key))
         if not changes:
             out.append(entry)
             continue
