@@ -419,17 +419,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SummitryError as exc:
-        for line in _told(exc):
+        for line in _told(exc, writes=args.command not in READ_ONLY):
             print(line, file=sys.stderr)
         return EXIT_PROBLEMS
 
 
-def _told(exc: SummitryError) -> list[str]:
+READ_ONLY = ("check", "quote")  # commands that never write: their problems need no "nothing was written"
+
+
+def _told(exc: SummitryError, writes: bool = True) -> list[str]:
     """What a user is told of an error: each problem on its line, and how many there are."""
     if not isinstance(exc, ValidationFailed):
         return [f"error: {printable(str(exc))}"]
     count = len(exc.problems)
-    return [*listed(exc.problems), f"{count} problem{'s' if count != 1 else ''} found; nothing was written."]
+    found = f"{count} problem{'s' if count != 1 else ''} found"
+    return [*listed(exc.problems), f"{found}; nothing was written." if writes else f"{found}."]
 
 
 def entry() -> None:

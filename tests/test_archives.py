@@ -45,7 +45,7 @@ def test_a_text_beside_a_source_is_its_archive_and_a_made_up_quote_fails(third: 
         '(summitry quote alaska-notes "words" finds passages)',
         "content/sources/alaska-notes.yaml:1:1: source 'alaska-notes': 'alaska-notes.txt' beside this record is "
         "its archived text: name it with archive: alaska-notes.txt",
-        "2 problems found; nothing was written.",
+        "2 problems found.",
     ]
     with open(third / "content/sources/alaska-notes.yaml", "a") as handle:
         handle.write("archive: alaska-notes.txt\n")
@@ -62,7 +62,7 @@ def test_a_source_without_text_must_say_why(third: Path, run) -> None:
         "be checked: keep the source's text beside this record as alaska-notes.txt and name it with archive: "
         "alaska-notes.txt (summitry new source --archive FILE does both), or say why there is none with "
         "no_archive: <why>",
-        "1 problem found; nothing was written.",
+        "1 problem found.",
     ]
 
 
@@ -93,7 +93,7 @@ def test_quotes_of_a_source_without_text_are_unchecked_warnings_strict_fails_and
     assert result.code == 0
     assert f"warning: {unchecked}" in result.err.splitlines()
     strict = run("check", "--strict", "--root", third)
-    assert (strict.code, strict.err.splitlines()) == (1, [unchecked, "1 problem found; nothing was written."])
+    assert (strict.code, strict.err.splitlines()) == (1, [unchecked, "1 problem found."])
     assert run("generate", "--root", third).code == 0
     docs = third / "build/docs"
     page = (docs / "meetings/2025-08-15-anchorage-summit.md").read_text(encoding="utf-8")
@@ -136,7 +136,7 @@ def test_five_mistakes_in_one_record_are_five_located_problems_in_one_run(third:
         f"{rel}:6:11: {said}: field 'outcomes': expected a list, got text",
         f"{rel}:9:12: {said}: field 'citations[0].quote': quote not found in source 'alaska-notes', nor anything "
         'like it (summitry quote alaska-notes "words" finds passages)',
-        "5 problems found; nothing was written.",
+        "5 problems found.",
     ]
 
 

@@ -109,4 +109,4 @@ def test_what_escaping_does_not_foresee_is_refused_with_its_place(
         "text turns into <a>, which the prose policy does not allow; please report it"
     )
     assert "field 'location': text turns into <a>" in result.err  # the place, 'Riverton', too
-    assert lines[-1].endswith("problems found; nothing was written.")
+    assert lines[-1].endswith("problems found.")

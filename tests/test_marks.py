@@ -93,7 +93,7 @@ def test_a_sentence_without_a_mark_is_an_error_at_the_sentence(small: Path, run)
     assert _problems(run, small) == [
         AT.format("6:50") + "'summary': sentence 'They left at dawn, tired.' does not end with a mark: "
         "end it with [@key], for the citation that supports it (keys here: night, sticking)",
-        "1 problem found; nothing was written.",
+        "1 problem found.",
     ]
 
 
@@ -104,7 +104,7 @@ def test_an_outcome_without_a_mark_is_an_error_at_the_outcome(small: Path, run) 
     assert _problems(run, small) == [
         AT.format("9:5") + "'outcomes[1]': sentence 'Both left.' does not end with a mark: "
         "end it with [@key], for the citation that supports it (keys here: night, sticking)",
-        "1 problem found; nothing was written.",
+        "1 problem found.",
     ]
 
 
@@ -115,7 +115,7 @@ def test_a_mark_naming_no_citation_is_an_error_at_the_mark_with_a_suggestion(sma
         "(keys here: night, sticking)",
         AT.format("10:10") + "'citations[0].key': citation 'night' supports no statement: mark the sentences "
         "it supports with [@night], or remove it",
-        "2 problems found; nothing was written.",
+        "2 problems found.",
     ]
 
 
@@ -126,7 +126,7 @@ def test_a_mark_names_a_citation_of_its_own_part(small: Path, run) -> None:
         "content/issues/water-rights.yaml:6:37: issue 'water-rights': field 'developments[0].text': mark "
         "[@rejects] names a citation of positions.beta; a statement marks the citations of its own part "
         "(keys here: low)",
-        "1 problem found; nothing was written.",
+        "1 problem found.",
     ]
 
 
@@ -144,7 +144,7 @@ def test_every_citation_has_a_key_used_once_in_the_record(small: Path, run) -> N
         "statements it supports with it",
         "content/issues/water-rights.yaml:21:16: issue 'water-rights': field 'positions.alpha[1].citations[0].key': "
         "key 'wants-later' already names positions.alpha[0].citations[0]: a key names one citation of a record",
-        "3 problems found; nothing was written.",
+        "3 problems found.",
     ]
 
 
@@ -157,7 +157,7 @@ def test_a_role_names_its_citations(small: Path, run) -> None:
         "citations that support it",
         "leaders/alpha.yaml:9:12: leader 'alpha': field 'roles[1].cite[0]': 'riverten' names no citation "
         "(did you mean 'riverton'?) (keys here: riverton)",
-        "2 problems found; nothing was written.",
+        "2 problems found.",
     ]
 
 
@@ -168,7 +168,7 @@ def test_something_like_a_mark_that_is_not_one_is_an_error(small: Path, run, bad
     assert _problems(run, small) == [
         AT.format("6:41") + f"'summary': '{bad}' is not a mark: write [@key] or [@a; @b], where a key is "
         "lowercase letters, digits and single hyphens",
-        "1 problem found; nothing was written.",
+        "1 problem found.",
     ]
 
 
@@ -194,7 +194,7 @@ def test_a_record_before_marks_gets_one_warning_and_strict_makes_it_an_error(sma
     result = run("check", "--root", small)
     assert (result.code, result.err.splitlines()) == (0, [f"warning: {warning}"])
     result = run("check", "--strict", "--root", small)
-    assert (result.code, result.err.splitlines()) == (1, [warning, "1 problem found; nothing was written."])
+    assert (result.code, result.err.splitlines()) == (1, [warning, "1 problem found."])
     assert run("generate", "--root", small).code == 0  # its page shows all its citations after the summary
     page = (small / "build/docs/meetings/2020-03-03-riverton-talks.md").read_text()
     separator = '<sup class="summitry-marks">,&#160;</sup>'

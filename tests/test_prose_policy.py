@@ -67,7 +67,9 @@ def test_links_the_policy_refuses_are_located_errors_and_nothing_is_written(
     _apply(small, _summary(prose))
     result = run(command, "--root", small)
     count = len(expected)
-    summary = f"{count} problem{'s' if count != 1 else ''} found; nothing was written."
+    summary = f"{count} problem{'s' if count != 1 else ''} found" + (
+        "." if command == "check" else "; nothing was written."
+    )
     assert result.code == 1
     assert result.err.splitlines() == [WHERE + line for line in expected] + [summary]
     assert not (small / "build").exists()
@@ -100,7 +102,8 @@ def test_a_link_that_is_not_whole_is_a_located_error(small: Path, run, command: 
     _apply(small, _summary(prose))
     result = run(command, "--root", small)
     at = WHERE.replace(":8:10:", ":8:11:")  # the link, just inside the summary's opening quote
-    assert (result.code, result.err.splitlines()) == (1, [at + expected, "1 problem found; nothing was written."])
+    found = "1 problem found" + ("." if command == "check" else "; nothing was written.")
+    assert (result.code, result.err.splitlines()) == (1, [at + expected, found])
     assert not (small / "build").exists()
 
 
