@@ -527,3 +527,12 @@ def test_quote_helps_repair_a_quote_that_fails_check(shipped: Path, run) -> None
     assert result.code == 1 and result.out == ""
     assert result.err.startswith("content/sources/trump-putin-complex-relationship.yaml:12:")
     assert "archived text 'missing-trump-putin-complex-relationship.txt' not found" in result.err
+    # nor is it read through a folder that is a link, which check refuses
+    elsewhere = shipped.parent / "elsewhere"
+    (shipped / "content" / "sources").rename(elsewhere)
+    (shipped / "content" / "sources").symlink_to(elsewhere)
+    result = run("quote", "trump-putin-complex-relationship", "Hamburg", "--root", shipped)
+    assert (result.code, result.err) == (
+        1,
+        "error: content/sources is a symbolic link: the knowledge base's folders must be folders\n",
+    )

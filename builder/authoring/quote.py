@@ -16,6 +16,7 @@ from builder.errors import SummitryError, ValidationFailed, did_you_mean
 from builder.pipeline import Project
 from builder.records.kinds import KINDS
 from builder.records.load import load_file, record_names
+from builder.records.safe_files import linked_folder
 from builder.records.validate import validate
 from builder.resolve.archives import archives
 from builder.resolve.quotes import _FOLD, fold, lowered
@@ -139,6 +140,8 @@ def archived_text(root: Path, source: str) -> str:
     """The archived text of ``source``, read through its own record only: the command helps
     repair a quote that fails check, so other records' problems do not stop it."""
     folder = KINDS["source"].folder
+    if linked := linked_folder(root, folder):  # as check refuses it: never read through a link
+        raise SummitryError(f"{linked} is a symbolic link: the knowledge base's folders must be folders")
     names = record_names(root)["source"]
     if f"{source}.yaml" not in names:
         hint = did_you_mean(source, [n.rpartition(".")[0] for n in names])
