@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from builder.authoring import cues as read
+from builder.authoring.quote import archived_text
 from builder.authoring.record_text import record_data, record_text
 from builder.authoring.sentences import DateMention, Sentence, clauses, find_dates, split
-from builder.errors import SummitryError, did_you_mean
+from builder.errors import SummitryError
 from builder.pipeline import Project, assemble, check
 from builder.records.dates import PartialDate, human_span
 from builder.records.kinds import KINDS, MEETING
@@ -326,19 +327,6 @@ def propose(site: Site, source: str, text: str) -> list[Finding]:
     return findings
 
 
-def archived_text(site: Site, root: Path, source: str) -> str:
-    if source not in site.sources:
-        hint = did_you_mean(source, site.sources)
-        raise SummitryError(f"unknown source '{source}': no content/sources/{source}.yaml{hint}")
-    model = site.sources[source].model
-    archive = model.archive
-    if archive is None:  # check has passed: the record says why there is none
-        raise SummitryError(
-            f"source '{source}' has no archived text to read: {' '.join(str(model.no_archive).split())}"
-        )
-    return (root / "content" / "sources" / archive).read_text(encoding="utf-8-sig")
-
-
 DRAFT_NOTE = "# DRAFT: rewrite in your own words"
 
 
@@ -378,7 +366,7 @@ def _checked(root: Path, findings: list[Finding], source: str) -> dict[str, str]
 def draft(root: Path, source: str, out: Path | None) -> tuple[list[Finding], list[str]]:
     """Propose, check and write the candidates; return the findings and what was written."""
     site = check(Project(root))
-    text = archived_text(site, root, source)
+    text = archived_text(root, source)
     folder = (out if out is not None else root / "drafts" / source).resolve()
     for kept in (KINDS["leader"].folder, "content"):
         if folder.is_relative_to((root / kept).resolve()):
